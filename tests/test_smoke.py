@@ -1,0 +1,5 @@
+import reportgen
+
+
+def test_version() -> None:
+    assert reportgen.__version__.count(".") == 2
