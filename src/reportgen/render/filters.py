@@ -1,0 +1,107 @@
+"""House number and numbering style, as Jinja filters.
+
+Values are exact ``Decimal``; rounding (half-up) happens here and only here, at presentation.
+Rates are carried as percent numbers: ``Decimal("98.3377")`` means 98.3377 %.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+_EMPTY = ""
+_UNDEFINED_RATE = "—"  # a rate whose denominator is zero
+
+
+def _to_decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise TypeError(f"不是数字: {value!r}")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    try:
+        return Decimal(str(value).replace(",", ""))
+    except InvalidOperation as exc:
+        raise TypeError(f"不是数字: {value!r}") from exc
+
+
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def wan(value: Any, places: int = 2) -> str:
+    """Money in 万元: ``1234.5`` -> ``1,234.50``."""
+    number = _to_decimal(value)
+    if number is None:
+        return _EMPTY
+    return f"{round_half_up(number, places):,.{places}f}"
+
+
+def pct(value: Any, places: int = 2) -> str:
+    """A percent number: ``Decimal('98.3377')`` -> ``98.34%``; ``None`` -> ``—``."""
+    number = _to_decimal(value)
+    if number is None:
+        return _UNDEFINED_RATE
+    return f"{round_half_up(number, places):.{places}f}%"
+
+
+def num(value: Any, places: int | None = None) -> str:
+    """A plain number without thousands separators; trailing zeros dropped unless places is given."""
+    number = _to_decimal(value)
+    if number is None:
+        return _EMPTY
+    if places is not None:
+        return f"{round_half_up(number, places):.{places}f}"
+    text = f"{number:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def score(value: Any) -> str:
+    """A score: two decimals at most, trailing zeros dropped (``4``, ``7.72``, ``4.5``)."""
+    number = _to_decimal(value)
+    if number is None:
+        return _EMPTY
+    return num(round_half_up(number, 2))
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def cn_num(n: int) -> str:
+    """Chinese numeral for 1..99: 1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十."""
+    n = int(n)
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return _DIGITS[ones]
+    head = "" if tens == 1 else _DIGITS[tens]
+    return head + "十" + (_DIGITS[ones] if ones else "")
+
+
+def cn_ordinal(n: int) -> str:
+    """一级标题序号: 1 -> ``一、``."""
+    return cn_num(n) + "、"
+
+
+def cn_paren(n: int) -> str:
+    """二级标题序号: 1 -> ``（一）``."""
+    return f"（{cn_num(n)}）"
+
+
+FILTERS = {
+    "wan": wan,
+    "pct": pct,
+    "num": num,
+    "score": score,
+    "cn_num": cn_num,
+    "cn_ordinal": cn_ordinal,
+    "cn_paren": cn_paren,
+}
