@@ -1,0 +1,154 @@
+"""A format is a folder: ``format.yaml`` (the declaration) plus its .docx templates and data files.
+
+Built-in formats live in the repository's ``templates/`` folder; ``--format DIR`` points at any
+other folder with the same layout.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from reportgen.errors import Finding, ReportgenError
+
+DECLARATION = "format.yaml"
+
+
+def templates_root() -> Path:
+    """Where the built-in formats are: ``$REPORTGEN_TEMPLATES`` or the repository's ``templates/``."""
+    env = os.environ.get("REPORTGEN_TEMPLATES")
+    return Path(env) if env else Path(__file__).resolve().parents[3] / "templates"
+
+
+class DocumentSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="文档编号（英文，唯一）")
+    name: str = Field(description="文档名称")
+    template: str = Field(description="模板文件名（.docx，位于格式文件夹内）")
+    output: str = Field(description="输出文件名（Jinja 文本，可用 unit.name、unit.year；逐项目文档还可用 project.name）")
+    for_each: Literal["project"] | None = Field(None, description="每个项目生成一份（project）")
+    needs: list[Literal["scoring", "survey"]] = Field(default_factory=list, description="需要的数据")
+
+
+class FormatSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str
+    province: str
+    level: str = Field(description="适用层级：省级/市级/县级")
+    years: tuple[int, int] = Field(description="适用年度范围 [起, 止]")
+    version: str
+    description: str = ""
+    documents: list[DocumentSpec]
+    scoring: str | None = Field(None, description="评分体系文件（YAML）")
+    questionnaire: str | None = Field(None, description="问卷定义文件（YAML）")
+    example: str | None = Field(None, description="示例数据（YAML，补充通用示例之外的数据）")
+
+    @field_validator("documents")
+    @classmethod
+    def _unique_ids(cls, docs: list[DocumentSpec]) -> list[DocumentSpec]:
+        ids = [d.id for d in docs]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"文档编号重复: {'、'.join(duplicates)}")
+        return docs
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ReportgenError(Finding("文件不存在", str(path))) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ReportgenError(Finding(f"YAML 格式错误: {getattr(exc, 'problem', exc)}", where)) from exc
+    except UnicodeDecodeError as exc:
+        raise ReportgenError(Finding("文件不是 UTF-8 编码", str(path))) from exc
+
+
+def validation_findings(exc: ValidationError, where: str) -> list[Finding]:
+    return [Finding(e["msg"], where, ".".join(str(p) for p in e["loc"])) for e in exc.errors()]
+
+
+class Format:
+    """A loaded format folder. Scoring system and questionnaire are loaded on first use."""
+
+    def __init__(self, folder: Path, spec: FormatSpec):
+        self.folder = folder
+        self.spec = spec
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    def path(self, name: str) -> Path:
+        return self.folder / name
+
+    @cached_property
+    def scoring(self):
+        if not self.spec.scoring:
+            return None
+        from reportgen.scoring.system import load_scoring_system
+
+        return load_scoring_system(self.path(self.spec.scoring))
+
+    @cached_property
+    def questionnaire(self):
+        if not self.spec.questionnaire:
+            return None
+        from reportgen.survey.definition import load_questionnaire
+
+        return load_questionnaire(self.path(self.spec.questionnaire))
+
+    @cached_property
+    def example_values(self) -> dict[str, Any]:
+        if not self.spec.example:
+            return {}
+        return read_yaml(self.path(self.spec.example)) or {}
+
+
+def load_format(folder: Path) -> Format:
+    declaration = folder / DECLARATION
+    if not declaration.is_file():
+        raise ReportgenError(Finding(f"不是格式文件夹：缺少 {DECLARATION}", str(folder)))
+    raw = read_yaml(declaration)
+    if not isinstance(raw, dict):
+        raise ReportgenError(Finding("声明文件应为键值结构（YAML 映射）", str(declaration)))
+    try:
+        spec = FormatSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise ReportgenError(validation_findings(exc, str(declaration))) from exc
+    missing = [d.template for d in spec.documents if not (folder / d.template).is_file()]
+    missing += [name for name in (spec.scoring, spec.questionnaire, spec.example) if name and not (folder / name).is_file()]
+    if missing:
+        raise ReportgenError([Finding(f"声明中引用的文件不存在: {name}", str(declaration)) for name in missing])
+    return Format(folder, spec)
+
+
+def builtin_format_dirs() -> list[Path]:
+    root = templates_root()
+    return sorted(p for p in root.iterdir() if (p / DECLARATION).is_file()) if root.is_dir() else []
+
+
+def resolve_format(name_or_dir: str | None, default: str | None = None) -> Format:
+    """A format by built-in id or by folder path; falls back to ``default`` (the workbook's own)."""
+    choice = name_or_dir or default or DEFAULT_FORMAT
+    as_path = Path(choice)
+    if as_path.is_dir():
+        return load_format(as_path)
+    folder = templates_root() / choice
+    if not (folder / DECLARATION).is_file():
+        known = "、".join(p.name for p in builtin_format_dirs())
+        raise ReportgenError(Finding(f"没有名为“{choice}”的格式（内置格式：{known}；也可以给出格式文件夹路径）", "--format"))
+    return load_format(folder)
+
+
+DEFAULT_FORMAT = "yueyang-2020"

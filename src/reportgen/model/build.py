@@ -1,0 +1,138 @@
+"""Workbook values -> ``Report``.
+
+The reader has already typed each cell; here rows are assembled into the model (projects with
+their indicators, narrative rows into sections) and the few checks that need more than one cell
+to decide a type (a quantitative indicator needs numeric values) are made.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import ValidationError
+
+from reportgen.errors import Finding, ReportgenError, errors_only
+from reportgen.model.report import (
+    Assets,
+    Balance,
+    Budget,
+    Evaluator,
+    Expenditure,
+    ExpenditureRow,
+    Goal,
+    Income,
+    IncomeRow,
+    Indicator,
+    Narrative,
+    Project,
+    ProjectIndicator,
+    Projects,
+    Report,
+    Section,
+    Staff,
+    ThreePublic,
+    ThreePublicItem,
+    Unit,
+)
+from reportgen.workbook.reader import WorkbookData
+from reportgen.workbook.schema import NARRATIVE_PARTS
+
+_NARRATIVE_KEYS = dict(zip(NARRATIVE_PARTS, ("overview", "achievements", "problems", "measures", "other",
+                                            "conclusion"), strict=True))
+
+
+def paragraphs(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _number(text: Any) -> Decimal | None:
+    if isinstance(text, Decimal):
+        return text
+    cleaned = re.sub(r"[\s,，%％]", "", str(text))
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        return None
+
+
+def _indicators(data: WorkbookData, findings: list[Finding]) -> list[Indicator]:
+    result = []
+    for i, row in enumerate(data.values.get("indicators", [])):
+        row = dict(row)
+        if row["nature"] in ("≥", "≤", "="):
+            for key, label in (("target", "年度指标值"), ("actual", "实际完成值")):
+                number = _number(row[key]) if row[key] is not None else None
+                if number is None and row[key] is not None:
+                    findings.append(Finding(f'定量指标（{row["nature"]}）应填数字, 实际为 "{row[key]}"',
+                                            data.ref(f"indicators[{i}].{key}"), label))
+                row[key] = number if number is not None else row[key]
+        elif row["nature"] == "定性" and not row.get("achievement"):
+            findings.append(Finding("定性指标请在“完成程度”中选择 达成/部分达成/未达成，未填按“达成”处理",
+                                    data.ref(f"indicators[{i}].achievement"), "完成程度", "warning"))
+        row["ref"] = data.ref(f"indicators[{i}]")
+        result.append(row)
+    return result  # type: ignore[return-value]
+
+
+def _projects(data: WorkbookData, findings: list[Finding]) -> list[dict[str, Any]]:
+    projects = []
+    for row in data.values.get("projects", []):
+        project = {k: v for k, v in row.items() if k != "fiscal"}
+        projects.append(project | {"fiscal_executed": row["fiscal"], "indicators": []})
+    by_name = {p["name"]: p for p in projects}
+    for i, row in enumerate(data.values.get("project_indicators", [])):
+        project = by_name.get(row["project"])
+        if project is None:
+            findings.append(Finding(f'“项目”表中没有名为“{row["project"]}”的项目',
+                                    data.ref(f"project_indicators[{i}].project"), "项目名称"))
+            continue
+        project["indicators"].append(ProjectIndicator(**{k: v for k, v in row.items() if k != "project"}))
+    return projects
+
+
+def _narrative(data: WorkbookData) -> Narrative:
+    sections: dict[str, list[Section]] = {key: [] for key in _NARRATIVE_KEYS.values()}
+    for row in data.values.get("narrative", []):
+        sections[_NARRATIVE_KEYS[row["part"]]].append(Section(title=row["title"], paragraphs=paragraphs(row["body"])))
+    return Narrative(**sections)
+
+
+def build_report(data: WorkbookData, inputs: dict[str, Any] | None = None) -> tuple[Report, list[Finding]]:
+    """Assemble the model. Raises ReportgenError (with every finding so far) if any cell is unusable."""
+    findings = list(data.findings)
+    if errors_only(findings):
+        raise ReportgenError(findings)
+    v = data.values
+    indicators = _indicators(data, findings)
+    projects = _projects(data, findings)
+    if errors_only(findings):
+        raise ReportgenError(findings)
+    try:
+        income = Income(rows=[IncomeRow(**r) for r in v["income"]])
+        expenditure = Expenditure(rows=[ExpenditureRow(**r) for r in v["expenditure"]])
+        unit_values = dict(v["unit"])
+        staff = Staff(quota=unit_values.pop("staff_quota"), actual=unit_values.pop("staff_actual"))
+        report = Report(
+            unit=Unit(**unit_values),
+            staff=staff,
+            functions=[r["text"] for r in v["functions"]],
+            goals=[Goal(**r) for r in v["goals"]],
+            income=income,
+            expenditure=expenditure,
+            budget=Budget(**v["budget"], executed=expenditure.total.total, income_total=income.total.total),
+            balance=Balance(carryover=income.total.carryover, current_income=income.total.current_year,
+                            expenditure=expenditure.total.total),
+            three_public=ThreePublic(rows=[ThreePublicItem(**r) for r in v["three_public"]]),
+            assets=Assets(**v["assets"]),
+            projects=Projects(rows=[Project(**p) for p in projects]),
+            indicators=[Indicator(**r) for r in indicators],
+            narrative=_narrative(data),
+            evaluators=[Evaluator(**r) for r in v["evaluators"]],
+            inputs=inputs or {},
+        )
+    except ValidationError as exc:  # should not happen after the reader's typing; never a traceback
+        raise ReportgenError(findings + [Finding(f"数据不完整: {e['msg']}", ".".join(map(str, e["loc"])))
+                                         for e in exc.errors()]) from exc
+    return report, findings

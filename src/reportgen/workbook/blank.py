@@ -1,0 +1,166 @@
+"""Schema -> workbook: the blank one for ``reportgen init`` and, given values, the filled example.
+
+Plain features only (no macros, no external links, no formulas) so it opens cleanly in WPS and
+Excel: dropdowns via data validation, input hints, number formats, frozen headers, widths.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from reportgen.workbook.schema import (
+    INSTRUCTIONS_SHEET,
+    META_SHEET,
+    Field,
+    KeyValueSheet,
+    TableSheet,
+    WorkbookSchema,
+)
+
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
+_BOLD = Font(bold=True)
+_THIN = Side(style="thin", color="A6A6A6")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+_NUMBER_FORMATS = {"money": "#,##0.00", "decimal": "0.00##", "int": "0", "date": "yyyy-mm-dd"}
+
+
+def _label(spec: Field) -> str:
+    return f"{spec.label} *" if spec.required else spec.label
+
+
+def _hint(spec: Field) -> str:
+    parts = [spec.help] if spec.help else []
+    if spec.kind == "money":
+        parts.append("金额，万元，两位小数")
+    elif spec.kind == "int":
+        parts.append("整数")
+    elif spec.kind == "date":
+        parts.append("日期")
+    if spec.choices:
+        parts.append("从下拉列表选择")
+    parts.append("必填" if spec.required else "选填")
+    return "；".join(parts)
+
+
+def _validation(ws, spec: Field, cells: str) -> None:
+    if spec.choices:
+        dv = DataValidation(type="list", formula1='"' + ",".join(spec.choices) + '"', allow_blank=True)
+        dv.error = f"请从下拉列表中选择：{'/'.join(spec.choices)}"
+        dv.errorTitle = "输入无效"
+        dv.showErrorMessage = True
+    elif spec.kind in ("money", "decimal") and not spec.allow_negative:
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+        dv.error = "请输入不小于 0 的数字"
+        dv.showErrorMessage = True
+    elif spec.kind == "int":
+        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+        dv.error = "请输入整数"
+        dv.showErrorMessage = True
+    else:
+        dv = DataValidation(allow_blank=True)
+    dv.promptTitle = spec.label[:32]
+    dv.prompt = _hint(spec)[:255]
+    dv.showInputMessage = True
+    ws.add_data_validation(dv)
+    dv.add(cells)
+
+
+def _cell_value(spec: Field, value: Any) -> Any:
+    if value is None:
+        return None
+    if spec.kind == "list":
+        return "、".join(value)
+    if spec.kind == "yesno" and isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def _style_input(cell, spec: Field) -> None:
+    cell.fill = _INPUT_FILL
+    cell.border = _BORDER
+    cell.alignment = _WRAP
+    if spec.kind in _NUMBER_FORMATS:
+        cell.number_format = _NUMBER_FORMATS[spec.kind]
+
+
+def _key_value_sheet(wb: Workbook, sheet: KeyValueSheet, values: dict[str, Any] | None) -> None:
+    ws = wb.create_sheet(sheet.name)
+    for col, (title, width) in enumerate((("项目", 24), ("填写值", 40), ("填写说明", 60)), start=1):
+        cell = ws.cell(row=1, column=col, value=title)
+        cell.font, cell.fill, cell.border = _BOLD, _HEADER_FILL, _BORDER
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for row, spec in enumerate(sheet.fields, start=2):
+        ws.cell(row=row, column=1, value=_label(spec)).border = _BORDER
+        value_cell = ws.cell(row=row, column=2, value=_cell_value(spec, (values or {}).get(spec.key)))
+        _style_input(value_cell, spec)
+        _validation(ws, spec, value_cell.coordinate)
+        hint = ws.cell(row=row, column=3, value=_hint(spec))
+        hint.alignment, hint.border = _WRAP, _BORDER
+    ws.freeze_panes = "A2"
+
+
+def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | None) -> None:
+    ws = wb.create_sheet(sheet.name)
+    rows = list(rows or [])
+    if not rows and sheet.fixed_rows:
+        rows = [{sheet.columns[0].key: label} for label in sheet.fixed_rows]
+    last_row = 1 + max(sheet.blank_rows, len(rows))
+    for col, spec in enumerate(sheet.columns, start=1):
+        letter = get_column_letter(col)
+        header = ws.cell(row=1, column=col, value=_label(spec))
+        header.font, header.fill, header.border = _BOLD, _HEADER_FILL, _BORDER
+        header.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        ws.column_dimensions[letter].width = max(spec.width, len(spec.label) * 2 + 4)
+        for row in range(2, last_row + 1):
+            record = rows[row - 2] if row - 2 < len(rows) else {}
+            _style_input(ws.cell(row=row, column=col, value=_cell_value(spec, record.get(spec.key))), spec)
+        _validation(ws, spec, f"{letter}2:{letter}{last_row}")
+    ws.row_dimensions[1].height = 32
+    ws.freeze_panes = "A2"
+
+
+def _instructions(wb: Workbook, schema: WorkbookSchema, title: str) -> None:
+    ws = wb.active
+    ws.title = INSTRUCTIONS_SHEET
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 100
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=14)
+    lines = [
+        ("使用方法", "按顺序填写各工作表的黄色单元格，保存后运行 reportgen check 检查、reportgen build 生成报告。"),
+        ("金额单位", "所有金额均以“万元”为单位，保留两位小数。"),
+        ("计算项", "合计、占比、执行率、控制率、得分等均由程序根据填写的数字计算，表中不需要、也不应填写。"),
+        ("注意", "请勿修改工作表名称和表头文字；可以插入行、调整列的顺序。带 * 的为必填项。"),
+    ]
+    lines += [(s.name, s.help) for s in schema.sheets]
+    for row, (name, text) in enumerate(lines, start=3):
+        ws.cell(row=row, column=1, value=name).font = _BOLD
+        ws.cell(row=row, column=2, value=text).alignment = _WRAP
+
+
+def write_workbook(schema: WorkbookSchema, path: Path, values: dict[str, Any] | None = None,
+                   title: str = "部门整体支出绩效自评 数据填报表") -> None:
+    """Write the workbook for ``schema``; with ``values`` (same shape the reader returns) filled in."""
+    wb = Workbook()
+    _instructions(wb, schema, title)
+    for sheet in schema.sheets:
+        data = (values or {}).get(sheet.key)
+        if isinstance(sheet, KeyValueSheet):
+            _key_value_sheet(wb, sheet, data)
+        else:
+            _table_sheet(wb, sheet, data)
+    meta = wb.create_sheet(META_SHEET)
+    meta.append(["format", schema.format_id])
+    meta.append(["schema_version", schema.version])
+    meta.sheet_state = "hidden"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)

@@ -1,0 +1,155 @@
+"""The fictional example unit (青山县医疗保障局, 2025), complete and internally consistent.
+
+Shape is exactly what the reader returns (``WorkbookData.values``), so the example is written
+with the same code path as any workbook. Amounts in 万元. A format folder may add its own
+``example.yaml`` for the sheets only it has (scoring inputs, questionnaire responses).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+from typing import Any
+
+
+def _income(org: str, carryover: str, general: str, other: str) -> dict[str, Any]:
+    return {"org": org, "carryover": D(carryover), "general_budget": D(general), "gov_fund": D(0),
+            "special_nontax": D(0), "other": D(other)}
+
+
+def _spend(org: str, personnel: str, public: str, wages: str, goods: str, household: str, capital: str,
+           project: str) -> dict[str, Any]:
+    return {"org": org, "basic": D(personnel) + D(public), "personnel": D(personnel), "public": D(public),
+            "wages": D(wages), "goods_services": D(goods), "household": D(household), "capital": D(capital),
+            "project": D(project)}
+
+
+def _project(name: str, initial: str, adjustment: str, executed: str, key: bool, purpose: str, expected: str,
+             achieved: str, explanation: str | None = None) -> dict[str, Any]:
+    return {"name": name, "initial": D(initial), "adjustment": D(adjustment), "executed": D(executed),
+            "fiscal": None, "is_key": key, "purpose": purpose, "expected": expected, "achieved": achieved,
+            "explanation": explanation}
+
+
+def _indicator(level1: str, level2: str, level3: str, nature: str, target: str, unit: str | None, actual: str,
+               weight: str, achievement: str | None = None, reason: str | None = None) -> dict[str, Any]:
+    return {"level1": level1, "level2": level2, "level3": level3, "nature": nature, "target": target,
+            "unit": unit, "actual": actual, "weight": D(weight), "achievement": achievement,
+            "deviation_reason": reason}
+
+
+EXAMPLE: dict[str, Any] = {
+    "unit": {
+        "name": "青山县医疗保障局", "year": 2025, "nature": "行政单位", "budget_level": "一级预算单位",
+        "rank": "正科级", "founded": "2019年3月", "supervisor": "青山县人民政府",
+        "departments": ["办公室", "待遇保障股", "医药服务管理股", "基金监管股"],
+        "subordinates": ["青山县医疗保障事务中心"],
+        "staff_quota": 45, "staff_actual": 42, "head": "周明远", "contact": "林晓雯", "phone": "0730-5551234",
+        "preparer": "林晓雯", "fill_date": dt.date(2026, 3, 31),
+    },
+    "functions": [{"text": t} for t in (
+        "贯彻执行国家和省、市医疗保障法律法规和政策，拟订全县医疗保障制度的实施办法并组织实施。",
+        "组织实施医疗保障基金监督管理办法，建立健全医疗保障基金安全防控机制。",
+        "组织实施医疗保障筹资和待遇政策，统筹城乡医疗保障待遇标准。",
+        "执行药品、医用耗材、医疗服务项目等医保目录和支付标准，落实集中带量采购政策。",
+        "负责全县医疗保障经办管理、公共服务体系和信息化建设。",
+        "执行城乡医疗救助政策，做好困难群众参保资助和医疗救助工作。",
+    )],
+    "goals": [
+        {"name": "巩固全民参保", "content": "基本医疗保险参保率稳定在95%以上，困难群众应保尽保。",
+         "result": "全县基本医疗保险参保率96.3%，困难群众资助参保全覆盖。"},
+        {"name": "守好基金安全", "content": "开展打击欺诈骗保专项治理，定点医药机构检查全覆盖。",
+         "result": "检查定点医药机构132家，追回违规基金236.50万元。"},
+        {"name": "提升经办服务", "content": "推进医保服务“一网通办”，待遇支付及时准确。",
+         "result": "线上办理事项占比达到78%，待遇支付及时率99.2%。"},
+    ],
+    "income": [
+        _income("局机关", "52.36", "1186.45", "8.20"),
+        _income("青山县医疗保障事务中心", "0.00", "315.80", "0.00"),
+    ],
+    "expenditure": [
+        _spend("局机关", "612.38", "148.26", "575.12", "139.86", "37.26", "8.40", "451.20"),
+        _spend("青山县医疗保障事务中心", "228.40", "41.60", "215.50", "39.10", "12.90", "2.50", "45.80"),
+    ],
+    "budget": {"initial": D("1480.25"), "adjustment": D("60.00"), "last_year_income": D("1498.60"),
+               "last_year_expenditure": D("1452.37")},
+    "three_public": [
+        {"item": "因公出国（境）费", "budget": D("0.00"), "actual": D("0.00"), "last_year": D("0.00")},
+        {"item": "公务用车购置费", "budget": D("0.00"), "actual": D("0.00"), "last_year": D("0.00")},
+        {"item": "公务用车运行维护费", "budget": D("6.00"), "actual": D("5.12"), "last_year": D("5.86")},
+        {"item": "公务接待费", "budget": D("3.00"), "actual": D("2.35"), "last_year": D("2.88")},
+    ],
+    "assets": {"total": D("486.32"), "liabilities": D("21.50"), "fixed_in_use": D("203.60"),
+               "fixed_rented": D("0.00"), "fixed_other": D("4.20")},
+    "projects": [
+        _project("医疗保障基金监管经费", "120.00", "0.00", "118.50", True, "定点医药机构检查、第三方审核服务",
+                 "检查定点医药机构不少于120家", "检查定点医药机构132家"),
+        _project("城乡居民医保经办服务经费", "150.00", "10.00", "160.00", True, "参保登记、待遇审核与支付",
+                 "待遇支付及时率不低于98%", "待遇支付及时率99.2%"),
+        _project("医保信息化建设运维经费", "95.00", "0.00", "92.30", True, "医保信息平台运维、网络租赁",
+                 "信息系统运行率不低于99%", "信息系统运行率99.6%"),
+        _project("医疗救助经办经费", "60.00", "0.00", "60.00", True, "医疗救助审核、一站式结算",
+                 "困难群众一站式结算全覆盖", "一站式结算覆盖全部定点医院"),
+        _project("医保政策宣传经费", "25.00", "-5.00", "20.00", False, "政策宣传资料印制、集中宣传月活动",
+                 "发放宣传资料3万份", "发放宣传资料3.2万份"),
+        _project("业务培训经费", "12.00", "0.00", "8.40", False, "经办人员和定点机构业务培训",
+                 "培训300人次", "培训326人次", "部分培训改为线上开展，节约场地费用"),
+        _project("档案管理经费", "8.00", "0.00", "7.80", False, "档案整理、档案柜购置",
+                 "完成当年业务档案归档", "完成归档档案1.2万卷"),
+        _project("办公用房维修改造经费", "30.00", "0.00", "30.00", True, "办公用房及服务大厅维修改造",
+                 "服务大厅改造按期完工", "服务大厅于9月完工并投入使用"),
+    ],
+    "project_indicators": [
+        {"project": "医疗保障基金监管经费", "level1": "产出指标", "level2": "数量指标",
+         "level3": "检查定点医药机构数量", "target": "≥120家", "actual": "132家"},
+        {"project": "医疗保障基金监管经费", "level1": "效益指标", "level2": "社会效益指标",
+         "level3": "追回违规医保基金", "target": "≥200万元", "actual": "236.50万元"},
+        {"project": "医疗保障基金监管经费", "level1": "满意度指标", "level2": "服务对象满意度指标",
+         "level3": "参保群众满意度", "target": "≥90%", "actual": "96.5%"},
+        {"project": "城乡居民医保经办服务经费", "level1": "产出指标", "level2": "时效指标",
+         "level3": "待遇支付及时率", "target": "≥98%", "actual": "99.2%"},
+        {"project": "城乡居民医保经办服务经费", "level1": "满意度指标", "level2": "服务对象满意度指标",
+         "level3": "参保群众满意度", "target": "≥90%", "actual": "96.5%"},
+    ],
+    "indicators": [
+        _indicator("产出指标", "数量指标", "基本医疗保险参保率", "≥", "95", "%", "96.3", "10"),
+        _indicator("产出指标", "数量指标", "检查定点医药机构数量", "≥", "120", "家", "132", "10"),
+        _indicator("产出指标", "质量指标", "医保信息系统运行率", "≥", "99", "%", "99.6", "10"),
+        _indicator("产出指标", "时效指标", "医保待遇支付及时率", "≥", "98", "%", "99.2", "10"),
+        _indicator("产出指标", "成本指标", "资金使用控制在预算额度内", "定性", "不超预算", None, "未超预算", "10",
+                   "达成"),
+        _indicator("效益指标", "社会效益指标", "困难群众就医负担", "定性", "有效减轻", None, "有效减轻", "15",
+                   "达成"),
+        _indicator("效益指标", "经济效益指标", "追回违规医保基金", "≥", "200", "万元", "236.5", "15"),
+        _indicator("满意度指标", "服务对象满意度指标", "参保群众满意度", "≥", "90", "%", "96.5", "10"),
+    ],
+    "narrative": [
+        {"part": "部门概况", "title": None, "body": (
+            "青山县医疗保障局为县人民政府工作部门，内设办公室、待遇保障股、医药服务管理股、基金监管股4个股室，"
+            "下属青山县医疗保障事务中心1个二级单位。")},
+        {"part": "工作成效", "title": "全民参保持续巩固", "body": (
+            "全县基本医疗保险参保率达到96.3%，建档立卡脱贫人口、低保对象等困难群众资助参保实现应保尽保。")},
+        {"part": "工作成效", "title": "基金监管保持高压", "body": (
+            "开展打击欺诈骗保专项治理，检查定点医药机构132家，追回违规医保基金236.50万元。\n"
+            "建立智能审核规则库，对住院费用实行事前提醒、事中审核、事后稽核。")},
+        {"part": "工作成效", "title": "经办服务提质增效", "body": (
+            "推进医保服务事项“一网通办”，线上办理事项占比达到78%，待遇支付及时率99.2%。")},
+        {"part": "存在的问题", "title": "预算编制精细化程度不够", "body": (
+            "部分项目年中追加调整，业务培训经费执行率偏低，预算编制与实际需求衔接不够紧密。")},
+        {"part": "存在的问题", "title": "绩效指标设置有待完善", "body": (
+            "部分绩效指标以定性描述为主，可衡量性不强。")},
+        {"part": "改进措施", "title": "提高预算编制质量", "body": (
+            "结合上年执行情况和年度重点任务细化项目预算，减少年中调整。")},
+        {"part": "改进措施", "title": "完善绩效指标体系", "body": (
+            "将年度重点工作细化为可量化的绩效指标，加强绩效运行监控和结果应用。")},
+        {"part": "其他需要说明的情况", "title": None, "body": "无。"},
+        {"part": "自评结论", "title": None, "body": (
+            "本单位2025年度部门整体支出管理规范，预算执行总体良好，年度绩效目标基本完成。")},
+    ],
+    "evaluators": [
+        {"name": "周明远", "title": "局长", "org": "青山县医疗保障局"},
+        {"name": "陈立新", "title": "副局长", "org": "青山县医疗保障局"},
+        {"name": "林晓雯", "title": "办公室主任", "org": "青山县医疗保障局"},
+        {"name": "赵海峰", "title": "会计师", "org": "青山县医疗保障事务中心"},
+    ],
+}
