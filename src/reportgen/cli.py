@@ -1,0 +1,140 @@
+"""Command line: arguments, calls, printing, exit codes. Nothing else lives here.
+
+Exit status: 0 done; 2 a problem with the input (workbook, format folder, template) — every
+problem printed in Chinese; 3 an internal error (a bug: set REPORTGEN_DEBUG=1 for the traceback).
+Heavy modules are imported inside the commands so that start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reportgen import __version__
+from reportgen.errors import Finding, ReportgenError
+
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+
+_FORMAT_OPTION = click.option(
+    "--format", "format_choice", metavar="ID|文件夹",
+    help="使用的格式：内置格式编号（见 reportgen formats）或格式文件夹路径。默认使用工作簿中记录的格式。")
+
+
+def print_findings(findings: list[Finding]) -> None:
+    errors = [f for f in findings if f.is_error]
+    warnings = [f for f in findings if not f.is_error]
+    for f in errors:
+        click.secho(f"错误  {f}", fg="red", err=True)
+    for f in warnings:
+        click.secho(f"提示  {f}", fg="yellow", err=True)
+    if errors:
+        click.secho(f"共 {len(errors)} 个错误、{len(warnings)} 个提示，请修改后重试。", fg="red", err=True)
+
+
+def handles_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn ReportgenError into printed findings and exit 2; never show a traceback to a clerk."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ReportgenError as exc:
+            print_findings(exc.findings)
+            sys.exit(EXIT_INPUT)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("REPORTGEN_DEBUG"):
+                raise
+            click.secho(f"内部错误（请把这条信息和所用文件发给维护人员）: {type(exc).__name__}: {exc}",
+                        fg="red", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="reportgen", message="%(prog)s %(version)s")
+def main() -> None:
+    """reportgen：根据一份 Excel 填报表生成部门整体支出绩效自评报告、评分表和问卷汇总（Word）。
+
+    \b
+    常用步骤：
+      reportgen init 填报表.xlsx        生成空白填报表
+      reportgen check 填报表.xlsx       检查数据并显示关键指标
+      reportgen build 填报表.xlsx -o 输出文件夹   生成 Word 文档
+    """
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@_FORMAT_OPTION
+@click.option("--example", is_flag=True, help="填入示例单位（青山县医疗保障局）的数据。")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+@handles_input_errors
+def init(out: Path, format_choice: str | None, example: bool, force: bool) -> None:
+    """生成空白（或示例）填报表 OUT.xlsx。"""
+    from reportgen.pipeline import init_workbook
+
+    if out.suffix.lower() != ".xlsx":
+        raise ReportgenError(Finding("填报表文件名应以 .xlsx 结尾", str(out)))
+    if out.exists() and not force:
+        raise ReportgenError(Finding("文件已存在；如要覆盖请加 --force", str(out)))
+    fmt = init_workbook(out, format_choice, example)
+    click.echo(f"已生成{'示例' if example else '空白'}填报表：{out}（格式：{fmt.id} {fmt.spec.name}）")
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@_FORMAT_OPTION
+@handles_input_errors
+def check(workbook: Path, format_choice: str | None) -> None:
+    """检查填报表 WORKBOOK，不写任何文件；显示关键指标和评分。"""
+    from reportgen.pipeline import evaluate
+    from reportgen.summary import key_figures
+
+    evaluation = evaluate(workbook, format_choice)
+    print_findings(evaluation.findings)
+    click.echo(key_figures(evaluation))
+    click.secho("检查通过。", fg="green")
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="输出文件夹。")
+@_FORMAT_OPTION
+@handles_input_errors
+def build(workbook: Path, out_dir: Path, format_choice: str | None) -> None:
+    """根据填报表 WORKBOOK 生成 Word 文档。"""
+    from reportgen.pipeline import build_documents, evaluate
+
+    evaluation = evaluate(workbook, format_choice)
+    print_findings(evaluation.findings)
+    for path in build_documents(evaluation, out_dir):
+        click.echo(f"已生成：{path}")
+
+
+@main.command("formats")
+@handles_input_errors
+def list_formats() -> None:
+    """列出内置格式。"""
+    from reportgen.formats.loader import builtin_format_dirs, load_format
+
+    for folder in builtin_format_dirs():
+        fmt = load_format(folder)
+        docs = "、".join(d.name for d in fmt.spec.documents)
+        years = f"{fmt.spec.years[0]}–{fmt.spec.years[1]}"
+        click.echo(f"{fmt.id:<16} {fmt.spec.name}（{fmt.spec.province}，{fmt.spec.level}，{years}）\n"
+                   f"{'':<16} 文档：{docs}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

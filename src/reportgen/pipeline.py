@@ -1,0 +1,143 @@
+"""The main job, step by step: format -> workbook schema; workbook -> model -> checks, scores,
+survey -> template context -> documents. The CLI only calls these functions and prints.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportgen.errors import Finding, ReportgenError, errors_only
+from reportgen.formats.loader import Format, resolve_format
+from reportgen.model.report import Report
+from reportgen.workbook.schema import CORE_SHEETS, Sheet, WorkbookSchema
+
+SURVEY_SHEET_KEY = "survey"
+SCORING_SHEET_KEY = "inputs"
+
+
+def workbook_schema(fmt: Format) -> WorkbookSchema:
+    """The common core plus what this format's scoring system and questionnaire need."""
+    sheets: list[Sheet] = list(CORE_SHEETS)
+    if fmt.scoring is not None:
+        from reportgen.workbook.format_sheets import scoring_inputs_sheet
+
+        inputs_sheet = scoring_inputs_sheet(fmt.scoring)
+        if inputs_sheet is not None:
+            sheets.append(inputs_sheet)
+    if fmt.questionnaire is not None:
+        from reportgen.workbook.format_sheets import survey_sheet
+
+        sheets.append(survey_sheet(fmt.questionnaire))
+    return WorkbookSchema(tuple(sheets), format_id=fmt.id)
+
+
+@dataclass
+class Evaluation:
+    """Everything known about one workbook under one format."""
+
+    format: Format
+    report: Report
+    refs: dict[str, str]
+    findings: list[Finding] = field(default_factory=list)
+    score: Any = None  # scoring.engine.ScoreResult
+    survey: Any = None  # survey.tally.SurveyResult
+
+    def context(self) -> dict[str, Any]:
+        """The variables every template sees (documented by ``reportgen format vars``)."""
+        ctx = self.report.model_dump()
+        ctx["score"] = self.score.model_dump() if self.score is not None else None
+        ctx["survey"] = self.survey.model_dump() if self.survey is not None else None
+        ctx["format"] = {"id": self.format.id, "name": self.format.spec.name}
+        return ctx
+
+
+def evaluate(workbook: Path, format_choice: str | None = None) -> Evaluation:
+    """Read, validate, compute, check and score. Raises ReportgenError listing every problem."""
+    from reportgen.checks import check_report
+    from reportgen.model.build import build_report
+    from reportgen.workbook.reader import open_workbook, read_meta, read_sheets
+
+    wb = open_workbook(workbook)
+    fmt = resolve_format(format_choice, read_meta(wb).get("format"))
+    schema = workbook_schema(fmt)
+    raw = (SURVEY_SHEET_KEY,) if fmt.questionnaire is not None else ()
+    data = read_sheets(wb, schema, workbook, raw_tables=raw)
+
+    survey, survey_findings = None, []
+    if fmt.questionnaire is not None and SURVEY_SHEET_KEY in data.raw_tables:
+        from reportgen.workbook.format_sheets import tally_survey
+
+        survey, survey_findings = tally_survey(fmt.questionnaire, schema, data)
+    data.findings.extend(survey_findings)
+
+    report, findings = build_report(data, inputs=data.values.get(SCORING_SHEET_KEY) or {})
+    findings += check_report(report, data.refs)
+    evaluation = Evaluation(fmt, report, data.refs, findings, survey=survey)
+    if fmt.scoring is not None:
+        from reportgen.scoring.engine import score
+
+        scoring_context = evaluation.context()
+        evaluation.score = score(fmt.scoring, scoring_context)
+        findings += list(evaluation.score.findings)
+    if errors_only(findings):
+        raise ReportgenError(findings)
+    return evaluation
+
+
+_UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\r\n\t]')
+
+
+def output_name(pattern: str, context: dict[str, Any]) -> str:
+    from reportgen.render.env import make_env
+
+    name = make_env(autoescape=False).from_string(pattern).render(context)
+    return _UNSAFE_FILENAME.sub("_", name).strip() or "output.docx"
+
+
+def build_documents(evaluation: Evaluation, out_dir: Path) -> list[Path]:
+    """Render every document of the format. Each file is written whole or not at all."""
+    from reportgen.render.docx import render_docx
+
+    context = evaluation.context()
+    written: list[Path] = []
+    for doc in evaluation.format.spec.documents:
+        if "survey" in doc.needs and evaluation.survey is None:
+            continue
+        template = evaluation.format.path(doc.template)
+        if doc.for_each == "project":
+            for project in context["projects"]["rows"]:
+                per_project = {**context, "project": project}
+                out = out_dir / output_name(doc.output, per_project)
+                render_docx(template, _with_images(per_project, evaluation, doc.needs), out)
+                written.append(out)
+        else:
+            out = out_dir / output_name(doc.output, context)
+            render_docx(template, _with_images(context, evaluation, doc.needs), out)
+            written.append(out)
+    return written
+
+
+def _with_images(context: dict[str, Any], evaluation: Evaluation, needs: list[str]) -> dict[str, Any]:
+    """Charts are drawn only for documents that show them (matplotlib is slow to import)."""
+    if "survey" not in needs or evaluation.survey is None:
+        return context
+    from reportgen.render.docx import PngImage
+    from reportgen.survey.chart import answer_share_chart
+
+    return {**context, "survey_chart": PngImage(answer_share_chart(evaluation.survey), 150)}
+
+
+def init_workbook(out: Path, format_choice: str | None, example: bool) -> Format:
+    from reportgen.workbook.blank import write_workbook
+
+    fmt = resolve_format(format_choice)
+    values = None
+    if example:
+        from reportgen.workbook.example import EXAMPLE
+
+        values = {**EXAMPLE, **fmt.example_values}
+    write_workbook(workbook_schema(fmt), out, values, title=f"{fmt.spec.name} 数据填报表")
+    return fmt
