@@ -405,6 +405,24 @@ class Indicator(_Model):
     deviation_reason: str | None = _d("偏差原因及改进措施", default=None)
     ref: str = _d("所在工作表行（用于提示）", default="")
 
+    @computed_field(description="指标值文字，如 ≥95%（定性指标为原文）")
+    @property
+    def target_text(self) -> str:
+        return self._text(self.target, with_nature=True)
+
+    @computed_field(description="完成值文字，如 96.3%（定性指标为原文）")
+    @property
+    def actual_text(self) -> str:
+        return self._text(self.actual, with_nature=False)
+
+    def _text(self, value: Decimal | str, with_nature: bool) -> str:
+        if not self.quantitative or not isinstance(value, Decimal):
+            return str(value)
+        number = f"{value:f}"
+        number = number.rstrip("0").rstrip(".") if "." in number else number
+        prefix = self.nature if with_nature and self.nature != "=" else ""
+        return f"{prefix}{number}{self.unit or ''}"
+
     @computed_field(description="是否定量指标")
     @property
     def quantitative(self) -> bool:
@@ -442,6 +460,23 @@ class Evaluator(_Model):
     org: str = _d("单位")
 
 
+class OrgBalance(_Model):
+    org: str = _d("机构名称")
+    income: Decimal = _d("收入合计")
+    expenditure: Decimal = _d("支出合计")
+    current_income: Decimal = _d("本年收入（不含上年结转）")
+
+    @computed_field(description="当年结余 = 本年收入 − 支出合计")
+    @property
+    def current_year(self) -> Decimal:
+        return self.current_income - self.expenditure
+
+    @computed_field(description="累计结余 = 收入合计 − 支出合计")
+    @property
+    def year_end(self) -> Decimal:
+        return self.income - self.expenditure
+
+
 class Report(_Model):
     """Everything a template can use. Scoring and survey results are attached by the build."""
 
@@ -460,3 +495,10 @@ class Report(_Model):
     narrative: Narrative = _d("文字说明")
     evaluators: list[Evaluator] = _d("评价人员（列表）")
     inputs: dict[str, Any] = _d("评分填报的数据（按评分体系声明的名称）", default_factory=dict)
+
+    @computed_field(description="各机构结余（按机构名称对应收入与支出）")
+    @property
+    def org_balances(self) -> list[OrgBalance]:
+        spent = {r.org: r.total for r in self.expenditure.rows}
+        return [OrgBalance(org=r.org, income=r.total, current_income=r.current_year,
+                           expenditure=spent.get(r.org, ZERO)) for r in self.income.rows]
