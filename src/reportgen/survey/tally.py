@@ -1,0 +1,360 @@
+"""Tally the 问卷 sheet: one questionnaire per row -> ``SurveyResult`` plus findings.
+
+Answers may be typed as an option's label (spaces, full-width or not, are ignored) or as its
+points (``5``, ``"5"``, ``5.0``). Anything else is an error naming the cell. A questionnaire with
+unanswered questions is *invalid*: issued but not valid, reported as a warning, never guessed.
+Only valid questionnaires count towards the score, the rates and the per-question counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reportgen.errors import Finding
+from reportgen.survey.definition import (
+    CATEGORY,
+    DATE,
+    GENDER,
+    GENDERS,
+    NUMBER,
+    PLACE,
+    SUGGESTION,
+    SURVEYOR,
+    Option,
+    Questionnaire,
+    points_text,
+)
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    """One filled row of the 问卷 sheet as read from Excel."""
+
+    sheet: str
+    row: int  # Excel row number
+    cells: dict[str, tuple[Any, str]]  # column header -> (raw cell value, cell ref like "E7")
+
+
+# --- the result templates and the scoring engine read --------------------------------------------
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class OptionCount(_Result):
+    label: str = Field(description="选项")
+    points: Decimal = Field(description="分值")
+    count: int = Field(description="选择人数（有效问卷）")
+    share: Decimal | None = Field(description="占比（%，无有效问卷时为空）")
+
+
+class QuestionResult(_Result):
+    id: str = Field(description="题号（如 Q1）")
+    text: str = Field(description="题目全文")
+    label: str = Field(description="题号加简称，用于表头和图表（如 Q1 总体评价）")
+    counts: list[OptionCount] = Field(description="各选项人数及占比（按选项顺序）")
+    average: Decimal | None = Field(description="平均得分")
+    satisfaction_rate: Decimal | None = Field(description="本题满意率（%）")
+
+
+class CategoryResult(_Result):
+    name: str = Field(description="对象类别（如 服务对象）")
+    issued: int = Field(description="发放（回收）份数")
+    valid: int = Field(description="有效份数")
+    score: Decimal = Field(description="得分合计")
+    full_score: Decimal = Field(description="满分合计")
+    score_rate: Decimal | None = Field(description="得分率（%）")
+    satisfaction_rate: Decimal | None = Field(description="满意率（%）")
+
+
+class Suggestion(_Result):
+    number: str = Field(description="问卷编号")
+    category: str = Field(description="对象类别")
+    text: str = Field(description="意见或建议")
+
+
+class SurveyResult(_Result):
+    issued: int = Field(description="发放（回收）问卷份数：填了内容的行")
+    valid: int = Field(description="有效问卷份数：全部题目已作答")
+    invalid: int = Field(description="无效问卷份数")
+    date_from: dt.date | None = Field(description="调查开始日期")
+    date_to: dt.date | None = Field(description="调查结束日期")
+    places: list[str] = Field(description="调查地点（按出现顺序，不重复）")
+    score: Decimal = Field(description="有效问卷得分合计")
+    full_score: Decimal = Field(description="有效问卷满分合计 = 有效份数 × 每份满分")
+    full_score_each: Decimal = Field(description="每份问卷满分")
+    score_rate: Decimal | None = Field(description="得分率（%）= 得分 ÷ 满分")
+    satisfaction_rate: Decimal | None = Field(description="满意率（%）= 选满意类选项的答案数 ÷ 全部答案数")
+    questions: list[QuestionResult] = Field(description="各题统计")
+    by_category: list[CategoryResult] = Field(description="按对象类别统计（按问卷定义的类别顺序）")
+    suggestions: list[Suggestion] = Field(description="意见或建议（不含“无”）")
+    options: list[str] = Field(description="选项文字（按顺序，用于表头）")
+
+
+# --- cell parsing ----------------------------------------------------------------------------------
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _compact(value: Any) -> str:
+    """Full-width forms folded to half-width, every space (incl. U+3000) removed."""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", str(value)))
+
+
+def _header_key(header: str) -> str:
+    # same tolerance as the workbook reader: spaces, required-marks, full-width brackets
+    return re.sub(r"[*＊]", "", _compact(header))
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if value.time() != dt.time() else value.date().isoformat()
+    return str(value).strip()
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, str):
+        text = _compact(value).removesuffix("分")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return None
+        return number if number.is_finite() else None
+    return None
+
+
+_DATE_TEXT = re.compile(r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?|(\d{4})(\d{2})(\d{2})")
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # 20210919
+    if not isinstance(value, str):
+        return None
+    match = _DATE_TEXT.fullmatch(_compact(value))
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups() if g is not None)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+_NO_SUGGESTION = {"无", "没有", "暂无", "无意见", "没有意见", "无建议", "没有建议", "无意见或建议", "无意见建议",
+                  "没有意见或建议", "无意见和建议", "/", "-", "--", "—", "——", "none", "n/a", "na", "nil"}
+
+
+def _is_suggestion(text: str) -> bool:
+    return _compact(text).strip("。.，,！!；;").lower() not in _NO_SUGGESTION
+
+
+class _Scale:
+    """Answer cell -> option."""
+
+    def __init__(self, q: Questionnaire):
+        self.options = q.options
+        self.by_label = {_compact(o.label): i for i, o in enumerate(q.options)}
+        self.by_points = {o.points: i for i, o in enumerate(q.options)}
+        self.expected = f"应为 {'/'.join(q.option_labels)} 或 {'/'.join(points_text(o.points) for o in q.options)}"
+
+    def parse(self, value: Any) -> tuple[int | None, str]:
+        """(option index, error message); both empty for an unanswered question."""
+        if isinstance(value, str) and _compact(value) in self.by_label:
+            return self.by_label[_compact(value)], ""
+        points = _number(value)
+        if points is None:
+            return None, f"{self.expected}，实际为“{_shown(value)}”"
+        if points not in self.by_points:
+            return None, f"{points_text(points)} 分没有对应的选项，{self.expected}"
+        return self.by_points[points], ""
+
+
+# --- the tally --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Counter:
+    issued: int = 0
+    valid: int = 0
+    score: Decimal = ZERO
+    satisfied: int = 0  # answers that chose a satisfied option
+
+
+def _rate(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    return Decimal(part) * HUNDRED / Decimal(whole) if whole else None
+
+
+class _Tally:
+    def __init__(self, q: Questionnaire):
+        self.q = q
+        self.scale = _Scale(q)
+        self.findings: list[Finding] = []
+        self.total = _Counter()
+        self.categories = {name: _Counter() for name in q.categories}
+        self.counts = [[0] * len(q.options) for _ in q.questions]
+        self.dates: list[dt.date] = []
+        self.places: list[str] = []
+        self.numbers: dict[str, str] = {}  # 问卷编号 -> where first seen
+        self.suggestions: list[Suggestion] = []
+
+    def error(self, where: str, field: str, message: str) -> None:
+        self.findings.append(Finding(message, where, field))
+
+    def row(self, r: ResponseRow) -> None:
+        cells = {_header_key(h): cell for h, cell in r.cells.items()}
+        row_where = f"{r.sheet}!第{r.row}行"
+
+        def cell(header: str) -> tuple[Any, str]:
+            value, ref = cells.get(_header_key(header), (None, ""))
+            return value, f"{r.sheet}!{ref}" if ref else row_where
+
+        if all(_is_empty(value) for value, _ in r.cells.values()):
+            return
+        errors_before = len(self.findings)
+        self.total.issued += 1
+
+        number = self._required_text(cell(NUMBER), NUMBER)
+        if number:
+            first = self.numbers.setdefault(number, cell(NUMBER)[1])
+            if first != cell(NUMBER)[1]:
+                self.error(cell(NUMBER)[1], NUMBER, f"问卷编号 {number} 重复（与 {first} 相同），每份问卷编号应唯一")
+        date_value, date_where = cell(DATE)
+        if _is_empty(date_value):
+            self.error(date_where, DATE, "未填写调查时间")
+        elif (date := _date(date_value)) is None:
+            self.error(date_where, DATE, f"应为日期（如 2021-09-19），实际为“{_shown(date_value)}”")
+        else:
+            self.dates.append(date)
+        place = self._required_text(cell(PLACE), PLACE)
+        if place and place not in self.places:
+            self.places.append(place)
+        self._required_text(cell(SURVEYOR), SURVEYOR)
+        gender, gender_where = cell(GENDER)
+        if not _is_empty(gender) and _compact(gender) not in GENDERS:
+            self.error(gender_where, GENDER, f"应为 {'/'.join(GENDERS)} 或不填，实际为“{_shown(gender)}”")
+        category = self._category(cell(CATEGORY))
+
+        chosen: list[int] = []
+        missing: list[str] = []
+        for question in self.q.questions:
+            value, where = cell(question.label)
+            if _is_empty(value):
+                value, where = cell(question.id)  # a header shortened to the bare id still counts
+            if _is_empty(value):
+                missing.append(question.id)
+                continue
+            index, message = self.scale.parse(value)
+            if index is None:
+                self.error(where, question.id, message)
+            else:
+                chosen.append(index)
+
+        suggestion, _ = cell(SUGGESTION)
+        label = (number if number.lower().startswith("no") else f"No.{number}") if number else row_where
+        if not _is_empty(suggestion) and _is_suggestion(str(suggestion)):
+            self.suggestions.append(Suggestion(number=number, category=category or "", text=str(suggestion).strip()))
+
+        if category is not None:
+            self.categories[category].issued += 1
+        if missing:
+            which = (f"全部 {len(missing)} 题均未作答" if len(missing) == len(self.q.questions)
+                     else f"{'、'.join(missing)} 未作答")
+            self.findings.append(Finding(
+                f"问卷 {label} {which}：按无效问卷计（计入发放份数，不计入有效份数和得分），请核对纸质问卷",
+                row_where, severity="warning"))
+            return
+        if len(self.findings) > errors_before:
+            return  # a row with errors cannot be scored; the errors block the build anyway
+        self._count(chosen, category)
+
+    def _required_text(self, cell: tuple[Any, str], header: str) -> str:
+        value, where = cell
+        if _is_empty(value):
+            self.error(where, header, f"未填写{header}")
+            return ""
+        return _shown(value)
+
+    def _category(self, cell: tuple[Any, str]) -> str | None:
+        value, where = cell
+        if _is_empty(value):
+            self.error(where, CATEGORY, f"未填写对象类别（{'/'.join(self.q.categories)}）")
+            return None
+        by_key = {_compact(c): c for c in self.q.categories}
+        if _compact(value) not in by_key:
+            self.error(where, CATEGORY, f"应为 {'/'.join(self.q.categories)}，实际为“{_shown(value)}”")
+            return None
+        return by_key[_compact(value)]
+
+    def _count(self, chosen: list[int], category: str | None) -> None:
+        options: list[Option] = self.q.options
+        score = sum((options[i].points for i in chosen), ZERO)
+        satisfied = sum(1 for i in chosen if options[i].satisfied)
+        counters = [self.total] + ([self.categories[category]] if category is not None else [])
+        for counter in counters:
+            counter.valid += 1
+            counter.score += score
+            counter.satisfied += satisfied
+        for question_index, option_index in enumerate(chosen):
+            self.counts[question_index][option_index] += 1
+
+    def result(self) -> SurveyResult:
+        q, total = self.q, self.total
+        each, answers_each = q.per_questionnaire_full, len(q.questions)
+        questions = []
+        for question, counts in zip(q.questions, self.counts, strict=True):
+            points = sum((o.points * n for o, n in zip(q.options, counts, strict=True)), ZERO)
+            satisfied = sum(n for o, n in zip(q.options, counts, strict=True) if o.satisfied)
+            questions.append(QuestionResult(
+                id=question.id, text=question.text, label=question.label,
+                counts=[OptionCount(label=o.label, points=o.points, count=n, share=_rate(n, total.valid))
+                        for o, n in zip(q.options, counts, strict=True)],
+                average=points / total.valid if total.valid else None,
+                satisfaction_rate=_rate(satisfied, total.valid)))
+        by_category = [
+            CategoryResult(name=name, issued=c.issued, valid=c.valid, score=c.score, full_score=c.valid * each,
+                           score_rate=_rate(c.score, c.valid * each),
+                           satisfaction_rate=_rate(c.satisfied, c.valid * answers_each))
+            for name, c in self.categories.items()
+        ]
+        return SurveyResult(
+            issued=total.issued, valid=total.valid, invalid=total.issued - total.valid,
+            date_from=min(self.dates, default=None), date_to=max(self.dates, default=None),
+            places=self.places, score=total.score, full_score=total.valid * each, full_score_each=each,
+            score_rate=_rate(total.score, total.valid * each),
+            satisfaction_rate=_rate(total.satisfied, total.valid * answers_each),
+            questions=questions, by_category=by_category, suggestions=self.suggestions,
+            options=q.option_labels)
+
+
+def tally(q: Questionnaire, rows: list[ResponseRow]) -> tuple[SurveyResult, list[Finding]]:
+    """Count the questionnaires. Completely empty rows are skipped; every other row is issued."""
+    counter = _Tally(q)
+    for row in rows:
+        counter.row(row)
+    return counter.result(), counter.findings
