@@ -1,0 +1,443 @@
+"""Scoring a context with a loaded system: rows, groups, total, grade, cap and findings.
+
+Each indicator's points are clamped to [0, 分值] and rounded half-up to 2 decimals (the official
+figure); group points and the total are sums of those rounded points, so a printed table always
+adds up. Only a total cap (when the system declares one) can make the total differ from the sum;
+``raw_total`` keeps the sum and ``cap_reason`` says why.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from reportgen.errors import Finding
+from reportgen.render.filters import num, round_half_up
+from reportgen.render.filters import score as fmt_score
+from reportgen.scoring import expr, rules
+from reportgen.scoring.rules import INPUTS_SHEET, ZERO, Outcome, Scope, value_text
+from reportgen.scoring.spec import ChecklistRule, GoalRowsSpec, IndicatorSpec, ManualRule
+from reportgen.scoring.system import (
+    InputSpec,
+    Level,
+    ScoringSystem,
+    count_key,
+    item_key,
+    manual_keys,
+    referenced_inputs,
+    required_inputs,
+)
+
+HUNDRED = Decimal(100)
+
+
+class ScoreRow(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    level1: str = Field(description="一级指标")
+    level2: str = Field(description="二级指标")
+    name: str = Field(description="三级指标")
+    key: str = Field(description="指标键（评分体系内唯一）")
+    kind: str = Field(description="评分方式（bands/deduction/checklist/ratio/tiers/manual/goal_row）")
+    standard: str = Field(description="评分标准")
+    note: str = Field(description="备注")
+    weight: Decimal = Field(description="分值")
+    points: Decimal = Field(description="得分（四舍五入到两位小数）")
+    value: Decimal | None = Field(description="指标值（如控制率，百分数；无法计算或不适用时为空）")
+    value_text: str = Field(description="指标值的显示文字（如 82.14%）")
+    calculation: str = Field(description="计算过程和评分依据")
+    deduction_reason: str = Field(description="扣分原因（得分低于分值时必有）")
+    ref: str = Field("", description="绩效指标所在行（按绩效指标评分的行）")
+
+
+class ScoreSubGroup(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(description="二级指标")
+    weight: Decimal = Field(description="分值")
+    points: Decimal = Field(description="得分")
+    rows: list[ScoreRow] = Field(description="三级指标")
+
+    @computed_field(description="行数（合并单元格用）")
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+
+class ScoreGroup(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(description="一级指标")
+    weight: Decimal = Field(description="分值")
+    points: Decimal = Field(description="得分")
+    groups: list[ScoreSubGroup] = Field(description="二级指标")
+
+    @computed_field(description="行数（合并单元格用）")
+    @property
+    def row_count(self) -> int:
+        return sum(g.row_count for g in self.groups)
+
+
+class ScoreResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    system_id: str = Field(description="评分体系编号")
+    system_name: str = Field(description="评分体系名称")
+    groups: list[ScoreGroup] = Field(description="一级指标（含二级指标和三级指标行）")
+    rows: list[ScoreRow] = Field(description="全部三级指标行（按表中顺序）")
+    total: Decimal = Field(description="综合得分（封顶后）")
+    raw_total: Decimal = Field(description="各指标得分之和（封顶前）")
+    total_weight: Decimal = Field(description="满分")
+    grade: str = Field(description="评价等次")
+    capped: bool = Field(False, description="是否因封顶规则降低了总分")
+    cap_reason: str = Field("", description="封顶说明")
+    findings: list[Finding] = Field(default_factory=list, description="评分中发现的问题")
+
+    def row(self, key_or_name: str) -> ScoreRow:
+        """A row by key, or by name when the name is unique."""
+        for row in self.rows:
+            if row.key == key_or_name:
+                return row
+        matches = [row for row in self.rows if row.name == key_or_name]
+        if len(matches) != 1:
+            raise KeyError(key_or_name)
+        return matches[0]
+
+
+def _points(x: Decimal, weight: Decimal) -> Decimal:
+    return round_half_up(min(max(x, ZERO), weight), 2)
+
+
+# -- inputs -------------------------------------------------------------------------------------------
+
+_YES = {"是", "yes", "y", "true", "1", "符合", "有", "√", "✓"}
+_NO = {"否", "no", "n", "false", "0", "不符合", "无", "×", "✗"}
+
+
+def _normalize(spec: InputSpec, raw: Any) -> tuple[Any, str]:
+    """(value, problem) for one input as the workbook delivered it; blank is None."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, ""
+    if spec.kind == "yesno":
+        if isinstance(raw, bool):
+            return raw, ""
+        text = str(raw).strip().lower()
+        if text in _YES or text in _NO:
+            return text in _YES, ""
+        return None, f"应填“是”或“否”，实际为“{raw}”"
+    if spec.kind == "text":
+        return str(raw).strip(), ""
+    try:
+        value = expr.to_decimal(raw)
+    except TypeError:
+        return None, f"应为数字，实际为“{raw}”"
+    if spec.kind == "integer" and value is not None and (value != value.to_integral_value() or value < 0):
+        return None, f"应为不小于0的整数，实际为“{raw}”"
+    return value, ""
+
+
+def _inputs(system: ScoringSystem, given: Any, findings: list[Finding]) -> tuple[dict[str, Any], dict[str, InputSpec], set[str]]:
+    """Inputs typed by their declared kind; every declared key present (None when blank or invalid)."""
+    given = expr.top_level(given) if given is not None else {}
+    specs = {spec.key: spec for spec in required_inputs(system)}
+    invalid: set[str] = set()
+    values = dict(given)  # undeclared extras pass through untouched
+    for key, spec in specs.items():
+        value, problem = _normalize(spec, given.get(key))
+        if problem:
+            findings.append(Finding(problem, INPUTS_SHEET, spec.label))
+            invalid.add(key)
+        values[key] = value
+    return values, specs, invalid
+
+
+def _needed(ind: IndicatorSpec) -> list[str]:
+    """Input keys that must be filled before the indicator can be scored."""
+    keys = referenced_inputs(ind)
+    rule = ind.rule
+    if isinstance(rule, ChecklistRule):
+        keys += [count_key(ind)] if rule.count_input else [item_key(ind, n) for n in range(1, len(rule.items) + 1)]
+    elif isinstance(rule, ManualRule):
+        keys.append(manual_keys(ind)[0])
+    keys += [d.key for d in ind.inputs]
+    return list(dict.fromkeys(keys))
+
+
+# -- indicators ---------------------------------------------------------------------------------------
+
+
+def _undefined(ind: IndicatorSpec, scope: Scope, findings: list[Finding]) -> tuple[Decimal, str]:
+    """Points and explanation when the value cannot be calculated."""
+    rule = getattr(ind.rule, "when_undefined", None)
+    if rule is None:
+        findings.append(Finding(f"{ind.value_label}无法计算（分母为0或缺少数据），评分体系未规定 when_undefined，按0分计",
+                                scope.source, ind.name, "warning"))
+        return ZERO, f"{ind.value_label}无法计算，按0分计"
+    points = ind.weight if rule.points == "full" else ZERO if rule.points == "zero" else Decimal(rule.points)
+    how = "满分" if points == ind.weight else f"{fmt_score(points)}分"
+    text = f"{ind.value_label}无法计算，按{how}计"
+    if rule.text:
+        try:
+            text = expr.render_text(rule.text, {**scope.variables, "value": None, "weight": ind.weight})
+        except expr.RENDER_ERRORS as exc:
+            findings.append(Finding(f"when_undefined.text 出错：{exc}", scope.source, ind.name))
+    return points, text
+
+
+def _join(first: str, second: str) -> str:
+    if not first:
+        return second
+    if not second:
+        return first
+    return first + ("" if first[-1] in "。；;." else "；") + second
+
+
+def _score_indicator(level: str, group: str, ind: IndicatorSpec, variables: dict[str, Any],
+                     specs: dict[str, InputSpec], invalid: set[str], source: str,
+                     findings: list[Finding]) -> ScoreRow:
+    labels = {key: spec.label for key, spec in specs.items()}
+    row = {"level1": level, "level2": group, "name": ind.name, "key": ind.id, "kind": ind.rule.kind,
+           "standard": ind.standard.strip(), "note": ind.note.strip(), "weight": ind.weight, "value": None,
+           "value_text": ""}
+
+    def failed(calc: str) -> ScoreRow:
+        return ScoreRow(**row, points=ZERO, calculation=calc, deduction_reason=calc)
+
+    missing = [key for key in _needed(ind) if variables[expr.INPUTS].get(key) is None]
+    if missing:
+        for key in (k for k in missing if k not in invalid):  # invalid ones are reported already
+            findings.append(Finding(f"未填写（评分指标“{ind.name}”需要）", INPUTS_SHEET, labels.get(key, key)))
+        return failed("缺少评分填报数据：" + "、".join(labels.get(k, k) for k in missing))
+
+    value = None
+    if ind.value:
+        try:
+            value = expr.number(ind.value, variables)
+        except expr.DataMissing as exc:
+            findings.append(Finding(str(exc), source, ind.name))
+            return failed(f"缺少数据：{exc.path}")
+        except TypeError as exc:
+            findings.append(Finding(f"value 不是数字：{exc}", source, ind.name))
+            return failed("取值不是数字")
+        row["value"], row["value_text"] = value, value_text(value, ind.unit)
+
+    scope = Scope(variables, labels, source, value)
+    outcome: Outcome = rules.RULES[ind.rule.kind](ind, ind.rule, scope)  # type: ignore[operator]
+    findings += outcome.findings
+    reason, calc = outcome.reason, outcome.calc
+    if outcome.undefined:
+        raw, reason = _undefined(ind, scope, findings)
+        calc = reason
+        points = _points(raw, ind.weight)
+    else:
+        points = _points(outcome.points, ind.weight)
+    if ind.calc:
+        extra = {"value": value, "points": points, "weight": ind.weight, "undefined": outcome.undefined,
+                 "detail": outcome.detail, **outcome.detail}
+        try:
+            rendered = expr.render_text(ind.calc, {**variables, **extra})
+            calc = _join(rendered, reason) if outcome.undefined else rendered
+        except expr.RENDER_ERRORS as exc:
+            findings.append(Finding(f"计算说明（calc）模板出错：{exc}", source, ind.name))
+    if points < ind.weight and not reason:
+        reason = f"得{fmt_score(points)}分，低于分值{fmt_score(ind.weight)}分"
+    return ScoreRow(**row, points=points, calculation=calc, deduction_reason=reason if points < ind.weight else "")
+
+
+# -- goal rows ----------------------------------------------------------------------------------------
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    try:
+        return expr.member(obj, name)
+    except KeyError:
+        return default
+
+
+def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, findings: list[Finding]) -> ScoreRow:
+    ref = str(_get(item, "ref") or "")
+    where = ref or "绩效指标"
+    nature = str(_get(item, "nature") or "")
+    unit = str(_get(item, "unit") or "")
+    target, actual = _get(item, "target"), _get(item, "actual")
+    weight = None
+    try:
+        weight = expr.to_decimal(_get(item, "weight"))
+    except TypeError:
+        pass
+    if weight is None:
+        findings.append(Finding("分值未填写（本格式按绩效指标打分，每行都要有分值）", where, "分值"))
+        weight = ZERO
+    qualitative = nature == "定性"
+    standard = str(target) if qualitative else f"{nature}{num(target) if isinstance(target, Decimal) else target}{unit}"
+    row = {"level1": level.name, "level2": str(_get(item, "level2") or ""), "name": str(_get(item, "level3") or ""),
+           "key": ref or str(_get(item, "level3") or ""), "kind": "goal_row", "standard": standard, "note": spec.standard,
+           "weight": weight, "ref": ref}
+    deviation = str(_get(item, "deviation_reason") or "").strip()
+
+    def done(raw: Decimal, calc: str, reason: str, value: Decimal | None, shown: str) -> ScoreRow:
+        points = _points(raw, weight)
+        if points < weight:
+            if not deviation:
+                findings.append(Finding("未完全达成的指标请填写偏差原因及改进措施", where, "偏差原因及改进措施",
+                                        "warning"))
+            reason = _join(reason, deviation)
+        return ScoreRow(**row, points=points, value=value, value_text=shown, calculation=calc,
+                        deduction_reason=reason if points < weight else "")
+
+    if qualitative:
+        level_name = str(_get(item, "achievement") or "达成")
+        share = spec.qualitative.get(level_name)
+        if share is None:
+            findings.append(Finding(f"完成程度“{level_name}”无法识别（可选：{'、'.join(spec.qualitative)}）",
+                                    where, "完成程度"))
+            share = ZERO
+        raw = weight * share / HUNDRED
+        calc = f"完成程度：{level_name}，按分值的{num(share)}%计，得{fmt_score(_points(raw, weight))}分"
+        return done(raw, calc, f"完成程度为“{level_name}”，按{num(share)}%计分", None, str(actual or ""))
+    try:
+        t, a = expr.to_decimal(target), expr.to_decimal(actual)
+    except TypeError:
+        t = a = None
+    if t is None or a is None or nature not in ("≥", "≤", "="):
+        findings.append(Finding(f"定量指标（{nature}）的指标值和实际完成值都应为数字", where, "实际完成值"))
+        return done(ZERO, "指标值或实际完成值不是数字，无法计分", "指标值或实际完成值不是数字", None, str(actual or ""))
+    shown, goal = f"{num(a)}{unit}", f"{nature}{num(t)}{unit}"
+    if nature == "≥":
+        met = a >= t
+        raw = weight if met else (weight * a / t if t > 0 and a > 0 else ZERO)
+        formula = f"{num(a)}/{num(t)}×{fmt_score(weight)}"
+    elif nature == "≤":
+        met = a <= t
+        raw = weight if met else (weight * t / a if t > 0 else ZERO)
+        formula = f"{num(t)}/{num(a)}×{fmt_score(weight)}"
+    else:  # "=": full marks when equal, else in proportion to closeness: (1 − |a − t| / |t|) × weight
+        met = a == t
+        raw = weight if met else (weight * (1 - abs(a - t) / abs(t)) if t != 0 else ZERO)
+        formula = f"(1 − |{num(a)} − {num(t)}|/{num(abs(t))})×{fmt_score(weight)}"
+    if met:
+        return done(weight, f"指标值{goal}，实际完成{shown}，已达成", "", a, shown)
+    points = _points(raw, weight)
+    calc = f"指标值{goal}，实际完成{shown}，未达成，得分 = {formula} = {fmt_score(points)}分"
+    return done(raw, calc, f"实际完成{shown}，未达到指标值{goal}", a, shown)
+
+
+def _goal_level(level: Level, spec: GoalRowsSpec, context: dict[str, Any], findings: list[Finding]) -> ScoreGroup:
+    items = [i for i in (context.get("indicators") or []) if str(_get(i, "level1") or "") in spec.level1]
+    rows = [_goal_row(level, spec, item, findings) for item in items]
+    weights = sum((r.weight for r in rows), ZERO)
+    names = "、".join(spec.level1)
+    if not rows:
+        findings.append(Finding(f"没有一级指标为“{names}”的绩效指标，“{level.name}”无法计分", "绩效指标", "一级指标"))
+    elif weights != level.weight:
+        refs = "、".join(r.ref for r in rows if r.ref) or "绩效指标"
+        findings.append(Finding(f"一级指标“{names}”各行分值合计{num(weights)}分，应为{num(level.weight)}分", refs, "分值"))
+    subgroups: dict[str, list[ScoreRow]] = {}
+    for r in rows:
+        subgroups.setdefault(r.level2, []).append(r)
+    groups = [ScoreSubGroup(name=name, weight=sum((r.weight for r in rs), ZERO), points=sum((r.points for r in rs), ZERO),
+                            rows=rs) for name, rs in subgroups.items()]
+    return ScoreGroup(name=level.name, weight=level.weight, points=sum((g.points for g in groups), ZERO), groups=groups)
+
+
+# -- the whole table ----------------------------------------------------------------------------------
+
+
+def score(system: ScoringSystem, context: Any) -> ScoreResult:
+    """Score a context (mappings, pydantic models or objects; see the package docs for names)."""
+    findings: list[Finding] = []
+    variables = expr.top_level(context)
+    inputs, specs, invalid = _inputs(system, variables.get(expr.INPUTS), findings)
+    variables[expr.INPUTS] = inputs
+    matched = {name for level in system.levels if level.goal_rows for name in level.goal_rows.level1}
+    if matched:
+        for item in variables.get("indicators") or []:
+            name = str(_get(item, "level1") or "")
+            if name not in matched:
+                findings.append(Finding(f"一级指标“{name}”不在评分体系中（可用：{'、'.join(sorted(matched))}）",
+                                        str(_get(item, "ref") or "绩效指标"), "一级指标"))
+    groups: list[ScoreGroup] = []
+    for level in system.levels:
+        if level.goal_rows is not None:
+            groups.append(_goal_level(level, level.goal_rows, variables, findings))
+            continue
+        subgroups = []
+        for group in level.groups:
+            rows = [_score_indicator(level.name, group.name, ind, variables, specs, invalid, system.source,
+                                     findings)
+                    for ind in group.indicators]
+            subgroups.append(ScoreSubGroup(name=group.name, weight=group.weight,
+                                           points=sum((r.points for r in rows), ZERO), rows=rows))
+        groups.append(ScoreGroup(name=level.name, weight=level.weight,
+                                 points=sum((g.points for g in subgroups), ZERO), groups=subgroups))
+    rows = [r for g in groups for sg in g.groups for r in sg.rows]
+    raw_total = sum((g.points for g in groups), ZERO)
+    total, cap_reason = _cap(system, variables, raw_total, findings)
+    grade = next((g.name for g in system.grades if g.range.contains(total)), "")
+    return ScoreResult(system_id=system.id, system_name=system.name, groups=groups, rows=rows, total=total,
+                       raw_total=raw_total, total_weight=sum((lv.weight for lv in system.levels), ZERO), grade=grade,
+                       capped=total < raw_total, cap_reason=cap_reason, findings=findings)
+
+
+def _cap(system: ScoringSystem, variables: dict[str, Any], raw_total: Decimal,
+         findings: list[Finding]) -> tuple[Decimal, str]:
+    cap = system.cap
+    if cap is None:
+        return raw_total, ""
+    try:
+        value = expr.number(cap.value, variables)
+    except (expr.DataMissing, TypeError) as exc:
+        findings.append(Finding(f"总分封顶取值失败：{exc}", system.source, "cap"))
+        return raw_total, ""
+    if value is None:
+        findings.append(Finding(f"{cap.label}无法计算，未按其封顶", system.source, "cap", "warning"))
+        return raw_total, ""
+    band = next((b for b in cap.bands if b.range.contains(value)), None)
+    if band is None or raw_total <= band.cap:
+        return raw_total, ""
+    shown = value_text(value, cap.unit)
+    reason = (f"{cap.label}{shown}，属于“{band.range.describe(cap.unit)}”档，总分最高{fmt_score(band.cap)}分"
+              f"（各项得分合计{fmt_score(raw_total)}分）")
+    return band.cap, reason
+
+
+# -- terminal table -----------------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def format_score_table(result: ScoreResult) -> str:
+    """The score table as plain text for ``reportgen check``."""
+    head = ("一级指标", "二级指标", "三级指标", "分值", "得分", "扣分原因")
+    lines_data: list[tuple[str, ...]] = []
+    for g in result.groups:
+        for sg in g.groups:
+            for n, r in enumerate(sg.rows):
+                first_of_level = sg is g.groups[0] and n == 0
+                lines_data.append((f"{g.name}（{fmt_score(g.weight)}）" if first_of_level else "",
+                                   f"{sg.name}（{fmt_score(sg.weight)}）" if n == 0 else "", r.name,
+                                   fmt_score(r.weight), fmt_score(r.points), r.deduction_reason))
+    widths = [max([_width(head[i])] + [_width(row[i]) for row in lines_data]) for i in range(5)]
+    widths = [min(w, 36) for w in widths]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(_pad(c, widths[i]) if i < 5 else c for i, c in enumerate(cells)).rstrip()
+
+    out = [f"评分表：{result.system_name}", line(head)]
+    out += [line(cells) for cells in lines_data]
+    out.append(line(("合计", "", "", fmt_score(result.total_weight), fmt_score(result.raw_total), "")))
+    summary = f"综合得分 {fmt_score(result.total)} 分（满分 {fmt_score(result.total_weight)}），评价等次：{result.grade or '—'}"
+    out.append(summary)
+    if result.cap_reason:
+        out.append(f"封顶：{result.cap_reason}")
+    return "\n".join(out)
+

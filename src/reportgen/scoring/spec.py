@@ -1,0 +1,235 @@
+"""The declaration of a scoring system (``scoring.yaml``), as pydantic models.
+
+Structure: ``levels`` (一级指标) -> ``groups`` (二级指标) -> ``indicators`` (三级指标), each with a
+``weight`` (分值); a level may instead take its indicators from the unit's own 绩效指标 rows
+(``goal_rows``). Each indicator has exactly one ``rule``; see ``templates/*/scoring.yaml`` and
+``tests/test_scoring.py`` for complete examples. Semantic checks (sums, band tiling, Jinja syntax)
+live in ``system.py`` so that one load reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from reportgen.scoring.intervals import Interval
+
+RULE_KINDS = ("bands", "deduction", "checklist", "ratio", "tiers", "manual")
+InputKind = Literal["yesno", "number", "integer", "score", "text"]
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _interval(value: Any) -> Any:
+    return Interval.parse(value) if isinstance(value, str) else value
+
+
+IntervalField = Annotated[Interval, BeforeValidator(_interval)]
+
+
+class WhenUndefined(Spec):
+    """What a rule awards when its value cannot be calculated (zero denominator)."""
+
+    points: Literal["full", "zero"] | Decimal = Field(description="full 满分 / zero 0分 / 具体分数")
+    text: str = Field("", description="说明（Jinja 文本），写进计算说明和扣分原因")
+
+    @classmethod
+    def coerce(cls, value: Any) -> Any:
+        if isinstance(value, str | int | float | Decimal) and not isinstance(value, bool):
+            return {"points": value}
+        return value
+
+
+UndefinedField = Annotated[WhenUndefined | None, BeforeValidator(WhenUndefined.coerce)]
+
+
+class Band(Spec):
+    range: IntervalField = Field(description="区间，如 [80, 90)")
+    points: Decimal = Field(ge=0)
+
+
+class BandsRule(Spec):
+    """value -> points by intervals."""
+
+    kind: Literal["bands"]
+    bands: list[Band] = Field(min_length=1)
+    when_undefined: UndefinedField = None
+
+
+class DeductionRule(Spec):
+    """Points off per percentage point above (``over``) or below (``under``) a target, floored at 0."""
+
+    kind: Literal["deduction"]
+    target: Decimal = Field(description="标准值（百分数），如 100")
+    direction: Literal["over", "under"] = Field(description="over 超过标准扣分 / under 低于标准扣分")
+    per_point: Decimal = Field(gt=0, description="每个百分点扣分")
+    partial: Literal["proportional", "floor", "ceil"] = Field(
+        "proportional", description="不足一个百分点的部分：proportional 按比例扣 / floor 不扣 / ceil 按一个百分点扣")
+    when_undefined: UndefinedField = None
+
+
+class ChecklistItem(Spec):
+    text: str
+    points: Decimal | None = Field(None, gt=0, description="award 模式：该项分值")
+    key: str | None = Field(None, description="填报键（默认 指标键_序号）")
+    label: str | None = Field(None, description="填报时显示的问题（默认为 text）")
+
+
+class ChecklistRule(Spec):
+    """Yes/no items: ``award`` each satisfied item's points, or ``deduct`` per failure."""
+
+    kind: Literal["checklist"]
+    mode: Literal["award", "deduct"] = "award"
+    items: list[ChecklistItem] = Field(default_factory=list)
+    per_failure: Decimal | None = Field(None, gt=0, description="deduct 模式：每例不符合扣分")
+    count_input: bool = Field(False, description="deduct 模式：填报不符合例数（整数）而非逐项是/否")
+    count_label: str | None = Field(None, description="例数填报项的名称")
+
+
+class RatioPart(Spec):
+    weight: Decimal = Field(gt=0)
+    achieved: str | None = Field(None, description="完成数（路径或表达式）")
+    planned: str | None = Field(None, description="计划数（路径或表达式）")
+    rate: str | None = Field(None, description="或者直接给出完成率（百分数）")
+    label: str = ""
+
+
+class RatioRule(Spec):
+    """分值 × achieved / planned (capped at 1), possibly several parts with their own weights.
+    Without parts the indicator's ``value`` is the rate (percent)."""
+
+    kind: Literal["ratio"]
+    parts: list[RatioPart] = Field(default_factory=list)
+    when_undefined: UndefinedField = None
+
+
+class Tier(Spec):
+    when: str | None = Field(None, description="条件（Jinja 表达式）；最后一档不写，表示“其他情况”")
+    points: Decimal = Field(ge=0)
+    text: str = Field(description="该档的说明，如“当年无结余”")
+
+
+class TiersRule(Spec):
+    """Ordered cases: the first whose condition holds decides the points."""
+
+    kind: Literal["tiers"]
+    tiers: list[Tier] = Field(min_length=1)
+
+
+class ManualRule(Spec):
+    """The clerk enters the score and (below full marks) the reason."""
+
+    kind: Literal["manual"]
+    score_label: str | None = None
+    reason_label: str | None = None
+
+
+Rule = Annotated[BandsRule | DeductionRule | ChecklistRule | RatioRule | TiersRule | ManualRule,
+                 Field(discriminator="kind")]
+
+
+class InputDecl(Spec):
+    """A value the workbook's 评分填报 sheet collects for this indicator (read as ``inputs.<key>``)."""
+
+    key: str
+    label: str
+    kind: InputKind = "number"
+    help: str = ""
+
+    @field_validator("key")
+    @classmethod
+    def _identifier(cls, key: str) -> str:
+        if not key.isidentifier():
+            raise ValueError(f"填报键“{key}”只能由文字、数字和下划线组成，且不能以数字开头")
+        return key
+
+
+class IndicatorSpec(Spec):
+    name: str = Field(description="三级指标名称")
+    key: str | None = Field(None, description="指标键（默认由名称去掉标点得到；同名指标须各自指定）")
+    weight: Decimal = Field(gt=0, description="分值")
+    standard: str = Field("", description="评分标准（原文，打印在表中）")
+    note: str = Field("", description="备注")
+    label: str | None = Field(None, description="计算说明/扣分原因中值的名称（默认为指标名称）")
+    unit: str = Field("%", description="值的单位：% 表示百分数")
+    value: str | None = Field(None, description="值：路径（staff.control_rate）或 Jinja 表达式")
+    calc: str | None = Field(None, description="计算说明（Jinja 文本）")
+    inputs: list[InputDecl] = Field(default_factory=list)
+    rule: Rule
+
+    @property
+    def id(self) -> str:
+        return self.key or default_key(self.name)
+
+    @property
+    def value_label(self) -> str:
+        return self.label or self.name
+
+
+def default_key(name: str) -> str:
+    key = re.sub(r"\W", "", name)
+    return key if key.isidentifier() else f"k{key}"
+
+
+class GoalRowsSpec(Spec):
+    """The level's indicators are the unit's own 绩效指标 rows whose 一级指标 is in ``level1``."""
+
+    level1: list[str] = Field(min_length=1, description="匹配的一级指标名称")
+    qualitative: dict[str, Decimal] = Field(
+        default_factory=lambda: {"达成": Decimal(100), "部分达成": Decimal(60), "未达成": Decimal(0)},
+        description="定性指标各完成程度的得分比例（%）")
+    standard: str = Field("", description="评分标准说明（打印用）")
+
+
+class GroupSpec(Spec):
+    name: str
+    weight: Decimal = Field(gt=0)
+    indicators: list[Any] = Field(min_length=1)  # validated one by one (IndicatorSpec) to report all errors
+
+
+class LevelSpec(Spec):
+    name: str
+    weight: Decimal = Field(gt=0)
+    groups: list[GroupSpec] | None = None
+    goal_rows: GoalRowsSpec | None = None
+
+
+class Grade(Spec):
+    name: str
+    range: IntervalField
+
+
+class CapBand(Spec):
+    range: IntervalField
+    cap: Decimal = Field(ge=0, description="总分上限")
+
+
+class CapSpec(Spec):
+    """Total capped by a value's bands (e.g. 预算执行率 [70, 80) -> at most 89)."""
+
+    value: str
+    label: str
+    unit: str = "%"
+    bands: list[CapBand] = Field(min_length=1)
+
+
+DEFAULT_GRADES = [
+    Grade(name="优", range=Interval.parse("[90, +∞)")),
+    Grade(name="良", range=Interval.parse("[80, 90)")),
+    Grade(name="中", range=Interval.parse("[60, 80)")),
+    Grade(name="差", range=Interval.parse("(-∞, 60)")),
+]
+
+
+class SystemSpec(Spec):
+    id: str
+    name: str
+    description: str = ""
+    grades: list[Grade] = Field(default_factory=lambda: list(DEFAULT_GRADES), min_length=1)
+    cap: CapSpec | None = None
+    levels: list[LevelSpec] = Field(min_length=1)
