@@ -1,0 +1,222 @@
+"""Render a .docx template with the sandboxed environment; write the result whole or not at all.
+
+Every template problem (syntax, missing variable, sandbox refusal, a filter given bad data)
+becomes a ``ReportgenError`` whose findings name the template file, the place in the document
+and the problem in Chinese. The output file is never left half-written.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import secrets
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import Environment, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SecurityError
+
+from reportgen.errors import Finding, ReportgenError
+from reportgen.render.env import make_docx_env, make_env
+from reportgen.render.paths import VarRef, variable_refs
+from reportgen.render.source import TemplatePart, open_template, snippet, syntax_finding, template_parts
+
+
+@dataclass(frozen=True)
+class PngImage:
+    """A picture to put where the template says ``{{ name }}``; made into an ``InlineImage``
+    by :func:`render_docx`, because the context is built before the template is opened."""
+
+    data: bytes = field(repr=False)
+    width_mm: float
+
+
+def image(tpl: DocxTemplate, png: bytes, width_mm: float) -> InlineImage:
+    return InlineImage(tpl, io.BytesIO(png), width=Mm(width_mm))
+
+
+def _with_images(value: Any, tpl: DocxTemplate) -> Any:
+    """Replace every PngImage (in nested dicts/lists too) by an InlineImage for this template."""
+    if isinstance(value, PngImage):
+        return image(tpl, value.data, value.width_mm)
+    if isinstance(value, Mapping):
+        return {k: _with_images(v, tpl) for k, v in value.items()}
+    if type(value) in (list, tuple):  # plain containers only (a namedtuple's constructor differs)
+        return type(value)(_with_images(v, tpl) for v in value)
+    return value
+
+
+def write_atomic(out: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` for a temporary file next to ``out``, then move it over ``out``.
+
+    On any exception the temporary file is removed and the exception re-raised: an existing
+    ``out`` is never clobbered by a failed write, and no partial file is left behind.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            # os.open with 0o666 honours the umask, unlike mkstemp's 0o600
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            break
+        except FileExistsError:
+            continue
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+class _Template(DocxTemplate):
+    """Remembers which part is being rendered, so an error can be traced back to Word."""
+
+    current_partname: str | None = None
+
+    def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
+        self.current_partname = str(part.partname) if part is not None else None
+        return super().render_xml_part(src_xml, part, context, jinja_env)
+
+    def render_properties(self, context: Any, jinja_env: Any = None) -> None:
+        # Core properties (title, author…) are plain text, not XML: no XML escaping there.
+        self.current_partname = "docProps"
+        super().render_properties(context, make_env(autoescape=False))
+
+
+def render_docx(template: Path, context: Mapping[str, Any], out: Path) -> None:
+    """Render ``template`` with ``context`` into ``out``; ``ReportgenError`` on any template problem."""
+    template = Path(template)
+    tpl = open_template(template, _Template)
+    env = make_docx_env()
+    try:
+        tpl.render(_with_images(context, tpl), jinja_env=env, autoescape=True)
+    except ReportgenError:
+        raise
+    except Exception as exc:  # anything a template or its data can raise: never a traceback
+        part = getattr(tpl, "current_partname", None)
+        raise ReportgenError(_render_finding(template, part, exc, context, env)) from exc
+    try:
+        write_atomic(Path(out), tpl.save)
+    except PermissionError as exc:
+        raise ReportgenError(
+            Finding("无法写入：文件可能正在被 Word 或 WPS 打开，请关闭后重试", str(out))
+        ) from exc
+    except OSError as exc:
+        raise ReportgenError(Finding(f"无法写入：{exc.strerror or exc}", str(out))) from exc
+
+
+# ---- turning an exception into a finding ---------------------------------------------------
+
+_UNDEFINED_PATTERNS = (
+    re.compile(r"has no attribute '(?P<name>.+)'$"),
+    re.compile(r"has no element (?P<name>.+)$"),
+    re.compile(r"^'(?P<name>.+)' is undefined$"),
+)
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line of a runtime error: Jinja rewrites tracebacks to ``<template>`` frames."""
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == "<template>"]
+    return lines[-1] if lines else None
+
+
+def _resolves(ref: VarRef, context: Mapping[str, Any]) -> bool:
+    """Whether a (non-local) reference can be followed through the context."""
+    try:
+        value: Any = context[ref.root]
+        for seg in ref.segments:
+            if isinstance(value, Mapping):
+                value = value[seg]
+            elif isinstance(seg, int):
+                value = value[seg]
+            else:
+                value = getattr(value, seg)
+    except (KeyError, IndexError, AttributeError, TypeError):
+        return False
+    return True
+
+
+def _describe(ref: VarRef) -> str:
+    if ref.local and ref.alias:
+        item = ref.alias.removesuffix("[]")
+        kind = " 中的一项" if ref.alias.endswith("[]") else ""
+        return f"{ref.text}（{ref.root} 为 {item}{kind}）"
+    return ref.text
+
+
+def _failing_refs(
+    name: str, part: TemplatePart, lineno: int | None, env: Environment, context: Mapping[str, Any]
+) -> list[VarRef]:
+    """References on the failing line whose chain contains the missing ``name``, cut there."""
+    refs = variable_refs(env.parse(part.source), env.globals)
+    on_line = [r for r in refs if r.lineno == lineno] or refs
+    found: dict[str, VarRef] = {}
+    for ref in on_line:
+        for i, seg in enumerate((ref.root, *ref.segments)):
+            if str(seg) == name:
+                cut = ref.prefix(i)
+                found.setdefault(cut.text, cut)
+                break
+    candidates = list(found.values())
+    broken = [r for r in candidates if not r.local and not _resolves(r, context)]
+    return broken or candidates
+
+
+def _render_finding(
+    template: Path, partname: str | None, exc: Exception, context: Mapping[str, Any], env: Environment
+) -> Finding:
+    where = template.name
+    if partname == "docProps":
+        return Finding(f"文档属性（标题、作者等）中的模板出错：{exc}", where, "文档属性")
+    try:
+        parts = template_parts(template)
+    except Exception:  # locating is best effort; the message itself must still come out
+        parts = []
+    part = next((p for p in parts if p.partname == partname), parts[0] if parts else None)
+
+    if isinstance(exc, TemplateSyntaxError):
+        if part is not None:
+            return syntax_finding(exc, part, env, where)
+        return Finding(f"模板语法错误：{exc.message}", where)
+
+    lineno = _template_line(exc)
+    loc, text = part.locate(lineno) if part is not None else ("", "")
+    message = str(exc)
+    if isinstance(exc, SecurityError):
+        attr = m.group(1) if (m := re.search(r"attribute '(.+?)'", message)) else ""
+        if attr.startswith("_") or not attr:
+            body = f"模板试图访问不允许的内部属性 {attr}".rstrip() + "，已被阻止"
+        else:  # the immutable sandbox refuses list.append, dict.update …
+            body = f"模板试图调用不允许的方法 {attr}（模板不能修改数据），已被阻止"
+        if attr and part is not None and (refs := _failing_refs(attr, part, lineno, env, context)):
+            body += f"（{refs[0].text}）"
+        needle = attr
+    elif isinstance(exc, UndefinedError):
+        name = next((m.group("name") for p in _UNDEFINED_PATTERNS if (m := p.search(message))), "")
+        refs = _failing_refs(name, part, lineno, env, context) if name and part is not None else []
+        names = " 或 ".join(_describe(r) for r in refs[:3]) or name or message
+        body = f"未定义的变量 {names}"
+        needle = refs[0].text if refs else name
+    elif isinstance(exc, TypeError) and "no loader" in message:
+        body = "模板不能导入或包含其他文件（import/include/extends）"
+        needle = ""
+    elif isinstance(exc, OverflowError) and "MAX_RANGE" in message:
+        body = "模板中的 range() 过大（最多 100000 项），已被阻止"
+        needle = "range"
+    else:
+        body = f"模板渲染出错：{message or type(exc).__name__}"
+        needle = ""
+    if part is not None and needle:
+        loc, text = part.locate(lineno, needle)
+    if text.strip():
+        body += f"（“{snippet(text)}”）"
+    return Finding(body, where, loc)
