@@ -24,6 +24,7 @@ from jinja2.sandbox import SecurityError
 
 from reportgen.errors import Finding, ReportgenError
 from reportgen.render.env import make_docx_env, make_env
+from reportgen.render.merge import merge_marked_cells
 from reportgen.render.paths import VarRef, variable_refs
 from reportgen.render.source import TemplatePart, open_template, snippet, syntax_finding, template_parts
 
@@ -99,6 +100,7 @@ def render_docx(template: Path, context: Mapping[str, Any], out: Path) -> None:
     env = make_docx_env()
     try:
         tpl.render(_with_images(context, tpl), jinja_env=env, autoescape=True)
+        merge_marked_cells(tpl.docx)
     except ReportgenError:
         raise
     except Exception as exc:  # anything a template or its data can raise: never a traceback

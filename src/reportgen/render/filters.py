@@ -96,6 +96,27 @@ def cn_paren(n: int) -> str:
     return f"（{cn_num(n)}）"
 
 
+def cn_date(value: Any) -> str:
+    """A date the Chinese way: ``2026-03-31`` -> ``2026年3月31日``; empty stays empty."""
+    if value is None or value == "":
+        return _EMPTY
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+# Invisible marks for the ``vmerge`` filter; render/merge.py merges and removes them after rendering.
+VMERGE_MARK = "\u2060"  # WORD JOINER
+VMERGE_SCOPE = "\u2061"  # FUNCTION APPLICATION: starts the hidden scope suffix
+
+
+def vmerge(value: Any, scope: Any = "") -> str:
+    """Mark a table cell for merging with the identical marked cells above and below it.
+
+    ``scope`` keeps equal labels of different parent groups apart (``r.level2|vmerge(r.level1)``).
+    """
+    text = "" if value is None else str(value)
+    return f"{VMERGE_MARK}{text}{VMERGE_SCOPE}{scope}" if scope != "" else f"{VMERGE_MARK}{text}"
+
+
 FILTERS = {
     "wan": wan,
     "pct": pct,
@@ -104,4 +125,6 @@ FILTERS = {
     "cn_num": cn_num,
     "cn_ordinal": cn_ordinal,
     "cn_paren": cn_paren,
+    "cn_date": cn_date,
+    "vmerge": vmerge,
 }

@@ -57,6 +57,8 @@ def _validation(ws, spec: Field, cells: str) -> None:
         dv.error = f"请从下拉列表中选择：{'/'.join(spec.choices)}"
         dv.errorTitle = "输入无效"
         dv.showErrorMessage = True
+        if spec.other_values_ok:
+            dv.errorStyle = "information"  # Excel/WPS only remind; the reader judges the value
     elif spec.kind in ("money", "decimal") and not spec.allow_negative:
         dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
         dv.error = "请输入不小于 0 的数字"

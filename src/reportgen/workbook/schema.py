@@ -30,6 +30,7 @@ class Field:
     choices: tuple[str, ...] = ()
     allow_negative: bool = False
     width: int = 14  # column width in characters, for table sheets
+    other_values_ok: bool = False  # dropdown only suggests (e.g. a questionnaire answer typed as points)
 
     def __post_init__(self) -> None:
         if self.kind == "yesno" and not self.choices:

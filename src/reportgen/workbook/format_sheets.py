@@ -1,0 +1,56 @@
+"""The sheets a format adds to the common core, generated from its declarations.
+
+A scoring system's inputs become the 评分填报 key–value sheet; a questionnaire definition becomes
+the 问卷 table (one returned questionnaire per row). Because both come from the same declarations
+the engine and the tally read, workbook and rules cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportgen.errors import Finding
+from reportgen.workbook.reader import WorkbookData
+from reportgen.workbook.schema import Field, KeyValueSheet, TableSheet, WorkbookSchema
+
+_INPUT_KINDS = {"yesno": "yesno", "number": "decimal", "integer": "int", "score": "decimal", "text": "longtext"}
+
+SURVEY_SHEET = "问卷"
+
+
+def scoring_inputs_sheet(system: Any) -> KeyValueSheet | None:
+    from reportgen.scoring.rules import INPUTS_SHEET
+    from reportgen.scoring.system import required_inputs
+
+    specs = required_inputs(system)
+    if not specs:
+        return None
+    fields = []
+    for spec in specs:
+        help_text = f"【{spec.group}/{spec.indicator}】{spec.help}" if spec.group else spec.help
+        if spec.max is not None:
+            help_text += f"（最高 {spec.max} 分）"
+        fields.append(Field(spec.key, spec.label, _INPUT_KINDS[spec.kind], required=spec.required, help=help_text))
+    return KeyValueSheet(INPUTS_SHEET, "inputs", tuple(fields),
+                         help=f"“{system.name}”评分所需的数据和自评结果，逐项填写（是/否从下拉列表选择）。")
+
+
+def survey_sheet(questionnaire: Any) -> TableSheet:
+    from reportgen.survey.definition import response_columns
+
+    question_ids = {q.id for q in questionnaire.questions}
+    columns = tuple(
+        Field(c.key, c.header, c.kind, required=c.required, help=c.help, choices=c.choices, width=c.width,
+              other_values_ok=c.key in question_ids)
+        for c in response_columns(questionnaire))
+    return TableSheet(SURVEY_SHEET, "survey", columns,
+                      help=f"“{questionnaire.title}”每收回一份填一行；答案可选下拉项，也可直接填分值。",
+                      blank_rows=60)
+
+
+def tally_survey(questionnaire: Any, schema: WorkbookSchema, data: WorkbookData) -> tuple[Any, list[Finding]]:
+    from reportgen.survey.tally import ResponseRow, tally
+
+    sheet = schema.sheet("survey")
+    rows = [ResponseRow(sheet.name, row_no, cells) for row_no, cells in data.raw_tables.get("survey", [])]
+    return tally(questionnaire, rows)

@@ -1,0 +1,177 @@
+"""yueyang-2020 (湖南省市级样式): 自评报告 with its 自评表 tables, and the 评分表 (附件3-1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportgen.render.style import (
+    add_body,
+    add_heading1,
+    add_heading2,
+    add_note,
+    add_table,
+    add_title,
+    new_document,
+    set_cell,
+)
+from tools.formats.common import (
+    assets_table,
+    evaluators_table,
+    expenditure_table,
+    goals_table,
+    income_table,
+    indicators_table,
+    projects_table,
+    scoring_table,
+    sections,
+    three_public_table,
+)
+
+
+def overview_sentence() -> str:
+    return ("{{ unit.name }}为{{ unit.nature }}，{{ unit.budget_level }}"
+            "{% if unit.rank %}，机构规格为{{ unit.rank }}{% endif %}"
+            "{% if unit.founded %}，成立于{{ unit.founded }}{% endif %}。"
+            "{% if unit.departments %}内设{{ unit.departments|join('、') }}{{ unit.departments|length|cn_num }}个机构"
+            "{% endif %}{% if unit.subordinates %}，下属{{ unit.subordinates|join('、') }}"
+            "{{ unit.subordinates|length|cn_num }}个单位{% endif %}{% if unit.departments or unit.subordinates %}。{% endif %}"
+            "核定编制{{ staff.quota }}人，年末实有{{ staff.actual }}人。")
+
+
+def spending_sentence() -> str:
+    e = "expenditure"
+    return ("{{ unit.year }}年决算总支出{{ %s.total.total|wan }}万元，其中：基本支出{{ %s.total.basic|wan }}万元，"
+            "占总支出的{{ %s.basic_share|pct }}；项目支出{{ %s.total.project|wan }}万元，占总支出的"
+            "{{ %s.project_share|pct }}。基本支出中，人员经费{{ %s.total.personnel|wan }}万元，占基本支出的"
+            "{{ %s.personnel_share|pct }}；公用经费{{ %s.total.public|wan }}万元，占基本支出的{{ %s.public_share|pct }}。"
+            ) % ((e,) * 9)
+
+
+def economic_sentence() -> str:
+    return ("按经济分类，工资福利支出{{ expenditure.total.wages|wan }}万元，占基本支出的{{ expenditure.wages_share|pct }}；"
+            "商品和服务支出{{ expenditure.total.goods_services|wan }}万元，占{{ expenditure.goods_services_share|pct }}；"
+            "对个人和家庭的补助{{ expenditure.total.household|wan }}万元，占{{ expenditure.household_share|pct }}；"
+            "资本性支出{{ expenditure.total.capital|wan }}万元，占{{ expenditure.capital_share|pct }}。")
+
+
+def income_sentence() -> str:
+    return ("{{ unit.year }}年度收入合计{{ income.total.total|wan }}万元，其中：上年结转{{ income.total.carryover|wan }}万元，"
+            "一般公共预算财政拨款{{ income.total.general_budget|wan }}万元，政府性基金拨款{{ income.total.gov_fund|wan }}万元，"
+            "纳入专户管理的非税收入{{ income.total.special_nontax|wan }}万元，其他收入{{ income.total.other|wan }}万元。"
+            "{% if budget.income_change_rate is not none %}收入合计较上年变动{{ budget.income_change_rate|pct }}。{% endif %}")
+
+
+def budget_sentence() -> str:
+    return ("年初预算{{ budget.initial|wan }}万元，年中预算调整{{ budget.adjustment|wan }}万元，全年预算{{ budget.final|wan }}万元；"
+            "全年支出{{ budget.executed|wan }}万元，预算执行率{{ budget.execution_rate|pct }}，预算调整率"
+            "{{ budget.adjustment_rate|pct }}。年末结转和结余{{ balance.year_end|wan }}万元。")
+
+
+def three_public_sentence() -> str:
+    tp = "three_public"
+    return ("{{ unit.year }}年“三公”经费预算{{ %s.budget_total|wan }}万元，决算{{ %s.actual_total|wan }}万元，"
+            "其中：因公出国（境）费{{ %s.abroad.actual|wan }}万元，公务用车购置费{{ %s.car_purchase.actual|wan }}万元，"
+            "公务用车运行维护费{{ %s.car_running.actual|wan }}万元，公务接待费{{ %s.reception.actual|wan }}万元。"
+            "“三公”经费控制率{{ %s.control_rate|pct }}；上年决算{{ %s.last_year_total|wan }}万元，"
+            "{%% if %s.change_rate is none %%}上年无“三公”经费支出，变动率无法计算。{%% else %%}变动率{{ %s.change_rate|pct }}。{%% endif %%}"
+            ) % ((tp,) * 10)
+
+
+def projects_sentence() -> str:
+    return ("全年共安排项目{{ projects.rows|length }}个，全年预算{{ projects.total_budget|wan }}万元，执行{{ projects.total_spent|wan }}万元，"
+            "项目预算执行率{{ projects.execution_rate|pct }}；其中重点项目支出{{ projects.key_spent|wan }}万元，"
+            "重点支出安排率{{ projects.key_share|pct }}。")
+
+
+def assets_sentence() -> str:
+    return ("年末资产总额{{ assets.total|wan }}万元，负债总额{{ assets.liabilities|wan }}万元，净资产{{ assets.net|wan }}万元。"
+            "固定资产{{ assets.fixed_total|wan }}万元，其中在用{{ assets.fixed_in_use|wan }}万元、出租{{ assets.fixed_rented|wan }}万元、"
+            "其他{{ assets.fixed_other|wan }}万元，固定资产利用率{{ assets.fixed_utilization|pct }}。")
+
+
+def yueyang_report(path: Path) -> None:
+    doc = new_document(table_pt=10.5)
+    add_title(doc, "{{ unit.name }}{{ unit.year }}年度部门整体支出绩效自评报告")
+
+    add_heading1(doc, "一、部门（单位）概况")
+    add_heading2(doc, "（一）基本情况")
+    add_body(doc, overview_sentence())
+    sections(doc, "narrative.overview", numbered=False)
+    table = add_table(doc, 2, 4, col_widths_mm=[34, 44, 34, 44])
+    for col, text in enumerate(["联系人", "{{ unit.contact }}", "联系电话", "{{ unit.phone }}"]):
+        set_cell(table, 0, col, text, bold=(col % 2 == 0))
+    for col, text in enumerate(["人员编制", "{{ staff.quota }}", "实有人数", "{{ staff.actual }}"]):
+        set_cell(table, 1, col, text, bold=(col % 2 == 0))
+    add_heading2(doc, "（二）主要职能")
+    add_body(doc, "{%p for f in functions %}")
+    add_body(doc, "{{ loop.index }}.{{ f }}")
+    add_body(doc, "{%p endfor %}")
+    add_heading2(doc, "（三）年度主要工作任务")
+    add_body(doc, "{%p for g in goals %}")
+    add_body(doc, "任务{{ loop.index|cn_num }}：{{ g.name }}。{{ g.content or '' }}")
+    add_body(doc, "{%p endfor %}")
+
+    add_heading1(doc, "二、部门（单位）收支情况")
+    add_heading2(doc, "（一）收入情况")
+    add_body(doc, income_sentence())
+    add_note(doc, "表1 年度收入情况（万元）")
+    income_table(doc)
+    add_heading2(doc, "（二）支出和结余情况")
+    add_body(doc, spending_sentence())
+    add_body(doc, budget_sentence())
+    add_note(doc, "表2 年度支出和结余情况（万元）")
+    expenditure_table(doc)
+
+    add_heading1(doc, "三、部门（单位）整体支出管理及使用情况")
+    add_heading2(doc, "（一）基本支出")
+    add_body(doc, economic_sentence())
+    add_heading2(doc, "（二）“三公”经费")
+    add_body(doc, three_public_sentence())
+    add_note(doc, "表3 “三公”经费情况（万元）")
+    three_public_table(doc)
+    add_heading2(doc, "（三）项目支出")
+    add_body(doc, projects_sentence())
+    add_note(doc, "表4 项目支出情况（万元）")
+    projects_table(doc)
+    add_heading2(doc, "（四）资产管理")
+    add_body(doc, assets_sentence())
+    add_note(doc, "表5 资产情况（万元）")
+    assets_table(doc)
+
+    add_heading1(doc, "四、部门（单位）整体支出绩效情况")
+    add_heading2(doc, "（一）年度目标完成情况")
+    add_note(doc, "表6 整体支出绩效目标完成情况")
+    goals_table(doc)
+    add_heading2(doc, "（二）绩效指标完成情况")
+    add_note(doc, "表7 整体支出绩效指标完成情况")
+    indicators_table(doc)
+    add_heading2(doc, "（三）主要工作成效")
+    add_body(doc, "{%p for s in narrative.achievements %}")
+    add_body(doc, "{{ loop.index }}.{{ s.title or '' }}")
+    add_body(doc, "{%p for para in s.paragraphs %}")
+    add_body(doc, "{{ para }}")
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p endfor %}")
+    add_heading2(doc, "（四）自评结论")
+    sections(doc, "narrative.conclusion", numbered=False)
+    add_body(doc, "{%p if score %}")
+    add_body(doc, "经自评，本单位{{ unit.year }}年度部门整体支出绩效综合得分{{ score.total|score }}分，评价等次为“{{ score.grade }}”。")
+    add_body(doc, "{%p endif %}")
+
+    add_heading1(doc, "五、存在的主要问题")
+    sections(doc, "narrative.problems")
+    add_heading1(doc, "六、改进措施和有关建议")
+    sections(doc, "narrative.measures")
+    add_heading1(doc, "七、其他需要说明的情况")
+    sections(doc, "narrative.other", numbered=False)
+
+    add_heading1(doc, "八、评价人员")
+    evaluators_table(doc)
+    add_body(doc, "填报人：{{ unit.preparer }}    联系电话：{{ unit.phone }}    填报日期：{{ unit.fill_date|cn_date }}")
+    doc.save(path)
+
+
+DOCUMENTS = {
+    "自评报告.docx": yueyang_report,
+    "评分表.docx": lambda path: scoring_table(path, "部门整体支出绩效评价评分表"),
+}
