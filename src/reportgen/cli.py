@@ -136,5 +136,23 @@ def list_formats() -> None:
                    f"{'':<16} 文档：{docs}")
 
 
+@main.group()
+def questionnaire() -> None:
+    """满意度调查问卷。"""
+
+
+@questionnaire.command("blank")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@_FORMAT_OPTION
+@click.option("--workbook", type=click.Path(path_type=Path), help="从填报表读取单位名称等（可选）。")
+@handles_input_errors
+def questionnaire_blank(out: Path, format_choice: str | None, workbook: Path | None) -> None:
+    """按格式的问卷定义生成可打印的空白问卷 OUT.docx。"""
+    from reportgen.pipeline import blank_questionnaire
+
+    fmt = blank_questionnaire(out, format_choice, workbook)
+    click.echo(f"已生成空白问卷：{out}（格式：{fmt.id}）")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -141,3 +141,35 @@ def init_workbook(out: Path, format_choice: str | None, example: bool) -> Format
         values = {**EXAMPLE, **fmt.example_values}
     write_workbook(workbook_schema(fmt), out, values, title=f"{fmt.spec.name} 数据填报表")
     return fmt
+
+
+def blank_questionnaire(out: Path, format_choice: str | None, workbook: Path | None) -> Format:
+    """Render the format's printable blank questionnaire from its questionnaire definition.
+
+    Template variables: ``questionnaire`` (the definition, with ``note``, ``options``, ``questions``)
+    and ``unit`` (from ``workbook`` when given, so 授权单位 etc. can name the unit; else None).
+    """
+    from reportgen.render.docx import render_docx
+
+    unit = None
+    if workbook is not None:
+        from reportgen.workbook.reader import open_workbook, read_meta
+
+        wb = open_workbook(workbook)
+        format_choice = format_choice or read_meta(wb).get("format")
+        unit = evaluate(workbook, format_choice).report.unit.model_dump()
+    fmt = resolve_format(format_choice)
+    if fmt.questionnaire is None or not fmt.spec.questionnaire_template:
+        raise ReportgenError(Finding(f"格式“{fmt.id}”没有声明问卷（questionnaire 和 questionnaire_template）",
+                                     str(fmt.folder / "format.yaml")))
+    # Without a workbook the unit's name is left as a line to write on by hand.
+    questionnaire = fmt.questionnaire.fill_texts({"unit": unit or {"name": "＿＿＿＿＿＿＿＿"}})
+    context = {"questionnaire": _questionnaire_context(questionnaire), "unit": unit}
+    render_docx(fmt.path(fmt.spec.questionnaire_template), context, out)
+    return fmt
+
+
+def _questionnaire_context(q: Any) -> dict[str, Any]:
+    data = q.model_dump()
+    data.update(note=q.note, full_score_each=q.per_questionnaire_full, option_labels=q.option_labels)
+    return data

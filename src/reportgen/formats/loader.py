@@ -49,6 +49,7 @@ class FormatSpec(BaseModel):
     documents: list[DocumentSpec]
     scoring: str | None = Field(None, description="评分体系文件（YAML）")
     questionnaire: str | None = Field(None, description="问卷定义文件（YAML）")
+    questionnaire_template: str | None = Field(None, description="空白问卷模板（.docx，reportgen questionnaire blank 使用）")
     example: str | None = Field(None, description="示例数据（YAML，补充通用示例之外的数据）")
 
     @field_validator("documents")
@@ -127,7 +128,8 @@ def load_format(folder: Path) -> Format:
     except ValidationError as exc:
         raise ReportgenError(validation_findings(exc, str(declaration))) from exc
     missing = [d.template for d in spec.documents if not (folder / d.template).is_file()]
-    missing += [name for name in (spec.scoring, spec.questionnaire, spec.example) if name and not (folder / name).is_file()]
+    missing += [name for name in (spec.scoring, spec.questionnaire, spec.questionnaire_template, spec.example)
+                if name and not (folder / name).is_file()]
     if missing:
         raise ReportgenError([Finding(f"声明中引用的文件不存在: {name}", str(declaration)) for name in missing])
     return Format(folder, spec)
