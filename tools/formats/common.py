@@ -93,7 +93,7 @@ def income_table(doc) -> None:
 
 
 def expenditure_table(doc) -> None:
-    table = add_table(doc, 7, 8, header_rows=3, col_widths_mm=[28, 21, 21, 19, 19, 20, 14, 14])
+    table = add_table(doc, 7, 8, header_rows=3, col_widths_mm=[24, 20, 20, 18, 18, 18, 19, 19])
     for col, label in ((0, "机构名称"), (1, "支出合计"), (5, "项目支出")):
         set_cell(table, 0, col, label, bold=True)
         merge(table, 0, col, 2, col)

@@ -280,10 +280,10 @@ def add_table(
     for col, width in zip(table.columns, widths, strict=True):
         col.width = Mm(width)
     for r, row in enumerate(table.rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))  # a row never breaks across pages (rows loops copy this)
         if r < header_rows:
-            tr_pr = row._tr.get_or_add_trPr()
-            header = OxmlElement("w:tblHeader")
-            tr_pr.append(header)
+            tr_pr.append(OxmlElement("w:tblHeader"))
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Mm(width)  # Word reads the cell widths, LibreOffice the grid
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
