@@ -50,6 +50,9 @@ def handles_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_INPUT)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # output piped into `head` and closed early: not an error
+            sys.stderr.close()
+            sys.exit(0)
         except Exception as exc:
             if os.environ.get("REPORTGEN_DEBUG"):
                 raise
@@ -134,6 +137,56 @@ def list_formats() -> None:
         years = f"{fmt.spec.years[0]}–{fmt.spec.years[1]}"
         click.echo(f"{fmt.id:<16} {fmt.spec.name}（{fmt.spec.province}，{fmt.spec.level}，{years}）\n"
                    f"{'':<16} 文档：{docs}")
+
+
+@main.group("format")
+def format_group() -> None:
+    """格式（模板）维护工具：新建、检查、变量参考。"""
+
+
+@format_group.command("new")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--from", "source", required=True, metavar="ID|文件夹", help="以哪个格式为起点。")
+@handles_input_errors
+def format_new(dest: Path, source: str) -> None:
+    """复制一个格式到新文件夹 DEST，作为新格式的起点（编号取文件夹名）。"""
+    from reportgen.formats.loader import copy_format, resolve_format
+
+    copy_format(resolve_format(source), dest)
+    click.echo(f"已创建格式文件夹：{dest}\n下一步：修改 {dest / 'format.yaml'} 和模板，然后运行 reportgen format check {dest}")
+
+
+@format_group.command("check")
+@click.argument("folder", type=click.Path(path_type=Path))
+@handles_input_errors
+def format_check(folder: Path) -> None:
+    """检查格式文件夹 FOLDER：声明、评分体系、问卷定义、每个模板。"""
+    from reportgen.formats.check import check_format
+
+    fmt, findings = check_format(folder)
+    print_findings(findings)
+    if any(f.is_error for f in findings):
+        sys.exit(EXIT_INPUT)
+    docs = len(fmt.spec.documents) if fmt else 0
+    click.secho(f"格式“{fmt.id if fmt else folder}”检查通过（{docs} 个文档模板）。", fg="green")
+
+
+@format_group.command("vars")
+@click.option("--markdown", is_flag=True, help="输出 Markdown 表格（用于文档）。")
+@handles_input_errors
+def format_vars(markdown: bool) -> None:
+    """列出模板中可用的全部变量：名称、类型、中文含义、示例值。"""
+    from reportgen.formats.reference import example_context, variable_reference
+
+    docs = variable_reference(example_context())
+    if markdown:
+        click.echo("| 变量 | 类型 | 含义 | 示例 |\n|---|---|---|---|")
+        for d in docs:
+            click.echo(f"| `{d.path}` | {d.type} | {d.meaning} | {d.example} |")
+        return
+    for d in docs:
+        example = f"  例：{d.example}" if d.example else ""
+        click.echo(f"{d.path:<44} {d.type:<18} {d.meaning}{example}")
 
 
 @main.group()

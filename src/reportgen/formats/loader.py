@@ -154,3 +154,23 @@ def resolve_format(name_or_dir: str | None, default: str | None = None) -> Forma
 
 
 DEFAULT_FORMAT = "yueyang-2020"
+
+
+def copy_format(source: Format, dest: Path) -> Path:
+    """Start a new format from an existing one: copy the folder and give it the folder's name as id.
+
+    The declaration is edited as text (only its ``id:`` and ``name:`` lines) so the author's
+    comments survive.
+    """
+    import re
+    import shutil
+
+    if dest.exists():
+        raise ReportgenError(Finding("目标文件夹已存在，请换一个名字或先删除它", str(dest)))
+    shutil.copytree(source.folder, dest)
+    declaration = dest / DECLARATION
+    text = declaration.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^id:.*$", f"id: {dest.name}", text, count=1)
+    text = re.sub(r"(?m)^name:(.*)$", lambda m: f"name:{m.group(1).rstrip()}（{dest.name}）", text, count=1)
+    declaration.write_text(text, encoding="utf-8")
+    return dest

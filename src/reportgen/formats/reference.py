@@ -74,6 +74,8 @@ def _members(model: type[BaseModel]):
 def _example(value: Any) -> str:
     if isinstance(value, list | dict) or value is None:
         return ""
+    if isinstance(value, Decimal) and value.as_tuple().exponent < -4:  # type: ignore[operator]
+        value = value.quantize(Decimal("0.0001"))
     text = str(value)
     return text if len(text) <= 30 else text[:29] + "…"
 
@@ -117,3 +119,13 @@ def variable_reference(example_context: dict[str, Any] | None = None) -> list[Va
 def known_paths(docs: list[VarDoc]) -> set[str]:
     """Dotted paths a template may reference directly (list items are reached through loops)."""
     return {d.path for d in docs if "[]" not in d.path}
+
+
+def example_context() -> dict[str, Any]:
+    """The example unit's report as a template context, for example values in the reference."""
+    from reportgen.model.build import build_report
+    from reportgen.workbook.example import EXAMPLE
+    from reportgen.workbook.reader import WorkbookData
+
+    report, _ = build_report(WorkbookData(values=EXAMPLE))
+    return report.model_dump()

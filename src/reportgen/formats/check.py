@@ -1,0 +1,82 @@
+"""``reportgen format check``: load everything a format folder declares and report every problem.
+
+A template author finds here, with file names and places, what a clerk would otherwise hit at
+build time: a declaration that does not validate, scoring rules that do not add up, a
+questionnaire that does not parse, Jinja errors, tags Word broke, and variables the model lacks
+(with the closest real name).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import TemplateSyntaxError
+
+from reportgen.errors import Finding, ReportgenError
+from reportgen.formats.loader import Format, load_format
+from reportgen.formats.reference import VarDoc, describe, known_paths, variable_reference
+
+
+def _collect(findings: list[Finding], load) -> object | None:
+    try:
+        return load()
+    except ReportgenError as exc:
+        findings.extend(exc.findings)
+        return None
+
+
+def questionnaire_reference() -> list[VarDoc]:
+    from reportgen.model.report import Unit
+    from reportgen.survey.definition import Questionnaire
+
+    docs = [VarDoc("questionnaire", "对象", "问卷定义")]
+    docs += describe(Questionnaire, "questionnaire.")
+    docs += [VarDoc("questionnaire.note", "文本", "备注（计分说明，由问卷定义生成）"),
+             VarDoc("questionnaire.full_score_each", "数字(Decimal)", "每份问卷满分"),
+             VarDoc("questionnaire.option_labels", "列表[文本]", "选项文字")]
+    docs.append(VarDoc("unit", "对象（可为空）", "单位基本信息（给出 --workbook 时）"))
+    docs += describe(Unit, "unit.")
+    return docs
+
+
+def _check_templates(fmt: Format, findings: list[Finding]) -> None:
+    from reportgen.render.check import check_template
+    from reportgen.render.env import make_env
+
+    reference = variable_reference()
+    known = known_paths(reference)
+    suggestions = {d.path for d in reference}
+    declaration = str(fmt.folder / "format.yaml")
+    text_env = make_env(autoescape=False)
+    for doc in fmt.spec.documents:
+        findings += check_template(fmt.path(doc.template), known, suggestions)
+        try:
+            text_env.parse(doc.output)
+        except TemplateSyntaxError as exc:
+            findings.append(Finding(f"输出文件名模板有语法错误: {exc.message}", declaration, f"documents.{doc.id}.output"))
+        if "project." in doc.output and doc.for_each != "project":
+            findings.append(Finding("输出文件名用到了 project，但文档没有声明 for_each: project",
+                                    declaration, f"documents.{doc.id}.output"))
+        if "survey" in doc.needs and not fmt.spec.questionnaire:
+            findings.append(Finding("文档需要问卷数据（needs: survey），但格式没有声明 questionnaire",
+                                    declaration, f"documents.{doc.id}.needs"))
+        if "scoring" in doc.needs and not fmt.spec.scoring:
+            findings.append(Finding("文档需要评分结果（needs: scoring），但格式没有声明 scoring",
+                                    declaration, f"documents.{doc.id}.needs"))
+    if fmt.spec.questionnaire_template:
+        q_reference = questionnaire_reference()
+        findings += check_template(fmt.path(fmt.spec.questionnaire_template), known_paths(q_reference),
+                                   {d.path for d in q_reference})
+
+
+def check_format(folder: Path) -> tuple[Format | None, list[Finding]]:
+    """All problems of a format folder (errors and warnings); the format if its declaration loads."""
+    findings: list[Finding] = []
+    fmt = _collect(findings, lambda: load_format(folder))
+    if not isinstance(fmt, Format):
+        return None, findings
+    _collect(findings, lambda: fmt.scoring)
+    _collect(findings, lambda: fmt.questionnaire)
+    _collect(findings, lambda: fmt.example_values)
+    _check_templates(fmt, findings)
+    return fmt, findings
