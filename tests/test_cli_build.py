@@ -1,0 +1,203 @@
+"""End to end through the CLI: init -> fill like a clerk -> check -> build -> read the .docx."""
+
+from __future__ import annotations
+
+import copy
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from reportgen.cli import main
+from reportgen.workbook.example import EXAMPLE
+
+RUNNER = CliRunner()
+
+
+def run(*args: str):
+    return RUNNER.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def _label(text) -> str:
+    return re.sub(r"[\s*]", "", str(text or ""))
+
+
+def fill_like_a_clerk(path: Path, values: dict) -> None:
+    """Type values into a blank workbook by label and header text, as a clerk would."""
+    from reportgen.formats.loader import resolve_format
+    from reportgen.pipeline import workbook_schema
+
+    schema = workbook_schema(resolve_format("yueyang-2020"))
+    wb = openpyxl.load_workbook(path)
+    for sheet in schema.sheets:
+        ws, data = wb[sheet.name], values.get(sheet.key)
+        if data is None:
+            continue
+        if hasattr(sheet, "fields"):
+            rows = {_label(ws.cell(r, 1).value): r for r in range(2, ws.max_row + 1)}
+            for spec in sheet.fields:
+                value = data.get(spec.key)
+                if isinstance(value, list):
+                    value = "、".join(value)
+                if isinstance(value, bool):
+                    value = "是" if value else "否"
+                ws.cell(rows[spec.label], 2, value)
+        else:
+            cols = {_label(ws.cell(1, c).value): c for c in range(1, ws.max_column + 1)}
+            for i, record in enumerate(data, start=2):
+                for spec in sheet.columns:
+                    value = record.get(spec.key)
+                    if isinstance(value, bool):
+                        value = "是" if value else "否"
+                    ws.cell(i, cols[spec.label], value)
+    wb.save(path)
+
+
+def example_with_inputs() -> dict:
+    import yaml
+
+    extra = yaml.safe_load((Path(__file__).parents[1] / "templates/yueyang-2020/example.yaml").read_text("utf-8"))
+    return copy.deepcopy(EXAMPLE) | extra
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    workbook = tmp_path / "填报表.xlsx"
+    result = run("init", workbook, "--format", "yueyang-2020")
+    assert result.exit_code == 0, result.output
+    values = example_with_inputs()
+    values["unit"] = values["unit"] | {"name": "测试县医疗保障局", "year": 2024}
+    values["narrative"] = values["narrative"] + [
+        {"part": "其他需要说明的情况", "title": None, "body": "第一行 A&B <x>\n第二行 \"引号\" '单引号'"}]
+    fill_like_a_clerk(workbook, values)
+    before = workbook.read_bytes()
+    result = run("build", workbook, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert workbook.read_bytes() == before  # the input is never modified
+    return tmp_path / "out"
+
+
+def _all_text(doc) -> str:
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts += [c.text for c in row.cells]
+    return "\n".join(parts)
+
+
+def test_report_text_and_tables(built: Path) -> None:
+    report = Document(built / "测试县医疗保障局_2024_部门整体支出绩效自评报告.docx")
+    text = _all_text(report)
+    assert report.paragraphs[0].text == "测试县医疗保障局2024年度部门整体支出绩效自评报告"
+    # derived figures, each computed from the workbook (1,030.64 / 1,527.64 = 67.47%)
+    assert "基本支出1,030.64万元，占总支出的67.47%" in text
+    assert "人员经费840.78万元，占基本支出的81.58%" in text
+    assert "预算执行率99.18%" in text
+    assert "“三公”经费控制率83.00%" in text and "变动率-14.53%" in text
+    # free text survives escaping and line breaks
+    assert "第一行 A&B <x>\n第二行 \"引号\" '单引号'" in text
+    income = next(t for t in report.tables if t.cell(0, 0).text == "机构名称" and "收入合计" in t.cell(0, 1).text)
+    summary = [c.text for c in income.rows[2].cells]
+    assert summary == ["汇总", "1,562.81", "52.36", "1,502.25", "0.00", "0.00", "8.20"]
+    assert [c.text for c in income.rows[3].cells][:2] == ["1、局机关", "1,247.01"]
+    three_public = next(t for t in report.tables if t.cell(0, 0).text == "项目" and t.cell(0, 4).text == "变动率")
+    assert [c.text for c in three_public.rows[1].cells] == ["合计", "9.00", "7.47", "8.74", "-14.53%", "83.00%"]
+    # the score and grade come from the same scoring result as the 评分表
+    assert "综合得分95.5分，评价等次为“优”" in text
+
+
+def test_scoring_table(built: Path) -> None:
+    doc = Document(built / "测试县医疗保障局_2024_评分表.docx")
+    table = doc.tables[0]
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    assert rows[0] == ["一级指标", "二级指标", "三级指标", "评分标准", "分值", "自评得分", "扣分原因和其他说明"]
+    by_name = {r[2]: r for r in rows[1:]}
+    assert by_name["资金结余"][4:6] == ["3", "2"]
+    assert "不超过上年结转" in by_name["资金结余"][6]
+    assert by_name["政府采购执行率"][5] == "2.2"
+    total = rows[-1]
+    assert total[4:6] == ["100", "95.5"] and "等次：优" in total[6]
+    shown = sum(Decimal(r[5]) for r in rows[1:-1])
+    assert shown == Decimal("95.5")  # the shown total is the sum of the shown scores
+    # 一级 groups are merged cells: the 投入 label is one cell spanning its three rows
+    first_col = [r.cells[0] for r in table.rows[1:4]]
+    assert first_col[0]._tc is first_col[2]._tc
+
+
+def test_check_prints_figures_and_scores(tmp_path: Path) -> None:
+    workbook = tmp_path / "ex.xlsx"
+    assert run("init", "--example", workbook).exit_code == 0
+    result = run("check", workbook)
+    assert result.exit_code == 0
+    assert "基本支出 1,030.64（67.47%）" in result.output
+    assert "综合得分 95.5 分" in result.output
+    assert not list(tmp_path.glob("*.docx"))
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
+    workbook = tmp_path / "ex.xlsx"
+    workbook.write_bytes(b"keep")
+    result = run("init", workbook)
+    assert result.exit_code == 2 and "文件已存在" in result.output
+    assert workbook.read_bytes() == b"keep"
+
+
+def test_blank_workbook_is_a_good_form(tmp_path: Path) -> None:
+    workbook = tmp_path / "blank.xlsx"
+    run("init", workbook)
+    wb = openpyxl.load_workbook(workbook)
+    assert wb.sheetnames[0] == "填写说明"
+    assert wb["系统信息"].sheet_state == "hidden"
+    assert [r[:2] for r in wb["系统信息"].iter_rows(values_only=True)] == [("format", "yueyang-2020"),
+                                                                          ("schema_version", "1")]
+    unit = wb["基本信息"]
+    assert unit.freeze_panes == "A2"
+    lists = {str(dv.sqref): dv.formula1 for dv in unit.data_validations.dataValidation if dv.type == "list"}
+    assert lists["B4"] == '"行政单位,参照公务员法管理事业单位,事业单位"'
+    income = wb["收入"]
+    assert income["B2"].number_format == "#,##0.00"
+    inputs = wb["评分填报"]
+    assert any("支付进度" in str(c.value) for c in inputs["A"])
+
+
+BAD_CELLS = [
+    ("收入", "B2", "约50万", '收入!B2 上年结转: 应为数字, 实际为 "约50万"'),
+    ("基本信息", "B2", None, "基本信息!B2 单位名称: 必填，不能为空"),
+    ("评分填报", "B3", "也许", "评分填报!B3"),
+]
+
+
+@pytest.mark.parametrize(("sheet", "cell", "value", "expected"), BAD_CELLS)
+def test_bad_workbook_exit_2_in_chinese(tmp_path: Path, sheet: str, cell: str, value, expected: str) -> None:
+    workbook = tmp_path / "ex.xlsx"
+    run("init", "--example", workbook)
+    wb = openpyxl.load_workbook(workbook)
+    wb[sheet][cell] = value
+    wb.save(workbook)
+    for command in ("check", "build"):
+        result = run(command, workbook, *(["-o", tmp_path / "out"] if command == "build" else []))
+        assert result.exit_code == 2
+        assert expected in result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()  # nothing written
+
+
+@pytest.mark.parametrize("content", [b"", b"not a workbook", b"\xd0\xcf\x11\xe0" + b"\0" * 60])
+def test_unreadable_files_exit_2(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(content)
+    result = run("check", path)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_unknown_format_is_a_clear_error(tmp_path: Path) -> None:
+    result = run("init", tmp_path / "x.xlsx", "--format", "no-such-format")
+    assert result.exit_code == 2 and "没有名为“no-such-format”的格式" in result.output
+
+
+def test_version() -> None:
+    assert run("--version").output.startswith("reportgen ")
