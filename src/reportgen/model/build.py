@@ -7,8 +7,6 @@ to decide a type (a quantitative indicator needs numeric values) are made.
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import ValidationError
@@ -36,6 +34,7 @@ from reportgen.model.report import (
     ThreePublicItem,
     Unit,
 )
+from reportgen.numbers import try_decimal
 from reportgen.workbook.reader import WorkbookData
 from reportgen.workbook.schema import NARRATIVE_PARTS
 
@@ -47,23 +46,13 @@ def paragraphs(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _number(text: Any) -> Decimal | None:
-    if isinstance(text, Decimal):
-        return text
-    cleaned = re.sub(r"[\s,，%％]", "", str(text))
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:
-        return None
-
-
 def _indicators(data: WorkbookData, findings: list[Finding]) -> list[Indicator]:
     result = []
     for i, row in enumerate(data.values.get("indicators", [])):
         row = dict(row)
         if row["nature"] in ("≥", "≤", "="):
             for key, label in (("target", "年度指标值"), ("actual", "实际完成值")):
-                number = _number(row[key]) if row[key] is not None else None
+                number = try_decimal(row[key])
                 if number is None and row[key] is not None:
                     findings.append(Finding(f'定量指标（{row["nature"]}）应填数字, 实际为 "{row[key]}"',
                                             data.ref(f"indicators[{i}].{key}"), label))

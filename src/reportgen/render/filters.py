@@ -6,28 +6,13 @@ Rates are carried as percent numbers: ``Decimal("98.3377")`` means 98.3377 %.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from reportgen.numbers import to_decimal
 
 _EMPTY = ""
 _UNDEFINED_RATE = "—"  # a rate whose denominator is zero
-
-
-def _to_decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, bool):
-        raise TypeError(f"不是数字: {value!r}")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(str(value))
-    try:
-        return Decimal(str(value).replace(",", ""))
-    except InvalidOperation as exc:
-        raise TypeError(f"不是数字: {value!r}") from exc
 
 
 def round_half_up(value: Decimal, places: int) -> Decimal:
@@ -36,7 +21,7 @@ def round_half_up(value: Decimal, places: int) -> Decimal:
 
 def wan(value: Any, places: int = 2) -> str:
     """Money in 万元: ``1234.5`` -> ``1,234.50``."""
-    number = _to_decimal(value)
+    number = to_decimal(value)
     if number is None:
         return _EMPTY
     return f"{round_half_up(number, places):,.{places}f}"
@@ -44,7 +29,7 @@ def wan(value: Any, places: int = 2) -> str:
 
 def pct(value: Any, places: int = 2) -> str:
     """A percent number: ``Decimal('98.3377')`` -> ``98.34%``; ``None`` -> ``—``."""
-    number = _to_decimal(value)
+    number = to_decimal(value)
     if number is None:
         return _UNDEFINED_RATE
     return f"{round_half_up(number, places):.{places}f}%"
@@ -52,7 +37,7 @@ def pct(value: Any, places: int = 2) -> str:
 
 def num(value: Any, places: int | None = None) -> str:
     """A plain number without thousands separators; trailing zeros dropped unless places is given."""
-    number = _to_decimal(value)
+    number = to_decimal(value)
     if number is None:
         return _EMPTY
     if places is not None:
@@ -65,7 +50,7 @@ def num(value: Any, places: int | None = None) -> str:
 
 def score(value: Any) -> str:
     """A score: two decimals at most, trailing zeros dropped (``4``, ``7.72``, ``4.5``)."""
-    number = _to_decimal(value)
+    number = to_decimal(value)
     if number is None:
         return _EMPTY
     return num(round_half_up(number, 2))

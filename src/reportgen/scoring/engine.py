@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from reportgen.errors import Finding
+from reportgen.numbers import to_decimal
 from reportgen.render.filters import num, round_half_up
 from reportgen.render.filters import score as fmt_score
 from reportgen.scoring import expr, rules
@@ -131,7 +132,7 @@ def _normalize(spec: InputSpec, raw: Any) -> tuple[Any, str]:
     if spec.kind == "text":
         return str(raw).strip(), ""
     try:
-        value = expr.to_decimal(raw)
+        value = to_decimal(raw)
     except TypeError:
         return None, f"应为数字，实际为“{raw}”"
     if spec.kind == "integer" and value is not None and (value != value.to_integral_value() or value < 0):
@@ -265,7 +266,7 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, findings: list[Findin
     target, actual = _get(item, "target"), _get(item, "actual")
     weight = None
     try:
-        weight = expr.to_decimal(_get(item, "weight"))
+        weight = to_decimal(_get(item, "weight"))
     except TypeError:
         pass
     if weight is None:
@@ -299,7 +300,7 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, findings: list[Findin
         calc = f"完成程度：{level_name}，按分值的{num(share)}%计，得{fmt_score(_points(raw, weight))}分"
         return done(raw, calc, f"完成程度为“{level_name}”，按{num(share)}%计分", None, str(actual or ""))
     try:
-        t, a = expr.to_decimal(target), expr.to_decimal(actual)
+        t, a = to_decimal(target), to_decimal(actual)
     except TypeError:
         t = a = None
     if t is None or a is None or nature not in ("≥", "≤", "="):

@@ -23,6 +23,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 from pydantic import BaseModel
 
+from reportgen.numbers import to_decimal
 from reportgen.render.env import make_env
 
 INPUTS = "inputs"
@@ -35,25 +36,6 @@ class DataMissing(Exception):
     def __init__(self, path: str, problem: str = "不存在"):
         super().__init__(f"评分需要的数据“{path}”{problem}")
         self.path = path
-
-
-def to_decimal(value: Any) -> Decimal | None:
-    """Numbers from any source as Decimal (never via binary float arithmetic); None stays None."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    if isinstance(value, bool):
-        raise TypeError(f"不是数字: {value!r}")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    text = str(value).strip().replace(",", "").replace("，", "").rstrip("%％")
-    if text == "":
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation as exc:
-        raise TypeError(f"不是数字: {value!r}") from exc
 
 
 def _decimal_filter(value: Any) -> Decimal | None:
