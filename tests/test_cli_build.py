@@ -201,3 +201,14 @@ def test_unknown_format_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_version() -> None:
     assert run("--version").output.startswith("reportgen ")
+
+
+def test_workbook_from_another_schema_version(tmp_path: Path) -> None:
+    workbook = tmp_path / "old.xlsx"
+    run("init", "--example", workbook)
+    wb = openpyxl.load_workbook(workbook)
+    wb["系统信息"]["B2"] = "0"
+    wb.save(workbook)
+    result = run("check", workbook)
+    assert result.exit_code == 2
+    assert "系统信息 schema_version: 填报表结构版本为 0，本程序为 1" in result.output

@@ -61,10 +61,12 @@ def evaluate(workbook: Path, format_choice: str | None = None) -> Evaluation:
     from reportgen.workbook.reader import open_workbook, read_meta, read_sheets
 
     wb = open_workbook(workbook)
-    fmt = resolve_format(format_choice, read_meta(wb).get("format"))
+    meta = read_meta(wb)
+    fmt = resolve_format(format_choice, meta.get("format"))
     schema = workbook_schema(fmt)
     raw = (SURVEY_SHEET_KEY,) if fmt.questionnaire is not None else ()
     data = read_sheets(wb, schema, workbook, raw_tables=raw)
+    data.findings[:0] = _meta_findings(meta, fmt, schema)
 
     survey, survey_findings = None, []
     if fmt.questionnaire is not None and SURVEY_SHEET_KEY in data.raw_tables:
@@ -85,6 +87,20 @@ def evaluate(workbook: Path, format_choice: str | None = None) -> Evaluation:
     if errors_only(findings):
         raise ReportgenError(findings)
     return evaluation
+
+
+def _meta_findings(meta: dict[str, str], fmt: Format, schema: WorkbookSchema) -> list[Finding]:
+    """A workbook from another schema version or format is named as such before its cells are."""
+    findings = []
+    version = meta.get("schema_version")
+    if version and version != schema.version:
+        findings.append(Finding(f"填报表结构版本为 {version}，本程序为 {schema.version}；请用 reportgen init 生成新表并转抄数据",
+                                "系统信息", "schema_version"))
+    recorded = meta.get("format")
+    if recorded and recorded != fmt.id:
+        findings.append(Finding(f"填报表是按格式“{recorded}”生成的，现按“{fmt.id}”处理；如缺少工作表，请用该格式重新 init",
+                                "系统信息", "format", "warning"))
+    return findings
 
 
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\r\n\t]')
