@@ -1,0 +1,442 @@
+"""current-2021 (2021 年起各省预算绩效管理系统通用样式).
+
+部门整体支出绩效自评表（预算执行率 10 分 + 产出 50 / 效益 30 / 满意度 10，行分值和得分取自评分引擎）、
+自评报告、基础数据表，以及每个项目一份的项目支出绩效自评表。模板只有结构和变量。
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx.enum.table import WD_ROW_HEIGHT_RULE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import Table
+
+from reportgen.render.style import (
+    TABLE_TEXT,
+    add_body,
+    add_heading1,
+    add_heading2,
+    add_note,
+    add_paragraph,
+    add_table,
+    add_title,
+    merge,
+    new_document,
+    set_cell,
+)
+from tools.formats.common import loop_table
+
+# The 预算执行率 level of scoring.yaml: shown in the funds rows, not among the indicator rows.
+EXECUTION = "预算执行率"
+
+
+def ended(expr: str) -> str:
+    """``expr`` (text from the workbook) as a sentence: a full stop is added unless it has one."""
+    return f"{{{{ {expr} }}}}{{% if {expr}[-1:] not in '。！？；.!?' %}}。{{% endif %}}"
+
+
+def row_tag(table: Table, row: int, tag: str) -> None:
+    """A docxtpl ``{%tr %}`` row: the tag alone in one cell spanning the row."""
+    set_cell(table, row, 0, tag, align="left")
+    merge(table, row, 0, row, len(table.columns) - 1)
+
+
+def cell_lines(table: Table, row: int, col: int, lines: list[str], align: str = "left") -> None:
+    """Several paragraphs in one cell (``{%p %}`` tags need paragraphs of their own)."""
+    cell = set_cell(table, row, col, lines[0], align=align)  # type: ignore[arg-type]
+    for text in lines[1:]:
+        paragraph = cell.add_paragraph(text, style=cell.part.document.styles[TABLE_TEXT])
+        paragraph.alignment = cell.paragraphs[0].alignment
+
+
+def narrow_margins(table: Table, mm: float = 1.0) -> None:
+    """Cell padding of ``mm`` left and right (Word's default is 1.9 mm), so that amounts and short
+    labels in the narrow columns of a dense form stay on one line."""
+    tbl_pr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(round(mm * 56.7)))  # twentieths of a point
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    look = tbl_pr.find(qn("w:tblLook"))  # schema order: tblCellMar comes before tblLook
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tbl_pr.append(margins)
+
+
+SIGNATURE = "填报人：{{ unit.preparer }}    联系电话：{{ unit.phone }}    填报日期：{{ unit.fill_date|cn_date }}"
+
+
+def signature_line(doc, text: str) -> None:
+    """The line under a form, in the table's size (body size would wrap it on a portrait page)."""
+    paragraph = add_paragraph(doc, text, TABLE_TEXT, align="left")
+    paragraph.paragraph_format.space_before = Pt(6)
+
+
+def min_row_height(table: Table, mm: float) -> None:
+    for row in table.rows:
+        row.height, row.height_rule = Mm(mm), WD_ROW_HEIGHT_RULE.AT_LEAST
+
+
+def span(table: Table, row: int, c1: int, c2: int, text: str, *, align: str = "center", bold: bool = False) -> None:
+    set_cell(table, row, c1, text, align=align, bold=bold)  # type: ignore[arg-type]
+    if c2 > c1:
+        merge(table, row, c1, row, c2)
+
+
+# --- 部门整体支出绩效自评表 ------------------------------------------------------------------------
+
+# label | 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 (243 mm)
+UNIT_WIDTHS = [24, 22, 28, 46, 28, 28, 15, 18, 34]
+
+
+def execution_cell(attr: str) -> str:
+    """A figure of the 预算执行率 level of the engine's result (its weight or its points)."""
+    return f"{{% for g in score.groups if g.name == '{EXECUTION}' %}}{{{{ g.{attr}|score }}}}{{% endfor %}}"
+
+
+def unit_table(path: Path) -> None:
+    doc = new_document(landscape=True, table_pt=10.5)
+    add_title(doc, "部门整体支出绩效自评表\n（{{ unit.year }}年度）")
+    rows = 17
+    table = add_table(doc, rows, 9, header_rows=0, col_widths_mm=UNIT_WIDTHS)
+    narrow_margins(table)
+    min_row_height(table, 7)
+
+    set_cell(table, 0, 0, "单位名称", bold=True)
+    span(table, 0, 1, 3, "{{ unit.name }}", align="left")
+    set_cell(table, 0, 4, "填报人", bold=True)
+    set_cell(table, 0, 5, "{{ unit.preparer }}")
+    span(table, 0, 6, 7, "联系电话", bold=True)
+    set_cell(table, 0, 8, "{{ unit.phone }}")
+
+    # 年度资金情况: the row label takes columns 1–2 so the six figures line up with the columns below.
+    set_cell(table, 1, 0, "年度资金情况（万元）", bold=True)
+    merge(table, 1, 0, 4, 0)
+    span(table, 1, 1, 2, "")
+    for col, label in enumerate(["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"], start=3):
+        set_cell(table, 1, col, label, bold=True)
+    span(table, 2, 1, 2, "年度资金总额", align="left")
+    for col, text in enumerate(["{{ budget.initial|wan }}", "{{ budget.final|wan }}", "{{ budget.executed|wan }}",
+                                execution_cell("weight"), "{{ budget.execution_rate|pct }}",
+                                execution_cell("points")], start=3):
+        set_cell(table, 2, col, text)
+    # The workbook records the budget and its execution as totals only: the 财政拨款 / 其他资金 split
+    # of the unit's budget is not known, so these cells are left for the unit to fill in.
+    span(table, 3, 1, 2, "其中：财政拨款", align="left")
+    span(table, 4, 1, 2, "其他资金", align="left")
+    for row in (3, 4):
+        set_cell(table, row, 6, "—")
+        set_cell(table, row, 8, "—")
+
+    set_cell(table, 5, 0, "年度总体目标", bold=True)
+    merge(table, 5, 0, 6, 0)
+    span(table, 5, 1, 4, "预期目标", bold=True)
+    span(table, 5, 5, 8, "实际完成情况", bold=True)
+    cell_lines(table, 6, 1, ["{%p for g in goals %}", "{{ loop.index }}.{{ g.name }}：{{ g.content or '' }}",
+                             "{%p endfor %}"])
+    merge(table, 6, 1, 6, 4)
+    cell_lines(table, 6, 5, ["{%p for g in goals %}", "{{ loop.index }}.{{ g.result }}", "{%p endfor %}"])
+    merge(table, 6, 5, 6, 8)
+
+    label = "{{ '绩效指标'|vmerge }}"
+    set_cell(table, 7, 0, label, bold=True)
+    for col, text in enumerate(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+                                "偏差原因分析及改进措施"], start=1):
+        set_cell(table, 7, col, text, bold=True)
+    row_tag(table, 8, f"{{%tr for g in score.groups if g.name != '{EXECUTION}' %}}")
+    row_tag(table, 9, "{%tr for sg in g.groups %}")
+    row_tag(table, 10, "{%tr for r in sg.rows %}")
+    cells = [label, "{{ g.name|vmerge }}", "{{ sg.name|vmerge(g.name) }}", "{{ r.name }}", "{{ r.standard }}",
+             "{{ r.value_text }}", "{{ r.weight|score }}", "{{ r.points|score }}", "{{ r.deduction_reason }}"]
+    for col, text in enumerate(cells):
+        set_cell(table, 11, col, text, align="left" if col in (3, 8) else "center", bold=(col == 0))
+    for row in (12, 13, 14):
+        row_tag(table, row, "{%tr endfor %}")
+    span(table, 15, 0, 5, "总分", bold=True)
+    set_cell(table, 15, 6, "{{ score.total_weight|score }}", bold=True)
+    set_cell(table, 15, 7, "{{ score.total|score }}", bold=True)
+    set_cell(table, 15, 8, "{% if score.grade %}等次：{{ score.grade }}{% endif %}", bold=True)
+    set_cell(table, 16, 0, "说明", bold=True)
+    span(table, 16, 1, 8, "{% if score.capped %}{{ score.cap_reason }}；{% endif %}"
+                          "预算执行率得分 = 预算执行率 × 10分；绩效指标达到年度指标值得满分，未达到按完成比例计分。",
+         align="left")
+    signature_line(doc, "单位负责人：{{ unit.head }}    填报人：{{ unit.preparer }}    联系电话：{{ unit.phone }}    "
+                        "填报日期：{{ unit.fill_date|cn_date }}")
+    doc.save(path)
+
+
+# --- 自评报告 --------------------------------------------------------------------------------------
+
+
+def overview_sentence() -> str:
+    return ("{{ unit.name }}为{{ unit.nature }}，属{{ unit.budget_level }}"
+            "{% if unit.rank %}，机构规格为{{ unit.rank }}{% endif %}"
+            "{% if unit.founded %}，成立于{{ unit.founded }}{% endif %}。"
+            "{% if unit.departments %}内设{{ unit.departments|join('、') }}{{ unit.departments|length|cn_num }}个机构"
+            "{% if unit.subordinates %}，{% else %}。{% endif %}{% endif %}"
+            "{% if unit.subordinates %}下属{{ unit.subordinates|join('、') }}"
+            "{{ unit.subordinates|length|cn_num }}个单位。{% endif %}"
+            "核定编制{{ staff.quota }}人，年末实有{{ staff.actual }}人。")
+
+
+def budget_paragraphs() -> list[str]:
+    return [
+        "{{ unit.year }}年度收入合计{{ income.total.total|wan }}万元，其中上年结转{{ income.total.carryover|wan }}万元，"
+        "本年收入{{ income.total.current_year|wan }}万元。支出合计{{ expenditure.total.total|wan }}万元，其中基本支出"
+        "{{ expenditure.total.basic|wan }}万元，占{{ expenditure.basic_share|pct }}；项目支出"
+        "{{ expenditure.total.project|wan }}万元，占{{ expenditure.project_share|pct }}。",
+        "年初预算{{ budget.initial|wan }}万元，全年预算{{ budget.final|wan }}万元，全年执行{{ budget.executed|wan }}万元，"
+        "预算执行率{{ budget.execution_rate|pct }}。全年安排{{ projects.rows|length|cn_num }}个项目，项目预算"
+        "{{ projects.total_budget|wan }}万元，执行{{ projects.total_spent|wan }}万元，项目预算执行率"
+        "{{ projects.execution_rate|pct }}。“三公”经费支出{{ three_public.actual_total|wan }}万元，控制率"
+        "{{ three_public.control_rate|pct }}。",
+    ]
+
+
+def score_sentence() -> str:
+    return ("经自评，{% for g in score.groups %}{{ g.name }}得{{ g.points|score }}分（满分{{ g.weight|score }}分）"
+            "{% if not loop.last %}，{% endif %}{% endfor %}，综合得分{{ score.total|score }}分"
+            "{% if score.grade %}，评价等次为“{{ score.grade }}”{% endif %}。"
+            "{% if score.capped %}{{ score.cap_reason }}。{% endif %}")
+
+
+def numbered_sections(doc, items: str) -> None:
+    """Narrative sections as ``1.小标题`` lines followed by their paragraphs."""
+    add_body(doc, f"{{%p for s in {items} %}}")
+    add_body(doc, "{%p if s.title %}")
+    add_body(doc, "{{ loop.index }}.{{ s.title }}")
+    add_body(doc, "{%p endif %}")
+    add_body(doc, "{%p for para in s.paragraphs %}")
+    add_body(doc, "{{ para }}")
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p endfor %}")
+
+
+def report(path: Path) -> None:
+    doc = new_document()
+    add_title(doc, "{{ unit.name }}\n{{ unit.year }}年度部门整体支出绩效自评报告")
+
+    add_heading1(doc, "一、部门基本情况")
+    add_body(doc, overview_sentence())
+    add_body(doc, "{%p for s in narrative.overview %}")
+    add_body(doc, "{%p for para in s.paragraphs %}")
+    add_body(doc, "{{ para }}")
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p endfor %}")
+
+    add_heading1(doc, "二、绩效目标及完成情况")
+    add_body(doc, "{%p for g in goals %}")
+    add_body(doc, "{{ loop.index }}.{{ g.name }}。{% if g.content %}年度目标：" + ended("g.content")
+             + "{% endif %}完成情况：" + ended("g.result"))
+    add_body(doc, "{%p endfor %}")
+
+    add_heading1(doc, "三、预算执行情况")
+    for text in budget_paragraphs():
+        add_body(doc, text)
+
+    add_heading1(doc, "四、绩效指标完成情况")
+    add_body(doc, "本单位设置整体绩效指标{{ indicators|length|cn_num }}个，按自评表逐项计分。" + score_sentence())
+    # Only rows that lost points need a sentence; the 自评表 lists every row.
+    add_body(doc, "{%p set short = score.rows|selectattr('deduction_reason')|list %}")
+    add_body(doc, "{%p if short %}")
+    add_body(doc, "未得满分的指标：")
+    add_body(doc, "{%p endif %}")
+    add_body(doc, "{%p for r in short %}")
+    add_body(doc, "{{ loop.index }}.{{ r.name }}（分值{{ r.weight|score }}分，得{{ r.points|score }}分）："
+                  + ended("r.deduction_reason"))
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p if narrative.achievements %}")
+    add_body(doc, "主要工作成效：")
+    add_body(doc, "{%p endif %}")
+    numbered_sections(doc, "narrative.achievements")
+    add_body(doc, "{%p for s in narrative.conclusion %}")
+    add_body(doc, "{%p for para in s.paragraphs %}")
+    add_body(doc, "{{ para }}")
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p endfor %}")
+
+    add_heading1(doc, "五、存在的问题及改进措施")
+    add_heading2(doc, "（一）存在的问题")
+    numbered_sections(doc, "narrative.problems")
+    add_heading2(doc, "（二）改进措施")
+    numbered_sections(doc, "narrative.measures")
+    add_body(doc, "{%p if narrative.other %}")
+    add_heading1(doc, "六、其他需要说明的情况")
+    add_body(doc, "{%p endif %}")
+    add_body(doc, "{%p for s in narrative.other %}")
+    add_body(doc, "{%p for para in s.paragraphs %}")
+    add_body(doc, "{{ para }}")
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "附件：部门整体支出绩效自评表、基础数据表")
+    doc.save(path)
+
+
+# --- 基础数据表 ------------------------------------------------------------------------------------
+
+# (category, item, value, basis): the figures the self-evaluation rests on, each with how it is derived.
+BASE_ROWS: list[tuple[str, str, str, str]] = [
+    ("人员", "编制数（人）", "{{ staff.quota }}", ""),
+    ("人员", "年末实有人数（人）", "{{ staff.actual }}", ""),
+    ("人员", "在职人员控制率", "{{ staff.control_rate|pct }}", "实有人数 / 编制数"),
+    ("收入", "收入合计（万元）", "{{ income.total.total|wan }}", "含上年结转"),
+    ("收入", "上年结转（万元）", "{{ income.total.carryover|wan }}", ""),
+    ("收入", "一般公共预算财政拨款（万元）", "{{ income.total.general_budget|wan }}", ""),
+    ("收入", "政府性基金拨款（万元）", "{{ income.total.gov_fund|wan }}", ""),
+    ("收入", "纳入专户管理的非税收入（万元）", "{{ income.total.special_nontax|wan }}", ""),
+    ("收入", "其他收入（万元）", "{{ income.total.other|wan }}", ""),
+    ("收入", "收入同比变动率", "{{ budget.income_change_rate|pct }}", "（本年 − 上年）/ 上年；未填上年数为“—”"),
+    ("支出", "支出合计（万元）", "{{ expenditure.total.total|wan }}", "基本支出 + 项目支出"),
+    ("支出", "基本支出（万元）", "{{ expenditure.total.basic|wan }}", "占支出合计 {{ expenditure.basic_share|pct }}"),
+    ("支出", "其中：人员经费（万元）", "{{ expenditure.total.personnel|wan }}",
+     "占基本支出 {{ expenditure.personnel_share|pct }}"),
+    ("支出", "公用经费（万元）", "{{ expenditure.total.public|wan }}", "占基本支出 {{ expenditure.public_share|pct }}"),
+    ("支出", "项目支出（万元）", "{{ expenditure.total.project|wan }}", "占支出合计 {{ expenditure.project_share|pct }}"),
+    ("支出", "支出同比变动率", "{{ budget.expenditure_change_rate|pct }}", "（本年 − 上年）/ 上年；未填上年数为“—”"),
+    ("预算执行", "年初预算数（万元）", "{{ budget.initial|wan }}", ""),
+    ("预算执行", "预算调整数（万元）", "{{ budget.adjustment|wan }}", "追加为正、调减为负"),
+    ("预算执行", "全年预算数（万元）", "{{ budget.final|wan }}", "年初预算数 + 预算调整数"),
+    ("预算执行", "全年执行数（万元）", "{{ budget.executed|wan }}", "= 支出合计"),
+    ("预算执行", "预算执行率", "{{ budget.execution_rate|pct }}", "全年执行数 / 全年预算数"),
+    ("预算执行", "预算调整率", "{{ budget.adjustment_rate|pct }}", "|预算调整数| / 年初预算数"),
+    ("预算执行", "年末结转和结余（万元）", "{{ balance.year_end|wan }}", "上年结转 + 本年收入 − 本年支出"),
+    ("项目", "项目个数（个）", "{{ projects.rows|length }}", ""),
+    ("项目", "项目全年预算（万元）", "{{ projects.total_budget|wan }}", ""),
+    ("项目", "项目执行数（万元）", "{{ projects.total_spent|wan }}", ""),
+    ("项目", "项目预算执行率", "{{ projects.execution_rate|pct }}", "项目执行数 / 项目全年预算"),
+    ("项目", "重点支出安排率", "{{ projects.key_share|pct }}",
+     "重点项目支出 {{ projects.key_spent|wan }} 万元 / 项目支出"),
+    ("“三公”经费", "预算数（万元）", "{{ three_public.budget_total|wan }}", ""),
+    ("“三公”经费", "决算数（万元）", "{{ three_public.actual_total|wan }}", ""),
+    ("“三公”经费", "上年决算数（万元）", "{{ three_public.last_year_total|wan }}", ""),
+    ("“三公”经费", "控制率", "{{ three_public.control_rate|pct }}", "决算数 / 预算数"),
+    ("“三公”经费", "变动率", "{{ three_public.change_rate|pct }}", "（本年 − 上年）/ 上年；上年为0时为“—”"),
+    ("资产", "资产总额（万元）", "{{ assets.total|wan }}", ""),
+    ("资产", "负债总额（万元）", "{{ assets.liabilities|wan }}", ""),
+    ("资产", "净资产（万元）", "{{ assets.net|wan }}", "资产总额 − 负债总额"),
+    ("资产", "固定资产合计（万元）", "{{ assets.fixed_total|wan }}", "在用 + 出租 + 其他"),
+    ("资产", "固定资产利用率", "{{ assets.fixed_utilization|pct }}", "在用固定资产 / 固定资产合计"),
+]
+
+
+def base_data(path: Path) -> None:
+    doc = new_document(table_pt=10.5)
+    add_title(doc, "{{ unit.name }}{{ unit.year }}年度\n部门整体支出绩效自评基础数据表")
+    add_note(doc, "表1 主要数据")
+    table = add_table(doc, len(BASE_ROWS) + 1, 4, col_widths_mm=[20, 56, 28, 52])
+    min_row_height(table, 6.5)
+    for col, text in enumerate(["类别", "项目", "数值", "计算口径"]):
+        set_cell(table, 0, col, text, bold=True)
+    start = 1
+    for i, (category, item, value, basis) in enumerate(BASE_ROWS, start=1):
+        set_cell(table, i, 1, item, align="left")
+        set_cell(table, i, 2, value, align="right")
+        set_cell(table, i, 3, basis, align="left")
+        last_of_category = i == len(BASE_ROWS) or BASE_ROWS[i][0] != category
+        if last_of_category:
+            set_cell(table, start, 0, category, bold=True)
+            if i > start:
+                merge(table, start, 0, i, 0)
+            start = i + 1
+    add_body(doc, "")
+    add_note(doc, "表2 项目预算执行情况（万元）")
+    projects = loop_table(
+        doc, ["项目名称", "年初预算", "预算调整", "全年预算", "执行数", "执行率", "重点项目"], "p in projects.rows",
+        ["{{ p.name }}", "{{ p.initial|wan }}", "{{ p.adjustment|wan }}", "{{ p.budget|wan }}",
+         "{{ p.executed|wan }}", "{{ p.execution_rate|pct }}", "{% if p.is_key %}是{% else %}否{% endif %}"],
+        [50, 18, 18, 18, 18, 19, 15],  # wider name column than common.projects_table: names stay on one line
+        total=["合计", "{{ projects.total_initial|wan }}", "",
+               "{{ projects.total_budget|wan }}", "{{ projects.total_spent|wan }}", "{{ projects.execution_rate|pct }}",
+               ""])
+    narrow_margins(projects)
+    min_row_height(projects, 6.5)
+    signature_line(doc, SIGNATURE)
+    doc.save(path)
+
+
+# --- 项目支出绩效自评表（每个项目一份） ------------------------------------------------------------
+
+# label | 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 偏差原因分析及改进措施 (156 mm)
+PROJECT_WIDTHS = [18, 22, 25, 25, 21, 23, 22]
+
+
+def project_table(path: Path) -> None:
+    doc = new_document(table_pt=10.5)
+    add_title(doc, "项目支出绩效自评表\n（{{ unit.year }}年度）")
+    table = add_table(doc, 15, 7, header_rows=0, col_widths_mm=PROJECT_WIDTHS)
+    narrow_margins(table)
+    min_row_height(table, 7)
+
+    set_cell(table, 0, 0, "项目名称", bold=True)
+    span(table, 0, 1, 6, "{{ project.name }}", align="left")
+    set_cell(table, 1, 0, "主管部门", bold=True)
+    # A first-level unit is itself the 主管部门 of its projects (its own supervisor is the government);
+    # a second-level unit names the department above it.
+    span(table, 1, 1, 3, "{{ unit.name if '一级' in unit.budget_level or not unit.supervisor else unit.supervisor }}",
+         align="left")
+    set_cell(table, 1, 4, "实施单位", bold=True)
+    span(table, 1, 5, 6, "{{ unit.name }}", align="left")
+
+    set_cell(table, 2, 0, "项目资金（万元）", bold=True)
+    merge(table, 2, 0, 5, 0)
+    span(table, 2, 1, 2, "")
+    for col, label in enumerate(["年初预算数", "全年预算数", "全年执行数", "执行率"], start=3):
+        set_cell(table, 2, col, label, bold=True)
+    span(table, 3, 1, 2, "年度资金总额", align="left")
+    for col, text in enumerate(["{{ project.initial|wan }}", "{{ project.budget|wan }}", "{{ project.executed|wan }}",
+                                "{{ project.execution_rate|pct }}"], start=3):
+        set_cell(table, 3, col, text)
+    # Only the executed amount is split in the workbook; a project without other funds was budgeted
+    # from 财政拨款 alone, otherwise its budget split is unknown and left blank.
+    only_fiscal = "{% if project.other_funds == 0 %}"
+    span(table, 4, 1, 2, "其中：财政拨款", align="left")
+    for col, text in enumerate([f"{only_fiscal}{{{{ project.initial|wan }}}}{{% endif %}}",
+                                f"{only_fiscal}{{{{ project.budget|wan }}}}{{% endif %}}",
+                                "{{ project.fiscal|wan }}", "—"], start=3):
+        set_cell(table, 4, col, text)
+    span(table, 5, 1, 2, "其他资金", align="left")
+    for col, text in enumerate([f"{only_fiscal}{{{{ 0|wan }}}}{{% endif %}}", f"{only_fiscal}{{{{ 0|wan }}}}{{% endif %}}",
+                                "{{ project.other_funds|wan }}", "—"], start=3):
+        set_cell(table, 5, col, text)
+
+    set_cell(table, 6, 0, "年度总体目标", bold=True)
+    merge(table, 6, 0, 7, 0)
+    span(table, 6, 1, 3, "预期目标", bold=True)
+    span(table, 6, 4, 6, "实际完成情况", bold=True)
+    span(table, 7, 1, 3, "{{ project.expected or '' }}", align="left")
+    span(table, 7, 4, 6, "{{ project.achieved or '' }}", align="left")
+    table.rows[7].height = Mm(16)
+
+    # The 偏差原因 column holds the project's one explanation, merged down all indicator rows.
+    label = "{{ '绩效指标'|vmerge }}"
+    reason = "{{ (project.explanation or '')|vmerge }}"
+    set_cell(table, 8, 0, label, bold=True)
+    for col, text in enumerate(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "偏差原因分析及改进措施"],
+                               start=1):
+        set_cell(table, 8, col, text, bold=True)
+    row_tag(table, 9, "{%tr for i in project.indicators %}")
+    for col, text in enumerate([label, "{{ i.level1|vmerge }}", "{{ i.level2|vmerge(i.level1) }}", "{{ i.level3 }}",
+                                "{{ i.target }}", "{{ i.actual }}", reason]):
+        set_cell(table, 10, col, text, align="left" if col == 6 else "center", bold=(col == 0))
+    row_tag(table, 11, "{%tr endfor %}")
+    row_tag(table, 12, "{%tr if not project.indicators %}")
+    set_cell(table, 13, 0, label, bold=True)
+    span(table, 13, 1, 5, "（未填报项目绩效指标）")
+    set_cell(table, 13, 6, reason, align="left")
+    row_tag(table, 14, "{%tr endif %}")
+    signature_line(doc, SIGNATURE)
+    doc.save(path)
+
+
+DOCUMENTS = {
+    "部门整体支出绩效自评表.docx": unit_table,
+    "自评报告.docx": report,
+    "基础数据表.docx": base_data,
+    "项目支出绩效自评表.docx": project_table,
+}

@@ -1,0 +1,364 @@
+"""emeishan-2020 (四川省样式，以峨眉山市医疗保障局 2020 年度为样本).
+
+部门整体支出绩效评价报告（附件1），以及每个项目一份的项目绩效目标完成情况表和项目支出绩效自评报告
+（附件2）。本样式不打分。模板只有结构和变量：单位自己的文字都来自填报表。
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx.enum.table import WD_ROW_HEIGHT_RULE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docx.table import Table
+
+from reportgen.render.style import (
+    TABLE_TEXT,
+    add_body,
+    add_heading1,
+    add_heading2,
+    add_table,
+    add_title,
+    merge,
+    new_document,
+    set_cell,
+)
+
+# The seed's 项目绩效目标完成情况表 merges this label down the header and every indicator row;
+# the rows come from a loop, so the label is marked for merging rather than merged here.
+INDICATOR_LABEL = "{{ '绩效指标完成情况'|vmerge }}"
+# 一级指标 names that count as 效益 (the seed's 效益指标 and 满意度指标 rows).
+BENEFIT_LEVELS = "['效益指标', '满意度指标', '社会效益指标', '经济效益指标', '生态效益指标', '可持续影响指标']"
+
+
+def ended(expr: str) -> str:
+    """``expr`` (text from the workbook) as a sentence: a full stop is added unless it has one."""
+    return f"{{{{ {expr} }}}}{{% if {expr}[-1:] not in '。！？；.!?' %}}。{{% endif %}}"
+
+
+def bare(expr: str) -> str:
+    """``expr`` without its closing punctuation, for use inside a longer sentence."""
+    return f"{{{{ {expr}.rstrip('。；;.， ') }}}}"
+
+
+def numbered_sections(doc, items: str) -> None:
+    """Narrative sections as ``1.小标题`` lines followed by their paragraphs (the seed's list style)."""
+    add_body(doc, f"{{%p for s in {items} %}}")
+    add_body(doc, "{%p if s.title %}")
+    add_body(doc, "{{ loop.index }}.{{ s.title }}")
+    add_body(doc, "{%p endif %}")
+    add_body(doc, "{%p for para in s.paragraphs %}")
+    add_body(doc, "{{ para }}")
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p endfor %}")
+
+
+def _change(rate: str, what: str) -> str:
+    """``与上年相比，收入增长x%`` / ``下降x%``; nothing when there is no previous-year figure."""
+    return (f"{{% if {rate} is not none %}}与上年相比，{what}"
+            f"{{% if {rate} >= 0 %}}增长{{{{ {rate}|pct }}}}{{% else %}}下降{{{{ (0 - {rate})|pct }}}}{{% endif %}}。"
+            "{% endif %}")
+
+
+def _adjustment(value: str, unchanged: str = "") -> str:
+    """A budget adjustment in words: 追加 for a positive figure, 调减 for a negative one."""
+    return (f"{{% if {value} > 0 %}}，年中追加预算{{{{ {value}|wan }}}}万元"
+            f"{{% elif {value} < 0 %}}，年中调减预算{{{{ (0 - {value})|wan }}}}万元"
+            f"{{% else %}}{unchanged}{{% endif %}}")
+
+
+# --- 附件1 部门整体支出绩效评价报告 -------------------------------------------------------------
+
+
+def composition_sentence() -> str:
+    return ("{{ unit.name }}{% if unit.founded %}于{{ unit.founded }}成立，{% endif %}属{{ unit.budget_level }}，"
+            "单位性质为{{ unit.nature }}{% if unit.rank %}，机构规格为{{ unit.rank }}{% endif %}"
+            "{% if unit.supervisor %}，主管部门为{{ unit.supervisor }}{% endif %}。"
+            "{% if unit.subordinates %}下属{{ unit.subordinates|join('、') }}"
+            "{{ unit.subordinates|length|cn_num }}个单位。{% endif %}")
+
+
+def staff_sentence() -> str:
+    return ("{% if unit.departments %}{{ unit.name }}设{{ unit.departments|join('、') }}"
+            "{{ unit.departments|length|cn_num }}个内设机构。{% endif %}"
+            "核定编制{{ staff.quota }}名，年末实有人员{{ staff.actual }}名"
+            "{% if staff.control_rate is not none %}，在职人员控制率{{ staff.control_rate|pct }}{% endif %}。")
+
+
+def income_sentence() -> str:
+    t = "income.total"
+    parts = [("general_budget", "一般公共预算财政拨款收入"), ("gov_fund", "政府性基金预算财政拨款收入"),
+             ("special_nontax", "纳入专户管理的非税收入"), ("other", "其他收入")]
+    # Only the sources the unit has, as the seed lists them; the year's total always shows.
+    items = "".join(f"{{% if {t}.{key} %}}，{label}{{{{ {t}.{key}|wan }}}}万元{{% endif %}}" for key, label in parts)
+    return ("我单位{{ unit.year }}年度总收入为{{ income.total.total|wan }}万元（其中：年初结转和结余"
+            "{{ income.total.carryover|wan }}万元" + items + "）。"
+            + "{% if income.rows|length > 1 %}分机构看，{% for r in income.rows %}{{ r.org }}{{ r.total|wan }}万元"
+              "{% if not loop.last %}，{% endif %}{% endfor %}。{% endif %}"
+            + _change("budget.income_change_rate", "总收入"))
+
+
+def spending_sentence() -> str:
+    e = "expenditure"
+    return ("我单位{{ unit.year }}年度总支出{{ %s.total.total|wan }}万元。其中：基本支出{{ %s.total.basic|wan }}万元，"
+            "占{{ %s.basic_share|pct }}；项目支出{{ %s.total.project|wan }}万元，占{{ %s.project_share|pct }}。"
+            "基本支出中，人员经费{{ %s.total.personnel|wan }}万元，占基本支出的{{ %s.personnel_share|pct }}；"
+            "公用经费{{ %s.total.public|wan }}万元，占基本支出的{{ %s.public_share|pct }}。" % ((e,) * 9)
+            + _change("budget.expenditure_change_rate", "总支出"))
+
+
+def budget_sentence() -> str:
+    return ("{{ unit.year }}年年初预算{{ budget.initial|wan }}万元" + _adjustment("budget.adjustment")
+            + "，全年预算{{ budget.final|wan }}万元；全年支出{{ budget.executed|wan }}万元，"
+            "预算执行率{{ budget.execution_rate|pct }}；年末结转和结余{{ balance.year_end|wan }}万元。"
+            "“三公”经费预算{{ three_public.budget_total|wan }}万元，支出{{ three_public.actual_total|wan }}万元"
+            "{% if three_public.control_rate is not none %}，为预算的{{ three_public.control_rate|pct }}{% endif %}。")
+
+
+def projects_sentence() -> str:
+    return ("{{ unit.year }}年我单位共安排{{ projects.rows|length|cn_num }}个项目，全年预算{{ projects.total_budget|wan }}万元，"
+            "执行{{ projects.total_spent|wan }}万元，项目预算执行率{{ projects.execution_rate|pct }}。")
+
+
+def low_execution_sentence() -> str:
+    """Projects that did not spend their whole budget, each with its 偏差说明 (the seed names them)."""
+    return ("其中，{% for p in low %}{{ p.name }}项目全年预算{{ p.budget|wan }}万元，执行{{ p.executed|wan }}万元，"
+            "执行率{{ p.execution_rate|pct }}{% if p.explanation %}，主要原因是" + bare("p.explanation")
+            + "{% endif %}{% if not loop.last %}；{% endif %}{% endfor %}。"
+            "{% if low|length < projects.rows|length %}其余{{ (projects.rows|length - low|length)|cn_num }}个项目"
+            "预算执行率均达到100%。{% endif %}")
+
+
+def project_line() -> str:
+    return ("（{{ loop.index }}）“{{ p.name }}”项目全年预算数{{ p.budget|wan }}万元，执行数为{{ p.executed|wan }}万元，"
+            "完成预算的{{ p.execution_rate|pct }}。{% if p.achieved %}通过项目实施，" + ended("p.achieved")
+            + "{% endif %}")
+
+
+def unit_report(path: Path) -> None:
+    doc = new_document()
+    add_title(doc, "{{ unit.name }}\n{{ unit.year }}年部门整体支出绩效评价报告")
+
+    add_heading1(doc, "一、部门（单位）概况")
+    add_heading2(doc, "（一）机构组成")
+    add_body(doc, composition_sentence())
+    numbered_sections(doc, "narrative.overview")
+    add_heading2(doc, "（二）机构职能")
+    add_body(doc, "{%p for f in functions %}")
+    add_body(doc, "{{ loop.index }}." + ended("f"))
+    add_body(doc, "{%p endfor %}")
+    add_heading2(doc, "（三）人员概况")
+    add_body(doc, staff_sentence())
+
+    add_heading1(doc, "二、部门财政资金收支情况")
+    add_heading2(doc, "（一）部门财政资金收入情况")
+    add_body(doc, income_sentence())
+    add_heading2(doc, "（二）部门财政资金支出情况")
+    add_body(doc, spending_sentence())
+    add_body(doc, budget_sentence())
+
+    add_heading1(doc, "三、部门整体预算绩效管理情况")
+    add_heading2(doc, "（一）部门预算管理")
+    add_body(doc, projects_sentence())
+    # Rates are None when a project's budget is 0; those are not "low", they have no rate.
+    add_body(doc, "{%p set low = projects.rows|rejectattr('execution_rate', 'none')"
+                  "|selectattr('execution_rate', 'lt', 100)|list %}")
+    add_body(doc, "{%p if low %}")
+    add_body(doc, low_execution_sentence())
+    add_body(doc, "{%p elif projects.rows %}")
+    add_body(doc, "各项目预算均已全部执行。")
+    add_body(doc, "{%p endif %}")
+    add_body(doc, "{%p if projects.rows %}")
+    add_body(doc, "我单位{{ unit.year }}年度对{{ projects.rows|length|cn_num }}个项目开展了绩效目标完成情况自评，情况如下：")
+    add_body(doc, "{%p endif %}")
+    add_body(doc, "{%p for p in projects.rows %}")
+    add_body(doc, project_line())
+    add_body(doc, "{%p endfor %}")
+    add_heading2(doc, "（二）结果应用情况")
+    numbered_sections(doc, "narrative.achievements")
+
+    add_heading1(doc, "四、评价结论及建议")
+    add_heading2(doc, "（一）评价结论")
+    add_body(doc, "{%p if goals %}")
+    add_body(doc, "{{ unit.year }}年度，我单位围绕{{ goals|map(attribute='name')|join('、') }}"
+                  "{{ goals|length|cn_num }}项年度目标开展工作，完成情况如下：")
+    add_body(doc, "{%p endif %}")
+    add_body(doc, "{%p for g in goals %}")
+    add_body(doc, "{{ loop.index }}.{{ g.name }}：" + ended("g.result"))
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p for s in narrative.conclusion %}")
+    add_body(doc, "{%p for para in s.paragraphs %}")
+    add_body(doc, "{{ para }}")
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p endfor %}")
+    add_heading2(doc, "（二）有关建议")
+    numbered_sections(doc, "narrative.measures")
+
+    add_heading1(doc, "五、存在问题")
+    numbered_sections(doc, "narrative.problems")
+    add_body(doc, "{%p if narrative.other %}")
+    add_heading1(doc, "六、其他需要说明的情况")
+    add_body(doc, "{%p endif %}")
+    numbered_sections(doc, "narrative.other")
+    doc.save(path)
+
+
+# --- 项目绩效目标完成情况表（每个项目一份） -------------------------------------------------------
+
+
+def _row_tag(table: Table, row: int, tag: str) -> None:
+    set_cell(table, row, 0, tag, align="left")
+    merge(table, row, 0, row, len(table.columns) - 1)
+
+
+def _cell_lines(table: Table, row: int, col: int, lines: list[str], align: str = "left") -> None:
+    """Several paragraphs in one cell (``{%p %}`` tags need paragraphs of their own)."""
+    cell = set_cell(table, row, col, lines[0], align=align)  # type: ignore[arg-type]
+    first = cell.paragraphs[0]
+    for text in lines[1:]:
+        paragraph = cell.add_paragraph(text, style=cell.part.document.styles[TABLE_TEXT])
+        paragraph.alignment = first.alignment
+
+
+def narrow_margins(table: Table, mm: float = 1.0) -> None:
+    """Cell padding of ``mm`` left and right (Word's default is 1.9 mm): a six-column form on a
+    portrait page needs the room for labels such as 其中：财政拨款 to stay on one line."""
+    tbl_pr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(round(mm * 56.7)))  # twentieths of a point
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    look = tbl_pr.find(qn("w:tblLook"))  # schema order: tblCellMar comes before tblLook
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tbl_pr.append(margins)
+
+
+def _budget_cells(table: Table, row: int, label: str, planned: str, spent: str) -> None:
+    set_cell(table, row, 1, label)
+    set_cell(table, row, 2, planned)
+    set_cell(table, row, 3, label)
+    set_cell(table, row, 4, spent)
+    merge(table, row, 4, row, 5)
+
+
+def goal_table(path: Path) -> None:
+    doc = new_document(table_pt=10.5)
+    add_title(doc, "项目绩效目标完成情况表\n（{{ unit.year }}年度）")
+    widths = [20, 28, 28, 28, 26, 26]
+    table = add_table(doc, 14, 6, header_rows=0, col_widths_mm=widths)
+    narrow_margins(table)
+    for row in table.rows:  # a form's rows leave room to write in, as the printed original does
+        row.height, row.height_rule = Mm(7.5), WD_ROW_HEIGHT_RULE.AT_LEAST
+    table.rows[6].height = Mm(16)
+    for row, (label, value) in enumerate((("项目名称", "{{ project.name }}"), ("预算单位", "{{ unit.name }}"))):
+        set_cell(table, row, 0, label, bold=True)
+        set_cell(table, row, 1, value, align="left")
+        merge(table, row, 1, row, 5)
+
+    set_cell(table, 2, 0, "预算执行情况（万元）", bold=True)
+    merge(table, 2, 0, 4, 0)
+    # The workbook splits only the executed amount into 财政拨款 and other funds; a project with no
+    # other funds was budgeted from 财政拨款 alone, otherwise the budget's split is not known.
+    _budget_cells(table, 2, "预算数", "{{ project.budget|wan }}", "{{ project.executed|wan }}")
+    set_cell(table, 2, 3, "执行数")
+    _budget_cells(table, 3, "其中：财政拨款",
+                  "{% if project.other_funds == 0 %}{{ project.budget|wan }}{% endif %}", "{{ project.fiscal|wan }}")
+    _budget_cells(table, 4, "其它资金",
+                  "{% if project.other_funds == 0 %}{{ 0|wan }}{% endif %}", "{{ project.other_funds|wan }}")
+
+    set_cell(table, 5, 0, "年度目标完成情况", bold=True)
+    merge(table, 5, 0, 6, 0)
+    set_cell(table, 5, 1, "预期目标", bold=True)
+    merge(table, 5, 1, 5, 2)
+    set_cell(table, 5, 3, "实际完成目标", bold=True)
+    merge(table, 5, 3, 5, 5)
+    set_cell(table, 6, 1, "{{ project.expected or '' }}", align="left")
+    merge(table, 6, 1, 6, 2)
+    set_cell(table, 6, 3, "{{ project.achieved or '' }}", align="left")
+    merge(table, 6, 3, 6, 5)
+
+    set_cell(table, 7, 0, INDICATOR_LABEL, bold=True)
+    for col, label in enumerate(["一级指标", "二级指标", "三级指标", "预期指标值（包含数字及文字描述）",
+                                 "实际完成指标值（包含数字及文字描述）"], start=1):
+        set_cell(table, 7, col, label, bold=True)
+    _row_tag(table, 8, "{%tr for i in project.indicators %}")
+    set_cell(table, 9, 0, INDICATOR_LABEL, bold=True)
+    for col, text in enumerate(["{{ i.level1|vmerge }}", "{{ i.level2|vmerge(i.level1) }}", "{{ i.level3 }}",
+                                "{{ i.target }}", "{{ i.actual }}"], start=1):
+        set_cell(table, 9, col, text)
+    _row_tag(table, 10, "{%tr endfor %}")
+    _row_tag(table, 11, "{%tr if not project.indicators %}")
+    set_cell(table, 12, 0, INDICATOR_LABEL, bold=True)
+    set_cell(table, 12, 1, "（未填报项目绩效指标）")
+    merge(table, 12, 1, 12, 5)
+    _row_tag(table, 13, "{%tr endif %}")
+    doc.save(path)
+
+
+# --- 附件2 项目支出绩效自评报告（每个项目一份） ----------------------------------------------------
+
+
+def project_report(path: Path) -> None:
+    doc = new_document()
+    add_title(doc, "{{ unit.name }}\n项目支出绩效自评报告\n（{{ project.name }}）")
+
+    add_heading1(doc, "一、项目概况")
+    add_heading2(doc, "（一）项目基本情况")
+    add_body(doc, "“{{ project.name }}”为{{ unit.name }}{{ unit.year }}年度{% if project.is_key %}重点{% endif %}项目，"
+                  "全年预算{{ project.budget|wan }}万元。{% if project.purpose %}项目资金主要用于"
+                  + ended("project.purpose") + "{% endif %}")
+    add_heading2(doc, "（二）项目绩效目标")
+    add_body(doc, "{%p if project.expected %}")
+    add_body(doc, "项目年度绩效目标：" + ended("project.expected"))
+    add_body(doc, "{%p endif %}")
+    add_body(doc, "{%p if project.indicators %}")
+    add_body(doc, "设置绩效指标{{ project.indicators|length|cn_num }}个：{% for i in project.indicators %}"
+                  "{{ i.level3 }}{{ i.target }}{% if not loop.last %}；{% endif %}{% endfor %}。")
+    add_body(doc, "{%p endif %}")
+
+    add_heading1(doc, "二、项目资金申报及使用情况")
+    add_heading2(doc, "（一）资金计划及使用情况")
+    add_body(doc, "1.资金计划。")
+    add_body(doc, "{{ project.name }}年初预算{{ project.initial|wan }}万元"
+             + _adjustment("project.adjustment", "，年中未作调整")
+             + "，全年预算{{ project.budget|wan }}万元。")
+    add_body(doc, "2.资金使用。")
+    add_body(doc, "{{ unit.year }}年实际支出{{ project.executed|wan }}万元"
+                  "{% if project.other_funds != 0 %}（其中财政拨款{{ project.fiscal|wan }}万元，"
+                  "其他资金{{ project.other_funds|wan }}万元）{% endif %}，预算执行率{{ project.execution_rate|pct }}。")
+
+    add_heading1(doc, "三、项目绩效情况")
+    # 效益 and 满意度 indicators make the seed's 项目效益情况; the others (产出) its 项目完成情况.
+    add_body(doc, f"{{%p set benefit = project.indicators|selectattr('level1', 'in', {BENEFIT_LEVELS})|list %}}")
+    add_body(doc, f"{{%p set output = project.indicators|rejectattr('level1', 'in', {BENEFIT_LEVELS})|list %}}")
+    add_heading2(doc, "（一）项目完成情况")
+    add_body(doc, "{%p if project.achieved %}")
+    add_body(doc, "{{ unit.year }}年度项目实际完成情况：" + ended("project.achieved"))
+    add_body(doc, "{%p endif %}")
+    add_body(doc, "{%p for i in output %}")
+    add_body(doc, "{{ loop.index }}.{{ i.level3 }}：指标值{{ i.target }}，实际完成{{ i.actual }}。")
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p if benefit %}")
+    add_heading2(doc, "（二）项目效益情况")
+    add_body(doc, "{%p endif %}")
+    add_body(doc, "{%p for i in benefit %}")
+    add_body(doc, "{{ loop.index }}.{{ i.level3 }}：指标值{{ i.target }}，实际完成{{ i.actual }}。")
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p if project.explanation %}")
+    add_heading2(doc, "{{ '（三）' if benefit else '（二）' }}偏差情况及原因")
+    add_body(doc, ended("project.explanation"))
+    add_body(doc, "{%p endif %}")
+    doc.save(path)
+
+
+DOCUMENTS = {
+    "部门整体支出绩效评价报告.docx": unit_report,
+    "项目绩效目标完成情况表.docx": goal_table,
+    "项目支出绩效自评报告.docx": project_report,
+}
