@@ -319,7 +319,7 @@ def project_report(path: Path) -> None:
     add_body(doc, "{%p endif %}")
     add_body(doc, "{%p if project.indicators %}")
     add_body(doc, "设置绩效指标{{ project.indicators|length|cn_num }}个：{% for i in project.indicators %}"
-                  "{{ i.level3 }}{{ i.target }}{% if not loop.last %}；{% endif %}{% endfor %}。")
+                  "{{ i.level3 }}（{{ i.target }}）{% if not loop.last %}；{% endif %}{% endfor %}。")
     add_body(doc, "{%p endif %}")
 
     add_heading1(doc, "二、项目资金申报及使用情况")
