@@ -154,7 +154,7 @@ def projects_table(doc) -> None:
         ["{{ p.name }}", "{{ p.initial|wan }}", "{{ p.adjustment|wan }}", "{{ p.budget|wan }}",
          "{{ p.executed|wan }}", "{{ p.execution_rate|pct }}", "{% if p.is_key %}是{% else %}否{% endif %}"],
         [44, 19, 19, 19, 19, 22, 14],
-        total=["合计", "{{ projects.total_initial|wan }}", "", "{{ projects.total_budget|wan }}",
+        total=["合计", "{{ projects.total_initial|wan }}", "{{ projects.total_adjustment|wan }}", "{{ projects.total_budget|wan }}",
                "{{ projects.total_spent|wan }}", "{{ projects.execution_rate|pct }}", ""])
 
 

@@ -316,6 +316,11 @@ class Projects(_Model):
     def total_initial(self) -> Decimal:
         return sum((p.initial for p in self.rows), ZERO)
 
+    @computed_field(description="项目预算调整合计")
+    @property
+    def total_adjustment(self) -> Decimal:
+        return sum((p.adjustment for p in self.rows), ZERO)
+
     @computed_field(description="项目全年预算合计")
     @property
     def total_budget(self) -> Decimal:

@@ -273,7 +273,8 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, findings: list[Findin
         findings.append(Finding("分值未填写（本格式按绩效指标打分，每行都要有分值）", where, "分值"))
         weight = ZERO
     qualitative = nature == "定性"
-    standard = str(target) if qualitative else f"{nature}{num(target) if isinstance(target, Decimal) else target}{unit}"
+    shown_nature = "" if nature == "=" else nature  # "=100%" reads as plain "100%" (as Indicator.target_text)
+    standard = str(target) if qualitative else f"{shown_nature}{num(target) if isinstance(target, Decimal) else target}{unit}"
     row = {"level1": level.name, "level2": str(_get(item, "level2") or ""), "name": str(_get(item, "level3") or ""),
            "key": ref or str(_get(item, "level3") or ""), "kind": "goal_row", "standard": standard, "note": spec.standard,
            "weight": weight, "ref": ref}
@@ -306,7 +307,7 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, findings: list[Findin
     if t is None or a is None or nature not in ("≥", "≤", "="):
         findings.append(Finding(f"定量指标（{nature}）的指标值和实际完成值都应为数字", where, "实际完成值"))
         return done(ZERO, "指标值或实际完成值不是数字，无法计分", "指标值或实际完成值不是数字", None, str(actual or ""))
-    shown, goal = f"{num(a)}{unit}", f"{nature}{num(t)}{unit}"
+    shown, goal = f"{num(a)}{unit}", f"{shown_nature}{num(t)}{unit}"
     if nature == "≥":
         met = a >= t
         raw = weight if met else (weight * a / t if t > 0 and a > 0 else ZERO)
