@@ -1,0 +1,662 @@
+"""yanling-2020 (湖南省县级样式，以炎陵县 2020 年度为样本): 部门整体支出评价报告、综合评价报告表、
+评分表（列出计算过程）、满意度调查问卷汇总，以及打印用的空白问卷（附件5）。
+
+Every sentence here is structure around variables; the unit's own prose comes from the workbook's
+文字说明 sheet, the figures from its tables, the scores from ``score`` and the survey from ``survey``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from reportgen.render.style import (
+    FANGSONG,
+    LATIN,
+    TABLE_TEXT,
+    XIAOBIAOSONG,
+    add_body,
+    add_heading1,
+    add_heading2,
+    add_note,
+    add_paragraph,
+    add_table,
+    add_title,
+    merge,
+    new_document,
+    set_cell,
+    set_fonts,
+)
+from tools.formats.common import header_row, loop_table, sections
+
+BR = "{{ '\\n' }}"  # a line break inside one paragraph (docx_text turns "\n" into <w:br/>)
+# Calculation texts print negative rates with "-", after which Word/LibreOffice may break the line
+# ("变动率-" / "14.53%"); the minus sign U+2212 keeps the number whole.
+MINUS = "\u2212"
+
+
+def _row_height(table: Any, row: int, mm: float, exact: bool = False) -> None:
+    table.rows[row].height = Mm(mm)
+    table.rows[row].height_rule = WD_ROW_HEIGHT_RULE.EXACTLY if exact else WD_ROW_HEIGHT_RULE.AT_LEAST
+
+
+def _cell_margins(table: Any, mm: float) -> None:
+    """Narrow left/right cell margins for a table of many small number columns."""
+    tbl_pr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(round(mm * 1440 / 25.4)))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    look = tbl_pr.find(qn("w:tblLook"))  # schema order: tblCellMar comes before tblLook
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tbl_pr.append(margins)
+
+
+def _restyle(table: Any, style: Any) -> None:
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.style = style
+
+
+def _sections_inline(items: str, numbered: bool = True) -> str:
+    """Narrative sections as one cell's text: ``（一）小标题`` lines and paragraphs, line breaks between;
+    ``无`` when the list is empty (a form cell is never left blank)."""
+    title = "{{ loop.index|cn_paren }}{{ s.title }}" if numbered else "{{ s.title }}"
+    return (f"{{% for s in {items} %}}{{% if s.title %}}{title}{BR}{{% endif %}}"
+            f"{{% for para in s.paragraphs %}}{{{{ para }}}}{{% if not loop.last %}}{BR}{{% endif %}}{{% endfor %}}"
+            f"{{% if not loop.last %}}{BR}{{% endif %}}{{% else %}}无{{% endfor %}}")
+
+
+def _empty_is_none(doc: Any, items: str, numbered: bool = True) -> None:
+    """``sections`` for a heading whose list may be empty: then the heading says ``无。``."""
+    add_body(doc, f"{{%p if {items} %}}")
+    sections(doc, items, numbered=numbered)
+    add_body(doc, "{%p else %}")
+    add_body(doc, "无。")
+    add_body(doc, "{%p endif %}")
+
+
+# --- sentences built from the figures (shared by the report and the 报告表) ---------------------------
+
+def overview_sentence() -> str:
+    return ("{{ unit.name }}为{{ unit.nature }}，属{{ unit.budget_level }}"
+            "{% if unit.departments %}，内设{{ unit.departments|join('、') }}{{ unit.departments|length }}个机构{% endif %}"
+            "{% if unit.subordinates %}，下属{{ unit.subordinates|join('、') }}{{ unit.subordinates|length }}个单位{% endif %}。"
+            "核定编制{{ staff.quota }}名，{{ unit.year }}年末实有人数{{ staff.actual }}人。")
+
+
+def basic_sentence() -> str:
+    t = "expenditure.total"
+    return (f"{{{{ unit.year }}}}年{{{{ unit.name }}}}基本支出合计{{{{ {t}.basic|wan }}}}万元，其中人员经费"
+            f"{{{{ {t}.personnel|wan }}}}万元、公用经费{{{{ {t}.public|wan }}}}万元。按经济科目分类有工资福利支出"
+            f"{{{{ {t}.wages|wan }}}}万元、商品和服务支出{{{{ {t}.goods_services|wan }}}}万元、对个人和家庭的补助"
+            f"{{{{ {t}.household|wan }}}}万元、资本性支出{{{{ {t}.capital|wan }}}}万元。")
+
+
+def project_sentence() -> str:
+    return ("{{ unit.year }}年{{ unit.name }}项目支出{{ expenditure.total.project|wan }}万元，共安排项目"
+            "{{ projects.rows|length }}个，全年预算{{ projects.total_budget|wan }}万元，项目预算执行率"
+            "{{ projects.execution_rate|pct }}；其中重点项目支出{{ projects.key_spent|wan }}万元，重点支出安排率"
+            "{{ projects.key_share|pct }}。具体如下：")
+
+
+def project_item() -> str:
+    return ("{{ loop.index }}.{{ p.name }}：年初预算{{ p.initial|wan }}万元"
+            "{% if p.adjustment > 0 %}，年中追加{{ p.adjustment|wan }}万元"
+            "{% elif p.adjustment < 0 %}，年中调减{{ (-p.adjustment)|wan }}万元{% endif %}"
+            "，全年预算{{ p.budget|wan }}万元，实际支出{{ p.executed|wan }}万元，执行率{{ p.execution_rate|pct }}"
+            "{% if p.purpose %}，主要用于{{ p.purpose }}{% endif %}。"
+            "{% if p.explanation %}{{ p.explanation }}{% if p.explanation[-1] not in '。；！？.' %}。{% endif %}{% endif %}")
+
+
+def gov_fund_sentence() -> str:
+    # Only the workbook's figures: a fund appropriation is reported when there is one.
+    return ("{% if income.total.gov_fund %}{{ unit.year }}年政府性基金预算拨款{{ income.total.gov_fund|wan }}万元"
+            "{% if income.rows|length > 1 %}（{% for r in income.rows if r.gov_fund %}{{ r.org }}{{ r.gov_fund|wan }}万元"
+            "{% if not loop.last %}，{% endif %}{% endfor %}）{% endif %}。"
+            "{% else %}{{ unit.year }}年无政府性基金预算拨款收入和支出。{% endif %}")
+
+
+def funds_sentence() -> str:
+    i, b = "income.total", "budget"
+    return (f"{{{{ unit.year }}}}年度收入合计{{{{ {i}.total|wan }}}}万元，其中上年结转{{{{ {i}.carryover|wan }}}}万元，"
+            f"一般公共预算财政拨款{{{{ {i}.general_budget|wan }}}}万元"
+            f"{{% if {i}.gov_fund %}}，政府性基金拨款{{{{ {i}.gov_fund|wan }}}}万元{{% endif %}}"
+            f"{{% if {i}.special_nontax %}}，纳入专户管理的非税收入{{{{ {i}.special_nontax|wan }}}}万元{{% endif %}}"
+            f"{{% if {i}.other %}}，其他收入{{{{ {i}.other|wan }}}}万元{{% endif %}}。"
+            f"年初预算{{{{ {b}.initial|wan }}}}万元"
+            f"{{% if {b}.adjustment %}}，年中预算调整{{{{ {b}.adjustment|wan }}}}万元{{% endif %}}，"
+            f"全年预算{{{{ {b}.final|wan }}}}万元；全年支出{{{{ {b}.executed|wan }}}}万元，预算执行率"
+            f"{{{{ {b}.execution_rate|pct }}}}。其中基本支出{{{{ expenditure.total.basic|wan }}}}万元，占"
+            f"{{{{ expenditure.basic_share|pct }}}}；项目支出{{{{ expenditure.total.project|wan }}}}万元，占"
+            f"{{{{ expenditure.project_share|pct }}}}。年末结转和结余{{{{ balance.year_end|wan }}}}万元。")
+
+
+def assets_sentence() -> str:
+    a = "assets"
+    return (f"{{{{ unit.year }}}}年年末单位资产总额{{{{ {a}.total|wan }}}}万元，其中：固定资产{{{{ {a}.fixed_total|wan }}}}万元"
+            f"（在用{{{{ {a}.fixed_in_use|wan }}}}万元）；负债总额{{{{ {a}.liabilities|wan }}}}万元；净资产总额"
+            f"{{{{ {a}.net|wan }}}}万元。固定资产利用率{{{{ {a}.fixed_utilization|pct }}}}。")
+
+
+def three_public_sentence() -> str:
+    tp = "three_public"
+    return (f"{{{{ unit.year }}}}年“三公”经费预算{{{{ {tp}.budget_total|wan }}}}万元，实际支出{{{{ {tp}.actual_total|wan }}}}万元，"
+            f"其中：公务接待费{{{{ {tp}.reception.actual|wan }}}}万元，公务用车运行维护费{{{{ {tp}.car_running.actual|wan }}}}万元，"
+            f"公务用车购置费{{{{ {tp}.car_purchase.actual|wan }}}}万元，因公出国（境）费{{{{ {tp}.abroad.actual|wan }}}}万元；"
+            f"“三公”经费控制率{{{{ {tp}.control_rate|pct }}}}。"
+            f"{{% if {tp}.change_rate is none %}}上年无“三公”经费支出，变动率无法计算。"
+            f"{{% elif {tp}.actual_total < {tp}.last_year_total %}}较上年{{{{ {tp}.last_year_total|wan }}}}万元减少"
+            f"{{{{ ({tp}.last_year_total - {tp}.actual_total)|wan }}}}万元，变动率{{{{ {tp}.change_rate|pct|replace('-', '{MINUS}') }}}}。"
+            f"{{% else %}}较上年{{{{ {tp}.last_year_total|wan }}}}万元增加{{{{ ({tp}.actual_total - {tp}.last_year_total)|wan }}}}"
+            f"万元，变动率{{{{ {tp}.change_rate|pct|replace('-', '{MINUS}') }}}}。{{% endif %}}")
+
+
+def indicators_summary() -> str:
+    return ("共设置整体绩效指标{{ indicators|length }}项，已完成{{ indicators|selectattr('met')|list|length }}项"
+            "{% set unmet = indicators|rejectattr('met')|list %}"
+            "{% if unmet %}，未完全完成{{ unmet|length }}项（{% for i in unmet %}{{ i.level3 }}：指标值{{ i.target_text }}，"
+            "实际完成{{ i.actual_text }}{% if not loop.last %}；{% endif %}{% endfor %}）{% endif %}。")
+
+
+def score_sentence() -> str:
+    return ("经自评，{{ unit.name }}{{ unit.year }}年度部门整体支出绩效综合得分{{ score.total|score }}分，"
+            "评价等次为“{{ score.grade }}”。其中{% for g in score.groups %}{{ g.name }}{{ g.points|score }}分"
+            "（满分{{ g.weight|score }}分）{{ '、' if not loop.last else '。' }}{% endfor %}"
+            "{% if score.capped %}{{ score.cap_reason }}。{% endif %}")
+
+
+def deductions_sentence() -> str:
+    return ("{% set lost = score.rows|selectattr('deduction_reason')|list %}{% if lost %}扣分情况："
+            "{% for r in lost %}{{ r.name }}扣{{ (r.weight - r.points)|score }}分（{{ r.deduction_reason }}）"
+            "{{ '；' if not loop.last else '。' }}{% endfor %}{% else %}各项指标均未扣分。{% endif %}")
+
+
+# --- 部门整体支出评价报告 -----------------------------------------------------------------------------
+
+def evaluation_report(path: Path) -> None:
+    doc = new_document(table_pt=10.5)
+    add_title(doc, "{{ unit.name }}" + BR + "{{ unit.year }}年度部门整体支出评价报告")
+
+    add_heading1(doc, "一、部门、单位基本情况")
+    add_body(doc, overview_sentence())
+    sections(doc, "narrative.overview", numbered=False)
+    add_body(doc, "{%p if functions %}")
+    add_body(doc, "主要职责：")
+    add_body(doc, "{%p for f in functions %}")
+    add_body(doc, "{{ loop.index }}.{{ f }}")
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p endif %}")
+    add_body(doc, "{%p if goals %}")
+    add_body(doc, "{{ unit.year }}年主要工作任务：")
+    add_body(doc, "{%p for g in goals %}")
+    add_body(doc, "{{ loop.index }}.{{ g.name }}{% if g.content %}：{{ g.content }}{% else %}。{% endif %}")
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p endif %}")
+
+    add_heading1(doc, "二、一般公共预算支出情况")
+    add_heading2(doc, "（一）基本支出情况")
+    add_body(doc, basic_sentence())
+    add_heading2(doc, "（二）项目支出情况")
+    add_body(doc, "{%p if projects.rows %}")
+    add_body(doc, project_sentence())
+    add_body(doc, "{%p for p in projects.rows %}")
+    add_body(doc, project_item())
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p else %}")
+    add_body(doc, "{{ unit.year }}年无项目支出。")
+    add_body(doc, "{%p endif %}")
+
+    # The model has no 社会保险基金 figures, so only the 政府性基金 part is reported (from 收入情况).
+    add_heading1(doc, "三、政府性基金预算支出情况")
+    add_body(doc, gov_fund_sentence())
+
+    add_heading1(doc, "四、部门整体支出绩效情况")
+    add_heading2(doc, "（一）资金使用、部门决算总体情况")
+    add_body(doc, funds_sentence())
+    add_body(doc, assets_sentence())
+    add_body(doc, three_public_sentence())
+    add_heading2(doc, "（二）绩效目标完成情况")
+    add_body(doc, "{%p for g in goals %}")
+    add_body(doc, "{{ loop.index }}.{{ g.name }}：{{ g.result }}")
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p if indicators %}")
+    add_body(doc, indicators_summary())
+    add_note(doc, "表1 整体支出绩效指标完成情况")
+    loop_table(doc, ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "完成情况"], "i in indicators",
+               ["{{ i.level1|vmerge }}", "{{ i.level2|vmerge(i.level1) }}", "{{ i.level3 }}", "{{ i.target_text }}",
+                "{{ i.actual_text }}", "{% if i.met %}已完成{% else %}未完成{% endif %}"],
+               [20, 27, 39, 25, 25, 20], align_first_left=False, left_cols=(2,))
+    add_body(doc, "{%p endif %}")
+    add_heading2(doc, "（三）整体支出绩效")
+    add_body(doc, "{%p for s in narrative.achievements %}")
+    add_body(doc, "{%p if s.title %}")
+    add_paragraph(doc, "{{ loop.index }}.{{ s.title }}", bold=True)
+    add_body(doc, "{%p endif %}")
+    add_body(doc, "{%p for para in s.paragraphs %}")
+    add_body(doc, "{{ para }}")
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p endfor %}")
+
+    add_heading1(doc, "五、存在的问题及原因分析")
+    _empty_is_none(doc, "narrative.problems")
+    add_heading1(doc, "六、下一步改进措施")
+    _empty_is_none(doc, "narrative.measures")
+    add_heading1(doc, "七、其他需要说明的情况")
+    _empty_is_none(doc, "narrative.other", numbered=False)
+
+    add_heading1(doc, "八、自评结论")
+    sections(doc, "narrative.conclusion", numbered=False)
+    add_body(doc, "{%p if score %}")
+    add_body(doc, score_sentence())
+    add_body(doc, deductions_sentence())
+    add_body(doc, "{%p endif %}")
+
+    add_body(doc, "")
+    add_paragraph(doc, "{{ unit.name }}", align="right")
+    add_paragraph(doc, "{{ unit.fill_date|cn_date }}", align="right")
+    doc.save(path)
+
+
+# --- 部门整体支出绩效综合评价报告表 ---------------------------------------------------------------------
+
+# 156 mm in six columns: 大项 | 小项 | … the rows merge them into label/value pairs as the 原表 does.
+_FORM_WIDTHS = [27, 22, 26, 24, 31, 26]
+
+
+def _cells(table: Any, row: int, cells: list[tuple[int, int, str, str, bool]]) -> None:
+    """(first col, last col, text, align, bold) for each cell of a row, merging each span."""
+    for c1, c2, text, align, bold in cells:
+        set_cell(table, row, c1, text, align=align, bold=bold)  # type: ignore[arg-type]
+        if c2 > c1:
+            merge(table, row, c1, row, c2)
+
+
+def _keep_with_next(table: Any, row: int) -> None:
+    for cell in table.rows[row].cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+
+
+def report_form(path: Path) -> None:
+    doc = new_document(table_pt=10.5)
+    title = add_title(doc, "部门整体支出绩效综合评价报告表")
+    title.paragraph_format.space_after = Pt(0)
+    add_note(doc, "（{{ unit.year }}年度）")
+    add_paragraph(doc, "填报单位（盖章）：{{ unit.name }}", TABLE_TEXT, align="left")
+
+    budget_rows = [  # 年度预算收支情况（万元）: income on the left, spending on the right
+        ("年初预算资金", "{{ budget.initial|wan }}", "全年预算数", "{{ budget.final|wan }}"),
+        ("年度收入总额", "{{ income.total.total|wan }}", "年度支出总额", "{{ expenditure.total.total|wan }}"),
+        ("其中：公共财政拨款", "{{ income.total.general_budget|wan }}", "其中：基本支出", "{{ expenditure.total.basic|wan }}"),
+        ("\u3000\u3000\u3000政府性基金拨款", "{{ income.total.gov_fund|wan }}", "\u3000\u3000\u3000项目支出",
+         "{{ expenditure.total.project|wan }}"),
+        ("\u3000\u3000\u3000纳入专户管理的非税收入拨款", "{{ income.total.special_nontax|wan }}", "", ""),
+        ("\u3000\u3000\u3000其他资金", "{{ income.total.other|wan }}", "", ""),
+        ("\u3000\u3000\u3000上年结转", "{{ income.total.carryover|wan }}", "年末结转和结余", "{{ balance.year_end|wan }}"),
+    ]
+    b0 = 3  # after 名称/人数/资产
+    ind0 = b0 + len(budget_rows) + 2  # after 职能职责 and 整体绩效目标
+    rows = ind0 + 6 + 3 + 3  # indicators (header, 2 for, row, 2 endfor), 自评 ×3, 问题/措施/审核意见
+    table = add_table(doc, rows, 6, header_rows=0, col_widths_mm=_FORM_WIDTHS)
+
+    for row, (l1, v1, l2, v2) in enumerate((
+            ("部门（单位）名称", "{{ unit.name }}", "单位负责人", "{{ unit.head }}"),
+            ("年末职工人数", "{{ staff.actual }}人", "人员编制", "{{ staff.quota }}人"),
+            ("年末资产总额", "{{ assets.total|wan }}万元", "负债总额", "{{ assets.liabilities|wan }}万元"))):
+        _cells(table, row, [(0, 0, l1, "center", True), (1, 3, v1, "left", False),
+                            (4, 4, l2, "center", True), (5, 5, v2, "left", False)])
+    for row, (l1, v1, l2, v2) in enumerate(budget_rows, start=b0):
+        _cells(table, row, [(1, 2, l1, "left", False), (3, 3, v1, "right", False),
+                            (4, 4, l2, "left", False), (5, 5, v2, "right", False)])
+    set_cell(table, b0, 0, "年度预算收支情况（万元）", bold=True)
+    merge(table, b0, 0, b0 + len(budget_rows) - 1, 0)
+
+    r = b0 + len(budget_rows)
+    _cells(table, r, [(0, 0, "部门职能职责概述", "center", True),
+                      (1, 5, "{% for f in functions %}{{ loop.index }}.{{ f }}{% if not loop.last %}" + BR
+                       + "{% endif %}{% endfor %}", "left", False)])
+    _cells(table, r + 1, [(0, 0, "整体绩效目标", "center", True),
+                          (1, 5, "{% for g in goals %}{{ loop.index }}.{{ g.name }}{% if g.content %}：{{ g.content }}"
+                           "{% endif %}{% if not loop.last %}" + BR + "{% endif %}{% endfor %}", "left", False)])
+
+    # 年度绩效指标: one row per indicator, grouped by 一级指标 in workbook order (|unique keeps it);
+    # the block label is one merged cell (vmerge), the 一级指标 cells merge per group.
+    r = ind0
+    label = "{{ '部门整体支出年度绩效指标'|vmerge }}"
+    _cells(table, r, [(0, 0, label, "center", True), (1, 1, "一级指标", "center", True),
+                      (2, 4, "绩效指标", "center", True), (5, 5, "年度指标值", "center", True)])
+    _cells(table, r + 1, [(0, 5, "{%tr for l1 in indicators|map(attribute='level1')|unique %}", "left", False)])
+    _cells(table, r + 2, [(0, 5, "{%tr for i in indicators if i.level1 == l1 %}", "left", False)])
+    _cells(table, r + 3, [(0, 0, label, "center", True), (1, 1, "{{ l1|vmerge }}", "center", False),
+                          (2, 4, "指标{{ loop.index }}（{{ i.level2 }}）：{{ i.level3 }}", "left", False),
+                          (5, 5, "{{ i.target_text }}", "center", False)])
+    _cells(table, r + 4, [(0, 5, "{%tr endfor %}", "left", False)])
+    _cells(table, r + 5, [(0, 5, "{%tr endfor %}", "left", False)])
+    for row in range(r, r + 4):  # keep the block label with its rows when the page breaks
+        _keep_with_next(table, row)
+    r += 6
+
+    self_eval = [
+        ("支出情况分析", funds_sentence() + BR + three_public_sentence() + BR + assets_sentence()),
+        ("绩效目标完成情况分析",
+         "{% for g in goals %}{{ loop.index }}.{{ g.name }}：{{ g.result }}" + BR + "{% endfor %}"
+         "{% if indicators %}" + indicators_summary() + "{% endif %}"
+         "{% for s in narrative.achievements %}" + BR + "{% if s.title %}{{ loop.index|cn_paren }}{{ s.title }}" + BR
+         + "{% endif %}{% for para in s.paragraphs %}{{ para }}{% if not loop.last %}" + BR + "{% endif %}"
+         "{% endfor %}{% endfor %}"),
+        ("自我评价结论", "{% for s in narrative.conclusion %}{% for para in s.paragraphs %}{{ para }}" + BR
+         + "{% endfor %}{% endfor %}{% if score %}" + score_sentence() + "{% endif %}"),
+    ]
+    first = r
+    for label_text, text in self_eval:
+        _cells(table, r, [(1, 1, label_text, "center", True), (2, 5, text, "left", False)])
+        r += 1
+    set_cell(table, first, 0, "单位自评情况分析及结论", bold=True)
+    merge(table, first, 0, r - 1, 0)
+    for label_text, items in (("存在的问题", "narrative.problems"), ("改进措施与建议", "narrative.measures")):
+        _cells(table, r, [(0, 0, label_text, "center", True), (1, 5, _sections_inline(items), "left", False)])
+        r += 1
+    _cells(table, r, [(0, 0, "归口管理业务股室审核意见", "center", True),
+                      (1, 5, BR + BR + BR + "（盖章）\u3000\u3000\u3000\u3000" + BR
+                       + "年\u3000\u3000月\u3000\u3000日\u3000\u3000", "right", False)])
+    _row_height(table, r, 36)
+    assert r == len(table.rows) - 1, (r, len(table.rows))
+
+    add_paragraph(doc, "填报人：{{ unit.preparer }}\u3000\u3000\u3000\u3000联系电话：{{ unit.phone }}", TABLE_TEXT,
+                  align="left")
+    add_paragraph(doc, "单位负责人签字：\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000"
+                       "填报日期：{{ unit.fill_date|cn_date }}", TABLE_TEXT, align="left")
+    doc.save(path)
+
+
+# --- 评分表（要求列出计算过程和评分依据） -------------------------------------------------------------
+
+def scoring_form(path: Path) -> None:
+    doc = new_document(landscape=True, table_pt=10.5)
+    section = doc.sections[0]
+    # an attached form: shallower top/bottom margins fit more indicator rows on a landscape page
+    section.top_margin, section.bottom_margin, section.footer_distance = Mm(25), Mm(22), Mm(10)
+    add_title(doc, "部门整体支出绩效评价指标评分表")
+    add_paragraph(doc, "单位名称（盖章）：{{ unit.name }}\u3000\u3000评价年度：{{ unit.year }}年", TABLE_TEXT, align="left")
+    # 原表“经济/社会/生态效益”三行共用一格评价标准：空标准沿用上一行的文字，再由 vmerge 合并
+    add_body(doc, "{%p set ns = namespace(standard='') %}")
+    headers = ["一级指标", "二级指标", "值", "三级指标", "分值", "评价标准", "备注", "评价得分\n（要求列出计算过程\n和评分依据）"]
+    widths = [13, 19, 12.5, 26, 12, 64.5, 40, 56]  # 243 mm
+    table = add_table(doc, 10, len(headers), col_widths_mm=widths)
+    header_row(table, 0, headers)  # python-docx turns "\n" into a line break
+    for row, loop in enumerate(["g in score.groups", "sg in g.groups", "r in sg.rows"], start=1):
+        set_cell(table, row, 0, f"{{%tr for {loop} %}}", align="left")
+        merge(table, row, 0, row, len(headers) - 1)
+    # no vmerge scope here: a scope suffix after a multi-line value stays visible (render/merge.py
+    # strips it only from the first text run); resetting at each 二级指标 keeps groups apart.
+    standard = ("{% if loop.first or r.standard %}{% set ns.standard = r.standard %}{% endif %}"
+                "{{ ns.standard|vmerge }}")
+    cells = ["{{ g.name|vmerge }}", "{{ sg.name|vmerge(g.name) }}", "{{ sg.weight|score|vmerge(g.name ~ '/' ~ sg.name) }}",
+             "{{ r.name }}", "{{ r.weight|score }}", standard,
+             # a ratio's reason only restates its calculation; a manual score's reason is its calculation
+             "{{ r.note }}{% if r.deduction_reason and r.kind != 'ratio' and r.deduction_reason not in r.calculation %}"
+             "{% if r.note %}" + BR + "{% endif %}扣分原因：{{ r.deduction_reason|replace('-', '" + MINUS + "') }}{% endif %}",
+             "{{ r.calculation|replace('-', '" + MINUS + "') }}" + BR + "得分：{{ r.points|score }}"]
+    for col, text in enumerate(cells):
+        set_cell(table, 4, col, text, align="left" if col in (5, 6, 7) else "center")
+    for row in range(5, 8):
+        set_cell(table, row, 0, "{%tr endfor %}", align="left")
+        merge(table, row, 0, row, len(headers) - 1)
+    set_cell(table, 8, 0, "合计", bold=True)
+    merge(table, 8, 0, 8, 1)
+    set_cell(table, 8, 2, "{{ score.total_weight|score }}", bold=True)
+    set_cell(table, 8, 4, "{{ score.total_weight|score }}", bold=True)
+    set_cell(table, 8, 7, "{{ score.total|score }}", bold=True)
+    set_cell(table, 9, 0, "评价等次", bold=True)
+    merge(table, 9, 0, 9, 1)
+    set_cell(table, 9, 2, "{{ score.grade }}（综合得分{{ score.total|score }}分）"
+                          "{% if score.capped %}：{{ score.cap_reason }}{% endif %}", bold=True, align="left")
+    merge(table, 9, 2, 9, 7)
+    add_paragraph(doc, "评价人：{% for e in evaluators %}{{ e.name }}{% if not loop.last %}、{% endif %}{% endfor %}"
+                       "\u3000\u3000填报日期：{{ unit.fill_date|cn_date }}", TABLE_TEXT, align="left")
+    doc.save(path)
+
+
+# --- 满意度调查问卷汇总 ---------------------------------------------------------------------------------
+
+def survey_intro() -> str:
+    s = "survey"
+    return ("为了解社会公众和服务对象对{{ unit.name }}工作的满意程度，"
+            f"{{% if {s}.date_from %}}{{{{ {s}.date_from|cn_date }}}}{{% if {s}.date_to != {s}.date_from %}}至"
+            f"{{{{ {s}.date_to|cn_date }}}}{{% endif %}}，{{% endif %}}"
+            f"{{% if {s}.places %}}在{{{{ {s}.places|join('、') }}}}{{% endif %}}开展了满意度问卷调查，调查对象为"
+            f"{{{{ {s}.by_category|map(attribute='name')|join('、') }}}}。共发放并收回问卷{{{{ {s}.issued }}}}份，"
+            f"其中有效问卷{{{{ {s}.valid }}}}份"
+            f"{{% if {s}.invalid %}}，无效问卷{{{{ {s}.invalid }}}}份（有题目未作答，不计分）{{% endif %}}"
+            f"{{% for c in {s}.by_category %}}{{{{ '；' if loop.first else '，' }}}}{{{{ c.name }}}}有效问卷{{{{ c.valid }}}}份"
+            "{% endfor %}。")
+
+
+def survey_result() -> str:
+    s = "survey"
+    return (f"问卷共{{{{ {s}.questions|length }}}}题，每份满分{{{{ {s}.full_score_each|num }}}}分。有效问卷共计得分"
+            f"{{{{ {s}.score|num }}}}分（满分{{{{ {s}.full_score|num }}}}分），得分率{{{{ {s}.score_rate|pct }}}}；"
+            f"总体满意率{{{{ {s}.satisfaction_rate|pct }}}}（选择满意类选项的答案占全部答案的比例）。全部答案中，"
+            f"{{% for o in {s}.options %}}“{{{{ o }}}}”"
+            f"{{{{ {s}.questions|map(attribute='counts.' ~ loop.index0)|sum(attribute='count') }}}}个"
+            "{{ '，' if not loop.last else '。' }}{% endfor %}")
+
+
+def survey_extremes() -> str:
+    # Ties are named together; when every question averages the same there is no highest or lowest.
+    return ("{% set answered = survey.questions|selectattr('average', 'ne', none)|list %}"
+            "{% if answered %}{% set ranked = answered|sort(attribute='average') %}"
+            "{% set top = answered|selectattr('average', 'equalto', (ranked|last).average)|list %}"
+            "{% set bottom = answered|selectattr('average', 'equalto', (ranked|first).average)|list %}"
+            "{% if (ranked|last).average == (ranked|first).average %}各题平均得分均为{{ (ranked|first).average|num(2) }}分。"
+            "{% else %}从各题平均得分看，{{ top|map(attribute='label')|join('、') }}得分最高"
+            "（{{ (ranked|last).average|num(2) }}分），{{ bottom|map(attribute='label')|join('、') }}得分最低"
+            "（{{ (ranked|first).average|num(2) }}分，满意率{{ (bottom|first).satisfaction_rate|pct }}）。{% endif %}{% endif %}")
+
+
+def survey_summary(path: Path) -> None:
+    doc = new_document(table_pt=10.5)
+    add_title(doc, "{{ unit.name }}{{ unit.year }}年度" + BR + "满意度调查问卷汇总")
+
+    add_heading1(doc, "一、调查基本情况")
+    add_body(doc, "{%p if survey.issued %}")
+    add_body(doc, survey_intro())
+    add_body(doc, "{%p else %}")
+    add_body(doc, "问卷表中没有填写问卷。")
+    add_body(doc, "{%p endif %}")
+
+    add_heading1(doc, "二、调查结果")
+    # without a valid questionnaire there is nothing to count: no empty tables, no empty chart
+    add_body(doc, "{%p if survey.valid %}")
+    add_body(doc, survey_result())
+    add_body(doc, survey_extremes())
+    add_note(doc, "表1 各题作答情况（有效问卷）")
+    # 4 options, as the format's questionnaire.yaml declares; headers come from survey.options.
+    # 11 columns on a portrait page: 小五 text and narrow cell margins keep "100.0%" on one line.
+    small = doc.styles.add_style("公文表格小", WD_STYLE_TYPE.PARAGRAPH)
+    small.element.styleId = "GwTableSmall"
+    small.base_style = doc.styles[TABLE_TEXT]
+    small.font.size = Pt(9)
+    widths = [32] + [9, 15] * 4 + [12, 16]
+    table = add_table(doc, 6, 11, header_rows=2, col_widths_mm=widths)
+    _cell_margins(table, 1)
+    set_cell(table, 0, 0, "题目", bold=True)
+    merge(table, 0, 0, 1, 0)
+    for n in range(4):
+        set_cell(table, 0, 1 + 2 * n, f"{{{{ survey.options[{n}] }}}}", bold=True)
+        merge(table, 0, 1 + 2 * n, 0, 2 + 2 * n)
+        set_cell(table, 1, 1 + 2 * n, "人数", bold=True)
+        set_cell(table, 1, 2 + 2 * n, "占比", bold=True)
+    set_cell(table, 0, 9, "平均分", bold=True)
+    merge(table, 0, 9, 1, 9)
+    set_cell(table, 0, 10, "满意率", bold=True)
+    merge(table, 0, 10, 1, 10)
+    set_cell(table, 2, 0, "{%tr for q in survey.questions %}", align="left")
+    merge(table, 2, 0, 2, 10)
+    set_cell(table, 3, 0, "{{ q.label }}", align="left")
+    for n in range(4):
+        set_cell(table, 3, 1 + 2 * n, f"{{{{ q.counts[{n}].count }}}}")
+        set_cell(table, 3, 2 + 2 * n, f"{{{{ q.counts[{n}].share|pct(1) }}}}")
+    set_cell(table, 3, 9, "{{ q.average|num(2) }}")
+    set_cell(table, 3, 10, "{{ q.satisfaction_rate|pct(1) }}")
+    set_cell(table, 4, 0, "{%tr endfor %}", align="left")
+    merge(table, 4, 0, 4, 10)
+    set_cell(table, 5, 0, "总体", bold=True)
+    set_cell(table, 5, 1, "有效问卷{{ survey.valid }}份，共计得分{{ survey.score|num }}/{{ survey.full_score|num }}分，"
+                          "得分率{{ survey.score_rate|pct }}", align="left")
+    merge(table, 5, 1, 5, 8)
+    set_cell(table, 5, 9, "{% if survey.valid %}{{ (survey.score / survey.valid / survey.questions|length)|num(2) }}"
+                          "{% endif %}")
+    set_cell(table, 5, 10, "{{ survey.satisfaction_rate|pct(1) }}")
+    _restyle(table, small)
+
+    add_note(doc, "")
+    add_note(doc, "表2 按调查对象类别统计")
+    loop_table(doc, ["对象类别", "收回份数", "有效份数", "得分合计", "满分", "得分率", "满意率"], "c in survey.by_category",
+               ["{{ c.name }}", "{{ c.issued }}", "{{ c.valid }}", "{{ c.score|num }}", "{{ c.full_score|num }}",
+                "{{ c.score_rate|pct }}", "{{ c.satisfaction_rate|pct }}"],
+               [28, 20, 20, 22, 22, 22, 22], align_first_left=False,
+               total=["合计", "{{ survey.issued }}", "{{ survey.valid }}", "{{ survey.score|num }}",
+                      "{{ survey.full_score|num }}", "{{ survey.score_rate|pct }}", "{{ survey.satisfaction_rate|pct }}"])
+
+    add_note(doc, "")
+    # single line spacing: a picture in a fixed-height line would be cut off
+    add_paragraph(doc, "{{ survey_chart }}", TABLE_TEXT, align="center")
+    add_note(doc, "图1 各题答案分布（有效问卷）")
+    add_body(doc, "{%p else %}")
+    add_body(doc, "没有有效问卷，无法统计调查结果。")
+    add_body(doc, "{%p endif %}")
+
+    add_heading1(doc, "三、意见和建议")
+    add_body(doc, "{%p if survey.suggestions %}")
+    lead = add_body(doc, "调查对象共提出意见和建议{{ survey.suggestions|length }}条：")
+    lead.paragraph_format.keep_with_next = True
+    add_body(doc, "{%p for s in survey.suggestions %}")
+    add_body(doc, "{{ loop.index }}.{{ s.text }}（{{ s.category }}，问卷编号{{ s.number }}）")
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p else %}")
+    add_body(doc, "无")
+    add_body(doc, "{%p endif %}")
+    doc.save(path)
+
+
+# --- 空白问卷（附件5） -----------------------------------------------------------------------------------
+
+Q_BODY, Q_TITLE = "问卷正文", "问卷标题"
+Q_PT, Q_LINE_PT = 12, 17  # 小四; tight fixed spacing keeps the 10 questions on one sheet
+Q_WIDTH_MM = 170  # A4 less 20 mm margins each side
+
+
+def _q_style(doc: Any, name: str, style_id: str, font: str, size_pt: float, line_pt: float,
+             align: Any = WD_ALIGN_PARAGRAPH.JUSTIFY) -> Any:
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.element.styleId = style_id
+    style.base_style = doc.styles["Normal"]
+    style.font.size = Pt(size_pt)
+    set_fonts(style.element, font, LATIN)
+    fmt = style.paragraph_format
+    fmt.alignment = align
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = Pt(line_pt)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    return style
+
+
+def _plain_table(doc: Any, rows: int, widths: list[float]) -> Any:
+    """A table without borders (layout only), fixed column widths."""
+    table = doc.add_table(rows=rows, cols=len(widths))
+    table.autofit = False
+    for col, width in zip(table.columns, widths, strict=True):
+        col.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Mm(width)
+            cell.paragraphs[0].style = doc.styles[Q_BODY]
+    return table
+
+
+def _cell_border(cell: Any, *sides: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    for side in sides:
+        line = OxmlElement(f"w:{side}")
+        for attr, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "000000")):
+            line.set(qn(attr), value)
+        borders.append(line)
+    tc_pr.append(borders)
+
+
+def blank_questionnaire(path: Path) -> None:
+    doc = new_document(table_pt=Q_PT)
+    section = doc.sections[0]
+    # a one-sheet form, not a 公文: narrow margins and no page number
+    section.top_margin, section.bottom_margin = Mm(18), Mm(15)
+    section.left_margin = section.right_margin = Mm(20)
+    for paragraph in section.footer.paragraphs:
+        for child in list(paragraph._p):
+            if child.tag != qn("w:pPr"):
+                paragraph._p.remove(child)
+    _q_style(doc, Q_BODY, "QBody", FANGSONG, Q_PT, Q_LINE_PT)
+    title_style = _q_style(doc, Q_TITLE, "QTitle", XIAOBIAOSONG, 18, 28, WD_ALIGN_PARAGRAPH.CENTER)
+    title_style.paragraph_format.space_after = Pt(8)
+
+    add_paragraph(doc, "{{ questionnaire.title }}", Q_TITLE)
+    # 问卷编号 … 性别: label, then a ruled blank to write on
+    label_w, value_w = 25, Q_WIDTH_MM / 3 - 25
+    info = _plain_table(doc, 2, [label_w, value_w] * 3)
+    for row, labels in enumerate((("问卷编号：", "调查时间：", "调查地点："),
+                                  ("调查人员：", "调查对象：", "性\u3000\u3000别："))):
+        for n, text in enumerate(labels):
+            info.cell(row, 2 * n).paragraphs[0].add_run(text)
+            info.cell(row, 2 * n).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            value = info.cell(row, 2 * n + 1)
+            if n == 0 and row == 0:
+                value.paragraphs[0].add_run("No.")
+            _cell_border(value, "bottom")
+    _row_height(info, 0, 8)
+    _row_height(info, 1, 8)
+    authority = add_paragraph(doc, "授权单位：{{ questionnaire.authorising_unit }}", Q_BODY)
+    authority.paragraph_format.space_before = Pt(6)
+    intro = add_paragraph(doc, "{{ questionnaire.intro }}", Q_BODY)
+    intro.paragraph_format.first_line_indent = Pt(Q_PT * 2)
+
+    add_paragraph(doc, "{%p for q in questionnaire.questions %}", Q_BODY)
+    question = add_paragraph(doc, "{{ q.id }}.{{ q.text }}", Q_BODY)
+    question.paragraph_format.space_before = Pt(4)
+    question.paragraph_format.keep_with_next = True
+    options = add_paragraph(doc, "{% for o in questionnaire.options %}□{{ o.label }}{% if not loop.last %}"
+                                 "\u3000\u3000\u3000{% endif %}{% endfor %}", Q_BODY)
+    options.paragraph_format.left_indent = Pt(Q_PT * 2)
+    add_paragraph(doc, "{%p endfor %}", Q_BODY)
+
+    prompt = add_paragraph(doc, "{{ questionnaire.suggestion_prompt }}", Q_BODY)
+    prompt.paragraph_format.space_before = Pt(6)
+    lines = _plain_table(doc, 3, [Q_WIDTH_MM])  # ruled lines to write the suggestion on
+    for row in range(3):
+        _cell_border(lines.cell(row, 0), "bottom")
+        _row_height(lines, row, 8.5, exact=True)
+    note = add_paragraph(doc, "{{ questionnaire.note }}", Q_BODY)
+    note.paragraph_format.space_before = Pt(6)
+    doc.save(path)
+
+
+DOCUMENTS = {
+    "评价报告.docx": evaluation_report,
+    "综合评价报告表.docx": report_form,
+    "评分表.docx": scoring_form,
+    "问卷汇总.docx": survey_summary,
+    "空白问卷.docx": blank_questionnaire,
+}
