@@ -528,3 +528,24 @@ def test_template_built_with_style_renders_and_checks_clean(tmp_path: Path) -> N
     ]
     rows = [[c.text for c in row.cells] for row in result.tables[0].rows]
     assert rows == [["收入明细", "收入明细"], ["本级", "1,000.00"], ["二级单位", "234.56"]]
+
+
+def test_vmerge_scope_is_hidden_in_multiline_cells(tmp_path) -> None:
+    from docx import Document
+
+    from reportgen.render.docx import render_docx
+    from reportgen.render.style import add_table, new_document, set_cell
+
+    doc = new_document()
+    table = add_table(doc, 3, 2, col_widths_mm=[60, 60])
+    set_cell(table, 0, 0, "{%tr for r in rows %}")
+    set_cell(table, 1, 0, "{{ r.group|vmerge(r.parent) }}")
+    set_cell(table, 1, 1, "{{ r.name }}")
+    set_cell(table, 2, 0, "{%tr endfor %}")
+    doc.save(tmp_path / "t.docx")
+    rows = [{"group": "投入\n（15分）", "parent": "A", "name": n} for n in ("x", "y")]
+    render_docx(tmp_path / "t.docx", {"rows": rows}, tmp_path / "out.docx")
+    out = Document(tmp_path / "out.docx").tables[0]
+    assert out.cell(0, 0).text == "投入\n（15分）"
+    assert out.cell(0, 0)._tc is out.cell(1, 0)._tc  # merged
+    assert out.cell(1, 1).text == "y"

@@ -73,6 +73,9 @@ def evaluate(workbook: Path, format_choice: str | None = None) -> Evaluation:
         from reportgen.workbook.format_sheets import tally_survey
 
         survey, survey_findings = tally_survey(fmt.questionnaire, schema, data)
+        if survey.valid == 0:
+            survey_findings.append(Finding("“问卷”表中没有有效问卷：满意度无法计算，评分表中相应指标将不得分",
+                                           "问卷", "", "warning"))
     data.findings.extend(survey_findings)
 
     report, findings = build_report(data, inputs=data.values.get(SCORING_SHEET_KEY) or {})

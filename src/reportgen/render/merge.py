@@ -22,8 +22,10 @@ def _cell_text(tc) -> str:
 
 
 def _strip_mark(tc) -> None:
+    """Remove the mark and the hidden scope; a multi-line value spans several runs, so the scope
+    may sit in a later run than the mark."""
     for t in tc.iter(qn("w:t")):
-        if t.text and MARK in t.text:
+        if t.text and (MARK in t.text or SCOPE in t.text):
             t.text = t.text.replace(MARK, "").split(SCOPE, 1)[0]
 
 
