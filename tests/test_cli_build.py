@@ -14,6 +14,7 @@ from docx import Document
 
 from reportgen.cli import main
 from reportgen.workbook.example import EXAMPLE
+from tests.docx_helpers import full_text
 
 RUNNER = CliRunner()
 
@@ -81,17 +82,9 @@ def built(tmp_path: Path) -> Path:
     return tmp_path / "out"
 
 
-def _all_text(doc) -> str:
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            parts += [c.text for c in row.cells]
-    return "\n".join(parts)
-
-
 def test_report_text_and_tables(built: Path) -> None:
     report = Document(built / "测试县医疗保障局_2024_部门整体支出绩效自评报告.docx")
-    text = _all_text(report)
+    text = full_text(report)
     assert report.paragraphs[0].text == "测试县医疗保障局2024年度部门整体支出绩效自评报告"
     # derived figures, each computed from the workbook (1,030.64 / 1,527.64 = 67.47%)
     assert "基本支出1,030.64万元，占总支出的67.47%" in text

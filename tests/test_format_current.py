@@ -10,47 +10,22 @@ from typing import Any
 
 import pytest
 from docx import Document
-from docx.table import Table
 
 from reportgen.formats.loader import resolve_format
-from reportgen.pipeline import Evaluation, build_documents, evaluate, init_workbook, workbook_schema
+from reportgen.pipeline import Evaluation
 from reportgen.render.filters import VMERGE_MARK, cn_num, pct, score, wan
-from reportgen.workbook.blank import write_workbook
 from reportgen.workbook.example import EXAMPLE
+from tests.docx_helpers import build_format, distinct_rows, full_text
 
 FORMAT = "current-2021"
 
 
 def document_text(path: Path) -> str:
-    doc = Document(str(path))
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        parts += [cell.text for row in table.rows for cell in row.cells]
-    return "\n".join(parts)
-
-
-def rows(table: Table) -> list[list[str]]:
-    """Cell texts per row, a horizontally merged cell counted once."""
-    result = []
-    for row in table.rows:
-        cells: list[str] = []
-        seen: set[int] = set()
-        for cell in row.cells:
-            if id(cell._tc) not in seen:
-                seen.add(id(cell._tc))
-                cells.append(cell.text)
-        result.append(cells)
-    return result
+    return full_text(path)
 
 
 def build(tmp_path: Path, values: dict[str, Any] | None = None) -> tuple[Evaluation, list[Path]]:
-    workbook = tmp_path / "wb.xlsx"
-    if values is None:
-        init_workbook(workbook, FORMAT, example=True)
-    else:
-        write_workbook(workbook_schema(resolve_format(FORMAT)), workbook, values)
-    evaluation = evaluate(workbook, FORMAT)
-    return evaluation, build_documents(evaluation, tmp_path / "out")
+    return build_format(tmp_path, FORMAT, values)
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +60,7 @@ def test_example_checks_clean_and_scores(built: tuple[Evaluation, list[Path]]) -
 def test_unit_table_prints_the_engines_points(built: tuple[Evaluation, list[Path]]) -> None:
     evaluation, paths = built
     r, result = evaluation.report, evaluation.score
-    table = rows(Document(str(one(paths, "_部门整体支出绩效自评表.docx"))).tables[0])
+    table = distinct_rows(Document(str(one(paths, "_部门整体支出绩效自评表.docx"))).tables[0])
     assert table[0][:2] == ["单位名称", r.unit.name]
     assert table[1][-6:] == ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
     execution = execution_group(evaluation)
@@ -119,7 +94,7 @@ def test_one_project_table_per_project(built: tuple[Evaluation, list[Path]]) -> 
     assert len(tables) == len(evaluation.report.projects.rows)
     for project in evaluation.report.projects.rows:
         path = next(p for p in tables if p.name == f"{unit.name}_{unit.year}_{project.name}_项目支出绩效自评表.docx")
-        table = rows(Document(str(path)).tables[0])
+        table = distinct_rows(Document(str(path)).tables[0])
         assert table[0] == ["项目名称", project.name]
         assert table[1] == ["主管部门", unit.name, "实施单位", unit.name]  # a first-level unit runs its own projects
         assert table[3] == ["项目资金（万元）", "年度资金总额", wan(project.initial), wan(project.budget),
@@ -164,7 +139,7 @@ def test_missed_indicator_shows_lost_points_and_reason(tmp_path: Path) -> None:
     evaluation, paths = build(tmp_path, values)
     row = evaluation.score.rows[1]
     assert row.name == indicator["level3"] and row.points < row.weight
-    table = rows(Document(str(one(paths, "_部门整体支出绩效自评表.docx"))).tables[0])
+    table = distinct_rows(Document(str(one(paths, "_部门整体支出绩效自评表.docx"))).tables[0])
     printed = next(cells for cells in table if row.name in cells)
     assert printed[-3:] == [score(row.weight), score(row.points), row.deduction_reason]
     assert "外出务工人员参保转移接续未完成" in printed[-1]

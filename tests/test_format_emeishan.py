@@ -9,47 +9,22 @@ from typing import Any
 
 import pytest
 from docx import Document
-from docx.table import Table
 
 from reportgen.formats.loader import resolve_format
-from reportgen.pipeline import Evaluation, build_documents, evaluate, init_workbook, workbook_schema
+from reportgen.pipeline import Evaluation
 from reportgen.render.filters import VMERGE_MARK, cn_num, pct, wan
-from reportgen.workbook.blank import write_workbook
 from reportgen.workbook.example import EXAMPLE
+from tests.docx_helpers import build_format, distinct_rows, full_text
 
 FORMAT = "emeishan-2020"
 
 
 def document_text(path: Path) -> str:
-    doc = Document(str(path))
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        parts += [cell.text for row in table.rows for cell in row.cells]
-    return "\n".join(parts)
-
-
-def rows(table: Table) -> list[list[str]]:
-    """Cell texts per row, a merged cell counted once per row."""
-    result = []
-    for row in table.rows:
-        cells: list[str] = []
-        seen: set[int] = set()
-        for cell in row.cells:
-            if id(cell._tc) not in seen:
-                seen.add(id(cell._tc))
-                cells.append(cell.text)
-        result.append(cells)
-    return result
+    return full_text(path)
 
 
 def build(tmp_path: Path, values: dict[str, Any] | None = None) -> tuple[Evaluation, list[Path]]:
-    workbook = tmp_path / "wb.xlsx"
-    if values is None:
-        init_workbook(workbook, FORMAT, example=True)
-    else:
-        write_workbook(workbook_schema(resolve_format(FORMAT)), workbook, values)
-    evaluation = evaluate(workbook, FORMAT)
-    return evaluation, build_documents(evaluation, tmp_path / "out")
+    return build_format(tmp_path, FORMAT, values)
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +57,7 @@ def test_one_goal_table_per_project_with_its_figures_and_indicators(built: tuple
         path = next(p for p in paths if p.name == f"{unit.name}_{unit.year}_{project.name}_项目绩效目标完成情况表.docx")
         doc = Document(str(path))
         assert "项目绩效目标完成情况表" in doc.paragraphs[0].text
-        table = rows(doc.tables[0])
+        table = distinct_rows(doc.tables[0])
         assert table[0] == ["项目名称", project.name]
         assert table[1] == ["预算单位", unit.name]
         assert table[2] == ["预算执行情况（万元）", "预算数", wan(project.budget), "执行数", wan(project.executed)]
@@ -150,7 +125,7 @@ def test_project_without_indicators_and_with_other_funds(tmp_path: Path) -> None
     evaluation, paths = build(tmp_path, values)
     project = evaluation.report.projects.rows[0]
     path = next(p for p in paths if p.name.endswith(f"{project.name}_项目绩效目标完成情况表.docx"))
-    table = rows(Document(str(path)).tables[0])
+    table = distinct_rows(Document(str(path)).tables[0])
     assert table[3][2] == "" and table[4][2] == ""  # the budget's split is not known
     assert table[3][4] == wan(project.fiscal) and table[4][4] == "10.00"
     assert table[8][1] == "（未填报项目绩效指标）"

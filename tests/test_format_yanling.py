@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,8 @@ from reportgen.pipeline import (
 from reportgen.render.filters import VMERGE_MARK, VMERGE_SCOPE, score, wan
 from reportgen.survey.definition import response_columns
 from reportgen.workbook.blank import write_workbook
-from reportgen.workbook.example import EXAMPLE
+from tests.docx_helpers import example_values as format_example_values
+from tests.docx_helpers import full_text
 
 FORMAT = "yanling-2020"
 SATISFACTION = "社会公众或服务对象满意度"
@@ -45,20 +45,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Evaluation, dict[st
     return evaluation, {doc_id: Document(str(path)) for doc_id, path in zip(ids, paths, strict=True)}
 
 
-def full_text(doc: DocumentObject) -> str:
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        parts += [cell.text for row in table.rows for cell in row.cells]
-    return "\n".join(parts)
-
-
 def rows_text(table: Table) -> list[list[str]]:
     return [[cell.text for cell in row.cells] for row in table.rows]
 
 
 def example_values() -> dict[str, Any]:
-    fmt = resolve_format(FORMAT)
-    return copy.deepcopy({**EXAMPLE, **fmt.example_values})
+    return format_example_values(FORMAT)
 
 
 def write(path: Path, values: dict[str, Any]) -> Path:
