@@ -9,8 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx.enum.table import WD_ROW_HEIGHT_RULE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table
 
@@ -24,6 +22,7 @@ from reportgen.render.style import (
     add_table,
     add_title,
     merge,
+    narrow_margins,
     new_document,
     set_cell,
 )
@@ -50,23 +49,6 @@ def cell_lines(table: Table, row: int, col: int, lines: list[str], align: str = 
     for text in lines[1:]:
         paragraph = cell.add_paragraph(text, style=cell.part.document.styles[TABLE_TEXT])
         paragraph.alignment = cell.paragraphs[0].alignment
-
-
-def narrow_margins(table: Table, mm: float = 1.0) -> None:
-    """Cell padding of ``mm`` left and right (Word's default is 1.9 mm), so that amounts and short
-    labels in the narrow columns of a dense form stay on one line."""
-    tbl_pr = table._tbl.tblPr
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        edge = OxmlElement(f"w:{side}")
-        edge.set(qn("w:w"), str(round(mm * 56.7)))  # twentieths of a point
-        edge.set(qn("w:type"), "dxa")
-        margins.append(edge)
-    look = tbl_pr.find(qn("w:tblLook"))  # schema order: tblCellMar comes before tblLook
-    if look is not None:
-        look.addprevious(margins)
-    else:
-        tbl_pr.append(margins)
 
 
 SIGNATURE = "填报人：{{ unit.preparer }}    联系电话：{{ unit.phone }}    填报日期：{{ unit.fill_date|cn_date }}"

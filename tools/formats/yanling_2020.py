@@ -30,6 +30,7 @@ from reportgen.render.style import (
     add_table,
     add_title,
     merge,
+    narrow_margins,
     new_document,
     set_cell,
     set_fonts,
@@ -45,22 +46,6 @@ MINUS = "\u2212"
 def _row_height(table: Any, row: int, mm: float, exact: bool = False) -> None:
     table.rows[row].height = Mm(mm)
     table.rows[row].height_rule = WD_ROW_HEIGHT_RULE.EXACTLY if exact else WD_ROW_HEIGHT_RULE.AT_LEAST
-
-
-def _cell_margins(table: Any, mm: float) -> None:
-    """Narrow left/right cell margins for a table of many small number columns."""
-    tbl_pr = table._tbl.tblPr
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), str(round(mm * 1440 / 25.4)))
-        el.set(qn("w:type"), "dxa")
-        margins.append(el)
-    look = tbl_pr.find(qn("w:tblLook"))  # schema order: tblCellMar comes before tblLook
-    if look is not None:
-        look.addprevious(margins)
-    else:
-        tbl_pr.append(margins)
 
 
 def _restyle(table: Any, style: Any) -> None:
@@ -492,7 +477,7 @@ def survey_summary(path: Path) -> None:
     small.font.size = Pt(9)
     widths = [32] + [9, 15] * 4 + [12, 16]
     table = add_table(doc, 6, 11, header_rows=2, col_widths_mm=widths)
-    _cell_margins(table, 1)
+    narrow_margins(table, 1)
     set_cell(table, 0, 0, "题目", bold=True)
     merge(table, 0, 0, 1, 0)
     for n in range(4):
