@@ -52,7 +52,9 @@ def _indicators(data: WorkbookData, findings: list[Finding]) -> list[Indicator]:
         row = dict(row)
         if row["nature"] in ("≥", "≤", "="):
             for key, label in (("target", "年度指标值"), ("actual", "实际完成值")):
-                number = try_decimal(row[key])
+                # a clerk may repeat the sign in the value (≥95%): it is the 指标性质 column's job
+                text = row[key].lstrip(row["nature"]).strip() if isinstance(row[key], str) else row[key]
+                number = try_decimal(text)
                 if number is None and row[key] is not None:
                     findings.append(Finding(f'定量指标（{row["nature"]}）应填数字, 实际为 "{row[key]}"',
                                             data.ref(f"indicators[{i}].{key}"), label))

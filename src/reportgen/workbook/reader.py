@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -65,7 +66,11 @@ def open_workbook(path: Path):
     if not zipfile.is_zipfile(path):
         raise ReportgenError(Finding("不是有效的 .xlsx 工作簿（请用 Excel 或 WPS 保存为 .xlsx 格式）", where))
     try:
-        return load_workbook(path, data_only=True)
+        with warnings.catch_warnings():
+            # openpyxl warns in English about features it skips (WPS extensions, odd dates); the
+            # values it returns are still checked cell by cell, so the clerk need not see these.
+            warnings.simplefilter("ignore")
+            return load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         raise ReportgenError(Finding(f"无法读取工作簿（文件可能已损坏或不是 .xlsx）: {exc}", where)) from exc
 
@@ -159,7 +164,9 @@ class _SheetReader:
         if self._formula_wb is None:
             from openpyxl import load_workbook
 
-            self._formula_wb = load_workbook(self.path, data_only=False)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self._formula_wb = load_workbook(self.path, data_only=False)
         raw = self._formula_wb[sheet][coord].value
         if isinstance(raw, str) and raw.startswith("="):
             return f"公式 {raw} 没有计算结果（请在 Excel/WPS 中打开并保存后再试，或直接填写数值）"
