@@ -20,17 +20,9 @@ from tests.docx_helpers import build_format, distinct_rows, full_text
 FORMAT = "current-2021"
 
 
-def document_text(path: Path) -> str:
-    return full_text(path)
-
-
-def build(tmp_path: Path, values: dict[str, Any] | None = None) -> tuple[Evaluation, list[Path]]:
-    return build_format(tmp_path, FORMAT, values)
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Evaluation, list[Path]]:
-    return build(tmp_path_factory.mktemp("current"))
+    return build_format(tmp_path_factory.mktemp("current"), FORMAT)
 
 
 def one(paths: list[Path], suffix: str) -> Path:
@@ -53,7 +45,7 @@ def test_example_checks_clean_and_scores(built: tuple[Evaluation, list[Path]]) -
     assert result.total == result.raw_total == sum(g.points for g in result.groups)
     assert len(paths) == 3 + len(evaluation.report.projects.rows)
     for path in paths:
-        text = document_text(path)
+        text = full_text(path)
         assert "{{" not in text and "{%" not in text and VMERGE_MARK not in text, path.name
 
 
@@ -112,7 +104,7 @@ def test_one_project_table_per_project(built: tuple[Evaluation, list[Path]]) -> 
 def test_report_and_base_data(built: tuple[Evaluation, list[Path]]) -> None:
     evaluation, paths = built
     r, result = evaluation.report, evaluation.score
-    text = document_text(one(paths, "_部门整体支出绩效自评报告.docx"))
+    text = full_text(one(paths, "_部门整体支出绩效自评报告.docx"))
     assert f"综合得分{score(result.total)}分，评价等次为“{result.grade}”" in text
     for g in result.groups:
         assert f"{g.name}得{score(g.points)}分（满分{score(g.weight)}分）" in text
@@ -122,7 +114,7 @@ def test_report_and_base_data(built: tuple[Evaluation, list[Path]]) -> None:
     for section in r.narrative.problems + r.narrative.measures:
         assert section.title in text
 
-    base = document_text(one(paths, "_基础数据表.docx"))
+    base = full_text(one(paths, "_基础数据表.docx"))
     for figure in (wan(r.income.total.total), wan(r.expenditure.total.total), pct(r.budget.execution_rate),
                    pct(r.three_public.control_rate), pct(r.staff.control_rate), wan(r.assets.net),
                    pct(r.projects.key_share), pct(r.budget.adjustment_rate)):
@@ -136,7 +128,7 @@ def test_missed_indicator_shows_lost_points_and_reason(tmp_path: Path) -> None:
     indicator = values["indicators"][0]  # 基本医疗保险参保率 ≥95%
     indicator["actual"] = "90"
     indicator["deviation_reason"] = "外出务工人员参保转移接续未完成"
-    evaluation, paths = build(tmp_path, values)
+    evaluation, paths = build_format(tmp_path, FORMAT, values)
     row = evaluation.score.rows[1]
     assert row.name == indicator["level3"] and row.points < row.weight
     table = distinct_rows(Document(str(one(paths, "_部门整体支出绩效自评表.docx"))).tables[0])
@@ -145,5 +137,5 @@ def test_missed_indicator_shows_lost_points_and_reason(tmp_path: Path) -> None:
     assert "外出务工人员参保转移接续未完成" in printed[-1]
     total = next(cells for cells in table if cells[0] == "总分")
     assert total[2] == score(evaluation.score.total)
-    report = document_text(one(paths, "_部门整体支出绩效自评报告.docx"))
+    report = full_text(one(paths, "_部门整体支出绩效自评报告.docx"))
     assert f"{row.name}（分值{score(row.weight)}分，得{score(row.points)}分）" in report

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import Any
 
 import pytest
 from docx import Document
@@ -19,17 +18,9 @@ from tests.docx_helpers import build_format, distinct_rows, full_text
 FORMAT = "emeishan-2020"
 
 
-def document_text(path: Path) -> str:
-    return full_text(path)
-
-
-def build(tmp_path: Path, values: dict[str, Any] | None = None) -> tuple[Evaluation, list[Path]]:
-    return build_format(tmp_path, FORMAT, values)
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Evaluation, list[Path]]:
-    return build(tmp_path_factory.mktemp("emeishan"))
+    return build_format(tmp_path_factory.mktemp("emeishan"), FORMAT)
 
 
 def named(paths: list[Path], suffix: str) -> list[Path]:
@@ -46,7 +37,7 @@ def test_example_checks_clean_and_builds_every_document(built: tuple[Evaluation,
     assert len(named(paths, "_项目绩效目标完成情况表.docx")) == n
     assert len(named(paths, "_项目支出绩效自评报告.docx")) == n
     for path in paths:
-        text = document_text(path)
+        text = full_text(path)
         assert "{{" not in text and "{%" not in text and VMERGE_MARK not in text, path.name
 
 
@@ -79,7 +70,7 @@ def test_one_goal_table_per_project_with_its_figures_and_indicators(built: tuple
 def test_report_figures_match_the_model(built: tuple[Evaluation, list[Path]]) -> None:
     evaluation, paths = built
     r = evaluation.report
-    text = document_text(named(paths, "_部门整体支出绩效评价报告.docx")[0])
+    text = full_text(named(paths, "_部门整体支出绩效评价报告.docx")[0])
     assert f"{r.unit.name}\n{r.unit.year}年部门整体支出绩效评价报告" in text
     assert f"总收入为{wan(r.income.total.total)}万元（其中：年初结转和结余{wan(r.income.total.carryover)}万元" in text
     assert (f"基本支出{wan(r.expenditure.total.basic)}万元，占{pct(r.expenditure.basic_share)}；"
@@ -105,7 +96,7 @@ def test_project_reports(built: tuple[Evaluation, list[Path]]) -> None:
     evaluation, paths = built
     unit = evaluation.report.unit
     for project in evaluation.report.projects.rows:
-        text = document_text(next(p for p in paths if p.name == f"{unit.name}_{unit.year}_{project.name}_项目支出绩效自评报告.docx"))
+        text = full_text(next(p for p in paths if p.name == f"{unit.name}_{unit.year}_{project.name}_项目支出绩效自评报告.docx"))
         assert f"（{project.name}）" in text
         assert f"全年预算{wan(project.budget)}万元" in text
         assert f"实际支出{wan(project.executed)}万元" in text and f"预算执行率{pct(project.execution_rate)}" in text
@@ -122,7 +113,7 @@ def test_project_without_indicators_and_with_other_funds(tmp_path: Path) -> None
     first = values["projects"][0]["name"]
     values["project_indicators"] = [i for i in values["project_indicators"] if i["project"] != first]
     values["projects"][0]["fiscal"] = values["projects"][0]["executed"] - 10
-    evaluation, paths = build(tmp_path, values)
+    evaluation, paths = build_format(tmp_path, FORMAT, values)
     project = evaluation.report.projects.rows[0]
     path = next(p for p in paths if p.name.endswith(f"{project.name}_项目绩效目标完成情况表.docx"))
     table = distinct_rows(Document(str(path)).tables[0])
@@ -130,4 +121,4 @@ def test_project_without_indicators_and_with_other_funds(tmp_path: Path) -> None
     assert table[3][4] == wan(project.fiscal) and table[4][4] == "10.00"
     assert table[8][1] == "（未填报项目绩效指标）"
     report = next(p for p in paths if p.name.endswith(f"{project.name}_项目支出绩效自评报告.docx"))
-    assert f"其中财政拨款{wan(project.fiscal)}万元，其他资金10.00万元" in document_text(report)
+    assert f"其中财政拨款{wan(project.fiscal)}万元，其他资金10.00万元" in full_text(report)

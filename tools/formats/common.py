@@ -65,6 +65,23 @@ def sections(doc, items: str, numbered: bool = True) -> None:
     add_body(doc, "{%p endfor %}")
 
 
+def ended(expr: str) -> str:
+    """``expr`` (text from the workbook) as a sentence: a full stop is added unless it has one."""
+    return f"{{{{ {expr} }}}}{{% if {expr}[-1:] not in '。！？；.!?' %}}。{{% endif %}}"
+
+
+def numbered_sections(doc, items: str) -> None:
+    """Narrative sections as ``1.小标题`` lines (only when titled) followed by their paragraphs."""
+    add_body(doc, f"{{%p for s in {items} %}}")
+    add_body(doc, "{%p if s.title %}")
+    add_body(doc, "{{ loop.index }}.{{ s.title }}")
+    add_body(doc, "{%p endif %}")
+    add_body(doc, "{%p for para in s.paragraphs %}")
+    add_body(doc, "{{ para }}")
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p endfor %}")
+
+
 def income_table(doc) -> None:
     labels = ["上年结转", "一般公共预算财政拨款", "政府性基金拨款", "纳入专户管理的非税收入", "其他收入"]
     keys = ["carryover", "general_budget", "gov_fund", "special_nontax", "other"]

@@ -26,15 +26,10 @@ from reportgen.render.style import (
     new_document,
     set_cell,
 )
-from tools.formats.common import loop_table
+from tools.formats.common import ended, loop_table, numbered_sections
 
 # The 预算执行率 level of scoring.yaml: shown in the funds rows, not among the indicator rows.
 EXECUTION = "预算执行率"
-
-
-def ended(expr: str) -> str:
-    """``expr`` (text from the workbook) as a sentence: a full stop is added unless it has one."""
-    return f"{{{{ {expr} }}}}{{% if {expr}[-1:] not in '。！？；.!?' %}}。{{% endif %}}"
 
 
 def row_tag(table: Table, row: int, tag: str) -> None:
@@ -186,18 +181,6 @@ def score_sentence() -> str:
             "{% if not loop.last %}，{% endif %}{% endfor %}，综合得分{{ score.total|score }}分"
             "{% if score.grade %}，评价等次为“{{ score.grade }}”{% endif %}。"
             "{% if score.capped %}{{ score.cap_reason }}。{% endif %}")
-
-
-def numbered_sections(doc, items: str) -> None:
-    """Narrative sections as ``1.小标题`` lines followed by their paragraphs."""
-    add_body(doc, f"{{%p for s in {items} %}}")
-    add_body(doc, "{%p if s.title %}")
-    add_body(doc, "{{ loop.index }}.{{ s.title }}")
-    add_body(doc, "{%p endif %}")
-    add_body(doc, "{%p for para in s.paragraphs %}")
-    add_body(doc, "{{ para }}")
-    add_body(doc, "{%p endfor %}")
-    add_body(doc, "{%p endfor %}")
 
 
 def report(path: Path) -> None:

@@ -24,6 +24,7 @@ from reportgen.render.style import (
     new_document,
     set_cell,
 )
+from tools.formats.common import ended, numbered_sections
 
 # The seed's 项目绩效目标完成情况表 merges this label down the header and every indicator row;
 # the rows come from a loop, so the label is marked for merging rather than merged here.
@@ -32,26 +33,9 @@ INDICATOR_LABEL = "{{ '绩效指标完成情况'|vmerge }}"
 BENEFIT_LEVELS = "['效益指标', '满意度指标', '社会效益指标', '经济效益指标', '生态效益指标', '可持续影响指标']"
 
 
-def ended(expr: str) -> str:
-    """``expr`` (text from the workbook) as a sentence: a full stop is added unless it has one."""
-    return f"{{{{ {expr} }}}}{{% if {expr}[-1:] not in '。！？；.!?' %}}。{{% endif %}}"
-
-
 def bare(expr: str) -> str:
     """``expr`` without its closing punctuation, for use inside a longer sentence."""
     return f"{{{{ {expr}.rstrip('。；;.， ') }}}}"
-
-
-def numbered_sections(doc, items: str) -> None:
-    """Narrative sections as ``1.小标题`` lines followed by their paragraphs (the seed's list style)."""
-    add_body(doc, f"{{%p for s in {items} %}}")
-    add_body(doc, "{%p if s.title %}")
-    add_body(doc, "{{ loop.index }}.{{ s.title }}")
-    add_body(doc, "{%p endif %}")
-    add_body(doc, "{%p for para in s.paragraphs %}")
-    add_body(doc, "{{ para }}")
-    add_body(doc, "{%p endfor %}")
-    add_body(doc, "{%p endfor %}")
 
 
 def _change(rate: str, what: str) -> str:

@@ -21,6 +21,7 @@ from tools.formats.common import (
     goals_table,
     income_table,
     indicators_table,
+    numbered_sections,
     projects_table,
     scoring_table,
     sections,
@@ -146,12 +147,7 @@ def yueyang_report(path: Path) -> None:
     add_note(doc, "表7 整体支出绩效指标完成情况")
     indicators_table(doc)
     add_heading2(doc, "（三）主要工作成效")
-    add_body(doc, "{%p for s in narrative.achievements %}")
-    add_body(doc, "{{ loop.index }}.{{ s.title or '' }}")
-    add_body(doc, "{%p for para in s.paragraphs %}")
-    add_body(doc, "{{ para }}")
-    add_body(doc, "{%p endfor %}")
-    add_body(doc, "{%p endfor %}")
+    numbered_sections(doc, "narrative.achievements")
     add_heading2(doc, "（四）自评结论")
     sections(doc, "narrative.conclusion", numbered=False)
     add_body(doc, "{%p if score %}")
