@@ -8,7 +8,7 @@ inserts a row or reorders columns does not break anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 SCHEMA_VERSION = "1"
@@ -69,7 +69,6 @@ class WorkbookSchema:
     sheets: tuple[Sheet, ...]
     format_id: str = ""
     version: str = SCHEMA_VERSION
-    extra: dict = field(default_factory=dict)
 
     def sheet(self, key: str) -> Sheet:
         return next(s for s in self.sheets if s.key == key)
