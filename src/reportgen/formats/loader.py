@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reportgen.errors import Finding, ReportgenError
+from reportgen.workbook.schema import META_SHEET
 
 DECLARATION = "format.yaml"
 
@@ -140,18 +141,29 @@ def builtin_format_dirs() -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / DECLARATION).is_file()) if root.is_dir() else []
 
 
-def resolve_format(name_or_dir: str | None, default: str | None = None) -> Format:
-    """A format by built-in id or by folder path; falls back to ``default`` (the workbook's own)."""
-    choice = name_or_dir or default or DEFAULT_FORMAT
-    as_path = Path(choice)
-    if as_path.is_dir():
-        return load_format(as_path)
-    folder = templates_root() / choice
-    if not (folder / DECLARATION).is_file():
-        known = "、".join(p.name for p in builtin_format_dirs())
-        raise ReportgenError(Finding(f"没有名为“{choice}”的格式（内置格式：{known}；也可以给出格式文件夹路径）", "--format"))
-    return load_format(folder)
+def resolve_format(choice: str | None, recorded: str | None = None) -> Format:
+    """The format to use: ``choice`` from the command line (a built-in id or a folder path), else
+    ``recorded`` from the workbook's hidden 系统信息 sheet, else the default.
 
+    A workbook comes from any clerk, so what it records may only name a **built-in** format: a
+    path there (absolute, ``../..``, ``\\\\server\\share``) is refused. A local format folder is
+    loaded only when the person running reportgen names it with ``--format``.
+    """
+    builtin = {p.name: p for p in builtin_format_dirs()}
+    known = "、".join(builtin)
+    if choice:
+        if choice in builtin:
+            return load_format(builtin[choice])
+        if Path(choice).is_dir():
+            return load_format(Path(choice))
+        raise ReportgenError(Finding(f"没有名为“{choice}”的格式（内置格式：{known}；也可以给出格式文件夹路径）", "--format"))
+    if recorded:
+        if recorded in builtin:
+            return load_format(builtin[recorded])
+        raise ReportgenError(Finding(
+            f"填报表记录的格式“{recorded}”不是内置格式（内置格式：{known}）；"
+            "如要使用本地格式文件夹，请在命令行用 --format 文件夹 指定", META_SHEET, "format"))
+    return load_format(builtin.get(DEFAULT_FORMAT) or templates_root() / DEFAULT_FORMAT)
 
 DEFAULT_FORMAT = "yueyang-2020"
 
