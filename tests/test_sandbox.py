@@ -208,3 +208,30 @@ def test_local_format_folder_only_from_the_command_line(tmp_path: Path) -> None:
     assert code == 0, output
     report = next((tmp_path / "out").glob("*自评报告.docx"))
     assert "LOCAL-FORMAT-WAS-USED" in full_text(report)
+
+
+# ---- format check reports the same payloads ----------------------------------------------
+
+
+@pytest.mark.parametrize(("payload", "expected"), [
+    ("{{ 9**999999999 }}", "乘方"),
+    ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "运行超过 0.5 秒"),
+    ("{{ unit|attr('__class__') }}", "已被阻止"),
+])
+def test_format_check_reports_template_payloads(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, payload: str, expected: str) -> None:
+    monkeypatch.setattr(limits, "TIME_LIMIT_S", 0.5)
+    folder = _format_copy(tmp_path)
+    _replace_template(folder, "评分表.docx", "{{ unit.name }}", payload)
+    code, output = run("format", "check", folder)
+    assert code == 2, output
+    line = next(x for x in output.splitlines() if "评分表.docx" in x)
+    assert "第 2 段" in line and expected in line, output
+
+
+def test_format_check_reports_scoring_payloads(tmp_path: Path) -> None:
+    folder = _format_copy(tmp_path)
+    _edit_scoring(folder, value="9**999999999")
+    code, output = run("format", "check", folder)
+    assert code == 2, output
+    assert "scoring.yaml 财政供养人员控制率: 评分规则无法计算：乘方" in output
