@@ -235,3 +235,23 @@ def test_format_check_reports_scoring_payloads(tmp_path: Path) -> None:
     code, output = run("format", "check", folder)
     assert code == 2, output
     assert "scoring.yaml 财政供养人员控制率: 评分规则无法计算：乘方" in output
+
+
+def test_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:
+    folder = _format_copy(tmp_path)
+    laughs = "".join(f"l{i}: &l{i} [*l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}]\n" for i in range(1, 30))
+    (folder / "example.yaml").write_text("l0: &l0 [哈]\n" + laughs, "utf-8")
+    code, output = run("format", "check", folder)
+    assert code == 2, output
+    assert "example.yaml:2: YAML 格式错误: 不支持 YAML 别名" in output
+
+
+def test_template_zip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportgen.render import source
+
+    monkeypatch.setattr(source, "TEMPLATE_MAX_BYTES", 20_000)
+    folder = _format_copy(tmp_path)
+    _replace_template(folder, "评分表.docx", "{{ unit.name }}" + "填充" * 20_000)
+    code, output = run("format", "check", folder)
+    assert code == 2, output
+    assert "评分表.docx: 模板解压后有" in output and "不予处理" in output

@@ -63,9 +63,26 @@ class FormatSpec(BaseModel):
         return docs
 
 
+YAML_MAX_BYTES = 1024 * 1024  # a scoring system is some 20 KB
+
+
+class _PlainYamlLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` without aliases: ``*name`` references can nest into a "billion laughs"
+    structure that is small on disk and endless to walk, and no format needs them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "不支持 YAML 别名（*引用），请直接写出内容",
+                                              self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
 def read_yaml(path: Path) -> Any:
+    """A format file (format.yaml, scoring.yaml …) as plain data; every problem a finding naming it."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > YAML_MAX_BYTES:
+            raise ReportgenError(Finding(f"文件超过 {YAML_MAX_BYTES // 1024} KB，不像是格式声明，不予处理", str(path)))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_PlainYamlLoader)  # noqa: S506
     except FileNotFoundError as exc:
         raise ReportgenError(Finding("文件不存在", str(path))) from exc
     except yaml.YAMLError as exc:
