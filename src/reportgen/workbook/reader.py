@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -17,7 +15,8 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from reportgen.errors import Finding, ReportgenError
+from reportgen.errors import Finding
+from reportgen.workbook.container import load
 from reportgen.workbook.schema import (
     META_SHEET,
     Field,
@@ -51,28 +50,8 @@ def _norm(text: Any) -> str:
 
 
 def open_workbook(path: Path):
-    """Open an .xlsx for reading values; unreadable files become one clear ReportgenError."""
-    from openpyxl import load_workbook
-
-    where = str(path)
-    if not path.exists():
-        raise ReportgenError(Finding(f"找不到文件 {path}", where))
-    if path.is_dir():
-        raise ReportgenError(Finding("这是一个文件夹，不是 Excel 工作簿", where))
-    head = path.read_bytes()[:8]
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ReportgenError(Finding(
-            "这是旧版 .xls/.et 格式的文件，请在 Excel 或 WPS 中“另存为” .xlsx 格式后再试", where))
-    if not zipfile.is_zipfile(path):
-        raise ReportgenError(Finding("不是有效的 .xlsx 工作簿（请用 Excel 或 WPS 保存为 .xlsx 格式）", where))
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns in English about features it skips (WPS extensions, odd dates); the
-            # values it returns are still checked cell by cell, so the clerk need not see these.
-            warnings.simplefilter("ignore")
-            return load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise ReportgenError(Finding(f"无法读取工作簿（文件可能已损坏或不是 .xlsx）: {exc}", where)) from exc
+    """Open an .xlsx for reading values; unreadable or oversized files become one clear ReportgenError."""
+    return load(path)
 
 
 def read_meta(wb) -> dict[str, str]:
@@ -162,11 +141,7 @@ class _SheetReader:
     def empty_cell_message(self, sheet: str, coord: str) -> str:
         """An empty cell may really be a formula Excel never calculated (files written by scripts)."""
         if self._formula_wb is None:
-            from openpyxl import load_workbook
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self._formula_wb = load_workbook(self.path, data_only=False)
+            self._formula_wb = load(self.path, data_only=False)
         raw = self._formula_wb[sheet][coord].value
         if isinstance(raw, str) and raw.startswith("="):
             return f"公式 {raw} 没有计算结果（请在 Excel/WPS 中打开并保存后再试，或直接填写数值）"
