@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 import zipfile
 from collections.abc import Callable
+from decimal import Decimal as D
 from pathlib import Path
 
 import openpyxl
@@ -15,7 +16,8 @@ import pytest
 
 from reportgen.errors import ReportgenError
 from reportgen.workbook import container
-from reportgen.workbook.reader import open_workbook
+from reportgen.workbook.reader import open_workbook, parse_cell
+from reportgen.workbook.schema import Field
 
 
 def _rewrite_part(path: Path, part: str, edit: Callable[[str], str]) -> Path:
@@ -106,3 +108,43 @@ def test_xml_entity_bomb_is_refused_quickly(tmp_path) -> None:
     message = _refused(path)
     assert time.perf_counter() - started < 5
     assert "工作簿内含 XML 实体声明（DTD），为安全起见拒绝读取" in message
+
+
+# --- numbers: parse_cell is the one parser ----------------------------------------------------------
+
+MONEY = Field("carryover", "上年结转", "money", allow_negative=True)
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("1,234.56", D("1234.56")),
+    ("1，234.56", D("1234.56")),
+    ("12,345,678", D("12345678")),
+    ("-1,234", D("-1234")),
+    ("1234.5", D("1234.5")),
+    (".5", D("0.5")),
+    ("999,999,999,999.99", D("999999999999.99")),
+    (999999999999.99, D("999999999999.99")),
+])
+def test_numbers_that_stay_fine(typed, expected) -> None:
+    assert parse_cell(typed, MONEY) == (expected, None)
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("1,5", '千位分隔符位置不对, 实际为 "1,5"'),
+    ("12,34.5", '千位分隔符位置不对, 实际为 "12,34.5"'),
+    ("1,,234", '千位分隔符位置不对, 实际为 "1,,234"'),
+    (float("inf"), '数值过大, 实际为 "inf"'),
+    (float("nan"), '数值过大, 实际为 "nan"'),
+    (-(10 ** 12), '数值过大, 实际为 "-1000000000000"'),
+    ("1000000000000.00", '数值过大, 实际为 "1000000000000.00"'),
+])
+def test_numbers_that_are_refused(typed, expected) -> None:
+    value, problem = parse_cell(typed, MONEY)
+    assert value is None
+    assert problem is not None and problem.startswith(expected)
+
+
+def test_blank_workbook_offers_only_plausible_years(write_core) -> None:
+    ws = openpyxl.load_workbook(write_core())["基本信息"]
+    year = next(dv for dv in ws.data_validations.dataValidation if "B3" in str(dv.sqref))
+    assert (year.type, year.operator, year.formula1, year.formula2) == ("whole", "between", "2000", "2100")

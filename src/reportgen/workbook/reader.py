@@ -66,31 +66,49 @@ def read_meta(wb) -> dict[str, str]:
 
 # --- cell parsing ---------------------------------------------------------------------------
 
-_NUMBER_TEXT = re.compile(r"^[+-]?[\d,，]*\.?\d+$")
+_NUMBER_TEXT = re.compile(r"^[+-]?[\d,，]*\.?\d+$")  # looks like a number, separators anywhere
+# separators only between groups of three after a first group of 1–3 digits: 1,234.56 / 12,345,678
+_GROUPED_NUMBER = re.compile(r"^[+-]?(\d+|[1-9]\d{0,2}([,，]\d{3})+)?(\.\d+)?$")
+MAX_ABS_NUMBER = Decimal(10) ** 12  # the report shows at most 12 integer digits (money is in 万元)
+
+
+def _number(value: Any, spec: Field) -> tuple[Decimal | None, str | None]:
+    """A numeric cell (number or text) as Decimal, or why it is not a usable number."""
+    if isinstance(value, bool):
+        return None, f'应为数字, 实际为 "{value}"'
+    if isinstance(value, int | float):
+        number = Decimal(str(value))
+    else:
+        text = str(value).strip().replace(" ", "")
+        if not _NUMBER_TEXT.match(text):
+            return None, f'应为数字, 实际为 "{value}"'
+        if not _GROUPED_NUMBER.match(text):
+            return None, f'千位分隔符位置不对, 实际为 "{value}"（应从个位起每三位一组，如 1,234.56；小数点请用“.”）'
+        try:
+            number = Decimal(text.replace(",", "").replace("，", ""))
+        except InvalidOperation:  # not expected after the patterns above; never a traceback
+            return None, f'应为数字, 实际为 "{value}"'
+    if not number.is_finite() or abs(number) >= MAX_ABS_NUMBER:
+        unit = "；金额单位为万元" if spec.kind == "money" else ""
+        return None, f'数值过大, 实际为 "{value}"（绝对值应小于 1,000,000,000,000{unit}）'
+    return number, None
 
 
 def parse_cell(value: Any, spec: Field) -> tuple[Any, str | None]:
     """Convert one non-empty cell to the field's type; returns (value, error message or None)."""
     kind = spec.kind
     if kind in ("money", "decimal", "int"):
-        if isinstance(value, bool):
-            return None, f'应为数字, 实际为 "{value}"'
-        if isinstance(value, int | float):
-            number = Decimal(str(value))
-        else:
-            text = str(value).strip().replace(" ", "")
-            if not _NUMBER_TEXT.match(text):
-                return None, f'应为数字, 实际为 "{value}"'
-            try:
-                number = Decimal(text.replace(",", "").replace("，", ""))
-            except InvalidOperation:
-                return None, f'应为数字, 实际为 "{value}"'
+        number, problem = _number(value, spec)
+        if number is None:
+            return None, problem
         if kind == "int":
             if number != number.to_integral_value():
                 return None, f'应为整数, 实际为 "{value}"'
             number = int(number)
         if number < 0 and not spec.allow_negative:
             return None, f"不能为负数, 实际为 {value}"
+        if spec.bounds and not spec.bounds[0] <= number <= spec.bounds[1]:
+            return None, f"应在 {spec.bounds[0]} 到 {spec.bounds[1]} 之间, 实际为 {value}"
         return number, None
     if kind == "date":
         if isinstance(value, dt.datetime):
