@@ -77,6 +77,18 @@ def test_encryption_info_across_a_chunk_boundary(tmp_path, monkeypatch) -> None:
     assert "已加密" in _refused(path)
 
 
+def test_cli_exits_2_on_an_encrypted_workbook(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(_OLE + "EncryptionInfo".encode("utf-16-le"))
+    result = CliRunner().invoke(main, ["check", str(path)], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "工作簿设置了打开密码（已加密）" in result.output and "Traceback" not in result.output
+
+
 def test_plain_ole_file_is_an_old_xls(tmp_path) -> None:
     path = tmp_path / "old.xls"
     path.write_bytes(_OLE + b"\0" * 600 + "Workbook".encode("utf-16-le") + b"\0" * 100)

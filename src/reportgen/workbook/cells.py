@@ -20,7 +20,7 @@ from reportgen.workbook.schema import Field
 MAX_CELL_CHARS = 20_000  # longer text in one cell is a paste gone wrong, not a report paragraph
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # characters XML 1.0 (and so a .docx) cannot hold: C0 controls except tab/newline, lone surrogates
-_NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def cell_value(cell: Any) -> Any:
