@@ -63,6 +63,12 @@ def _validation(ws, spec: Field, cells: str) -> None:
         dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
         dv.error = "请输入不小于 0 的数字"
         dv.showErrorMessage = True
+    elif spec.kind == "int" and spec.bounds:
+        low, high = spec.bounds
+        dv = DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high),
+                            allow_blank=True)
+        dv.error = f"请输入 {low} 到 {high} 之间的整数"
+        dv.showErrorMessage = True
     elif spec.kind == "int":
         dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
         dv.error = "请输入整数"

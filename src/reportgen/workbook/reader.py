@@ -6,18 +6,14 @@ them in one pass. Nothing here raises on bad cell content; only an unreadable fi
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import warnings
-import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
-from reportgen.errors import Finding, ReportgenError
+from reportgen.errors import Finding
+from reportgen.workbook.cells import cell_value, is_empty, parse_cell, text_problem
+from reportgen.workbook.container import load
 from reportgen.workbook.schema import (
     META_SHEET,
     Field,
@@ -26,7 +22,8 @@ from reportgen.workbook.schema import (
     WorkbookSchema,
 )
 
-RawCell = tuple[Any, str]  # (value as openpyxl gives it, "E7")
+RawCell = tuple[Any, str]  # (decoded cell content, "E7")
+MAX_ROWS = 10_000  # per sheet; more is a paste gone wrong or formatting dragged to the bottom
 
 
 @dataclass
@@ -51,103 +48,30 @@ def _norm(text: Any) -> str:
 
 
 def open_workbook(path: Path):
-    """Open an .xlsx for reading values; unreadable files become one clear ReportgenError."""
-    from openpyxl import load_workbook
-
-    where = str(path)
-    if not path.exists():
-        raise ReportgenError(Finding(f"找不到文件 {path}", where))
-    if path.is_dir():
-        raise ReportgenError(Finding("这是一个文件夹，不是 Excel 工作簿", where))
-    head = path.read_bytes()[:8]
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ReportgenError(Finding(
-            "这是旧版 .xls/.et 格式的文件，请在 Excel 或 WPS 中“另存为” .xlsx 格式后再试", where))
-    if not zipfile.is_zipfile(path):
-        raise ReportgenError(Finding("不是有效的 .xlsx 工作簿（请用 Excel 或 WPS 保存为 .xlsx 格式）", where))
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns in English about features it skips (WPS extensions, odd dates); the
-            # values it returns are still checked cell by cell, so the clerk need not see these.
-            warnings.simplefilter("ignore")
-            return load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise ReportgenError(Finding(f"无法读取工作簿（文件可能已损坏或不是 .xlsx）: {exc}", where)) from exc
+    """Open an .xlsx for reading values; unreadable or oversized files become one clear ReportgenError."""
+    return load(path)
 
 
 def read_meta(wb) -> dict[str, str]:
     if META_SHEET not in wb.sheetnames:
         return {}
     meta: dict[str, str] = {}
-    for key, value, *_ in wb[META_SHEET].iter_rows(values_only=True):
+    ws = wb[META_SHEET]
+    for key, value in ws.iter_rows(max_row=min(ws.max_row, MAX_ROWS), max_col=2, values_only=True):
         if key:
             meta[str(key)] = "" if value is None else str(value)
     return meta
 
 
-# --- cell parsing ---------------------------------------------------------------------------
-
-_NUMBER_TEXT = re.compile(r"^[+-]?[\d,，]*\.?\d+$")
-
-
-def parse_cell(value: Any, spec: Field) -> tuple[Any, str | None]:
-    """Convert one non-empty cell to the field's type; returns (value, error message or None)."""
-    kind = spec.kind
-    if kind in ("money", "decimal", "int"):
-        if isinstance(value, bool):
-            return None, f'应为数字, 实际为 "{value}"'
-        if isinstance(value, int | float):
-            number = Decimal(str(value))
-        else:
-            text = str(value).strip().replace(" ", "")
-            if not _NUMBER_TEXT.match(text):
-                return None, f'应为数字, 实际为 "{value}"'
-            try:
-                number = Decimal(text.replace(",", "").replace("，", ""))
-            except InvalidOperation:
-                return None, f'应为数字, 实际为 "{value}"'
-        if kind == "int":
-            if number != number.to_integral_value():
-                return None, f'应为整数, 实际为 "{value}"'
-            number = int(number)
-        if number < 0 and not spec.allow_negative:
-            return None, f"不能为负数, 实际为 {value}"
-        return number, None
-    if kind == "date":
-        if isinstance(value, dt.datetime):
-            return value.date(), None
-        if isinstance(value, dt.date):
-            return value, None
-        match = re.fullmatch(r"\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*", str(value))
-        if match:
-            try:
-                return dt.date(*map(int, match.groups())), None
-            except ValueError:
-                pass
-        return None, f'应为日期（如 2026-03-31）, 实际为 "{value}"'
-    text = _as_text(value)
-    if kind in ("choice", "yesno"):
-        if text not in spec.choices:
-            return None, f'应为 {"/".join(spec.choices)} 之一, 实际为 "{text}"'
-        return (text == "是") if kind == "yesno" else text, None
-    if kind == "list":
-        return [part.strip() for part in re.split(r"[、,，;；\n]", text) if part.strip()], None
-    return text, None
-
-
-def _as_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return str(value).strip()
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 # --- sheets ---------------------------------------------------------------------------------
+
+def _refs(sheet: str, cells: list[Any]) -> str:
+    return "、".join(f"{sheet}!{c.coordinate}" for c in cells)
+
+
+def _delete_one(cells: list[Any], what: str) -> str:
+    return f"请删除其中一{what}" if len(cells) == 2 else f"请只保留其中一{what}"
+
 
 class _SheetReader:
     def __init__(self, wb, data: WorkbookData, path: Path):
@@ -162,24 +86,32 @@ class _SheetReader:
     def empty_cell_message(self, sheet: str, coord: str) -> str:
         """An empty cell may really be a formula Excel never calculated (files written by scripts)."""
         if self._formula_wb is None:
-            from openpyxl import load_workbook
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self._formula_wb = load_workbook(self.path, data_only=False)
+            self._formula_wb = load(self.path, data_only=False)
         raw = self._formula_wb[sheet][coord].value
         if isinstance(raw, str) and raw.startswith("="):
             return f"公式 {raw} 没有计算结果（请在 Excel/WPS 中打开并保存后再试，或直接填写数值）"
         return "必填，不能为空"
 
-    def store(self, path: str, ref: str, raw: Any, spec: Field) -> Any:
+    def content(self, ref: str, cell: Any, spec: Field) -> tuple[Any, bool]:
+        """A cell's decoded content and whether it is usable text (problems are reported here)."""
+        value = cell_value(cell)
+        problem = text_problem(value)
+        if problem:
+            self.error(ref, spec.label, problem)
+        return value, problem is None
+
+    def store(self, path: str, sheet: str, cell: Any, spec: Field) -> Any:
         """Parse one cell, remember where it came from, report problems; returns the value."""
+        ref = f"{sheet}!{cell.coordinate}"
         self.data.refs[path] = ref
-        sheet, coord = ref.split("!")
-        if _is_empty(raw):
+        nothing = [] if spec.kind == "list" else None
+        raw, usable = self.content(ref, cell, spec)
+        if not usable:
+            return nothing
+        if is_empty(raw):
             if spec.required:
-                self.error(ref, spec.label, self.empty_cell_message(sheet, coord))
-            return [] if spec.kind == "list" else None
+                self.error(ref, spec.label, self.empty_cell_message(sheet, cell.coordinate))
+            return nothing
         value, problem = parse_cell(raw, spec)
         if problem:
             self.error(ref, spec.label, problem)
@@ -189,75 +121,105 @@ class _SheetReader:
         ws = self.wb[sheet.name]
         label_col, value_col = 1, 2
         for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 5)):
-            headers = {_norm(c.value): c.column for c in row if c.value is not None}
+            headers = {_norm(cell_value(c)): c.column for c in row if c.value is not None}
             if "填写值" in headers:
                 label_col, value_col = headers.get("项目", 1), headers["填写值"]
                 break
-        rows_by_label: dict[str, int] = {}
+        rows_by_label: dict[str, list[Any]] = {}
         for (cell,) in ws.iter_rows(min_col=label_col, max_col=label_col):
-            label = _norm(cell.value)
-            if label and label not in rows_by_label:
-                rows_by_label[label] = cell.row
+            label = _norm(cell_value(cell))
+            if label:
+                rows_by_label.setdefault(label, []).append(cell)
         record: dict[str, Any] = {}
         for spec in sheet.fields:
             path = f"{sheet.key}.{spec.key}"
-            row = rows_by_label.get(_norm(spec.label))
-            if row is None:
+            labels = rows_by_label.get(_norm(spec.label), [])
+            if len(labels) != 1:
                 record[spec.key] = [] if spec.kind == "list" else None
                 self.data.refs[path] = sheet.name
-                if spec.required:
+                if len(labels) > 1:
+                    self.error(_refs(sheet.name, labels), spec.label,
+                               f"“{spec.label}”这一行出现了 {len(labels)} 次，无法确定该读哪一行，"
+                               + _delete_one(labels, "行"))
+                elif spec.required:
                     self.error(sheet.name, spec.label, f"找不到“{spec.label}”这一行（请勿删除或改名）")
                 continue
-            coord = f"{get_column_letter(value_col)}{row}"
-            record[spec.key] = self.store(path, f"{sheet.name}!{coord}", ws[coord].value, spec)
+            value_cell = ws.cell(row=labels[0].row, column=value_col)
+            record[spec.key] = self.store(path, sheet.name, value_cell, spec)
         self.data.values[sheet.key] = record
 
-    def _header_row(self, ws, labels: list[str]) -> tuple[int, dict[str, int]]:
-        """The header row is the one (among the first five) naming most of the expected columns."""
+    def _header_row(self, ws, labels: list[str]) -> tuple[int, dict[str, list[Any]]]:
+        """The header row is the one (among the first five) naming most of the expected columns;
+        returns it and, per expected label, every header cell carrying it."""
         best_row, best = 1, {}
         for row in ws.iter_rows(min_row=1, max_row=min(max(ws.max_row, 1), 5)):
-            found = {_norm(c.value): c.column for c in row if _norm(c.value) in labels}
+            found: dict[str, list[Any]] = {}
+            for c in row:
+                if (label := _norm(cell_value(c))) in labels:
+                    found.setdefault(label, []).append(c)
             if len(found) > len(best):
                 best_row, best = row[0].row, found
         return best_row, best
 
+    def _columns(self, sheet: TableSheet, found: dict[str, list[Any]]) -> tuple[dict[str, int], bool]:
+        """Column number per field key for the columns that can be read, and whether a header was
+        duplicated (such a column is not read: no way to know which one the clerk meant)."""
+        columns: dict[str, int] = {}
+        duplicated = False
+        for spec in sheet.columns:
+            headers = found.get(_norm(spec.label), [])
+            if len(headers) == 1:
+                columns[spec.key] = headers[0].column
+            elif len(headers) > 1:
+                duplicated = True
+                self.error(_refs(sheet.name, headers), spec.label,
+                           f"表头重复：有 {len(headers)} 列都是“{spec.label}”，无法确定该读哪一列，"
+                           + _delete_one(headers, "列"))
+            elif spec.required:
+                self.error(sheet.name, spec.label, f"找不到“{spec.label}”列（请勿删除或改名表头）")
+        return columns, duplicated
+
     def table(self, sheet: TableSheet, raw: bool = False) -> None:
         ws = self.wb[sheet.name]
-        labels = [_norm(c.label) for c in sheet.columns]
-        header_row, columns = self._header_row(ws, labels)
-        missing = [c for c in sheet.columns if _norm(c.label) not in columns]
-        for spec in missing:
-            if spec.required:
-                self.error(sheet.name, spec.label, f"找不到“{spec.label}”列（请勿删除或改名表头）")
+        header_row, found = self._header_row(ws, [_norm(c.label) for c in sheet.columns])
+        columns, duplicated = self._columns(sheet, found)
         records: list[dict[str, Any]] = []
         raw_rows: list[tuple[int, dict[str, RawCell]]] = []
-        for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row):
-            cells = {spec.key: row[columns[_norm(spec.label)] - 1]
-                     for spec in sheet.columns if _norm(spec.label) in columns
-                     and columns[_norm(spec.label)] - 1 < len(row)}
-            if all(_is_empty(c.value) for c in cells.values()):
+        last_col = max(columns.values(), default=1)  # columns further right are never created
+        for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row, max_col=last_col):
+            cells = {key: row[col - 1] for key, col in columns.items() if col - 1 < len(row)}
+            if all(is_empty(cell_value(c)) for c in cells.values()):
                 continue
             row_no = next(iter(cells.values())).row
             if raw:
-                raw_rows.append((row_no, {spec.label: (cells[spec.key].value, cells[spec.key].coordinate)
-                                          for spec in sheet.columns if spec.key in cells}))
+                raw_rows.append((row_no, self._raw_row(sheet, cells)))
                 continue
             prefix = f"{sheet.key}[{len(records)}]"
             self.data.refs[prefix] = f"{sheet.name}!第{row_no}行"
             record: dict[str, Any] = {}
             for spec in sheet.columns:
                 cell = cells.get(spec.key)
-                record[spec.key] = None if cell is None else self.store(
-                    f"{prefix}.{spec.key}", f"{sheet.name}!{cell.coordinate}", cell.value, spec)
+                record[spec.key] = (None if cell is None
+                                    else self.store(f"{prefix}.{spec.key}", sheet.name, cell, spec))
             records.append(record)
         if raw:
-            self.data.raw_tables[sheet.key] = raw_rows
+            if not duplicated:  # its owner would count the wrong column; the error says why not
+                self.data.raw_tables[sheet.key] = raw_rows
             return
         if len(records) < sheet.min_rows:
             self.error(sheet.name, "", f"至少需要填写 {sheet.min_rows} 行")
-        if sheet.fixed_rows:
+        if sheet.fixed_rows and sheet.columns[0].key in columns:
             self._check_fixed_rows(sheet, records)
         self.data.values[sheet.key] = records
+
+    def _raw_row(self, sheet: TableSheet, cells: dict[str, Any]) -> dict[str, RawCell]:
+        """A row handed over unparsed: decoded content by header, text problems reported here."""
+        row: dict[str, RawCell] = {}
+        for spec in sheet.columns:
+            if (cell := cells.get(spec.key)) is not None:
+                value, _ = self.content(f"{sheet.name}!{cell.coordinate}", cell, spec)
+                row[spec.label] = (value, cell.coordinate)
+        return row
 
     def _check_fixed_rows(self, sheet: TableSheet, records: list[dict[str, Any]]) -> None:
         first = sheet.columns[0]
@@ -271,13 +233,19 @@ class _SheetReader:
 
 def read_sheets(wb, schema: WorkbookSchema, path: Path, raw_tables: tuple[str, ...] = ()) -> WorkbookData:
     """Read every sheet the schema declares; tables named in ``raw_tables`` are returned unparsed
-    (their owner, e.g. the questionnaire tally, interprets the cells itself)."""
+    (their owner, e.g. the questionnaire tally, interprets the cells itself). A sheet longer than
+    ``MAX_ROWS`` is reported and not read."""
     data = WorkbookData()
     reader = _SheetReader(wb, data, path)
     for sheet in schema.sheets:
         if sheet.name not in wb.sheetnames:
             data.findings.append(Finding(f"缺少工作表“{sheet.name}”（请用 reportgen init 生成的模板填写）",
                                          sheet.name))
+            continue
+        if (rows := wb[sheet.name].max_row) > MAX_ROWS:
+            data.findings.append(Finding(
+                f"工作表“{sheet.name}”有 {rows:,} 行，超过上限 {MAX_ROWS:,} 行"
+                "（如下方有大量空白但带格式的行，请选中删除这些行后保存再试）", sheet.name))
             continue
         if isinstance(sheet, KeyValueSheet):
             reader.key_value(sheet)

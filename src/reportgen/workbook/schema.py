@@ -31,6 +31,7 @@ class Field:
     allow_negative: bool = False
     width: int = 14  # column width in characters, for table sheets
     other_values_ok: bool = False  # dropdown only suggests (e.g. a questionnaire answer typed as points)
+    bounds: tuple[int, int] | None = None  # plausible numbers, inclusive: anything outside is an error
 
     def __post_init__(self) -> None:
         if self.kind == "yesno" and not self.choices:
@@ -84,7 +85,7 @@ UNIT = KeyValueSheet(
     "unit",
     (
         Field("name", "单位名称", help="全称，如：某某县医疗保障局"),
-        Field("year", "年度", "int", help="评价年度，如 2025"),
+        Field("year", "年度", "int", help="评价年度，如 2025", bounds=(2000, 2100)),
         Field("nature", "单位性质", "choice", choices=("行政单位", "参照公务员法管理事业单位", "事业单位")),
         Field("budget_level", "预算级次", "choice", choices=("一级预算单位", "二级预算单位", "三级预算单位")),
         Field("rank", "机构规格", required=False, help="如：正科级、正处级"),
