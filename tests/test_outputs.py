@@ -259,13 +259,14 @@ def test_template_error_in_last_document_leaves_out_untouched(tmp_path: Path, wo
     assert snapshot(out) == before
 
 
-def fail_on(n: int, exc: BaseException, real):
-    """A stand-in for ``real`` that raises ``exc`` on its ``n``-th call (after half a write)."""
+def fail_on(n: int | set[int], exc: BaseException, real):
+    """A stand-in for ``real`` that raises ``exc`` on its ``n``-th call(s) (after half a write)."""
     calls = []
+    failing = n if isinstance(n, set) else {n}
 
     def fake(*args):
         calls.append(args)
-        if len(calls) == n:
+        if len(calls) in failing:
             if real is outputs._write_bytes:
                 Path(args[0]).write_bytes(args[1][: len(args[1]) // 2])
             raise exc
@@ -318,6 +319,20 @@ def test_file_open_in_word_rolls_everything_back(monkeypatch: pytest.MonkeyPatch
     assert snapshot(out) == before
 
 
+def test_old_file_that_cannot_be_put_back_is_kept_visible(monkeypatch: pytest.MonkeyPatch, workbook: Path,
+                                                          out: Path) -> None:
+    """Moves: 1-2 set both old files aside, 3 fails (first new file), 4-5 put them back: 5 fails."""
+    (out / SCORING).write_bytes(b"old scoring")
+    locked = PermissionError(errno.EACCES, "Permission denied")
+    monkeypatch.setattr(outputs, "_replace", fail_on({3, 5}, locked, os.replace))
+    result = run("build", workbook, "-o", out)
+    assert result.exit_code == 2 and "可能正在被 Word 或 WPS 打开" in result.output
+    (rescue,) = out.glob("reportgen-原文件-*")
+    assert f"有原来的文件未能放回输出文件夹，已保存在 {rescue}，请手动移回" in result.output
+    assert (rescue / REPORT).read_bytes() == b"old report" and (out / SCORING).read_bytes() == b"old scoring"
+    assert sorted(p.name for p in out.iterdir()) == sorted([SCORING, "说明.txt", rescue.name])
+
+
 def test_existing_folder_named_like_an_output(workbook: Path, out: Path) -> None:
     (out / SCORING).mkdir()
     before = snapshot(out)
@@ -341,6 +356,15 @@ def test_leftover_staging_folders_are_removed(tmp_path: Path, workbook: Path, ou
     old = out / ".reportgen-tmp-0ld00002"  # killed before it took its lock, long ago
     old.mkdir()
     os.utime(old, (0, 0))
+    done = out / ".reportgen-tmp-d0ne0004"  # killed after its swap: old/ holds replaced files
+    (done / "old").mkdir(parents=True)
+    (done / "old" / "旧.docx").write_bytes(b"replaced")
+    (done / ".done").touch()
+    (done / ".lock").touch()
+    swapping = out / ".reportgen-tmp-5wap0005"  # killed while swapping: old/ holds the clerk's files
+    (swapping / "old").mkdir(parents=True)
+    (swapping / ".lock").touch()
+    (swapping / "old" / "原来的.docx").write_bytes(b"precious")
     live = out / ".reportgen-tmp-11ve0003"  # another build still running
     live.mkdir()
     with open(live / ".lock", "w") as lock:
@@ -348,6 +372,8 @@ def test_leftover_staging_folders_are_removed(tmp_path: Path, workbook: Path, ou
         result = run("build", workbook, "-o", out)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.glob(".*")) == [live.name]
+    (rescue,) = out.glob("reportgen-原文件-*")
+    assert [p.read_bytes() for p in rescue.iterdir()] == [b"precious"]
 
 
 # ---- where the output goes --------------------------------------------------------------------

@@ -44,6 +44,7 @@ MAX_CHARS = 120  # whole file name; leaves room for the folder within Windows' 2
 MAX_BYTES = 240  # whole file name in UTF-8; file systems allow 255
 STAGING_PREFIX = ".reportgen-tmp-"
 _LOCK = ".lock"
+_DONE = ".done"
 _ELLIPSIS = "…"
 
 # Path separators and the other characters Windows forbids in a file name.
@@ -340,12 +341,20 @@ def write_all(out_dir: Path, outputs: Sequence[Staged]) -> list[Path]:
             _write_bytes(new / item.name, item.data)
         replacing = True
         _swap_in(out_dir, new, old, [item.name for item in outputs])
+        (staging / _DONE).touch()  # killed after this point, ``old`` holds only replaced files
     except BaseException as exc:
-        _cleanup(staging, lock)
+        rescued = _rescue_unrestored(out_dir, staging)
+        _cleanup(staging if rescued is None or rescued.parent != staging else None, lock)
         _remove_dirs(created)
+        findings = [] if rescued is None else [Finding(
+            f"有原来的文件未能放回输出文件夹，已保存在 {rescued}，请手动移回", str(out_dir))]
         if isinstance(exc, OSError):
             where = exc.filename if replacing and exc.filename else out_dir
-            raise ReportgenError(write_finding(exc, where, replacing=replacing)) from exc
+            findings.insert(0, write_finding(exc, where, replacing=replacing))
+        elif isinstance(exc, ReportgenError):
+            findings[:0] = exc.findings
+        if findings and not isinstance(exc, KeyboardInterrupt):
+            raise ReportgenError(findings) from exc
         raise
     _cleanup(staging, lock)
     return [out_dir / item.name for item in outputs]
@@ -374,6 +383,20 @@ def _swap_in(out_dir: Path, new: Path, old: Path, names: list[str]) -> None:
         raise
 
 
+def _rescue_unrestored(out_dir: Path, staging: Path | None) -> Path | None:
+    """Existing files that could not be put back after a failure are never deleted with the
+    staging folder: they move to a visible folder (or, failing that, stay where they are)."""
+    old = staging / "old" if staging is not None else None
+    if old is None or not old.is_dir() or not any(old.iterdir()):
+        return None
+    rescue = out_dir / f"reportgen-原文件-{secrets.token_hex(2)}"
+    try:
+        os.replace(old, rescue)
+    except OSError:
+        return old
+    return rescue
+
+
 def _replace_named(src: Path, dst: Path) -> None:
     """os.replace whose error names the file in ``-o`` (not the hidden staging path)."""
     try:
@@ -389,9 +412,9 @@ def _in_staging(path: Path) -> bool:
 
 def _undo(src: Path, dst: Path) -> None:
     try:
-        os.replace(src, dst)
+        _replace(src, dst)
     except OSError:
-        pass  # best effort; the staging folder then keeps it for the next build to remove
+        pass  # an existing file left in staging/old is rescued by write_all
 
 
 # ---- the staging folder -----------------------------------------------------------------------
@@ -424,10 +447,16 @@ def _cleanup(staging: Path | None, lock: int | None) -> None:
 
 
 def remove_leftovers(out_dir: Path) -> list[Path]:
-    """Remove staging folders of builds that were killed; a running build's folder is locked."""
+    """Remove staging folders of builds that were killed; a running build's folder is locked.
+
+    A build killed while swapping files may have set existing files aside: those are moved to a
+    visible ``reportgen-原文件-…`` folder instead of being deleted.
+    """
     removed = []
     for folder in out_dir.glob(f"{STAGING_PREFIX}*"):
         if folder.is_dir() and not folder.is_symlink() and _abandoned(folder):
+            if not (folder / _DONE).exists() and _rescue_unrestored(out_dir, folder) == folder / "old":
+                continue
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
         elif folder.is_file() and time.time() - folder.stat().st_mtime > 600:
