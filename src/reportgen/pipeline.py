@@ -218,12 +218,10 @@ def blank_questionnaire(out: Path, format_choice: str | None, workbook: Path | N
 
     unit = None
     if workbook is not None:
-        from reportgen.workbook.reader import open_workbook, read_meta
-
-        wb = open_workbook(workbook)
-        format_choice = format_choice or read_meta(wb).get("format")
-        unit = evaluate(workbook, format_choice).report.unit.model_dump()
-    fmt = resolve_format(format_choice)
+        evaluation = evaluate(workbook, format_choice)
+        unit, fmt = evaluation.report.unit.model_dump(), evaluation.format
+    else:
+        fmt = resolve_format(format_choice)
     if fmt.questionnaire is None or not fmt.spec.questionnaire_template:
         raise ReportgenError(Finding(f"格式“{fmt.id}”没有声明问卷（questionnaire 和 questionnaire_template）",
                                      str(fmt.folder / "format.yaml")))

@@ -3,7 +3,8 @@
 A template author finds here, with file names and places, what a clerk would otherwise hit at
 build time: a declaration that does not validate, scoring rules that do not add up, a
 questionnaire that does not parse, Jinja errors, tags Word broke, and variables the model lacks
-(with the closest real name).
+(with the closest real name). When those pass, the format's example is built in a scratch folder,
+so what only running shows (a refused operation, an endless loop, an overflow) is reported too.
 """
 
 from __future__ import annotations
@@ -79,4 +80,29 @@ def check_format(folder: Path) -> tuple[Format | None, list[Finding]]:
     _collect(findings, lambda: fmt.questionnaire)
     _collect(findings, lambda: fmt.example_values)
     _check_templates(fmt, findings)
+    if not any(f.is_error for f in findings):
+        _trial_build(fmt, findings)
     return fmt, findings
+
+
+def _trial_build(fmt: Format, findings: list[Finding]) -> None:
+    """Build the format's own example exactly as ``reportgen build`` would, in a scratch folder,
+    and report what only running shows: scoring texts and templates that are refused by the
+    sandbox, overflow, or never end. Problems of the example data itself are warnings (the
+    format's files may still be right); problems in the format's files are errors."""
+    import tempfile
+
+    from reportgen.pipeline import build_documents, evaluate, init_workbook
+
+    folder = str(fmt.folder)
+    with tempfile.TemporaryDirectory(prefix="reportgen-check-") as scratch:
+        workbook = Path(scratch) / "示例填报表.xlsx"
+        try:
+            init_workbook(workbook, folder, example=True)
+            build_documents(evaluate(workbook, folder), Path(scratch) / "out")
+        except ReportgenError as exc:
+            for f in exc.findings:
+                if f.where.startswith(folder) or f.where.endswith(".docx") or not f.is_error:
+                    findings.append(f)
+                else:  # a cell of the example workbook
+                    findings.append(Finding(f"用格式的示例数据试生成时：{f.message}", f.where, f.field, "warning"))

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reportgen.errors import Finding, ReportgenError
+from reportgen.workbook.schema import META_SHEET
 
 DECLARATION = "format.yaml"
 
@@ -62,9 +63,26 @@ class FormatSpec(BaseModel):
         return docs
 
 
+YAML_MAX_BYTES = 1024 * 1024  # a scoring system is some 20 KB
+
+
+class _PlainYamlLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` without aliases: ``*name`` references can nest into a "billion laughs"
+    structure that is small on disk and endless to walk, and no format needs them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "不支持 YAML 别名（*引用），请直接写出内容",
+                                              self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
 def read_yaml(path: Path) -> Any:
+    """A format file (format.yaml, scoring.yaml …) as plain data; every problem a finding naming it."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > YAML_MAX_BYTES:
+            raise ReportgenError(Finding(f"文件超过 {YAML_MAX_BYTES // 1024} KB，不像是格式声明，不予处理", str(path)))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_PlainYamlLoader)  # noqa: S506
     except FileNotFoundError as exc:
         raise ReportgenError(Finding("文件不存在", str(path))) from exc
     except yaml.YAMLError as exc:
@@ -140,18 +158,29 @@ def builtin_format_dirs() -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / DECLARATION).is_file()) if root.is_dir() else []
 
 
-def resolve_format(name_or_dir: str | None, default: str | None = None) -> Format:
-    """A format by built-in id or by folder path; falls back to ``default`` (the workbook's own)."""
-    choice = name_or_dir or default or DEFAULT_FORMAT
-    as_path = Path(choice)
-    if as_path.is_dir():
-        return load_format(as_path)
-    folder = templates_root() / choice
-    if not (folder / DECLARATION).is_file():
-        known = "、".join(p.name for p in builtin_format_dirs())
-        raise ReportgenError(Finding(f"没有名为“{choice}”的格式（内置格式：{known}；也可以给出格式文件夹路径）", "--format"))
-    return load_format(folder)
+def resolve_format(choice: str | None, recorded: str | None = None) -> Format:
+    """The format to use: ``choice`` from the command line (a built-in id or a folder path), else
+    ``recorded`` from the workbook's hidden 系统信息 sheet, else the default.
 
+    A workbook comes from any clerk, so what it records may only name a **built-in** format: a
+    path there (absolute, ``../..``, ``\\\\server\\share``) is refused. A local format folder is
+    loaded only when the person running reportgen names it with ``--format``.
+    """
+    builtin = {p.name: p for p in builtin_format_dirs()}
+    known = "、".join(builtin)
+    if choice:
+        if choice in builtin:
+            return load_format(builtin[choice])
+        if Path(choice).is_dir():
+            return load_format(Path(choice))
+        raise ReportgenError(Finding(f"没有名为“{choice}”的格式（内置格式：{known}；也可以给出格式文件夹路径）", "--format"))
+    if recorded:
+        if recorded in builtin:
+            return load_format(builtin[recorded])
+        raise ReportgenError(Finding(
+            f"填报表记录的格式“{recorded}”不是内置格式（内置格式：{known}）；"
+            "如要使用本地格式文件夹，请在命令行用 --format 文件夹 指定", META_SHEET, "format"))
+    return load_format(builtin.get(DEFAULT_FORMAT) or templates_root() / DEFAULT_FORMAT)
 
 DEFAULT_FORMAT = "yueyang-2020"
 

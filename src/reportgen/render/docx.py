@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,10 +19,12 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SecurityError
+from markupsafe import Markup
 
 from reportgen.errors import Finding, ReportgenError
 from reportgen.outputs import write_atomic, write_file  # noqa: F401  (write_atomic: re-exported)
 from reportgen.render.env import make_docx_env, make_env
+from reportgen.render.limits import bounded, describe_fault
 from reportgen.render.merge import merge_marked_cells
 from reportgen.render.paths import VarRef, variable_refs
 from reportgen.render.source import TemplatePart, open_template, snippet, syntax_finding, template_parts
@@ -30,26 +32,26 @@ from reportgen.render.source import TemplatePart, open_template, snippet, syntax
 
 @dataclass(frozen=True)
 class PngImage:
-    """A picture to put where the template says ``{{ name }}``; made into an ``InlineImage``
-    by :func:`render_docx`, because the context is built before the template is opened."""
+    """A picture to put where the template says ``{{ name }}``. Templates can only print it: the
+    sandbox exposes none of its attributes, and :func:`render_docx` draws it at output time."""
 
     data: bytes = field(repr=False)
     width_mm: float
 
 
-def image(tpl: DocxTemplate, png: bytes, width_mm: float) -> InlineImage:
-    return InlineImage(tpl, io.BytesIO(png), width=Mm(width_mm))
+def _picture_hook(tpl: DocxTemplate) -> Callable[[Any], Markup | None]:
+    """The drawing XML for a PngImage printed in ``tpl`` (None for any other value).
 
+    docxtpl's ``InlineImage`` holds the whole template (``.tpl.save(path)`` writes files), so it
+    is made here, after Jinja has handed over the value, and never enters the context.
+    """
 
-def _with_images(value: Any, tpl: DocxTemplate) -> Any:
-    """Replace every PngImage (in nested dicts/lists too) by an InlineImage for this template."""
-    if isinstance(value, PngImage):
-        return image(tpl, value.data, value.width_mm)
-    if isinstance(value, Mapping):
-        return {k: _with_images(v, tpl) for k, v in value.items()}
-    if type(value) in (list, tuple):  # plain containers only (a namedtuple's constructor differs)
-        return type(value)(_with_images(v, tpl) for v in value)
-    return value
+    def picture(value: Any) -> Markup | None:
+        if not isinstance(value, PngImage):
+            return None
+        return Markup(InlineImage(tpl, io.BytesIO(value.data), width=Mm(value.width_mm)).__html__())
+
+    return picture
 
 
 class _Template(DocxTemplate):
@@ -72,9 +74,10 @@ def render_docx(template: Path, context: Mapping[str, Any], out: Path | None = N
     (atomically, see ``outputs.write_file``). ``ReportgenError`` on any template problem."""
     template = Path(template)
     tpl = open_template(template, _Template)
-    env = make_docx_env()
+    env = make_docx_env(_picture_hook(tpl))
     try:
-        tpl.render(_with_images(context, tpl), jinja_env=env, autoescape=True)
+        with bounded():
+            tpl.render(dict(context), jinja_env=env, autoescape=True)
         merge_marked_cells(tpl.docx)
     except ReportgenError:
         raise
@@ -90,6 +93,10 @@ def render_docx(template: Path, context: Mapping[str, Any], out: Path | None = N
 
 # ---- turning an exception into a finding ---------------------------------------------------
 
+_MUTATING_METHODS = frozenset({
+    "append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse", "update", "setdefault",
+    "popitem", "add", "discard", "difference_update", "intersection_update", "symmetric_difference_update",
+})
 _UNDEFINED_PATTERNS = (
     re.compile(r"has no attribute '(?P<name>.+)'$"),
     re.compile(r"has no element (?P<name>.+)$"),
@@ -169,8 +176,10 @@ def _render_finding(
         attr = m.group(1) if (m := re.search(r"attribute '(.+?)'", message)) else ""
         if attr.startswith("_") or not attr:
             body = f"模板试图访问不允许的内部属性 {attr}".rstrip() + "，已被阻止"
-        else:  # the immutable sandbox refuses list.append, dict.update …
+        elif attr in _MUTATING_METHODS:  # the immutable sandbox refuses list.append, dict.update …
             body = f"模板试图调用不允许的方法 {attr}（模板不能修改数据），已被阻止"
+        else:  # an attribute of something that is not plain data (a picture, an object)
+            body = f"模板试图访问不允许的属性 {attr}（只能读取数据字段），已被阻止"
         if attr and part is not None and (refs := _failing_refs(attr, part, lineno, env, context)):
             body += f"（{refs[0].text}）"
         needle = attr
@@ -183,11 +192,8 @@ def _render_finding(
     elif isinstance(exc, TypeError) and "no loader" in message:
         body = "模板不能导入或包含其他文件（import/include/extends）"
         needle = ""
-    elif isinstance(exc, OverflowError) and "MAX_RANGE" in message:
-        body = "模板中的 range() 过大（最多 100000 项），已被阻止"
-        needle = "range"
     else:
-        body = f"模板渲染出错：{message or type(exc).__name__}"
+        body = f"模板渲染出错：{describe_fault(exc)}"
         needle = ""
     if part is not None and needle:
         loc, text = part.locate(lineno, needle)

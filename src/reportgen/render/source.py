@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import html
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -94,10 +95,27 @@ def snippet(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+TEMPLATE_MAX_BYTES = 50 * 1024 * 1024  # unpacked; a real template with pictures is a few MB
+
+
+def _refuse_oversized(path: Path) -> None:
+    """A format folder's .docx is untrusted: refuse a zip bomb before anything unpacks it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # python-docx reports an unreadable file in its own words below
+    if unpacked > TEMPLATE_MAX_BYTES:
+        raise ReportgenError(Finding(
+            f"模板解压后有 {unpacked // (1024 * 1024)} MB，超过上限 {TEMPLATE_MAX_BYTES // (1024 * 1024)} MB，不予处理",
+            path.name))
+
+
 def open_template(path: Path, cls: type[T] = DocxTemplate) -> T:  # type: ignore[assignment]
     """Load a .docx template; an unreadable file is a ``ReportgenError`` naming it."""
     if not path.is_file():
         raise ReportgenError(Finding("模板文件不存在", str(path)))
+    _refuse_oversized(path)
     tpl = cls(str(path))
     try:
         tpl.init_docx()

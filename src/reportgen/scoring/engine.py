@@ -18,6 +18,7 @@ from reportgen.errors import Finding
 from reportgen.numbers import to_decimal
 from reportgen.render.filters import num, round_half_up
 from reportgen.render.filters import score as fmt_score
+from reportgen.render.limits import bounded, describe_fault
 from reportgen.scoring import expr, rules
 from reportgen.scoring.rules import INPUTS_SHEET, ZERO, Outcome, Scope, value_text
 from reportgen.scoring.spec import ChecklistRule, GoalRowsSpec, IndicatorSpec, ManualRule
@@ -184,7 +185,7 @@ def _undefined(ind: IndicatorSpec, scope: Scope, findings: list[Finding]) -> tup
         try:
             text = expr.render_text(rule.text, {**scope.variables, "value": None, "weight": ind.weight})
         except expr.RENDER_ERRORS as exc:
-            findings.append(Finding(f"when_undefined.text 出错：{exc}", scope.source, ind.name))
+            findings.append(Finding(f"when_undefined.text 出错：{describe_fault(exc)}", scope.source, ind.name))
     return points, text
 
 
@@ -194,6 +195,23 @@ def _join(first: str, second: str) -> str:
     if not second:
         return first
     return first + ("" if first[-1] in "。；;." else "；") + second
+
+
+def _score_untrusted(level: str, group: str, ind: IndicatorSpec, variables: dict[str, Any],
+                     specs: dict[str, InputSpec], invalid: set[str], source: str,
+                     findings: list[Finding]) -> ScoreRow:
+    """One indicator, its rule's expressions and texts bounded in time and memory; whatever they
+    raise (a refused operation, an overflow, a loop without end) is the format's finding, named by
+    indicator, and the row scores 0 — never an internal error."""
+    try:
+        with bounded():
+            return _score_indicator(level, group, ind, variables, specs, invalid, source, findings)
+    except Exception as exc:
+        message = f"评分规则无法计算：{describe_fault(exc)}"
+        findings.append(Finding(message, source, ind.name))
+        return ScoreRow(level1=level, level2=group, name=ind.name, key=ind.id, kind=ind.rule.kind,
+                        standard=ind.standard.strip(), note=ind.note.strip(), weight=ind.weight, points=ZERO,
+                        value=None, value_text="", calculation=message, deduction_reason=message)
 
 
 def _score_indicator(level: str, group: str, ind: IndicatorSpec, variables: dict[str, Any],
@@ -242,7 +260,7 @@ def _score_indicator(level: str, group: str, ind: IndicatorSpec, variables: dict
             rendered = expr.render_text(ind.calc, {**variables, **extra})
             calc = _join(rendered, reason) if outcome.undefined else rendered
         except expr.RENDER_ERRORS as exc:
-            findings.append(Finding(f"计算说明（calc）模板出错：{exc}", source, ind.name))
+            findings.append(Finding(f"计算说明（calc）模板出错：{describe_fault(exc)}", source, ind.name))
     if points < ind.weight and not reason:
         reason = f"得{fmt_score(points)}分，低于分值{fmt_score(ind.weight)}分"
     return ScoreRow(**row, points=points, calculation=calc, deduction_reason=reason if points < ind.weight else "")
@@ -368,7 +386,7 @@ def score(system: ScoringSystem, context: Any) -> ScoreResult:
             continue
         subgroups = []
         for group in level.groups:
-            rows = [_score_indicator(level.name, group.name, ind, variables, specs, invalid, system.source,
+            rows = [_score_untrusted(level.name, group.name, ind, variables, specs, invalid, system.source,
                                      findings)
                     for ind in group.indicators]
             subgroups.append(ScoreSubGroup(name=group.name, weight=group.weight,
@@ -377,7 +395,12 @@ def score(system: ScoringSystem, context: Any) -> ScoreResult:
                                  points=sum((g.points for g in subgroups), ZERO), groups=subgroups))
     rows = [r for g in groups for sg in g.groups for r in sg.rows]
     raw_total = sum((g.points for g in groups), ZERO)
-    total, cap_reason = _cap(system, variables, raw_total, findings)
+    try:
+        with bounded():
+            total, cap_reason = _cap(system, variables, raw_total, findings)
+    except Exception as exc:  # the cap's value is an untrusted expression too
+        findings.append(Finding(f"总分封顶规则无法计算：{describe_fault(exc)}", system.source, "cap"))
+        total, cap_reason = raw_total, ""
     grade = next((g.name for g in system.grades if g.range.contains(total)), "")
     return ScoreResult(system_id=system.id, system_name=system.name, groups=groups, rows=rows, total=total,
                        raw_total=raw_total, total_weight=sum((lv.weight for lv in system.levels), ZERO), grade=grade,

@@ -134,16 +134,17 @@ def input_keys(source: str, *, expression: bool) -> tuple[str, ...]:
 
 
 def member(obj: Any, name: str) -> Any:
-    """``obj.name`` for mappings, pydantic models and plain objects; raises KeyError when absent."""
+    """``obj.name`` for mappings and the fields of pydantic models; raises KeyError otherwise.
+
+    As in the template sandbox, nothing but data is reachable: no methods, no other objects."""
     if name.startswith("_"):
         raise KeyError(name)
     if isinstance(obj, Mapping):
         return obj[name]
-    if isinstance(obj, BaseModel) or hasattr(obj, name):
-        try:
+    if isinstance(obj, BaseModel):
+        model = type(obj)
+        if name in model.model_fields or name in model.model_computed_fields:
             return getattr(obj, name)
-        except AttributeError as exc:
-            raise KeyError(name) from exc
     raise KeyError(name)
 
 

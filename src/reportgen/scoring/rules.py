@@ -16,6 +16,7 @@ from typing import Any
 from reportgen.errors import Finding
 from reportgen.render.filters import num, pct
 from reportgen.render.filters import score as fmt_score
+from reportgen.render.limits import describe_fault
 from reportgen.scoring import expr
 from reportgen.scoring.spec import (
     BandsRule,
@@ -188,7 +189,7 @@ def tiers(ind: IndicatorSpec, rule: TiersRule, scope: Scope) -> Outcome:
         try:
             text = expr.render_text(tier.text, variables)
         except expr.RENDER_ERRORS as exc:
-            findings.append(Finding(f"tiers 第{n}档的 text 模板出错：{exc}", scope.source, ind.name))
+            findings.append(Finding(f"tiers 第{n}档的 text 模板出错：{describe_fault(exc)}", scope.source, ind.name))
             text = tier.text
         return Outcome(points=tier.points, calc=text, reason=f"{text}，计{_s(tier.points)}分", findings=findings,
                        detail={"tier": n, "text": text})

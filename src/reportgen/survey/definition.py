@@ -204,16 +204,14 @@ class Questionnaire(_Strict):
     def fill_texts(self, context: dict[str, Any]) -> Questionnaire:
         """A copy with the Jinja placeholders of 授权单位 and the intro filled from ``context``;
         the intro may also use ``authorising_unit``."""
-        from jinja2 import TemplateError
+        from reportgen.render.env import render_text
+        from reportgen.render.limits import describe_fault
 
-        from reportgen.render.env import make_env
-
-        env = make_env(autoescape=False)
         try:
-            unit = env.from_string(self.authorising_unit).render(context)
-            intro = env.from_string(self.intro).render({**context, "authorising_unit": unit})
-        except TemplateError as exc:
-            raise ReportgenError(Finding(f"问卷文字中的占位符无法填写: {exc}", self._source,
+            unit = render_text(self.authorising_unit, context)
+            intro = render_text(self.intro, {**context, "authorising_unit": unit})
+        except Exception as exc:  # untrusted text: whatever it provokes is the format's finding
+            raise ReportgenError(Finding(f"问卷文字中的占位符无法填写: {describe_fault(exc)}", self._source,
                                          "authorising_unit/intro")) from exc
         filled = self.model_copy(update={"authorising_unit": unit, "intro": intro})
         filled._source = self._source

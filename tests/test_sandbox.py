@@ -1,0 +1,257 @@
+"""Untrusted format folders and workbooks: every escape or runaway a format author (or a workbook
+naming a format) could try is refused with a Chinese finding and exit 2, quickly, writing nothing.
+
+Each payload is a regression test; canary paths prove that nothing was written.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from reportgen.cli import main
+from reportgen.formats.loader import templates_root
+from reportgen.render import limits
+from reportgen.render.docx import PngImage
+from tests.docx_helpers import full_text
+from tests.test_render import CONTEXT, png, render, render_error
+from tools.formats.common import add_body, new_document
+
+RUNNER = CliRunner()
+
+
+def run(*args: object) -> tuple[int, str]:
+    result = RUNNER.invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+# ---- template payloads (render level) -------------------------------------------------------
+
+RUNAWAYS = [
+    ("{{ 9**999999999 }}", "乘方"),  # would be folded at compile time without interception
+    ("{{ 'x'*10**9 }}", "重复（* 运算）"),
+    ("{{ [0]*999999999 }}", "重复（* 运算）"),
+    ("{{ (10**40000) * (10**40000) * (10**40000) }}", "超出报告所需的范围"),
+    ("{{ lipsum(10**6) }}", "超出报告所需的范围"),
+    ("{{ range(10**9)|list }}", "超出报告所需的范围"),
+    ("{{ range(-90000, 90000)|list }}", "range() 的项数"),
+    ("{{ 'x'.ljust(999999999) }}", "参数 999999999"),
+    ("{{ 'x'|center(999999999) }}", "参数 999999999"),
+    ("{{ '%999999999d' % 1 }}", "格式化宽度"),
+    ("{{ '{:>999999999}'.format(1) }}", "格式化宽度"),
+    ("{{ '%999999999d'|format(1) }}", "格式化宽度"),
+    ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "递归过深"),
+    # doubling a string 40 times: 1 TB unless the memory limit stops it
+    ("{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}",
+     "占用内存过多"),
+]
+
+
+@pytest.mark.parametrize(("tag", "expected"), RUNAWAYS)
+def test_runaway_template_is_stopped_with_a_finding(tmp_path: Path, tag: str, expected: str) -> None:
+    err = render_error(tmp_path, CONTEXT, paragraphs=["前文", tag])
+    finding = err.findings[0]
+    assert finding.where == "自评报告.docx" and finding.field == "第 2 段"
+    assert expected in finding.message, finding.message
+
+
+def test_endless_loop_is_stopped_by_the_time_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "TIME_LIMIT_S", 0.5)
+    loop = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    started = time.monotonic()
+    err = render_error(tmp_path, CONTEXT, paragraphs=[loop])
+    assert time.monotonic() - started < 5
+    assert "运行超过 0.5 秒仍未完成" in err.findings[0].message
+
+
+def test_limits_are_lifted_after_rendering(tmp_path: Path) -> None:
+    import resource
+
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    render_error(tmp_path, CONTEXT, paragraphs=["{{ 'x'*10**9 }}"])
+    render(tmp_path, CONTEXT, paragraphs=["{{ unit.name }}"])
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+    time.sleep(0.01)  # no stray alarm fires later
+
+
+def test_ordinary_arithmetic_and_formatting_still_work(tmp_path: Path) -> None:
+    doc = render(tmp_path, CONTEXT, paragraphs=[
+        "{{ 3 * 4 }}|{{ 2 ** 10 }}|{{ 'ab' * 3 }}|{{ '%05.1f' % 3.14159 }}|{{ '{:>4}'.format(7) }}|"
+        "{{ 'x'|center(5) }}|{{ range(3)|list|length }}|{{ unit.name }}"])
+    assert doc.paragraphs[0].text == "12|1024|ababab|003.1|   7|  x  |3|岳阳市某局"
+
+
+# ---- pictures and other objects: printable, never explorable ------------------------------
+
+CANARY_TAGS = [
+    "{{ chart.tpl.save('%s') }}",  # what docxtpl's InlineImage allowed before
+    "{{ chart|attr('data') }}",
+    "{{ chart['data'] }}",
+    "{{ (chart|attr('__class__')) }}",
+]
+
+
+@pytest.mark.parametrize("tag", CANARY_TAGS)
+def test_picture_marker_exposes_nothing(tmp_path: Path, tag: str) -> None:
+    canary = tmp_path / "pwned.docx"
+    context = {**CONTEXT, "chart": PngImage(png(), 50)}
+    err = render_error(tmp_path, context, paragraphs=[tag.replace("%s", str(canary))])
+    assert "已被阻止" in err.findings[0].message or "未定义的变量 chart" in err.findings[0].message
+    assert not canary.exists()
+
+
+def test_model_objects_expose_fields_only(tmp_path: Path) -> None:
+    from reportgen.survey.definition import Option
+
+    context = {**CONTEXT, "option": Option(label="满意", points=5)}
+    assert render(tmp_path / "ok", context, paragraphs=["{{ option.label }}"]).paragraphs[0].text == "满意"
+    err = render_error(tmp_path / "bad", context, paragraphs=["{{ option.parse_file('/etc/passwd') }}"])
+    assert "不允许的属性 parse_file" in err.findings[0].message
+
+
+# ---- whole builds: a format folder's templates and scoring texts --------------------------
+
+
+def _format_copy(tmp_path: Path, source: str = "yueyang-2020") -> Path:
+    folder = tmp_path / f"{source}-copy"
+    shutil.copytree(templates_root() / source, folder)
+    return folder
+
+
+def _replace_template(folder: Path, name: str, *texts: str) -> None:
+    doc = new_document()
+    for text in texts:
+        add_body(doc, text)
+    doc.save(folder / name)
+
+
+def test_chart_payload_in_a_format_folder_writes_nothing(tmp_path: Path) -> None:
+    folder = _format_copy(tmp_path, "yanling-2020")
+    canary = tmp_path / "site-packages" / "evil.pth"
+    _replace_template(folder, "问卷汇总.docx", "图：{{ survey_chart }}",
+                      f"{{{{ survey_chart.tpl.save('{canary}') }}}}{{{{ survey_chart|attr('width_mm') }}}}")
+    out = tmp_path / "out"
+    code, output = run("build", Path("inputs/example-yanling-2020.xlsx").resolve(), "-o", out, "--format", folder)
+    assert code == 2, output
+    assert "问卷汇总.docx 第 2 段" in output
+    assert "内部错误" not in output
+    assert not canary.exists() and not canary.parent.exists()
+
+
+def _edit_scoring(folder: Path, **indicator: str) -> None:
+    path = folder / "scoring.yaml"
+    system = yaml.safe_load(path.read_text("utf-8"))
+    system["levels"][0]["groups"][0]["indicators"][0].update(indicator)
+    path.write_text(yaml.safe_dump(system, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+SCORING_PAYLOADS = [
+    ({"value": "9**999999999"}, "乘方"),
+    ({"value": "staff.actual ** 99999999999"}, "超出报告所需的范围"),
+    ({"calc": "{{ 'x' * 10**9 }}"}, "重复（* 运算）"),
+    ({"calc": "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}"},
+     "占用内存过多"),
+    ({"calc": "{{ lipsum(10**6) }}"}, "超出报告所需的范围"),
+    ({"calc": "{{ staff.__class__ }}"}, "不允许"),
+]
+
+
+@pytest.mark.parametrize(("indicator", "expected"), SCORING_PAYLOADS)
+def test_scoring_payload_is_a_finding_named_by_file_and_indicator(
+        tmp_path: Path, indicator: dict[str, str], expected: str) -> None:
+    folder = _format_copy(tmp_path)
+    _edit_scoring(folder, **indicator)
+    code, output = run("check", Path("inputs/example-yueyang-2020.xlsx").resolve(), "--format", folder)
+    assert code == 2, output
+    line = next(x for x in output.splitlines() if "scoring.yaml" in x)
+    assert "财政供养人员控制率" in line and expected in line, output
+    assert "内部错误" not in output
+
+
+# ---- a workbook may name a built-in format only ---------------------------------------------
+
+
+def _record_format(workbook: Path, dest: Path, value: str) -> Path:
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["系统信息"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "format")
+    ws.cell(row, 2, value)
+    wb.save(dest)
+    return dest
+
+
+@pytest.mark.parametrize("recorded", ["{local}", "../../{name}", "\\\\server\\share\\{name}", "/nonexistent/x"])
+def test_workbook_cannot_pick_a_local_format_folder(tmp_path: Path, recorded: str) -> None:
+    folder = _format_copy(tmp_path)
+    _replace_template(folder, "自评报告.docx", "LOCAL-FORMAT-WAS-USED")
+    value = recorded.format(local=folder, name=folder.name)
+    workbook = _record_format(Path("inputs/example-yueyang-2020.xlsx"), tmp_path / "wb.xlsx", value)
+    out = tmp_path / "out"
+    code, output = run("build", workbook, "-o", out)
+    assert code == 2, output
+    assert f"系统信息 format: 填报表记录的格式“{value}”不是内置格式" in output
+    assert "--format" in output
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_local_format_folder_only_from_the_command_line(tmp_path: Path) -> None:
+    folder = _format_copy(tmp_path)
+    _replace_template(folder, "自评报告.docx", "LOCAL-FORMAT-WAS-USED")
+    workbook = _record_format(Path("inputs/example-yueyang-2020.xlsx"), tmp_path / "wb.xlsx", "yueyang-2020")
+    code, output = run("build", workbook, "-o", tmp_path / "out", "--format", folder)
+    assert code == 0, output
+    report = next((tmp_path / "out").glob("*自评报告.docx"))
+    assert "LOCAL-FORMAT-WAS-USED" in full_text(report)
+
+
+# ---- format check reports the same payloads ----------------------------------------------
+
+
+@pytest.mark.parametrize(("payload", "expected"), [
+    ("{{ 9**999999999 }}", "乘方"),
+    ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "运行超过 0.5 秒"),
+    ("{{ unit|attr('__class__') }}", "已被阻止"),
+])
+def test_format_check_reports_template_payloads(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, payload: str, expected: str) -> None:
+    monkeypatch.setattr(limits, "TIME_LIMIT_S", 0.5)
+    folder = _format_copy(tmp_path)
+    _replace_template(folder, "评分表.docx", "{{ unit.name }}", payload)
+    code, output = run("format", "check", folder)
+    assert code == 2, output
+    line = next(x for x in output.splitlines() if "评分表.docx" in x)
+    assert "第 2 段" in line and expected in line, output
+
+
+def test_format_check_reports_scoring_payloads(tmp_path: Path) -> None:
+    folder = _format_copy(tmp_path)
+    _edit_scoring(folder, value="9**999999999")
+    code, output = run("format", "check", folder)
+    assert code == 2, output
+    assert "scoring.yaml 财政供养人员控制率: 评分规则无法计算：乘方" in output
+
+
+def test_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:
+    folder = _format_copy(tmp_path)
+    laughs = "".join(f"l{i}: &l{i} [*l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}]\n" for i in range(1, 30))
+    (folder / "example.yaml").write_text("l0: &l0 [哈]\n" + laughs, "utf-8")
+    code, output = run("format", "check", folder)
+    assert code == 2, output
+    assert "example.yaml:2: YAML 格式错误: 不支持 YAML 别名" in output
+
+
+def test_template_zip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportgen.render import source
+
+    monkeypatch.setattr(source, "TEMPLATE_MAX_BYTES", 20_000)
+    folder = _format_copy(tmp_path)
+    _replace_template(folder, "评分表.docx", "{{ unit.name }}" + "填充" * 20_000)
+    code, output = run("format", "check", folder)
+    assert code == 2, output
+    assert "评分表.docx: 模板解压后有" in output and "不予处理" in output
