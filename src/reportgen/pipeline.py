@@ -114,14 +114,6 @@ class Written:
     note: str = ""
 
 
-def output_name(pattern: str, context: dict[str, Any], where: str = "format.yaml",
-                field: str = "output") -> str:
-    """The file name an ``output:`` pattern gives for ``context``, made safe (not yet unique)."""
-    from reportgen.outputs import fit, render_name, safe_stem
-
-    return fit(safe_stem(render_name(pattern, context, where, field)))[0]
-
-
 def build_documents(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Path] = ()) -> list[Path]:
     """Render every document of the format into ``out_dir``: all of them, or none (see outputs)."""
     return [w.path for w in build_outputs(evaluation, out_dir, inputs)]
