@@ -1,7 +1,8 @@
 """Command line: arguments, calls, printing, exit codes. Nothing else lives here.
 
-Exit status: 0 done; 2 a problem with the input (workbook, format folder, template) — every
-problem printed in Chinese; 3 an internal error (a bug: set REPORTGEN_DEBUG=1 for the traceback).
+Exit status: 0 done; 2 a problem with the input (workbook, format folder, template) or with
+writing the output — every problem printed in Chinese; 3 an internal error (a bug: set
+REPORTGEN_DEBUG=1 for the traceback); 130 interrupted by Ctrl-C (nothing written).
 Heavy modules are imported inside the commands so that start-up stays fast.
 """
 
@@ -21,6 +22,7 @@ from reportgen.errors import Finding, ReportgenError
 
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
 
 _FORMAT_OPTION = click.option(
     "--format", "format_choice", metavar="ID|文件夹",
@@ -39,7 +41,11 @@ def print_findings(findings: list[Finding]) -> None:
 
 
 def handles_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn ReportgenError into printed findings and exit 2; never show a traceback to a clerk."""
+    """Turn ReportgenError into printed findings and exit 2; never show a traceback to a clerk.
+
+    Ctrl-C prints one Chinese line and exits 130 (click would print "Aborted!"); the commands
+    clean up their own temporary files on the way out.
+    """
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -48,7 +54,10 @@ def handles_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except ReportgenError as exc:
             print_findings(exc.findings)
             sys.exit(EXIT_INPUT)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            click.secho("已中断，未生成任何文件。", fg="red", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except BrokenPipeError:  # output piped into `head` and closed early: not an error
             sys.stderr.close()
@@ -77,17 +86,17 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path))
 @_FORMAT_OPTION
 @click.option("--example", is_flag=True, help="填入示例单位（青山县医疗保障局）的数据。")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件。")
 @handles_input_errors
 def init(out: Path, format_choice: str | None, example: bool, force: bool) -> None:
     """生成空白（或示例）填报表 OUT.xlsx。"""
+    from reportgen.outputs import check_out_file
     from reportgen.pipeline import init_workbook
 
-    if out.suffix.lower() != ".xlsx":
-        raise ReportgenError(Finding("填报表文件名应以 .xlsx 结尾", str(out)))
+    check_out_file(out, ".xlsx", "填报表")
     if out.exists() and not force:
         raise ReportgenError(Finding("文件已存在；如要覆盖请加 --force", str(out)))
     fmt = init_workbook(out, format_choice, example)
@@ -111,18 +120,21 @@ def check(workbook: Path, format_choice: str | None) -> None:
 
 @main.command()
 @click.argument("workbook", type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
               show_default=True, help="输出文件夹。")
 @_FORMAT_OPTION
 @handles_input_errors
 def build(workbook: Path, out_dir: Path, format_choice: str | None) -> None:
-    """根据填报表 WORKBOOK 生成 Word 文档。"""
-    from reportgen.pipeline import build_documents, evaluate
+    """根据填报表 WORKBOOK 生成 Word 文档（全部生成成功才写入输出文件夹）。"""
+    from reportgen.outputs import check_out_dir
+    from reportgen.pipeline import build_outputs, evaluate
 
+    check_out_dir(out_dir)
     evaluation = evaluate(workbook, format_choice)
     print_findings(evaluation.findings)
-    for path in build_documents(evaluation, out_dir):
-        click.echo(f"已生成：{path}")
+    for written in build_outputs(evaluation, out_dir, inputs=[workbook]):
+        note = f"（{written.note}）" if written.note else ""
+        click.echo(f"已生成：{written.path}{note}")
 
 
 @main.command("formats")
@@ -195,14 +207,16 @@ def questionnaire() -> None:
 
 
 @questionnaire.command("blank")
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path))
 @_FORMAT_OPTION
 @click.option("--workbook", type=click.Path(path_type=Path), help="从填报表读取单位名称等（可选）。")
 @handles_input_errors
 def questionnaire_blank(out: Path, format_choice: str | None, workbook: Path | None) -> None:
     """按格式的问卷定义生成可打印的空白问卷 OUT.docx。"""
+    from reportgen.outputs import check_out_file
     from reportgen.pipeline import blank_questionnaire
 
+    check_out_file(out, ".docx", "问卷", inputs=[workbook])
     fmt = blank_questionnaire(out, format_choice, workbook)
     click.echo(f"已生成空白问卷：{out}（格式：{fmt.id}）")
 

@@ -4,7 +4,7 @@ survey -> template context -> documents. The CLI only calls these functions and 
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,37 +106,72 @@ def _meta_findings(meta: dict[str, str], fmt: Format, schema: WorkbookSchema) ->
     return findings
 
 
-_UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\r\n\t]')
+@dataclass(frozen=True)
+class Written:
+    """One file a build wrote, and why its name differs from the format's pattern (if it does)."""
+
+    path: Path
+    note: str = ""
 
 
-def output_name(pattern: str, context: dict[str, Any]) -> str:
-    from reportgen.render.env import make_env
-
-    name = make_env(autoescape=False).from_string(pattern).render(context)
-    return _UNSAFE_FILENAME.sub("_", name).strip() or "output.docx"
+def build_documents(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Path] = ()) -> list[Path]:
+    """Render every document of the format into ``out_dir``: all of them, or none (see outputs)."""
+    return [w.path for w in build_outputs(evaluation, out_dir, inputs)]
 
 
-def build_documents(evaluation: Evaluation, out_dir: Path) -> list[Path]:
-    """Render every document of the format. Each file is written whole or not at all."""
+def build_outputs(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Path] = ()) -> list[Written]:
+    """Render every document in memory, give each a safe unique name, then write them all.
+
+    Nothing touches ``out_dir`` before every document has rendered; ``inputs`` (the workbook) are
+    never overwritten. A name changed to stay unique or short carries a note for the CLI to show.
+    """
+    from reportgen.outputs import NamePlan, Staged, render_name, safe_stem, write_all
     from reportgen.render.docx import render_docx
 
+    fmt = evaluation.format
     context = evaluation.context()
-    written: list[Path] = []
-    for doc in evaluation.format.spec.documents:
+    declaration = str(fmt.folder / "format.yaml")
+    templates = [fmt.path(doc.template) for doc in fmt.spec.documents]
+    plan = NamePlan(out_dir, [*inputs, *templates])
+    staged: list[Staged] = []
+    notes: list[str] = []
+    for doc in fmt.spec.documents:
         if "survey" in doc.needs and evaluation.survey is None:
             continue
-        template = evaluation.format.path(doc.template)
-        if doc.for_each == "project":
-            for project in context["projects"]["rows"]:
-                per_project = {**context, "project": project}
-                out = out_dir / output_name(doc.output, per_project)
-                render_docx(template, _with_images(per_project, evaluation, doc.needs), out)
-                written.append(out)
+        rows = context["projects"]["rows"] if doc.for_each == "project" else [None]
+        for i, project in enumerate(rows):
+            doc_context = context if project is None else {**context, "project": project}
+            pattern_name = render_name(doc.output, doc_context, declaration, f"documents.{doc.id}.output")
+            owner = _Owner(doc.id, evaluation.refs.get(f"projects[{i}]", "") if project is not None else None)
+            name, clash, shortened = plan.add(safe_stem(pattern_name, fallback=doc.name), owner)
+            data = render_docx(fmt.path(doc.template), _with_images(doc_context, evaluation, doc.needs))
+            staged.append(Staged(name, data))
+            notes.append(_name_note(owner, clash, shortened))
+    paths = write_all(out_dir, staged)
+    return [Written(path, note) for path, note in zip(paths, notes, strict=True)]
+
+
+@dataclass(frozen=True)
+class _Owner:
+    """Which document (and, per project, which workbook row) a file name belongs to."""
+
+    doc_id: str
+    row: str | None  # 项目!第3行 for per-project documents
+
+
+def _name_note(owner: _Owner, clash: object, shortened: bool) -> str:
+    """Why a file's name is not what the pattern gave: for the CLI's list of written files."""
+    parts = []
+    if isinstance(clash, _Owner):
+        if owner.row is not None and clash.doc_id == owner.doc_id:
+            parts.append(f"项目名称与{clash.row or '前面的项目'}重名，已加序号")
         else:
-            out = out_dir / output_name(doc.output, context)
-            render_docx(template, _with_images(context, evaluation, doc.needs), out)
-            written.append(out)
-    return written
+            parts.append("与本次生成的另一文档同名，已加序号")
+    elif clash is not None:
+        parts.append(f"与{clash}同名，已加序号")
+    if shortened:
+        parts.append("文件名过长，已截短")
+    return "；".join(parts)
 
 
 def _with_images(context: dict[str, Any], evaluation: Evaluation, needs: list[str]) -> dict[str, Any]:
@@ -158,7 +193,10 @@ def init_workbook(out: Path, format_choice: str | None, example: bool) -> Format
         from reportgen.workbook.example import EXAMPLE
 
         values = {**EXAMPLE, **fmt.example_values}
-    write_workbook(workbook_schema(fmt), out, values, title=f"{fmt.spec.name} 数据填报表")
+    from reportgen.outputs import write_file
+
+    schema, title = workbook_schema(fmt), f"{fmt.spec.name} 数据填报表"
+    write_file(out, lambda tmp: write_workbook(schema, tmp, values, title=title))
     return fmt
 
 

@@ -8,9 +8,7 @@ and the problem in Chinese. The output file is never left half-written.
 from __future__ import annotations
 
 import io
-import os
 import re
-import secrets
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ from jinja2.sandbox import SecurityError
 from markupsafe import Markup
 
 from reportgen.errors import Finding, ReportgenError
+from reportgen.outputs import write_atomic, write_file  # noqa: F401  (write_atomic: re-exported)
 from reportgen.render.env import make_docx_env, make_env
 from reportgen.render.limits import bounded, describe_fault
 from reportgen.render.merge import merge_marked_cells
@@ -55,31 +54,6 @@ def _picture_hook(tpl: DocxTemplate) -> Callable[[Any], Markup | None]:
     return picture
 
 
-def write_atomic(out: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` for a temporary file next to ``out``, then move it over ``out``.
-
-    On any exception the temporary file is removed and the exception re-raised: an existing
-    ``out`` is never clobbered by a failed write, and no partial file is left behind.
-    """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    while True:
-        tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            # os.open with 0o666 honours the umask, unlike mkstemp's 0o600
-            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-            break
-        except FileExistsError:
-            continue
-    try:
-        write(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 class _Template(DocxTemplate):
     """Remembers which part is being rendered, so an error can be traced back to Word."""
 
@@ -95,8 +69,9 @@ class _Template(DocxTemplate):
         super().render_properties(context, make_env(autoescape=False))
 
 
-def render_docx(template: Path, context: Mapping[str, Any], out: Path) -> None:
-    """Render ``template`` with ``context`` into ``out``; ``ReportgenError`` on any template problem."""
+def render_docx(template: Path, context: Mapping[str, Any], out: Path | None = None) -> bytes:
+    """Render ``template`` with ``context``; the .docx as bytes, also written to ``out`` if given
+    (atomically, see ``outputs.write_file``). ``ReportgenError`` on any template problem."""
     template = Path(template)
     tpl = open_template(template, _Template)
     env = make_docx_env(_picture_hook(tpl))
@@ -109,14 +84,11 @@ def render_docx(template: Path, context: Mapping[str, Any], out: Path) -> None:
     except Exception as exc:  # anything a template or its data can raise: never a traceback
         part = getattr(tpl, "current_partname", None)
         raise ReportgenError(_render_finding(template, part, exc, context, env)) from exc
-    try:
-        write_atomic(Path(out), tpl.save)
-    except PermissionError as exc:
-        raise ReportgenError(
-            Finding("无法写入：文件可能正在被 Word 或 WPS 打开，请关闭后重试", str(out))
-        ) from exc
-    except OSError as exc:
-        raise ReportgenError(Finding(f"无法写入：{exc.strerror or exc}", str(out))) from exc
+    buffer = io.BytesIO()
+    tpl.save(buffer)  # in memory: a failing disk cannot leave docxtpl's ZipFile half-open
+    if out is not None:
+        write_file(Path(out), buffer.getvalue())
+    return buffer.getvalue()
 
 
 # ---- turning an exception into a finding ---------------------------------------------------
