@@ -60,16 +60,16 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
 
 def render_name(pattern: str, context: Mapping[str, Any], where: str, field: str) -> str:
     """Render an ``output:`` pattern; the raw result, checked for ``.docx``, not yet made safe."""
-    from jinja2 import TemplateError, nodes
+    from jinja2 import nodes
 
-    from reportgen.render.env import make_env
+    from reportgen.render.env import make_env, render_text
+    from reportgen.render.limits import describe_fault
 
-    env = make_env(autoescape=False)
     try:
-        literal = "".join(n.data for n in env.parse(pattern).find_all(nodes.TemplateData))
-        rendered = env.from_string(pattern).render(context)
-    except TemplateError as exc:
-        raise ReportgenError(Finding(f"输出文件名模板出错：{exc.message or exc}", where, field)) from exc
+        literal = "".join(n.data for n in make_env(autoescape=False).parse(pattern).find_all(nodes.TemplateData))
+        rendered = render_text(pattern, context)
+    except Exception as exc:  # an untrusted pattern: whatever it provokes is the format's finding
+        raise ReportgenError(Finding(f"输出文件名模板出错：{describe_fault(exc)}", where, field)) from exc
     if re.search(r"[\\/]", literal):
         raise ReportgenError(Finding(
             f"输出文件名“{pattern}”含有文件夹分隔符（/ 或 \\）；文档只能生成在输出文件夹中，请只写文件名",

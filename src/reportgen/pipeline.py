@@ -7,12 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import Finding, ReportgenError, errors_only
 from reportgen.formats.loader import Format, resolve_format
 from reportgen.model.report import Report
 from reportgen.workbook.schema import CORE_SHEETS, Sheet, WorkbookSchema
+
+if TYPE_CHECKING:
+    from reportgen.outputs import Staged
 
 SURVEY_SHEET_KEY = "survey"
 SCORING_SHEET_KEY = "inputs"
@@ -125,7 +128,18 @@ def build_outputs(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Path] 
     Nothing touches ``out_dir`` before every document has rendered; ``inputs`` (the workbook) are
     never overwritten. A name changed to stay unique or short carries a note for the CLI to show.
     """
-    from reportgen.outputs import NamePlan, Staged, render_name, safe_stem, write_all
+    from reportgen.outputs import write_all
+
+    rendered = render_documents(evaluation, out_dir, inputs)
+    paths = write_all(out_dir, [staged for staged, _ in rendered])
+    return [Written(path, note) for path, (_, note) in zip(paths, rendered, strict=True)]
+
+
+def render_documents(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Path] = (),
+                     projects: int | None = None) -> list[tuple[Staged, str]]:
+    """Every document of the format rendered in memory with its planned file name and name note;
+    ``projects`` limits per-project documents to the first N projects (``format check``'s trial)."""
+    from reportgen.outputs import NamePlan, Staged, render_name, safe_stem
     from reportgen.render.docx import render_docx
 
     fmt = evaluation.format
@@ -133,22 +147,19 @@ def build_outputs(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Path] 
     declaration = str(fmt.folder / "format.yaml")
     templates = [fmt.path(doc.template) for doc in fmt.spec.documents]
     plan = NamePlan(out_dir, [*inputs, *templates])
-    staged: list[Staged] = []
-    notes: list[str] = []
+    rendered: list[tuple[Staged, str]] = []
     for doc in fmt.spec.documents:
         if "survey" in doc.needs and evaluation.survey is None:
             continue
-        rows = context["projects"]["rows"] if doc.for_each == "project" else [None]
+        rows = context["projects"]["rows"][:projects] if doc.for_each == "project" else [None]
         for i, project in enumerate(rows):
             doc_context = context if project is None else {**context, "project": project}
             pattern_name = render_name(doc.output, doc_context, declaration, f"documents.{doc.id}.output")
             owner = _Owner(doc.id, evaluation.refs.get(f"projects[{i}]", "") if project is not None else None)
             name, clash, shortened = plan.add(safe_stem(pattern_name, fallback=doc.name), owner)
             data = render_docx(fmt.path(doc.template), _with_images(doc_context, evaluation, doc.needs))
-            staged.append(Staged(name, data))
-            notes.append(_name_note(owner, clash, shortened))
-    paths = write_all(out_dir, staged)
-    return [Written(path, note) for path, note in zip(paths, notes, strict=True)]
+            rendered.append((Staged(name, data), _name_note(owner, clash, shortened)))
+    return rendered
 
 
 @dataclass(frozen=True)

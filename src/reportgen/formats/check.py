@@ -86,20 +86,20 @@ def check_format(folder: Path) -> tuple[Format | None, list[Finding]]:
 
 
 def _trial_build(fmt: Format, findings: list[Finding]) -> None:
-    """Build the format's own example exactly as ``reportgen build`` would, in a scratch folder,
-    and report what only running shows: scoring texts and templates that are refused by the
+    """Build the format's own example as ``reportgen build`` would (in memory, per-project
+    documents for the first project only), and report what only running shows: scoring texts and templates that are refused by the
     sandbox, overflow, or never end. Problems of the example data itself are warnings (the
     format's files may still be right); problems in the format's files are errors."""
     import tempfile
 
-    from reportgen.pipeline import build_documents, evaluate, init_workbook
+    from reportgen.pipeline import evaluate, init_workbook, render_documents
 
     folder = str(fmt.folder)
     with tempfile.TemporaryDirectory(prefix="reportgen-check-") as scratch:
         workbook = Path(scratch) / "示例填报表.xlsx"
         try:
             init_workbook(workbook, folder, example=True)
-            build_documents(evaluate(workbook, folder), Path(scratch) / "out")
+            render_documents(evaluate(workbook, folder), Path(scratch) / "out", projects=1)
         except ReportgenError as exc:
             for f in exc.findings:
                 if f.where.startswith(folder) or f.where.endswith(".docx") or not f.is_error:

@@ -23,7 +23,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
 try:  # POSIX only
     import resource
@@ -119,6 +119,8 @@ def describe_fault(exc: BaseException) -> str:
         return "占用内存过多（可能有过大的重复或拼接），已被中止"
     if isinstance(exc, RecursionError):
         return "递归过深（宏或循环调用了自己），已被中止"
+    if isinstance(exc, TemplateSyntaxError):
+        return f"模板语法错误（{exc.message}）"
     if isinstance(exc, UndefinedError):
         return f"未定义的变量（{exc.message}）"
     if isinstance(exc, SecurityError):
