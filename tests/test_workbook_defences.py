@@ -274,6 +274,12 @@ def test_control_characters_are_refused(tmp_path) -> None:
                         "收入!A4 正文: 含有不可见的控制字符（U+D83D），请删除后再试"]
 
 
+def test_word_manual_line_break_is_a_newline(tmp_path) -> None:
+    path = _tiny_workbook(tmp_path / "wb.xlsx", [["正文"]])
+    _with_strings(path, "第一行_x000B_第二行", [])
+    assert _texts(path) == (["第一行\n第二行"], [])
+
+
 def test_escaped_astral_character(tmp_path) -> None:
     path = _tiny_workbook(tmp_path / "wb.xlsx", [["正文"]])
     _with_strings(path, "笑_xD83D__xDE00_", [])

@@ -24,7 +24,7 @@ _NOT_XML_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 
 
 def cell_value(cell: Any) -> Any:
-    """An openpyxl cell's value, text decoded: ``_xHHHH_`` -> the character, CRLF/CR -> LF."""
+    """An openpyxl cell's value, text decoded: ``_xHHHH_`` -> the character, CRLF/CR/VT -> LF."""
     value = cell.value
     if not isinstance(value, str):
         return value
@@ -34,7 +34,8 @@ def cell_value(cell: Any) -> Any:
             value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
         except UnicodeDecodeError:
             pass  # a lone half: text_problem reports it
-    return value.replace("\r\n", "\n").replace("\r", "\n")
+    # \x0b: Word's manual line break (Shift+Enter) when its text is pasted into a cell
+    return value.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
 
 
 def text_problem(value: Any) -> str | None:
