@@ -112,7 +112,7 @@ def test_project_without_indicators_and_with_other_funds(tmp_path: Path) -> None
     values = copy.deepcopy({**EXAMPLE, **resolve_format(FORMAT).example_values})
     first = values["projects"][0]["name"]
     values["project_indicators"] = [i for i in values["project_indicators"] if i["project"] != first]
-    values["projects"][0]["fiscal"] = values["projects"][0]["executed"] - 10
+    values["projects"][0]["fiscal_executed"] = values["projects"][0]["executed"] - 10
     evaluation, paths = build_format(tmp_path, FORMAT, values)
     project = evaluation.report.projects.rows[0]
     path = next(p for p in paths if p.name.endswith(f"{project.name}_项目绩效目标完成情况表.docx"))

@@ -40,9 +40,9 @@ def yueyang_2020_values() -> dict:
                         "fixed_rented": D(0), "fixed_other": D(0)}
     values["projects"] = [
         {"name": "医疗保障目标管理经费", "initial": D("305.70"), "adjustment": D(0), "executed": D("289.72"),
-         "fiscal": None, "is_key": True, "purpose": None, "expected": None, "achieved": None, "explanation": None},
+         "fiscal_executed": None, "is_key": True, "purpose": None, "expected": None, "achieved": None, "explanation": None},
         {"name": "其他专项", "initial": D("449.39"), "adjustment": D(0), "executed": D("449.39"),
-         "fiscal": None, "is_key": True, "purpose": None, "expected": None, "achieved": None, "explanation": None},
+         "fiscal_executed": None, "is_key": True, "purpose": None, "expected": None, "achieved": None, "explanation": None},
     ]
     values["project_indicators"] = []
     inputs = yaml.safe_load((ROOT / "templates/yueyang-2020/example.yaml").read_text("utf-8"))["inputs"]

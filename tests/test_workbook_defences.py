@@ -15,10 +15,11 @@ import openpyxl
 import pytest
 
 from reportgen.errors import ReportgenError
+from reportgen.model.report import Unit
 from reportgen.workbook import container, reader
 from reportgen.workbook.cells import parse_cell
 from reportgen.workbook.reader import open_workbook, read_sheets
-from reportgen.workbook.schema import UNIT, Field, TableSheet, WorkbookSchema
+from reportgen.workbook.schema import Field, TableSheet, WorkbookSchema, sheet_of
 from tests.test_workbook_errors import _edit, _messages
 
 
@@ -134,7 +135,7 @@ def test_xml_entity_bomb_is_refused_quickly(tmp_path) -> None:
 # --- numbers: parse_cell is the one parser ----------------------------------------------------------
 
 MONEY = Field("carryover", "上年结转", "money", allow_negative=True)
-YEAR = next(f for f in UNIT.fields if f.key == "year")
+YEAR = next(f for f in sheet_of(Unit).fields if f.key == "year")
 
 
 @pytest.mark.parametrize(("typed", "expected"), [

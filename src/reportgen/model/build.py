@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from reportgen.errors import Finding, ReportgenError, errors_only
 from reportgen.model.report import (
+    NARRATIVE_PARTS,
     Assets,
     Balance,
     Budget,
@@ -29,14 +30,12 @@ from reportgen.model.report import (
     Projects,
     Report,
     Section,
-    Staff,
     ThreePublic,
     ThreePublicItem,
     Unit,
 )
 from reportgen.numbers import try_decimal
 from reportgen.workbook.reader import WorkbookData
-from reportgen.workbook.schema import NARRATIVE_PARTS
 
 _NARRATIVE_KEYS = dict(zip(NARRATIVE_PARTS, ("overview", "achievements", "problems", "measures", "other",
                                             "conclusion"), strict=True))
@@ -70,8 +69,7 @@ def _indicators(data: WorkbookData, findings: list[Finding]) -> list[Indicator]:
 def _projects(data: WorkbookData, findings: list[Finding]) -> list[dict[str, Any]]:
     projects = []
     for row in data.values.get("projects", []):
-        project = {k: v for k, v in row.items() if k != "fiscal"}
-        projects.append(project | {"fiscal_executed": row["fiscal"], "indicators": []})
+        projects.append(row | {"indicators": []})
     by_name = {p["name"]: p for p in projects}
     for i, row in enumerate(data.values.get("project_indicators", [])):
         project = by_name.get(row["project"])
@@ -79,7 +77,7 @@ def _projects(data: WorkbookData, findings: list[Finding]) -> list[dict[str, Any
             findings.append(Finding(f'“项目”表中没有名为“{row["project"]}”的项目',
                                     data.ref(f"project_indicators[{i}].project"), "项目名称"))
             continue
-        project["indicators"].append(ProjectIndicator(**{k: v for k, v in row.items() if k != "project"}))
+        project["indicators"].append(ProjectIndicator(**row))
     return projects
 
 
@@ -103,11 +101,8 @@ def build_report(data: WorkbookData, inputs: dict[str, Any] | None = None) -> tu
     try:
         income = Income(rows=[IncomeRow(**r) for r in v["income"]])
         expenditure = Expenditure(rows=[ExpenditureRow(**r) for r in v["expenditure"]])
-        unit_values = dict(v["unit"])
-        staff = Staff(quota=unit_values.pop("staff_quota"), actual=unit_values.pop("staff_actual"))
         report = Report(
-            unit=Unit(**unit_values),
-            staff=staff,
+            unit=Unit(**v["unit"]),
             functions=[r["text"] for r in v["functions"]],
             goals=[Goal(**r) for r in v["goals"]],
             income=income,

@@ -5,16 +5,20 @@ computed field, so it is calculated in exactly one place and can never disagree 
 Money is ``Decimal`` in 万元; rates are percent numbers (``Decimal('98.3377')`` = 98.3377 %),
 unrounded: rounding happens in the template filters. A rate whose denominator is zero is ``None``.
 
-Each field's ``description`` is its Chinese meaning; ``reportgen format vars`` lists them.
+Each field's ``description`` is its Chinese meaning; ``reportgen format vars`` lists them. A field
+the clerk types carries its :class:`~reportgen.model.inputs.Cell` (label, help, kind) and a model
+that is a workbook sheet its placement (``sheet``): the workbook is derived from these models.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import Field, computed_field
+
+from reportgen.model.inputs import Cell, InputModel, KeyValue, Placement, Table
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -34,8 +38,15 @@ def change_rate(current: Decimal | None, previous: Decimal | None) -> Decimal | 
     return percent(current - previous, previous)
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
+_Model = InputModel
+_M = "money"
+UNIT_NATURES = ("行政单位", "参照公务员法管理事业单位", "事业单位")
+BUDGET_LEVELS = ("一级预算单位", "二级预算单位", "三级预算单位")
+THREE_PUBLIC_ITEMS = ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
+INDICATOR_LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
+INDICATOR_NATURES = ("≥", "≤", "=", "定性")
+ACHIEVEMENTS = ("达成", "部分达成", "未达成")
+NARRATIVE_PARTS = ("部门概况", "工作成效", "存在的问题", "改进措施", "其他需要说明的情况", "自评结论")
 
 
 def _d(description: str, **kw: Any) -> Any:
@@ -43,25 +54,33 @@ def _d(description: str, **kw: Any) -> Any:
 
 
 class Unit(_Model):
-    name: str = _d("单位名称")
-    year: int = _d("评价年度")
-    nature: str = _d("单位性质")
-    budget_level: str = _d("预算级次")
-    rank: str | None = _d("机构规格", default=None)
-    founded: str | None = _d("成立时间", default=None)
-    supervisor: str | None = _d("主管部门", default=None)
-    departments: list[str] = _d("内设机构（列表）", default_factory=list)
-    subordinates: list[str] = _d("下属单位（列表）", default_factory=list)
-    head: str = _d("单位负责人")
-    contact: str = _d("联系人")
-    phone: str = _d("联系电话")
-    preparer: str = _d("填报人")
-    fill_date: dt.date | None = _d("填报日期", default=None)
+    sheet: ClassVar[Placement] = KeyValue("基本信息", "unit", help="单位的基本情况。带 * 的为必填项。")
+
+    name: Annotated[str, Cell("单位名称", help="全称，如：某某县医疗保障局")]
+    year: Annotated[int, Cell("年度", help="评价年度，如 2025", bounds=(2000, 2100), meaning="评价年度")]
+    nature: Annotated[str, Cell("单位性质", choices=UNIT_NATURES)]
+    budget_level: Annotated[str, Cell("预算级次", choices=BUDGET_LEVELS)]
+    rank: Annotated[str | None, Cell("机构规格", help="如：正科级、正处级")] = None
+    founded: Annotated[str | None, Cell("成立时间", help="如：2019年3月")] = None
+    supervisor: Annotated[str | None, Cell("主管部门")] = None
+    departments: Annotated[list[str], Cell("内设机构", help="用顿号“、”分隔", meaning="内设机构（列表）")] = \
+        Field(default_factory=list)
+    subordinates: Annotated[list[str], Cell("下属单位", help="用顿号“、”分隔；没有则留空",
+                                            meaning="下属单位（列表）")] = Field(default_factory=list)
+    staff_quota: Annotated[int, Cell("人员编制数", help="核定编制总数（人）")]
+    staff_actual: Annotated[int, Cell("年末实有人数", help="年末在职实有人数（人）")]
+    head: Annotated[str, Cell("单位负责人")]
+    contact: Annotated[str, Cell("联系人")]
+    phone: Annotated[str, Cell("联系电话")]
+    preparer: Annotated[str, Cell("填报人")]
+    fill_date: Annotated[dt.date, Cell("填报日期", help="如 2026-03-31")]
 
 
 class Staff(_Model):
-    quota: int = _d("人员编制数")
-    actual: int = _d("年末实有人数")
+    """The 基本信息 sheet's staff figures as one object (``staff.control_rate``)."""
+
+    quota: int = _d(Unit.model_fields["staff_quota"].description)
+    actual: int = _d(Unit.model_fields["staff_actual"].description)
 
     @computed_field(description="在职人员控制率（%）= 实有人数 / 编制数 × 100")
     @property
@@ -69,19 +88,31 @@ class Staff(_Model):
         return percent(self.actual, self.quota)
 
 
+class FunctionRow(_Model):
+    sheet: ClassVar[Placement] = Table("主要职能", "functions", help="每行填写一条主要职能。", min_rows=1)
+
+    text: Annotated[str, Cell("职能内容", "longtext", width=90, help="每行一条职能，按“三定”方案填写")]
+
+
 class Goal(_Model):
-    name: str = _d("目标名称")
-    content: str | None = _d("主要内容", default=None)
-    result: str = _d("完成情况")
+    sheet: ClassVar[Placement] = Table("年度目标", "goals", help="年度主要工作任务和整体绩效目标，每行一项。",
+                                       min_rows=1)
+
+    name: Annotated[str, Cell("目标名称", width=30, help="年度主要工作任务/整体绩效目标")]
+    content: Annotated[str | None, Cell("主要内容", "longtext", width=50)] = None
+    result: Annotated[str, Cell("完成情况", "longtext", width=50)]
 
 
 class IncomeRow(_Model):
-    org: str = _d("机构名称")
-    carryover: Decimal = _d("上年结转")
-    general_budget: Decimal = _d("一般公共预算财政拨款")
-    gov_fund: Decimal = _d("政府性基金拨款")
-    special_nontax: Decimal = _d("纳入专户管理的非税收入")
-    other: Decimal = _d("其他收入")
+    sheet: ClassVar[Placement] = Table("收入", "income", min_rows=1, blank_rows=10,
+                                       help="金额单位：万元，保留两位小数。合计由程序计算，不需填写。没有的填 0。")
+
+    org: Annotated[str, Cell("机构名称", width=24, help="局机关及各二级机构，每行一个")]
+    carryover: Annotated[Decimal, Cell("上年结转")]
+    general_budget: Annotated[Decimal, Cell("一般公共预算财政拨款", width=20)]
+    gov_fund: Annotated[Decimal, Cell("政府性基金拨款", width=16)]
+    special_nontax: Annotated[Decimal, Cell("纳入专户管理的非税收入", width=22)]
+    other: Annotated[Decimal, Cell("其他收入")]
 
     @computed_field(description="本年收入（不含上年结转）")
     @property
@@ -95,15 +126,19 @@ class IncomeRow(_Model):
 
 
 class ExpenditureRow(_Model):
-    org: str = _d("机构名称")
-    basic: Decimal = _d("基本支出")
-    personnel: Decimal = _d("人员经费")
-    public: Decimal = _d("公用经费")
-    wages: Decimal = _d("工资福利支出")
-    goods_services: Decimal = _d("商品和服务支出")
-    household: Decimal = _d("对个人和家庭的补助")
-    capital: Decimal = _d("资本性支出")
-    project: Decimal = _d("项目支出")
+    sheet: ClassVar[Placement] = Table("支出", "expenditure", min_rows=1, blank_rows=10, help=(
+        "金额单位：万元。基本支出按决算报表填写；人员经费+公用经费、四项经济分类之和都应等于基本支出，"
+        "程序会核对。支出合计、结余和各项占比由程序计算。"))
+
+    org: Annotated[str, Cell("机构名称", width=24, help="与“收入”表的机构一致")]
+    basic: Annotated[Decimal, Cell("基本支出", help="决算报表中的基本支出数")]
+    personnel: Annotated[Decimal, Cell("人员经费")]
+    public: Annotated[Decimal, Cell("公用经费")]
+    wages: Annotated[Decimal, Cell("工资福利支出")]
+    goods_services: Annotated[Decimal, Cell("商品和服务支出", width=16)]
+    household: Annotated[Decimal, Cell("对个人和家庭的补助", width=18)]
+    capital: Annotated[Decimal, Cell("资本性支出")]
+    project: Annotated[Decimal, Cell("项目支出")]
 
     @computed_field(description="支出合计 = 基本支出 + 项目支出")
     @property
@@ -175,10 +210,13 @@ class Expenditure(_Model):
 
 
 class ThreePublicItem(_Model):
-    item: str = _d("项目名称（因公出国（境）费 等）")
-    budget: Decimal = _d("预算数")
-    actual: Decimal = _d("决算数")
-    last_year: Decimal = _d("上年决算数")
+    sheet: ClassVar[Placement] = Table("三公经费", "three_public", help="金额单位：万元。四行项目已列好，只填数字；没有的填 0。",
+                                       fixed_rows=THREE_PUBLIC_ITEMS, blank_rows=4)
+
+    item: Annotated[str, Cell("项目", choices=THREE_PUBLIC_ITEMS, width=22, meaning="项目名称（因公出国（境）费 等）")]
+    budget: Annotated[Decimal, Cell("预算数")]
+    actual: Annotated[Decimal, Cell("决算数")]
+    last_year: Annotated[Decimal, Cell("上年决算数")]
 
     @computed_field(description="变动率（%）=（决算数 − 上年决算数）/ 上年决算数 × 100；上年为 0 时无法计算")
     @property
@@ -244,11 +282,13 @@ class ThreePublic(_Model):
 
 
 class Assets(_Model):
-    total: Decimal = _d("资产总额")
-    liabilities: Decimal = _d("负债总额")
-    fixed_in_use: Decimal = _d("在用固定资产")
-    fixed_rented: Decimal = _d("出租固定资产")
-    fixed_other: Decimal = _d("其他固定资产")
+    sheet: ClassVar[Placement] = KeyValue("资产", "assets", help="金额单位：万元。固定资产合计、净资产、固定资产利用率由程序计算。")
+
+    total: Annotated[Decimal, Cell("资产总额", help="年末数，万元")]
+    liabilities: Annotated[Decimal, Cell("负债总额")]
+    fixed_in_use: Annotated[Decimal, Cell("在用固定资产")]
+    fixed_rented: Annotated[Decimal, Cell("出租固定资产")]
+    fixed_other: Annotated[Decimal, Cell("其他固定资产", help="闲置、待处置等")]
 
     @computed_field(description="固定资产合计 = 在用 + 出租 + 其他")
     @property
@@ -267,24 +307,32 @@ class Assets(_Model):
 
 
 class ProjectIndicator(_Model):
-    level1: str = _d("一级指标")
-    level2: str = _d("二级指标")
-    level3: str = _d("三级指标")
-    target: str = _d("预期值")
-    actual: str = _d("实际值")
+    sheet: ClassVar[Placement] = Table("项目指标", "project_indicators",
+                                       help="各项目的绩效指标（项目绩效目标完成情况表），每行一个指标。")
+
+    project: Annotated[str, Cell("项目名称", width=30, help="必须与“项目”表中的名称一致", meaning="所属项目名称")]
+    level1: Annotated[str, Cell("一级指标", width=14)]
+    level2: Annotated[str, Cell("二级指标", width=14)]
+    level3: Annotated[str, Cell("三级指标", width=24)]
+    target: Annotated[str, Cell("预期值", width=20)]
+    actual: Annotated[str, Cell("实际值", width=20)]
 
 
 class Project(_Model):
-    name: str = _d("项目名称")
-    initial: Decimal = _d("年初预算")
-    adjustment: Decimal = _d("预算调整")
-    executed: Decimal = _d("执行数")
-    fiscal_executed: Decimal | None = _d("执行数中财政拨款（未填为 None）", default=None)
-    is_key: bool = _d("是否重点项目")
-    purpose: str | None = _d("资金用途", default=None)
-    expected: str | None = _d("预期目标", default=None)
-    achieved: str | None = _d("实际完成", default=None)
-    explanation: str | None = _d("偏差说明", default=None)
+    sheet: ClassVar[Placement] = Table("项目", "projects", help="金额单位：万元。全年预算、执行率由程序计算。")
+
+    name: Annotated[str, Cell("项目名称", width=30)]
+    initial: Annotated[Decimal, Cell("年初预算")]
+    adjustment: Annotated[Decimal, Cell("预算调整", allow_negative=True)]
+    executed: Annotated[Decimal, Cell("执行数")]
+    fiscal_executed: Annotated[Decimal | None, Cell("其中财政拨款", help="执行数中财政拨款部分，不填视为全部",
+                                                    meaning="执行数中财政拨款（未填为 None）")] = None
+    is_key: Annotated[bool, Cell("是否重点项目")]
+    purpose: Annotated[str | None, Cell("资金用途", "longtext", width=40)] = None
+    expected: Annotated[str | None, Cell("预期目标", "longtext", width=40)] = None
+    achieved: Annotated[str | None, Cell("实际完成", "longtext", width=40)] = None
+    explanation: Annotated[str | None, Cell("偏差说明", "longtext", width=30,
+                                            help="执行数超预算或明显低于预算时必须说明原因")] = None
     indicators: list[ProjectIndicator] = _d("项目绩效指标", default_factory=list)
 
     @computed_field(description="全年预算 = 年初预算 + 预算调整")
@@ -348,11 +396,15 @@ class Projects(_Model):
 
 
 class Budget(_Model):
-    initial: Decimal = _d("年初预算数")
-    adjustment: Decimal = _d("预算调整数（追加为正、追减为负）")
+    sheet: ClassVar[Placement] = KeyValue("预算", "budget", help=(
+        "全年预算数 = 年初预算数 + 预算调整数；预算执行率 = 支出合计 / 全年预算数，均由程序计算。"))
+
+    initial: Annotated[Decimal, Cell("年初预算数", help="万元")]
+    adjustment: Annotated[Decimal, Cell("预算调整数", allow_negative=True, help="年中追加为正、追减为负（万元）",
+                                        meaning="预算调整数（追加为正、追减为负）")]
     executed: Decimal = _d("全年执行数（= 支出合计）")
-    last_year_income: Decimal | None = _d("上年收入合计", default=None)
-    last_year_expenditure: Decimal | None = _d("上年支出合计", default=None)
+    last_year_income: Annotated[Decimal | None, Cell("上年收入合计", help="用于计算同比变动（万元）")] = None
+    last_year_expenditure: Annotated[Decimal | None, Cell("上年支出合计", help="用于计算同比变动（万元）")] = None
     income_total: Decimal = _d("本年收入合计（含上年结转）")
 
     @computed_field(description="全年预算数 = 年初预算数 + 预算调整数")
@@ -398,16 +450,21 @@ class Balance(_Model):
 
 
 class Indicator(_Model):
-    level1: str = _d("一级指标")
-    level2: str = _d("二级指标")
-    level3: str = _d("三级指标")
-    nature: str = _d("指标性质（≥、≤、=、定性）")
-    target: Decimal | str = _d("年度指标值（定量为数字）")
-    unit: str | None = _d("度量单位", default=None)
-    actual: Decimal | str = _d("实际完成值（定量为数字）")
-    weight: Decimal | None = _d("分值", default=None)
-    achievement: str | None = _d("完成程度（定性指标：达成/部分达成/未达成）", default=None)
-    deviation_reason: str | None = _d("偏差原因及改进措施", default=None)
+    sheet: ClassVar[Placement] = Table("绩效指标", "indicators", help="部门整体绩效目标的指标，每行一个三级指标。",
+                                       min_rows=1)
+
+    level1: Annotated[str, Cell("一级指标", choices=INDICATOR_LEVEL1, width=12)]
+    level2: Annotated[str, Cell("二级指标", width=14, help="如：数量指标、质量指标、时效指标、社会效益指标")]
+    level3: Annotated[str, Cell("三级指标", width=28)]
+    nature: Annotated[str, Cell("指标性质", choices=INDICATOR_NATURES, width=10, meaning="指标性质（≥、≤、=、定性）")]
+    target: Annotated[Decimal | str, Cell("年度指标值", "text", width=14, help="定量指标填数字；定性指标填文字",
+                                          meaning="年度指标值（定量为数字）")]
+    unit: Annotated[str | None, Cell("度量单位", width=10)] = None
+    actual: Annotated[Decimal | str, Cell("实际完成值", "text", width=14, meaning="实际完成值（定量为数字）")]
+    weight: Annotated[Decimal | None, Cell("分值", "decimal", width=8, help="按自评表打分的格式需要")] = None
+    achievement: Annotated[str | None, Cell("完成程度", choices=ACHIEVEMENTS, width=10, help="定性指标填写",
+                                            meaning="完成程度（定性指标：达成/部分达成/未达成）")] = None
+    deviation_reason: Annotated[str | None, Cell("偏差原因及改进措施", "longtext", width=36)] = None
     ref: str = _d("所在工作表行（用于提示）", default="")
 
     @computed_field(description="指标值文字，如 ≥95%（定性指标为原文）")
@@ -445,6 +502,15 @@ class Indicator(_Model):
         return self.actual == self.target
 
 
+class NarrativeRow(_Model):
+    sheet: ClassVar[Placement] = Table("文字说明", "narrative", min_rows=1, blank_rows=30,
+                                       help="报告中的文字部分，按出现顺序逐行填写；同一部分可有多行（每行一个小标题段落）。")
+
+    part: Annotated[str, Cell("部分", choices=NARRATIVE_PARTS, width=16)]
+    title: Annotated[str | None, Cell("小标题", width=30, help="可留空")] = None
+    body: Annotated[str, Cell("正文", "longtext", width=90, help="单元格内按 Alt+Enter 换行即分段")]
+
+
 class Section(_Model):
     title: str | None = _d("小标题（可为空）", default=None)
     paragraphs: list[str] = _d("段落（正文按换行分段）")
@@ -460,9 +526,11 @@ class Narrative(_Model):
 
 
 class Evaluator(_Model):
-    name: str = _d("姓名")
-    title: str = _d("职务/职称")
-    org: str = _d("单位")
+    sheet: ClassVar[Placement] = Table("评价人员", "evaluators", help="参与自评的人员。")
+
+    name: Annotated[str, Cell("姓名", width=12)]
+    title: Annotated[str, Cell("职务/职称", width=24)]
+    org: Annotated[str, Cell("单位", width=30)]
 
 
 class OrgBalance(_Model):
@@ -486,7 +554,6 @@ class Report(_Model):
     """Everything a template can use. Scoring and survey results are attached by the build."""
 
     unit: Unit = _d("单位基本信息")
-    staff: Staff = _d("人员情况")
     functions: list[str] = _d("主要职能（列表）")
     goals: list[Goal] = _d("年度目标/主要工作（列表）")
     income: Income = _d("收入情况")
@@ -501,9 +568,21 @@ class Report(_Model):
     evaluators: list[Evaluator] = _d("评价人员（列表）")
     inputs: dict[str, Any] = _d("评分填报的数据（按评分体系声明的名称）", default_factory=dict)
 
+    @computed_field(description="人员情况")
+    @property
+    def staff(self) -> Staff:
+        return Staff(quota=self.unit.staff_quota, actual=self.unit.staff_actual)
+
     @computed_field(description="各机构结余（按机构名称对应收入与支出）")
     @property
     def org_balances(self) -> list[OrgBalance]:
         spent = {r.org: r.total for r in self.expenditure.rows}
         return [OrgBalance(org=r.org, income=r.total, current_income=r.current_year,
                            expenditure=spent.get(r.org, ZERO)) for r in self.income.rows]
+
+
+# The workbook's core sheets, in order: each model's ``sheet`` says where, its Cells say what.
+INPUT_SHEETS: tuple[type[InputModel], ...] = (
+    Unit, FunctionRow, Goal, IncomeRow, ExpenditureRow, Budget, ThreePublicItem, Assets, Project,
+    ProjectIndicator, Indicator, NarrativeRow, Evaluator,
+)

@@ -27,7 +27,7 @@ def _spend(org: str, personnel: str, public: str, wages: str, goods: str, househ
 def _project(name: str, initial: str, adjustment: str, executed: str, key: bool, purpose: str, expected: str,
              achieved: str, explanation: str | None = None) -> dict[str, Any]:
     return {"name": name, "initial": D(initial), "adjustment": D(adjustment), "executed": D(executed),
-            "fiscal": None, "is_key": key, "purpose": purpose, "expected": expected, "achieved": achieved,
+            "fiscal_executed": None, "is_key": key, "purpose": purpose, "expected": expected, "achieved": achieved,
             "explanation": explanation}
 
 

@@ -1,0 +1,93 @@
+"""How a model field is typed in by the clerk: declared once, on the field itself.
+
+A field the workbook provides is annotated with a :class:`Cell` (its Chinese label, help text,
+column width, choices, and the kind of cell when the Python type does not say it)::
+
+    class IncomeRow(InputModel):
+        sheet: ClassVar = Table("收入", "income", help="金额单位：万元…")
+        carryover: Annotated[Decimal, Cell("上年结转")]
+
+and a model that is a sheet says where with ``sheet`` (:class:`KeyValue` or :class:`Table`).
+Everything else is derived from that one declaration: the field's ``description`` (what
+``reportgen format vars`` prints), the blank workbook's rows and columns, the reader's labels,
+dropdowns and cell parsing (``reportgen.workbook.schema.sheet_of``). Adding an input is one
+annotated field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+from pydantic.fields import FieldInfo
+
+Kind = Literal["text", "longtext", "int", "money", "decimal", "date", "yesno", "choice", "list"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A field the clerk fills in. ``kind`` is inferred from the field's type when omitted
+    (str → text, int → int, Decimal → money, date → date, bool → 是/否, list[str] → list,
+    ``choices`` given → choice); ``required`` follows whether the field has a default."""
+
+    label: str
+    kind: Kind | None = None
+    help: str = ""
+    choices: tuple[str, ...] = ()
+    allow_negative: bool = False
+    bounds: tuple[int, int] | None = None  # plausible range for an int (e.g. a year)
+    width: int = 14  # column width in characters, for table sheets
+    meaning: str = ""  # what the value means for template authors, when the label is not enough
+
+    @property
+    def description(self) -> str:
+        return self.meaning or self.label
+
+
+@dataclass(frozen=True)
+class KeyValue:
+    """A sheet of label | value | help rows, one per field: ``项目 | 填写值 | 填写说明``."""
+
+    name: str
+    key: str  # the name the model (and WorkbookData.values) uses for the sheet
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A sheet with one header row and one record per row. ``fixed_rows`` pre-fills the first
+    column's labels (the four 三公经费 items); each must then appear exactly once."""
+
+    name: str
+    key: str
+    help: str = ""
+    min_rows: int = 0
+    fixed_rows: tuple[str, ...] = ()
+    blank_rows: int = 20  # rows formatted with validation in the blank workbook
+
+
+Placement = KeyValue | Table
+
+
+def cell_of(info: FieldInfo) -> Cell | None:
+    return next((m for m in info.metadata if isinstance(m, Cell)), None)
+
+
+class InputModel(BaseModel):
+    """Base of the report's models: frozen, and a Cell's label becomes the field description."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        for info in cls.model_fields.values():
+            cell = cell_of(info)
+            if cell is not None and info.description is None:
+                info.description = cell.description
+
+    @classmethod
+    def input_fields(cls) -> list[tuple[str, FieldInfo, Cell]]:
+        """The fields the workbook provides, in declaration order."""
+        return [(name, info, cell) for name, info in cls.model_fields.items() if (cell := cell_of(info))]
