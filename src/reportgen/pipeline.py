@@ -5,13 +5,17 @@ survey -> template context -> documents. The CLI only calls these functions and 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from reportgen.errors import Finding, ReportgenError, errors_only
 from reportgen.formats.loader import Format, resolve_format
 from reportgen.model.report import Report
+from reportgen.scoring.engine import ScoreResult, score
+from reportgen.survey.tally import SurveyResult
 from reportgen.workbook.schema import CORE_SHEETS, Sheet, WorkbookSchema
 
 if TYPE_CHECKING:
@@ -37,19 +41,30 @@ def workbook_schema(fmt: Format) -> WorkbookSchema:
     return WorkbookSchema(tuple(sheets), format_id=fmt.id)
 
 
-@dataclass
-class Evaluation:
-    """Everything known about one workbook under one format."""
+class Evaluation(BaseModel):
+    """Everything known about one workbook under one format, typed.
+
+    Scoring reads these typed values (:meth:`variables`); templates get them as plain data,
+    dumped once at the render boundary (:meth:`context`).
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     format: Format
     report: Report
     refs: dict[str, str]
-    findings: list[Finding] = field(default_factory=list)
-    score: Any = None  # scoring.engine.ScoreResult
-    survey: Any = None  # survey.tally.SurveyResult
+    findings: list[Finding] = Field(default_factory=list)
+    score: ScoreResult | None = None
+    survey: SurveyResult | None = None
+
+    def variables(self) -> dict[str, Any]:
+        """What a scoring rule can name: the report's fields and figures, ``survey``, ``format``."""
+        names = [*Report.model_fields, *Report.model_computed_fields]
+        return {**{name: getattr(self.report, name) for name in names}, "survey": self.survey,
+                "format": {"id": self.format.id, "name": self.format.spec.name}}
 
     def context(self) -> dict[str, Any]:
-        """The variables every template sees (documented by ``reportgen format vars``)."""
+        """The variables every template sees (documented by ``reportgen format vars``): plain data."""
         ctx = self.report.model_dump()
         ctx["score"] = self.score.model_dump() if self.score is not None else None
         ctx["survey"] = self.survey.model_dump() if self.survey is not None else None
@@ -83,13 +98,11 @@ def evaluate(workbook: Path, format_choice: str | None = None) -> Evaluation:
 
     report, findings = build_report(data, inputs=data.values.get(SCORING_SHEET_KEY) or {})
     findings += check_report(report, data.refs)
-    evaluation = Evaluation(fmt, report, data.refs, findings, survey=survey)
-    if fmt.scoring is not None:
-        from reportgen.scoring.engine import score
-
-        scoring_context = evaluation.context()
-        evaluation.score = score(fmt.scoring, scoring_context)
-        findings += list(evaluation.score.findings)
+    result = score(fmt.scoring, Evaluation(format=fmt, report=report, refs=data.refs, survey=survey).variables()) \
+        if fmt.scoring is not None else None
+    if result is not None:
+        findings += list(result.findings)
+    evaluation = Evaluation(format=fmt, report=report, refs=data.refs, findings=findings, score=result, survey=survey)
     if errors_only(findings):
         raise ReportgenError(findings)
     return evaluation

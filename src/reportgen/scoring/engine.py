@@ -12,9 +12,10 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
 
 from reportgen.errors import Finding
+from reportgen.model.report import Indicator
 from reportgen.numbers import to_decimal
 from reportgen.render.filters import num, round_half_up
 from reportgen.render.filters import score as fmt_score
@@ -277,26 +278,25 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
 
 
 def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, findings: list[Finding]) -> ScoreRow:
-    ref = str(_get(item, "ref") or "")
-    where = ref or "绩效指标"
-    nature = str(_get(item, "nature") or "")
-    unit = str(_get(item, "unit") or "")
-    target, actual = _get(item, "target"), _get(item, "actual")
-    weight = None
+    """One 绩效指标 row scored against its own target. Whether it is met and how target and value
+    read (``≥95%``) are the model's (``Indicator.met``, ``target_text``): one rule, one display."""
     try:
-        weight = to_decimal(_get(item, "weight"))
-    except TypeError:
-        pass
+        indicator = item if isinstance(item, Indicator) else Indicator.model_validate(expr.top_level(item))
+    except ValidationError as exc:  # a context that did not come from the reader (tests, tools)
+        where = str(_get(item, "ref") or "绩效指标")
+        findings.append(Finding(f"绩效指标行无法评分：{exc.errors()[0]['msg']}", where))
+        indicator = None
+    ref = indicator.ref if indicator is not None else ""
+    where = ref or "绩效指标"
+    weight = indicator.weight if indicator is not None else None
     if weight is None:
         findings.append(Finding("分值未填写（本格式按绩效指标打分，每行都要有分值）", where, "分值"))
         weight = ZERO
-    qualitative = nature == "定性"
-    shown_nature = "" if nature == "=" else nature  # "=100%" reads as plain "100%" (as Indicator.target_text)
-    standard = str(target) if qualitative else f"{shown_nature}{num(target) if isinstance(target, Decimal) else target}{unit}"
-    row = {"level1": level.name, "level2": str(_get(item, "level2") or ""), "name": str(_get(item, "level3") or ""),
-           "key": ref or str(_get(item, "level3") or ""), "kind": "goal_row", "standard": standard, "note": spec.standard,
+    row = {"level1": level.name, "level2": indicator.level2 if indicator else "",
+           "name": indicator.level3 if indicator else "", "key": ref or (indicator.level3 if indicator else ""),
+           "kind": "goal_row", "standard": indicator.target_text if indicator else "", "note": spec.standard,
            "weight": weight, "ref": ref}
-    deviation = str(_get(item, "deviation_reason") or "").strip()
+    deviation = ((indicator.deviation_reason if indicator else None) or "").strip()
 
     def done(raw: Decimal, calc: str, reason: str, value: Decimal | None, shown: str) -> ScoreRow:
         points = _points(raw, weight)
@@ -308,8 +308,10 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, findings: list[Findin
         return ScoreRow(**row, points=points, value=value, value_text=shown, calculation=calc,
                         deduction_reason=reason if points < weight else "")
 
-    if qualitative:
-        level_name = str(_get(item, "achievement") or "达成")
+    if indicator is None:
+        return done(ZERO, "绩效指标行无法评分", "绩效指标行无法评分", None, "")
+    if not indicator.quantitative:
+        level_name = indicator.achievement or "达成"
         share = spec.qualitative.get(level_name)
         if share is None:
             findings.append(Finding(f"完成程度“{level_name}”无法识别（可选：{'、'.join(spec.qualitative)}）",
@@ -317,29 +319,24 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, findings: list[Findin
             share = ZERO
         raw = weight * share / HUNDRED
         calc = f"完成程度：{level_name}，按分值的{num(share)}%计，得{fmt_score(_points(raw, weight))}分"
-        return done(raw, calc, f"完成程度为“{level_name}”，按{num(share)}%计分", None, str(actual or ""))
-    try:
-        t, a = to_decimal(target), to_decimal(actual)
-    except TypeError:
-        t = a = None
-    if t is None or a is None or nature not in ("≥", "≤", "="):
+        return done(raw, calc, f"完成程度为“{level_name}”，按{num(share)}%计分", None, indicator.actual_text)
+    t, a, nature = indicator.target, indicator.actual, indicator.nature
+    if not isinstance(t, Decimal) or not isinstance(a, Decimal) or nature not in ("≥", "≤", "="):
         findings.append(Finding(f"定量指标（{nature}）的指标值和实际完成值都应为数字", where, "实际完成值"))
-        return done(ZERO, "指标值或实际完成值不是数字，无法计分", "指标值或实际完成值不是数字", None, str(actual or ""))
-    shown, goal = f"{num(a)}{unit}", f"{shown_nature}{num(t)}{unit}"
+        return done(ZERO, "指标值或实际完成值不是数字，无法计分", "指标值或实际完成值不是数字", None,
+                    indicator.actual_text)
+    shown, goal = indicator.actual_text, indicator.target_text
+    if indicator.met:
+        return done(weight, f"指标值{goal}，实际完成{shown}，已达成", "", a, shown)
     if nature == "≥":
-        met = a >= t
-        raw = weight if met else (weight * a / t if t > 0 and a > 0 else ZERO)
+        raw = weight * a / t if t > 0 and a > 0 else ZERO
         formula = f"{num(a)}/{num(t)}×{fmt_score(weight)}"
     elif nature == "≤":
-        met = a <= t
-        raw = weight if met else (weight * t / a if t > 0 else ZERO)
+        raw = weight * t / a if t > 0 else ZERO
         formula = f"{num(t)}/{num(a)}×{fmt_score(weight)}"
-    else:  # "=": full marks when equal, else in proportion to closeness: (1 − |a − t| / |t|) × weight
-        met = a == t
-        raw = weight if met else (weight * (1 - abs(a - t) / abs(t)) if t != 0 else ZERO)
+    else:  # "=": in proportion to closeness: (1 − |a − t| / |t|) × weight
+        raw = weight * (1 - abs(a - t) / abs(t)) if t != 0 else ZERO
         formula = f"(1 − |{num(a)} − {num(t)}|/{num(abs(t))})×{fmt_score(weight)}"
-    if met:
-        return done(weight, f"指标值{goal}，实际完成{shown}，已达成", "", a, shown)
     points = _points(raw, weight)
     calc = f"指标值{goal}，实际完成{shown}，未达成，得分 = {formula} = {fmt_score(points)}分"
     return done(raw, calc, f"实际完成{shown}，未达到指标值{goal}", a, shown)
