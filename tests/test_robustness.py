@@ -9,7 +9,10 @@ import openpyxl
 import pytest
 
 from reportgen.errors import ReportgenError
-from reportgen.pipeline import evaluate, init_workbook
+from reportgen.formats.loader import resolve_format
+from reportgen.pipeline import evaluate, evaluate_workbook, init_workbook, workbook_schema
+from reportgen.workbook.reader import _norm, open_workbook
+from reportgen.workbook.schema import KeyValueSheet
 
 GARBAGE = ["约50万", True, dt.datetime(2020, 1, 1), -1, "=A1"]
 
@@ -21,24 +24,41 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_garbage_in_every_column_gives_findings_only(example: Path, tmp_path: Path) -> None:
-    wb = openpyxl.load_workbook(example)
-    sheets = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible" and ws.title != "填写说明"]
+STRICT_KINDS = {"int", "money", "decimal", "date", "yesno", "choice"}  # "约50万" is never one of these
+
+
+def _input_cells(ws, sheet) -> list[tuple[object, object]]:
+    """(field, cell) for each field of a sheet: its value cell (key–value) or its row-2 cell (table)."""
+    if isinstance(sheet, KeyValueSheet):
+        rows = {_norm(ws.cell(r, 1).value): r for r in range(1, ws.max_row + 1)}
+        return [(f, ws.cell(rows[_norm(f.label)], 2)) for f in sheet.fields]
+    cols = {_norm(c.value): c.column for c in ws[1]}
+    return [(f, ws.cell(2, cols[_norm(f.label)])) for f in sheet.columns]
+
+
+def test_garbage_in_every_column_gives_findings_only(example: Path) -> None:
+    """Each case alone: one input cell gets garbage, everything else is the valid example. Never a
+    traceback; and a cell that only takes numbers, dates or listed choices is named by an error."""
+    schema = workbook_schema(resolve_format("yanling-2020"))
+    wb = open_workbook(example)
     cases = 0
-    path = tmp_path / "edited.xlsx"
-    for name in sheets:  # one sheet at a time: every column of its first row gets garbage
-        row = list(wb[name].iter_rows(min_row=2, max_row=2))[0]
-        originals = [(cell.value, cell.number_format) for cell in row]
-        for col, cell in enumerate(row, start=1):
-            cell.value = GARBAGE[(col + len(name)) % len(GARBAGE)]
+    for sheet in schema.sheets:
+        for n, (field, cell) in enumerate(_input_cells(wb[sheet.name], sheet)):
+            strict = field.kind in STRICT_KINDS and not field.other_values_ok
+            garbage = "约50万" if strict else GARBAGE[n % len(GARBAGE)]
+            original, number_format = cell.value, cell.number_format
+            cell.value = garbage
+            try:
+                findings = evaluate_workbook(wb, example, "yanling-2020").findings
+            except ReportgenError as exc:
+                findings = exc.findings
+            finally:
+                cell.value, cell.number_format = original, number_format  # a date leaves its format behind
+            assert all(f.message for f in findings)
+            where = f"{sheet.name}!{cell.coordinate}"
+            if strict:
+                assert any(f.is_error and f.where == where for f in findings), (where, field.label, findings)
             cases += 1
-        wb.save(path)
-        for cell, (value, number_format) in zip(row, originals, strict=True):
-            cell.value, cell.number_format = value, number_format  # a date leaves its format behind
-        try:
-            evaluate(path)
-        except ReportgenError as exc:
-            assert all(f.message for f in exc.findings)
     assert cases > 80
 
 

@@ -74,11 +74,17 @@ class Evaluation(BaseModel):
 
 def evaluate(workbook: Path, format_choice: str | None = None) -> Evaluation:
     """Read, validate, compute, check and score. Raises ReportgenError listing every problem."""
+    from reportgen.workbook.reader import open_workbook
+
+    return evaluate_workbook(open_workbook(workbook), workbook, format_choice)
+
+
+def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None) -> Evaluation:
+    """:func:`evaluate` for a workbook already opened (openpyxl) from the file ``workbook``."""
     from reportgen.checks import check_report
     from reportgen.model.build import build_report
-    from reportgen.workbook.reader import open_workbook, read_meta, read_sheets
+    from reportgen.workbook.reader import read_meta, read_sheets
 
-    wb = open_workbook(workbook)
     meta = read_meta(wb)
     fmt = resolve_format(format_choice, meta.get("format"))
     schema = workbook_schema(fmt)
