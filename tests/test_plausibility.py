@@ -162,12 +162,21 @@ def test_three_public_in_yuan_is_more_than_the_whole(tmp_path: Path) -> None:
 
 def test_project_spent_far_beyond_its_budget_is_an_error_not_a_hint(tmp_path: Path) -> None:
     values = copy.deepcopy(EXAMPLE)
-    values["projects"][5]["executed"] = D("84000")  # 业务培训经费 8.40 万元 typed in 元; budget 12.00
+    values["projects"][5]["executed"] = D("30.00")  # 业务培训经费: budget 12.00
     values["projects"][5]["explanation"] = None
     messages = _findings(values, tmp_path)
     assert [m for m in messages if "业务培训经费" in m] == [
-        "error 项目!D7、项目!B7、项目!C7 执行数: “业务培训经费”执行数 84,000.00 万元是全年预算 12.00 万元的 700000.00%"
+        "error 项目!D7、项目!B7、项目!C7 执行数: “业务培训经费”执行数 30.00 万元是全年预算 12.00 万元的 250.00%"
         "（超过 150%），疑似以元填写，应为万元"]
+
+
+def test_small_project_row_in_yuan_is_more_than_the_unit_spent(tmp_path: Path) -> None:
+    # 业务培训经费 12.00 / 8.40 万元 typed in 元: under the scale limit, its execution rate unchanged
+    values = _in_yuan(EXAMPLE, "projects", row=5)
+    messages = _findings(values, tmp_path)
+    assert [m for m in messages if m.startswith("error")] == [
+        "error 项目!D7、项目!B7、项目!C7 执行数: “业务培训经费”执行数 84,000.00 万元大于单位支出合计 1,527.64 万元，"
+        "疑似以元填写，应为万元（同一行的年初预算、预算调整请一并核对）"]
 
 
 def test_mild_overruns_stay_hints(tmp_path: Path) -> None:

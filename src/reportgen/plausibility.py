@@ -8,8 +8,9 @@ Four rules catch it, each an error naming the cells involved:
   while the rest is in 万元);
 * **execution** — 支出 far beyond the budget it was spent from (the unit's 支出合计 against its
   全年预算数; each project's 执行数 against its 全年预算): the spending typed in 元, the budget in 万元;
-* **part of the whole** — “三公”经费 larger than the 支出合计 (or 全年预算数) it is part of: small
-  amounts typed in 元 (公务接待费 2.35 -> 23,500) that the scale rule cannot see;
+* **part of the whole** — “三公”经费 larger than the 支出合计 (or 全年预算数) it is part of, one
+  project's 执行数 larger than the unit's 支出合计: small amounts typed in 元 (公务接待费 2.35 ->
+  23,500; a whole small project row) that the scale rule cannot see;
 * **per head** — 人员经费 per 年末实有人数 outside what a salary can be: catches a workbook typed
   entirely in 元, which no ratio between its own amounts can reveal.
 
@@ -60,7 +61,8 @@ def describe(limits: Limits = LIMITS) -> str:
         f"①某一金额达到本单位各项非零金额中位数的 {limits.scale_factor:,} 倍以上；"
         f"②支出合计超过全年预算数的 {limits.max_execution_rate}%，或某项目执行数超过其全年预算的 "
         f"{limits.max_execution_rate}%（超过 100% 但不到 {limits.max_execution_rate}% 只作提示）；"
-        "③“三公”经费预算数、决算数或上年决算数合计大于单位全年预算数、支出合计或上年支出合计；"
+        "③“三公”经费预算数、决算数或上年决算数合计大于单位全年预算数、支出合计或上年支出合计，"
+        "或某项目执行数大于单位支出合计；"
         f"④人员经费合计除以年末实有人数不在 {limits.min_personnel_per_head}–{limits.max_personnel_per_head} "
         "万元/人之间。"
     )
@@ -144,9 +146,18 @@ def _scale(report: Report, refs: dict[str, str], limits: Limits) -> list[Finding
 
 
 def _part_of_whole(report: Report, refs: dict[str, str], named: set[str]) -> list[Finding]:
-    """“三公”经费 is spent out of the unit's own budget: more than the whole is a unit slip."""
+    """“三公”经费 and each project are spent out of the unit's own money: more than the whole is a
+    unit slip. (Only a project's 执行数 is compared: a 项目 table may list budgets the unit passes on,
+    炎陵 2020's three project budgets add up to more than its 全年预算数.)"""
     tp = report.three_public
     findings = []
+    spent = report.budget.executed
+    for i, project in enumerate(report.projects.rows):
+        cells = [refs.get(f"projects[{i}].{key}", "项目") for key in ("executed", "initial", "adjustment")]
+        if project.executed > spent and not named.intersection(cells):
+            findings.append(Finding(
+                f"“{project.name}”执行数 {wan(project.executed)} 万元大于单位支出合计 {wan(spent)} 万元，{TYPED_IN_YUAN}"
+                "（同一行的年初预算、预算调整请一并核对）", "、".join(cells), "执行数"))
     for key, label, part, whole_label, whole in (
             ("actual", "决算数", tp.actual_total, "支出合计", report.budget.executed),
             ("budget", "预算数", tp.budget_total, "全年预算数", report.budget.final),
@@ -214,7 +225,11 @@ def _per_head(report: Report, refs: dict[str, str], named: set[str], limits: Lim
 
 def check_plausibility(report: Report, refs: dict[str, str], limits: Limits = LIMITS) -> list[Finding]:
     """Errors for figures that cannot all be 万元; each slip is named once, at its cells."""
-    findings = _scale(report, refs, limits)
-    named = {ref for f in findings for ref in f.where.split("、")}
-    return (findings + _part_of_whole(report, refs, named) + _execution(report, refs, named, limits)
-            + _per_head(report, refs, named, limits))
+    findings: list[Finding] = []
+    named: set[str] = set()
+    for rule in (lambda: _scale(report, refs, limits), lambda: _part_of_whole(report, refs, named),
+                 lambda: _execution(report, refs, named, limits), lambda: _per_head(report, refs, named, limits)):
+        found = rule()
+        findings += found
+        named.update(ref for f in found for ref in f.where.split("、"))
+    return findings
