@@ -2,7 +2,8 @@
 
 Each check compares figures the clerk typed (or a typed figure with one derived from others) and
 reports a Finding naming the cells. Errors block the build; warnings are printed and the build
-goes on.
+goes on. Figures that cannot all be 万元 (an amount typed in 元) are plausibility.py's errors; the
+overrun warnings here cover only the mild cases below its limit, so one overrun gets one message.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from decimal import Decimal
 
 from reportgen.errors import Finding
 from reportgen.model.report import Report
+from reportgen.plausibility import check_plausibility, execution_too_high
 from reportgen.render.filters import pct, wan
 
 CENT = Decimal("0.01")
@@ -56,7 +58,8 @@ def check_report(report: Report, refs: dict[str, str]) -> list[Finding]:
             "（如只列了部分项目，可忽略）", "项目", "执行数", "warning"))
 
     for i, project in enumerate(report.projects.rows):
-        if project.executed > project.budget and not project.explanation:
+        if (project.executed > project.budget and not project.explanation
+                and not execution_too_high(project.execution_rate)):
             found.append(Finding(
                 f"“{project.name}”执行数 {wan(project.executed)} 超过全年预算 {wan(project.budget)}，请在“偏差说明”中说明原因",
                 refs.get(f"projects[{i}].executed", "项目"), "执行数", "warning"))
@@ -83,7 +86,8 @@ def check_report(report: Report, refs: dict[str, str]) -> list[Finding]:
             found.append(Finding(f"{item.item} 无预算却有决算 {wan(item.actual)}", "三公经费", item.item, "warning"))
 
     budget = report.budget
-    if budget.execution_rate is not None and budget.executed > budget.final:
+    if (budget.execution_rate is not None and budget.executed > budget.final
+            and not execution_too_high(budget.execution_rate)):
         found.append(Finding(f"支出合计 {wan(budget.executed)} 超过全年预算数 {wan(budget.final)}（执行率 {pct(budget.execution_rate)}）",
                              refs.get("budget.initial", "预算"), "全年预算数", "warning"))
     if report.balance.year_end < 0:
@@ -96,4 +100,5 @@ def check_report(report: Report, refs: dict[str, str]) -> list[Finding]:
 
     if not report.narrative.achievements:
         found.append(Finding("“文字说明”中没有“工作成效”部分", "文字说明", "部分", "warning"))
+    found.extend(check_plausibility(report, refs))
     return [f for f in found if f is not None]

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from reportgen.plausibility import describe
 from reportgen.workbook.schema import (
     INSTRUCTIONS_SHEET,
     META_SHEET,
@@ -145,7 +146,9 @@ def _instructions(wb: Workbook, schema: WorkbookSchema, title: str) -> None:
     ws["A1"].font = Font(bold=True, size=14)
     lines = [
         ("使用方法", "按顺序填写各工作表的黄色单元格，保存后运行 reportgen check 检查、reportgen build 生成报告。"),
-        ("金额单位", "所有金额均以“万元”为单位，保留两位小数。"),
+        ("金额单位", "所有金额均以“万元”为单位，最多两位小数（由元换算时请先四舍五入到分，如 2836283.89 元填 283.63）；"
+                     "多于两位小数的金额视为错误。"),
+        ("金额检查", describe()),
         ("计算项", "合计、占比、执行率、控制率、得分等均由程序根据填写的数字计算，表中不需要、也不应填写。"),
         ("注意", "请勿修改工作表名称和表头文字；可以插入行、调整列的顺序。带 * 的为必填项。"),
     ]

@@ -4,7 +4,10 @@
 for a carriage return) are decoded there and line ends become ``\n``. ``text_problem`` refuses
 text no report can hold (too long, invisible control characters). ``parse_cell`` is the one
 parser from cell content to a field's type: numbers must be unambiguous (thousands separators
-only between groups of three) and showable (absolute value below ``MAX_ABS_NUMBER``).
+only between groups of three) and showable (absolute value below ``MAX_ABS_NUMBER``); money is in
+万元 to the cent (``MONEY_PLACES`` decimals), so the amount a report prints is the amount its rules
+use. A number cell is read as Excel shows it (15 significant digits): ``=0.1+0.2`` is 0.3, while
+``=100/3`` is 33.3333333333333 and, as money, an error.
 Nothing here raises on cell content.
 """
 
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from reportgen.workbook.schema import Field
@@ -53,14 +56,19 @@ _NUMBER_TEXT = re.compile(r"^[+-]?[\d,，]*\.?\d+$")  # looks like a number, sep
 # separators only between groups of three after a first group of 1–3 digits: 1,234.56 / 12,345,678
 _GROUPED_NUMBER = re.compile(r"^[+-]?(\d+|[1-9]\d{0,2}([,，]\d{3})+)?(\.\d+)?$")
 MAX_ABS_NUMBER = Decimal(10) ** 12  # the report shows at most 12 integer digits (money is in 万元)
+MONEY_PLACES = 2  # money is stored as the documents print it: 万元 to the cent
+_MONEY_QUANTUM = Decimal(1).scaleb(-MONEY_PLACES)
+_EXCEL_DIGITS = 15  # Excel keeps and shows 15 significant digits; the rest of a double is binary noise
 
 
 def _number(value: Any, spec: Field) -> tuple[Decimal | None, str | None]:
     """A numeric cell (number or text) as Decimal, or why it is not a usable number."""
     if isinstance(value, bool):
         return None, f'应为数字, 实际为 "{value}"'
-    if isinstance(value, int | float):
-        number = Decimal(str(value))
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(format(value, f".{_EXCEL_DIGITS}g"))
     else:
         text = str(value).strip().replace(" ", "")
         if not _NUMBER_TEXT.match(text):
@@ -92,6 +100,9 @@ def parse_cell(value: Any, spec: Field) -> tuple[Any, str | None]:
             return None, f"不能为负数, 实际为 {value}"
         if spec.bounds and not spec.bounds[0] <= number <= spec.bounds[1]:
             return None, f"应在 {spec.bounds[0]} 到 {spec.bounds[1]} 之间, 实际为 {value}"
+        if kind == "money" and number != (cents := number.quantize(_MONEY_QUANTUM, rounding=ROUND_HALF_UP)):
+            return None, (f"金额以万元为单位，最多两位小数, 实际为 {number:f}"
+                          f"（四舍五入到两位小数为 {cents + 0:f}；如由元换算而来，请先四舍五入到分）")
         return number, None
     if kind == "date":
         if isinstance(value, dt.datetime):
