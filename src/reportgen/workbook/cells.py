@@ -1,21 +1,55 @@
 """One cell's content -> a typed value, or a Chinese message saying what is wrong with it.
 
 ``cell_value`` is where cell content enters the reader: Excel's ``_xHHHH_`` escapes (``_x000D_``
-for a carriage return) are decoded there and line ends become ``\n``. ``text_problem`` refuses
-text no report can hold (too long, invisible control characters). ``parse_cell`` is the one
-parser from cell content to a field's type: numbers must be unambiguous (thousands separators
-only between groups of three) and showable (absolute value below ``MAX_ABS_NUMBER``).
-Nothing here raises on cell content.
+for a carriage return) are decoded there and line ends become ``\n``; a number shown as a
+percentage (typed ``95%`` into a General cell, which Excel stores as 0.95) becomes the text the
+clerk sees, ``95%``. ``text_problem`` refuses text no report can hold (too long, invisible control
+characters).
+
+These are the only parsers from cell content to a value, used by every sheet: the core sheets
+(``parse_cell`` per declared ``Field``), the 问卷 sheet (survey.tally), the 评分填报 sheet
+(scoring.engine re-parses with the very same ``Field``) and the quantitative values of 绩效指标
+(model.build). Each returns ``(value, None)`` or ``(None, message)`` and never raises on cell
+content. Text is compared after folding full-width forms to half-width (NFKC) and dropping spaces
+(``fold``), so ``１２``, ``１２．５``, ``“满　意”`` read as typed on a half-width keyboard.
+
+=========  ==================================================  ========================================
+kind       accepted                                            refused (message)
+=========  ==================================================  ========================================
+money,     an Excel number; text ``12``, `` 12 ``, ``１２``,      ``1E3``, ``NaN``, ``Infinity``, ``95%``,
+decimal,   ``-5``, ``1,234.56`` / ``1，234.56`` (separators     ``约50万``: 应为数字; ``1,5``, ``1,23,456``,
+int        only between groups of three); an Excel number     ``0,123``: 千位分隔符位置不对; abs >= 10^12
+           or Decimal; int: whole numbers only                (``1e300`` as a number): 数值过大; negative
+                                                              unless declared; outside declared bounds
+quantity   the same numbers, optionally followed by the       any other suffix (``95%`` when the unit is
+(percent)  declared unit (``95%`` / ``95 ％`` for unit ``%``,  ``个`` or empty), as above otherwise
+           ``5分`` for points) and preceded by a declared
+           sign (``≥95`` for a ≥ indicator); negatives ok
+date       an Excel date; text ``2021-09-19``, ``2021/9/19``,  ``明年三月``, ``2021-02-30``, ``44458``
+           ``2021.9.19``, ``2021年9月19日``, ``20210919``        (an Excel serial number typed as text):
+           (8 digits, also as an Excel number)                 应为日期（如 2026-03-31）
+yesno      ``是`` / ``否`` (spaces, full-width ignored), an     ``Y``, ``yes``, ``1``, ``√``, ``对``:
+           Excel logical TRUE/FALSE                            应为 是/否 之一
+choice     one of the declared choices (compared folded),     anything else: 应为 A/B/C 之一
+           returned as declared
+text       anything; numbers as shown (``5.0`` -> ``5``),      nothing (text_problem: too long, control
+           dates as ``2021-09-19`` (with ``10:30`` if it has   characters)
+           a time), logicals as ``TRUE``/``FALSE``; stripped
+=========  ==================================================  ========================================
+
+``is_empty`` (None or only spaces) is the one test for a blank cell, ``label_key`` the one way a
+header or row label is compared with its declaration.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from reportgen.workbook.schema import Field
+from reportgen.workbook.schema import YES_NO, Field
 
 MAX_CELL_CHARS = 20_000  # longer text in one cell is a paste gone wrong, not a report paragraph
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -24,9 +58,12 @@ _NOT_XML_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 
 
 def cell_value(cell: Any) -> Any:
-    """An openpyxl cell's value, text decoded: ``_xHHHH_`` -> the character, CRLF/CR/VT -> LF."""
+    """An openpyxl cell's value, text decoded: ``_xHHHH_`` -> the character, CRLF/CR/VT -> LF; a
+    number formatted as a percentage -> its text as shown (``95%``, exact: 0.953 -> ``95.3%``)."""
     value = cell.value
     if not isinstance(value, str):
+        if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+            return _plain(Decimal(repr(value)) * 100) + "%"  # shown as 95%: stored as 0.95
         return value
     if _ESCAPE.search(value):
         value = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
@@ -59,10 +96,10 @@ def _number(value: Any, spec: Field) -> tuple[Decimal | None, str | None]:
     """A numeric cell (number or text) as Decimal, or why it is not a usable number."""
     if isinstance(value, bool):
         return None, f'应为数字, 实际为 "{value}"'
-    if isinstance(value, int | float):
-        number = Decimal(str(value))
+    if isinstance(value, int | float | Decimal):
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
     else:
-        text = str(value).strip().replace(" ", "")
+        text = _half_width(value).strip().replace(" ", "")
         if not _NUMBER_TEXT.match(text):
             return None, f'应为数字, 实际为 "{value}"'
         if not _GROUPED_NUMBER.match(text):
@@ -94,34 +131,129 @@ def parse_cell(value: Any, spec: Field) -> tuple[Any, str | None]:
             return None, f"应在 {spec.bounds[0]} 到 {spec.bounds[1]} 之间, 实际为 {value}"
         return number, None
     if kind == "date":
-        if isinstance(value, dt.datetime):
-            return value.date(), None
-        if isinstance(value, dt.date):
-            return value, None
-        match = re.fullmatch(r"\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*", str(value))
-        if match:
-            try:
-                return dt.date(*map(int, match.groups())), None
-            except ValueError:
-                pass
-        return None, f'应为日期（如 2026-03-31）, 实际为 "{value}"'
-    text = _as_text(value)
-    if kind in ("choice", "yesno"):
-        if text not in spec.choices:
-            return None, f'应为 {"/".join(spec.choices)} 之一, 实际为 "{text}"'
-        return (text == "是") if kind == "yesno" else text, None
+        return parse_date(value)
+    if kind == "yesno":
+        return parse_yesno(value)
+    if kind == "choice":
+        return parse_choice(value, spec.choices)
+    text = as_text(value)
     if kind == "list":
         return [part.strip() for part in re.split(r"[、,，;；\n]", text) if part.strip()], None
     return text, None
 
 
-def _as_text(value: Any) -> str:
+# --- one parser per kind, for cells that have no declared Field ----------------------------------
+
+NOT_A_NUMBER = "应为数字"  # how every "this is not a number at all" message begins
+
+
+def parse_number(value: Any, kind: str = "decimal", *, allow_negative: bool = False,
+                 bounds: tuple[int, int] | None = None) -> tuple[Any, str | None]:
+    """A money/decimal/int cell as ``parse_cell`` reads it for a field of that kind."""
+    return parse_cell(value, Field("", "", kind, allow_negative=allow_negative, bounds=bounds))  # type: ignore[arg-type]
+
+
+def parse_quantity(value: Any, unit: str | None = "", sign: str = "") -> tuple[Decimal | None, str | None]:
+    """A number that may carry its unit after it and a sign before it: ``95%`` (unit ``%``),
+    ``5分`` (unit ``分``), ``≥95`` (sign ``≥``). The number itself follows ``parse_number``
+    (negatives allowed); any other suffix is refused, with the original text in the message."""
+    if not isinstance(value, str):
+        return parse_number(value, allow_negative=True)
+    text = _half_width(value).strip()
+    if sign and text.startswith(want_sign := _half_width(sign)):
+        text = text[len(want_sign):].strip()
+    want = fold(unit or "")
+    if want and fold(text).endswith(want) and fold(text) != want:
+        text = fold(text)[: -len(want)]
+    number, problem = parse_number(text, allow_negative=True)
+    if problem is None:
+        return number, None
+    problem = problem.replace(f'"{text}"', f'"{value}"', 1)
+    suffix = _SUFFIX.fullmatch(fold(text))
+    if suffix and parse_number(suffix.group(1), allow_negative=True)[1] is None:
+        return None, (f'{problem}（数字后只能带单位“{unit}”）' if want
+                      else f"{problem}（单位请填在单位栏，这里只填数字）")
+    return None, problem
+
+
+_SUFFIX = re.compile(r"(.*\d)(\D+)")  # a number followed by something that is not
+
+
+def parse_percent(value: Any) -> tuple[Decimal | None, str | None]:
+    """A percentage in percent points: ``95`` and ``95%`` are both 95."""
+    return parse_quantity(value, "%")
+
+
+_DATE_TEXT = re.compile(r"([0-9]{4})[-./年]([0-9]{1,2})[-./月]([0-9]{1,2})日?|([0-9]{4})([0-9]{2})([0-9]{2})")
+
+
+def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
+    """An Excel date, or text year-month-day (``2021-09-19``, ``2021/9/19``, ``2021.9.19``,
+    ``2021年9月19日``, ``20210919``), which must be a real calendar day."""
+    if isinstance(value, dt.datetime):
+        return value.date(), None
+    if isinstance(value, dt.date):
+        return value, None
+    if not isinstance(value, bool) and (match := _DATE_TEXT.fullmatch(fold(as_text(value)))):
+        try:
+            return dt.date(*(int(g) for g in match.groups() if g is not None)), None
+        except ValueError:
+            pass
+    return None, f'应为日期（如 2026-03-31）, 实际为 "{as_text(value)}"'
+
+
+def parse_yesno(value: Any) -> tuple[bool | None, str | None]:
+    """``是``/``否`` (or an Excel logical TRUE/FALSE) as True/False."""
+    if isinstance(value, bool):
+        return value, None
+    choice, problem = parse_choice(value, YES_NO)
+    return (None, problem) if problem else (choice == YES_NO[0], None)
+
+
+def parse_choice(value: Any, choices: tuple[str, ...] | list[str]) -> tuple[str | None, str | None]:
+    """One of ``choices``, compared without spaces and full-width differences; returned as declared."""
+    by_key = {fold(c): c for c in choices}
+    text = as_text(value)
+    if (choice := by_key.get(fold(text))) is None:
+        return None, f'应为 {"/".join(choices)} 之一, 实际为 "{text}"'
+    return choice, None
+
+
+def parse_text(value: Any) -> tuple[str, None]:
+    """Any content as the text the clerk sees (see ``as_text``)."""
+    return as_text(value), None
+
+
+def as_text(value: Any) -> str:
+    """A cell's content as shown: ``5.0`` -> ``5``, a date without its midnight, TRUE/FALSE; stripped."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, dt.datetime):
-        value = value.date()
+        value = value.strftime("%Y-%m-%d %H:%M") if value.time() != dt.time() else value.date()
     return str(value).strip()
 
 
+def _plain(number: Decimal) -> str:
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _half_width(value: Any) -> str:
+    return unicodedata.normalize("NFKC", str(value))
+
+
+def fold(value: Any) -> str:
+    """Text as compared with a declaration: full-width folded to half-width, every space removed."""
+    return re.sub(r"\s", "", _half_width(value))
+
+
+def label_key(value: Any) -> str:
+    """A header or row label as compared with its declaration: ``fold`` without required-marks."""
+    return "" if value is None else fold(value).replace("*", "")
+
+
 def is_empty(value: Any) -> bool:
+    """A blank cell: nothing, or only spaces (including full-width ones)."""
     return value is None or (isinstance(value, str) and not value.strip())
