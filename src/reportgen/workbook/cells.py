@@ -94,12 +94,13 @@ MAX_ABS_NUMBER = Decimal(10) ** 12  # the report shows at most 12 integer digits
 
 def _number(value: Any, spec: Field) -> tuple[Decimal | None, str | None]:
     """A numeric cell (number or text) as Decimal, or why it is not a usable number."""
-    if isinstance(value, bool):
-        return None, f'应为数字, 实际为 "{value}"'
+    if isinstance(value, bool | dt.date):  # an Excel logical or date, shown as the clerk sees it
+        return None, f'应为数字, 实际为 "{as_text(value)}"'
     if isinstance(value, int | float | Decimal):
         number = value if isinstance(value, Decimal) else Decimal(str(value))
     else:
-        text = _half_width(value).strip().replace(" ", "")
+        value = as_text(value)  # echoed in messages as shown, without surrounding spaces
+        text = _half_width(value).replace(" ", "")
         if not _NUMBER_TEXT.match(text):
             return None, f'应为数字, 实际为 "{value}"'
         if not _GROUPED_NUMBER.match(text):
@@ -156,7 +157,8 @@ def parse_number(value: Any, kind: str = "decimal", *, allow_negative: bool = Fa
 def parse_quantity(value: Any, unit: str | None = "", sign: str = "") -> tuple[Decimal | None, str | None]:
     """A number that may carry its unit after it and a sign before it: ``95%`` (unit ``%``),
     ``5分`` (unit ``分``), ``≥95`` (sign ``≥``). The number itself follows ``parse_number``
-    (negatives allowed); any other suffix is refused, with the original text in the message."""
+    (negatives allowed); any other suffix is refused, with the original text in the message. With
+    no unit this is ``parse_number`` verdict for verdict (``95%`` is not a number)."""
     if not isinstance(value, str):
         return parse_number(value, allow_negative=True)
     text = _half_width(value).strip()
@@ -168,12 +170,10 @@ def parse_quantity(value: Any, unit: str | None = "", sign: str = "") -> tuple[D
     number, problem = parse_number(text, allow_negative=True)
     if problem is None:
         return number, None
-    problem = problem.replace(f'"{text}"', f'"{value}"', 1)
-    suffix = _SUFFIX.fullmatch(fold(text))
-    if suffix and parse_number(suffix.group(1), allow_negative=True)[1] is None:
-        return None, (f'{problem}（数字后只能带单位“{unit}”）' if want
-                      else f"{problem}（单位请填在单位栏，这里只填数字）")
-    return None, problem
+    problem = problem.replace(f'"{as_text(text)}"', f'"{as_text(value)}"', 1)
+    if want and (suffix := _SUFFIX.fullmatch(fold(text))) and parse_number(suffix.group(1), allow_negative=True)[1] is None:
+        return None, f"{problem}（数字后只能带单位“{unit}”）"
+    return None, problem  # without a unit: exactly what a number cell on any sheet says
 
 
 _SUFFIX = re.compile(r"(.*\d)(\D+)")  # a number followed by something that is not
