@@ -13,32 +13,34 @@ These are the only parsers from cell content to a value, used by every sheet: th
 content. Text is compared after folding full-width forms to half-width (NFKC) and dropping spaces
 (``fold``), so ``１２``, ``１２．５``, ``“满　意”`` read as typed on a half-width keyboard.
 
-=========  ==================================================  ========================================
-kind       accepted                                            refused (message)
-=========  ==================================================  ========================================
-money,     an Excel number; text ``12``, `` 12 ``, ``１２``,      ``1E3``, ``NaN``, ``Infinity``, ``95%``,
-decimal,   ``-5``, ``1,234.56`` / ``1，234.56`` (separators     ``约50万``: 应为数字; ``1,5``, ``1,23,456``,
-int        only between groups of three); an Excel number     ``0,123``: 千位分隔符位置不对; abs >= 10^12
-           or Decimal; int: whole numbers only                (``1e300`` as a number): 数值过大; negative
-                                                              unless declared; outside declared bounds
-quantity   the same numbers, optionally followed by the       any other suffix (``95%`` when the unit is
-(percent)  declared unit (``95%`` / ``95 ％`` for unit ``%``,  ``个`` or empty), as above otherwise
-           ``5分`` for points) and preceded by a declared
-           sign (``≥95`` for a ≥ indicator); negatives ok
-date       an Excel date; text ``2021-09-19``, ``2021/9/19``,  ``明年三月``, ``2021-02-30``, ``44458``
-           ``2021.9.19``, ``2021年9月19日``, ``20210919``        (an Excel serial number typed as text):
-           (8 digits, also as an Excel number)                 应为日期（如 2026-03-31）
-yesno      ``是`` / ``否`` (spaces, full-width ignored), an     ``Y``, ``yes``, ``1``, ``√``, ``对``:
-           Excel logical TRUE/FALSE                            应为 是/否 之一
-choice     one of the declared choices (compared folded),     anything else: 应为 A/B/C 之一
-           returned as declared
-text       anything; numbers as shown (``5.0`` -> ``5``),      nothing (text_problem: too long, control
-           dates as ``2021-09-19`` (with ``10:30`` if it has   characters)
-           a time), logicals as ``TRUE``/``FALSE``; stripped
-=========  ==================================================  ========================================
+What each kind accepts (and what it refuses, with the message's start):
 
-``is_empty`` (None or only spaces) is the one test for a blank cell, ``label_key`` the one way a
-header or row label is compared with its declaration.
+- **money / decimal / int** (``parse_cell``, ``parse_number``): an Excel number; text ``12``,
+  `` 12 ``, ``１２``, ``１２．５``, ``-5``, ``1,234.56`` / ``1，234.56`` (separators only between groups
+  of three). Refused: ``1E3``, ``NaN``, ``Infinity``, ``95%``, ``约50万``, an Excel date or logical
+  (应为数字); ``1,5``, ``1,23,456``, ``0,123`` (千位分隔符位置不对); absolute value from 10^12 on, so
+  an Excel number 1e300 (数值过大); a fraction for int (应为整数); a negative unless the field
+  allows it (不能为负数); a value outside the field's bounds (应在 … 之间).
+- **quantity / percent** (``parse_quantity``, ``parse_percent``): the same numbers, negatives
+  allowed, optionally followed by the declared unit (``95%`` or ``95 ％`` when the unit is ``%``;
+  ``120家``; ``5分`` for questionnaire points) and preceded by the declared sign (``≥95`` in a ≥
+  indicator). Any other suffix is refused: without a unit exactly as a number cell (``95%`` ->
+  应为数字), with one adding （数字后只能带单位“…”）.
+- **date** (``parse_date``): an Excel date; text ``2021-09-19``, ``2021/9/19``, ``2021.9.19``,
+  ``2021年9月19日`` and ``20210919`` (eight digits, as text or as an Excel number), on every sheet;
+  it must be a real calendar day. Refused: ``明年三月``, ``2021-02-30``, ``44458`` (an Excel serial
+  number): 应为日期（如 2026-03-31）.
+- **yesno** (``parse_yesno``): ``是`` / ``否`` (spaces and full-width ignored) and an Excel logical
+  TRUE/FALSE. Refused: ``Y``, ``yes``, ``1``, ``√``, ``对``: 应为 是/否 之一.
+- **choice** (``parse_choice``): one of the declared choices, compared folded, returned as
+  declared. Refused: anything else: 应为 A/B/C 之一.
+- **text / longtext / list** (``as_text``): anything, as shown: ``5.0`` -> ``5``, a date as
+  ``2021-09-19`` (``2021-09-19 10:30`` if it has a time), a logical as ``TRUE``/``FALSE``;
+  stripped. Only ``text_problem`` refuses text.
+
+Messages echo the content as shown (``as_text``), so a value says the same on every sheet.
+``is_empty`` (None or only spaces) is the one test for a blank cell; ``label_key`` is how a header
+or row label is compared with its declaration.
 """
 
 from __future__ import annotations
