@@ -1,7 +1,12 @@
-"""One way to turn numbers from any source (Excel cells, YAML, templates) into ``Decimal``.
+"""Numbers from sources that are not workbook cells (YAML declarations, template arguments,
+scoring expressions, model values) into ``Decimal``.
 
-Never via binary float arithmetic: a float from openpyxl is converted through its shortest repr
-(``1502.19`` stays ``1502.19``). Thousands separators and a trailing % sign are tolerated.
+Never via binary float arithmetic: a float is converted through its shortest repr (``1502.19``
+stays ``1502.19``). This is deliberately lenient for program-side text: every ``,``/``，`` is
+dropped and a trailing ``%``/``％`` is ignored, and exponent forms (``1E3``) are accepted.
+
+Workbook cells never come through here: they are read by ``reportgen.workbook.cells`` (one parser
+per kind, with a thousands-separator rule, a magnitude limit and Chinese messages naming the cell).
 """
 
 from __future__ import annotations
@@ -27,11 +32,3 @@ def to_decimal(value: Any) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation as exc:
         raise TypeError(f"不是数字: {value!r}") from exc
-
-
-def try_decimal(value: Any) -> Decimal | None:
-    """Like ``to_decimal`` but None for anything that is not a number."""
-    try:
-        return to_decimal(value)
-    except TypeError:
-        return None

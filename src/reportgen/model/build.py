@@ -34,7 +34,7 @@ from reportgen.model.report import (
     ThreePublicItem,
     Unit,
 )
-from reportgen.numbers import try_decimal
+from reportgen.workbook.cells import parse_quantity
 from reportgen.workbook.reader import WorkbookData
 
 _NARRATIVE_KEYS = dict(zip(NARRATIVE_PARTS, ("overview", "achievements", "problems", "measures", "other",
@@ -51,13 +51,15 @@ def _indicators(data: WorkbookData, findings: list[Finding]) -> list[Indicator]:
         row = dict(row)
         if row["nature"] in ("≥", "≤", "="):
             for key, label in (("target", "年度指标值"), ("actual", "实际完成值")):
-                # a clerk may repeat the sign in the value (≥95%): it is the 指标性质 column's job
-                text = row[key].lstrip(row["nature"]).strip() if isinstance(row[key], str) else row[key]
-                number = try_decimal(text)
-                if number is None and row[key] is not None:
-                    findings.append(Finding(f'定量指标（{row["nature"]}）应填数字, 实际为 "{row[key]}"',
+                if row[key] is None:
+                    continue
+                # a number as on every sheet; a clerk may repeat the sign (≥95) and the unit (95%)
+                number, problem = parse_quantity(row[key], row["unit"], sign=row["nature"])
+                if problem:
+                    findings.append(Finding(f'定量指标（{row["nature"]}）{problem}',
                                             data.ref(f"indicators[{i}].{key}"), label))
-                row[key] = number if number is not None else row[key]
+                else:
+                    row[key] = number
         elif row["nature"] == "定性" and not row.get("achievement"):
             findings.append(Finding("定性指标请在“完成程度”中选择 达成/部分达成/未达成，未填按“达成”处理",
                                     data.ref(f"indicators[{i}].achievement"), "完成程度", "warning"))

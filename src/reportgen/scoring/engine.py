@@ -16,7 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_fie
 
 from reportgen.errors import Finding
 from reportgen.model.report import Indicator
-from reportgen.numbers import to_decimal
 from reportgen.render.filters import num, round_half_up
 from reportgen.render.filters import score as fmt_score
 from reportgen.render.limits import bounded, describe_fault
@@ -33,6 +32,8 @@ from reportgen.scoring.system import (
     referenced_inputs,
     required_inputs,
 )
+from reportgen.workbook.cells import is_empty, parse_cell
+from reportgen.workbook.format_sheets import input_field
 
 HUNDRED = Decimal(100)
 
@@ -116,29 +117,18 @@ def _points(x: Decimal, weight: Decimal) -> Decimal:
 
 # -- inputs -------------------------------------------------------------------------------------------
 
-_YES = {"是", "yes", "y", "true", "1", "符合", "有", "√", "✓"}
-_NO = {"否", "no", "n", "false", "0", "不符合", "无", "×", "✗"}
-
-
 def _normalize(spec: InputSpec, raw: Any) -> tuple[Any, str]:
-    """(value, problem) for one input as the workbook delivered it; blank is None."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    """(value, problem) for one input; blank is None. A value from the 评分填报 sheet was parsed
+    by the reader with ``input_field(spec)``; it is checked again here with that same declaration
+    (so a context built elsewhere, e.g. in tests, is held to the workbook's rules) and only
+    converted to the model's types: integer as Decimal."""
+    if is_empty(raw):
         return None, ""
-    if spec.kind == "yesno":
-        if isinstance(raw, bool):
-            return raw, ""
-        text = str(raw).strip().lower()
-        if text in _YES or text in _NO:
-            return text in _YES, ""
-        return None, f"应填“是”或“否”，实际为“{raw}”"
-    if spec.kind == "text":
-        return str(raw).strip(), ""
-    try:
-        value = to_decimal(raw)
-    except TypeError:
-        return None, f"应为数字，实际为“{raw}”"
-    if spec.kind == "integer" and value is not None and (value != value.to_integral_value() or value < 0):
-        return None, f"应为不小于0的整数，实际为“{raw}”"
+    value, problem = parse_cell(raw, input_field(spec))
+    if problem:
+        return None, problem
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
     return value, ""
 
 

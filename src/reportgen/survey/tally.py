@@ -1,7 +1,9 @@
 """Tally the 问卷 sheet: one questionnaire per row -> ``SurveyResult`` plus findings.
 
-Answers may be typed as an option's label (spaces, full-width or not, are ignored) or as its
-points (``5``, ``"5"``, ``5.0``). Anything else is an error naming the cell. A questionnaire with
+Cells are read with the workbook's parsers (``workbook.cells``), so a date, a number or a choice
+means the same here as on every other sheet. Answers may be typed as an option's label (spaces,
+full-width or not, are ignored) or as its points (``5``, ``"5"``, ``5.0``, ``5分``, ``５``).
+Anything else is an error naming the cell. A questionnaire with
 unanswered questions is *invalid*: issued but not valid, reported as a warning, never guessed.
 Only valid questionnaires count towards the score, the rates and the per-question counts.
 """
@@ -9,10 +11,8 @@ Only valid questionnaires count towards the score, the rates and the per-questio
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,6 +30,16 @@ from reportgen.survey.definition import (
     Option,
     Questionnaire,
     points_text,
+)
+from reportgen.workbook.cells import (
+    NOT_A_NUMBER,
+    as_text,
+    fold,
+    is_empty,
+    label_key,
+    parse_choice,
+    parse_date,
+    parse_quantity,
 )
 
 ZERO = Decimal(0)
@@ -105,73 +115,12 @@ class SurveyResult(_Result):
 # --- cell parsing ----------------------------------------------------------------------------------
 
 
-def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _compact(value: Any) -> str:
-    """Full-width forms folded to half-width, every space (incl. U+3000) removed."""
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", str(value)))
-
-
-def _header_key(header: str) -> str:
-    # same tolerance as the workbook reader: spaces, required-marks, full-width brackets
-    return re.sub(r"[*＊]", "", _compact(header))
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M") if value.time() != dt.time() else value.date().isoformat()
-    return str(value).strip()
-
-
-def _number(value: Any) -> Decimal | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(str(value))
-    if isinstance(value, str):
-        text = _compact(value).removesuffix("分")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            return None
-        return number if number.is_finite() else None
-    return None
-
-
-_DATE_TEXT = re.compile(r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?|(\d{4})(\d{2})(\d{2})")
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)  # 20210919
-    if not isinstance(value, str):
-        return None
-    match = _DATE_TEXT.fullmatch(_compact(value))
-    if not match:
-        return None
-    year, month, day = (int(g) for g in match.groups() if g is not None)
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
 _NO_SUGGESTION = {"无", "没有", "暂无", "无意见", "没有意见", "无建议", "没有建议", "无意见或建议", "无意见建议",
                   "没有意见或建议", "无意见和建议", "/", "-", "--", "—", "——", "none", "n/a", "na", "nil"}
 
 
 def _is_suggestion(text: str) -> bool:
-    return _compact(text).strip("。.，,！!；;").lower() not in _NO_SUGGESTION
+    return fold(text).strip("。.，,！!；;").lower() not in _NO_SUGGESTION
 
 
 class _Scale:
@@ -179,19 +128,23 @@ class _Scale:
 
     def __init__(self, q: Questionnaire):
         self.options = q.options
-        self.by_label = {_compact(o.label): i for i, o in enumerate(q.options)}
+        self.by_label = {fold(o.label): i for i, o in enumerate(q.options)}
         self.by_points = {o.points: i for i, o in enumerate(q.options)}
         self.expected = f"应为 {'/'.join(q.option_labels)} 或 {'/'.join(points_text(o.points) for o in q.options)}"
 
     def parse(self, value: Any) -> tuple[int | None, str]:
-        """(option index, error message); both empty for an unanswered question."""
-        if isinstance(value, str) and _compact(value) in self.by_label:
-            return self.by_label[_compact(value)], ""
-        points = _number(value)
+        """(option index, error message); both empty for an unanswered question. Points are a
+        number as on every sheet (``parse_quantity`` with the unit 分): a number it refuses for
+        its form (``1,5``, too large) gets that message; a non-number is neither label nor points."""
+        if isinstance(value, str) and fold(value) in self.by_label:
+            return self.by_label[fold(value)], ""
+        points, problem = parse_quantity(value, "分")
         if points is None:
-            return None, f"{self.expected}，实际为“{_shown(value)}”"
+            if problem and not problem.startswith(NOT_A_NUMBER):
+                return None, problem
+            return None, f'{self.expected}, 实际为 "{as_text(value)}"'
         if points not in self.by_points:
-            return None, f"{points_text(points)} 分没有对应的选项，{self.expected}"
+            return None, f"{points_text(points)} 分没有对应的选项, {self.expected}"
         return self.by_points[points], ""
 
 
@@ -227,14 +180,14 @@ class _Tally:
         self.findings.append(Finding(message, where, field))
 
     def row(self, r: ResponseRow) -> None:
-        cells = {_header_key(h): cell for h, cell in r.cells.items()}
+        cells = {label_key(h): cell for h, cell in r.cells.items()}
         row_where = f"{r.sheet}!第{r.row}行"
 
         def cell(header: str) -> tuple[Any, str]:
-            value, ref = cells.get(_header_key(header), (None, ""))
+            value, ref = cells.get(label_key(header), (None, ""))
             return value, f"{r.sheet}!{ref}" if ref else row_where
 
-        if all(_is_empty(value) for value, _ in r.cells.values()):
+        if all(is_empty(value) for value, _ in r.cells.values()):
             return
         errors_before = len(self.findings)
         self.total.issued += 1
@@ -245,28 +198,28 @@ class _Tally:
             if first != cell(NUMBER)[1]:
                 self.error(cell(NUMBER)[1], NUMBER, f"问卷编号 {number} 重复（与 {first} 相同），每份问卷编号应唯一")
         date_value, date_where = cell(DATE)
-        if _is_empty(date_value):
+        if is_empty(date_value):
             self.error(date_where, DATE, "未填写调查时间")
-        elif (date := _date(date_value)) is None:
-            self.error(date_where, DATE, f"应为日期（如 2021-09-19），实际为“{_shown(date_value)}”")
+        elif (date := parse_date(date_value))[1]:
+            self.error(date_where, DATE, date[1])
         else:
-            self.dates.append(date)
+            self.dates.append(date[0])
         place = self._required_text(cell(PLACE), PLACE)
         if place and place not in self.places:
             self.places.append(place)
         self._required_text(cell(SURVEYOR), SURVEYOR)
         gender, gender_where = cell(GENDER)
-        if not _is_empty(gender) and _compact(gender) not in GENDERS:
-            self.error(gender_where, GENDER, f"应为 {'/'.join(GENDERS)} 或不填，实际为“{_shown(gender)}”")
+        if not is_empty(gender) and (problem := parse_choice(gender, GENDERS)[1]):
+            self.error(gender_where, GENDER, f"{problem}（也可不填）")
         category = self._category(cell(CATEGORY))
 
         chosen: list[int] = []
         missing: list[str] = []
         for question in self.q.questions:
             value, where = cell(question.label)
-            if _is_empty(value):
+            if is_empty(value):
                 value, where = cell(question.id)  # a header shortened to the bare id still counts
-            if _is_empty(value):
+            if is_empty(value):
                 missing.append(question.id)
                 continue
             index, message = self.scale.parse(value)
@@ -277,7 +230,7 @@ class _Tally:
 
         suggestion, _ = cell(SUGGESTION)
         label = (number if number.lower().startswith("no") else f"No.{number}") if number else row_where
-        if not _is_empty(suggestion) and _is_suggestion(str(suggestion)):
+        if not is_empty(suggestion) and _is_suggestion(str(suggestion)):
             self.suggestions.append(Suggestion(number=number, category=category or "", text=str(suggestion).strip()))
 
         if category is not None:
@@ -295,21 +248,20 @@ class _Tally:
 
     def _required_text(self, cell: tuple[Any, str], header: str) -> str:
         value, where = cell
-        if _is_empty(value):
+        if is_empty(value):
             self.error(where, header, f"未填写{header}")
             return ""
-        return _shown(value)
+        return as_text(value)
 
     def _category(self, cell: tuple[Any, str]) -> str | None:
         value, where = cell
-        if _is_empty(value):
+        if is_empty(value):
             self.error(where, CATEGORY, f"未填写对象类别（{'/'.join(self.q.categories)}）")
             return None
-        by_key = {_compact(c): c for c in self.q.categories}
-        if _compact(value) not in by_key:
-            self.error(where, CATEGORY, f"应为 {'/'.join(self.q.categories)}，实际为“{_shown(value)}”")
-            return None
-        return by_key[_compact(value)]
+        category, problem = parse_choice(value, self.q.categories)
+        if problem:
+            self.error(where, CATEGORY, problem)
+        return category
 
     def _count(self, chosen: list[int], category: str | None) -> None:
         options: list[Option] = self.q.options

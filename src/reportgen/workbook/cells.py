@@ -1,24 +1,61 @@
 """One cell's content -> a typed value, or a Chinese message saying what is wrong with it.
 
 ``cell_value`` is where cell content enters the reader: Excel's ``_xHHHH_`` escapes (``_x000D_``
-for a carriage return) are decoded there and line ends become ``\n``. ``text_problem`` refuses
-text no report can hold (too long, invisible control characters). ``parse_cell`` is the one
-parser from cell content to a field's type: numbers must be unambiguous (thousands separators
-only between groups of three) and showable (absolute value below ``MAX_ABS_NUMBER``); money is in
-万元 to the cent (``MONEY_PLACES`` decimals), so the amount a report prints is the amount its rules
-use. A number cell is read as Excel shows it (15 significant digits): ``=0.1+0.2`` is 0.3, while
-``=100/3`` is 33.3333333333333 and, as money, an error.
-Nothing here raises on cell content.
+for a carriage return) are decoded there and line ends become ``\n``; a number shown as a
+percentage (typed ``95%`` into a General cell, which Excel stores as 0.95) becomes the text the
+clerk sees, ``95%``. ``text_problem`` refuses text no report can hold (too long, invisible control
+characters).
+
+These are the only parsers from cell content to a value, used by every sheet: the core sheets
+(``parse_cell`` per declared ``Field``), the 问卷 sheet (survey.tally), the 评分填报 sheet
+(scoring.engine re-parses with the very same ``Field``) and the quantitative values of 绩效指标
+(model.build). Each returns ``(value, None)`` or ``(None, message)`` and never raises on cell
+content. Text is compared after folding full-width forms to half-width (NFKC) and dropping spaces
+(``fold``), so ``１２``, ``１２．５``, ``“满　意”`` read as typed on a half-width keyboard.
+
+What each kind accepts (and what it refuses, with the message's start):
+
+- **money / decimal / int** (``parse_cell``, ``parse_number``): an Excel number; text ``12``,
+  `` 12 ``, ``１２``, ``１２．５``, ``-5``, ``1,234.56`` / ``1，234.56`` (separators only between groups
+  of three). Refused: ``1E3``, ``NaN``, ``Infinity``, ``95%``, ``约50万``, an Excel date or logical
+  (应为数字); ``1,5``, ``1,23,456``, ``0,123`` (千位分隔符位置不对); absolute value from 10^12 on, so
+  an Excel number 1e300 (数值过大); a fraction for int (应为整数); a negative unless the field
+  allows it (不能为负数); a value outside the field's bounds (应在 … 之间).
+- **quantity / percent** (``parse_quantity``, ``parse_percent``): the same numbers, negatives
+  allowed, optionally followed by the declared unit (``95%`` or ``95 ％`` when the unit is ``%``;
+  ``120家``; ``5分`` for questionnaire points) and preceded by the declared sign (``≥95`` in a ≥
+  indicator). Any other suffix is refused: without a unit exactly as a number cell (``95%`` ->
+  应为数字), with one adding （数字后只能带单位“…”）.
+- **date** (``parse_date``): an Excel date; text ``2021-09-19``, ``2021/9/19``, ``2021.9.19``,
+  ``2021年9月19日`` and ``20210919`` (eight digits, as text or as an Excel number), on every sheet;
+  it must be a real calendar day. Refused: ``明年三月``, ``2021-02-30``, ``44458`` (an Excel serial
+  number): 应为日期（如 2026-03-31）.
+- **yesno** (``parse_yesno``): ``是`` / ``否`` (spaces and full-width ignored) and an Excel logical
+  TRUE/FALSE. Refused: ``Y``, ``yes``, ``1``, ``√``, ``对``: 应为 是/否 之一.
+- **choice** (``parse_choice``): one of the declared choices, compared folded, returned as
+  declared. Refused: anything else: 应为 A/B/C 之一.
+- **text / longtext / list** (``as_text``): anything, as shown: ``5.0`` -> ``5``, a date as
+  ``2021-09-19`` (``2021-09-19 10:30`` if it has a time), a logical as ``TRUE``/``FALSE``;
+  stripped. Only ``text_problem`` refuses text.
+
+Money is in 万元 to the cent (``MONEY_PLACES`` decimals), so the amount a report prints is the
+amount its rules use. A number cell is read as Excel shows it (15 significant digits):
+``=0.1+0.2`` is 0.3, while ``=100/3`` is 33.3333333333333 and, as money, an error.
+
+Messages echo the content as shown (``as_text``), so a value says the same on every sheet.
+``is_empty`` (None or only spaces) is the one test for a blank cell; ``label_key`` is how a header
+or row label is compared with its declaration.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from reportgen.workbook.schema import Field
+from reportgen.workbook.schema import YES_NO, Field
 
 MAX_CELL_CHARS = 20_000  # longer text in one cell is a paste gone wrong, not a report paragraph
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -27,9 +64,12 @@ _NOT_XML_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 
 
 def cell_value(cell: Any) -> Any:
-    """An openpyxl cell's value, text decoded: ``_xHHHH_`` -> the character, CRLF/CR/VT -> LF."""
+    """An openpyxl cell's value, text decoded: ``_xHHHH_`` -> the character, CRLF/CR/VT -> LF; a
+    number formatted as a percentage -> its text as shown (``95%``, exact: 0.953 -> ``95.3%``)."""
     value = cell.value
     if not isinstance(value, str):
+        if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+            return _plain(Decimal(repr(value)) * 100) + "%"  # shown as 95%: stored as 0.95
         return value
     if _ESCAPE.search(value):
         value = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
@@ -63,14 +103,17 @@ _EXCEL_DIGITS = 15  # Excel keeps and shows 15 significant digits; the rest of a
 
 def _number(value: Any, spec: Field) -> tuple[Decimal | None, str | None]:
     """A numeric cell (number or text) as Decimal, or why it is not a usable number."""
-    if isinstance(value, bool):
-        return None, f'应为数字, 实际为 "{value}"'
-    if isinstance(value, int):
+    if isinstance(value, bool | dt.date):  # an Excel logical or date, shown as the clerk sees it
+        return None, f'应为数字, 实际为 "{as_text(value)}"'
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
         number = Decimal(format(value, f".{_EXCEL_DIGITS}g"))
     else:
-        text = str(value).strip().replace(" ", "")
+        value = as_text(value)  # echoed in messages as shown, without surrounding spaces
+        text = _half_width(value).replace(" ", "")
         if not _NUMBER_TEXT.match(text):
             return None, f'应为数字, 实际为 "{value}"'
         if not _GROUPED_NUMBER.match(text):
@@ -105,34 +148,128 @@ def parse_cell(value: Any, spec: Field) -> tuple[Any, str | None]:
                           f"（四舍五入到两位小数为 {cents + 0:f}；如由元换算而来，请先四舍五入到分）")
         return number, None
     if kind == "date":
-        if isinstance(value, dt.datetime):
-            return value.date(), None
-        if isinstance(value, dt.date):
-            return value, None
-        match = re.fullmatch(r"\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*", str(value))
-        if match:
-            try:
-                return dt.date(*map(int, match.groups())), None
-            except ValueError:
-                pass
-        return None, f'应为日期（如 2026-03-31）, 实际为 "{value}"'
-    text = _as_text(value)
-    if kind in ("choice", "yesno"):
-        if text not in spec.choices:
-            return None, f'应为 {"/".join(spec.choices)} 之一, 实际为 "{text}"'
-        return (text == "是") if kind == "yesno" else text, None
+        return parse_date(value)
+    if kind == "yesno":
+        return parse_yesno(value)
+    if kind == "choice":
+        return parse_choice(value, spec.choices)
+    text = as_text(value)
     if kind == "list":
         return [part.strip() for part in re.split(r"[、,，;；\n]", text) if part.strip()], None
     return text, None
 
 
-def _as_text(value: Any) -> str:
+# --- one parser per kind, for cells that have no declared Field ----------------------------------
+
+NOT_A_NUMBER = "应为数字"  # how every "this is not a number at all" message begins
+
+
+def parse_number(value: Any, kind: str = "decimal", *, allow_negative: bool = False,
+                 bounds: tuple[int, int] | None = None) -> tuple[Any, str | None]:
+    """A money/decimal/int cell as ``parse_cell`` reads it for a field of that kind."""
+    return parse_cell(value, Field("", "", kind, allow_negative=allow_negative, bounds=bounds))  # type: ignore[arg-type]
+
+
+def parse_quantity(value: Any, unit: str | None = "", sign: str = "") -> tuple[Decimal | None, str | None]:
+    """A number that may carry its unit after it and a sign before it: ``95%`` (unit ``%``),
+    ``5分`` (unit ``分``), ``≥95`` (sign ``≥``). The number itself follows ``parse_number``
+    (negatives allowed); any other suffix is refused, with the original text in the message. With
+    no unit this is ``parse_number`` verdict for verdict (``95%`` is not a number)."""
+    if not isinstance(value, str):
+        return parse_number(value, allow_negative=True)
+    text = _half_width(value).strip()
+    if sign and text.startswith(want_sign := _half_width(sign)):
+        text = text[len(want_sign):].strip()
+    want = fold(unit or "")
+    if want and fold(text).endswith(want) and fold(text) != want:
+        text = fold(text)[: -len(want)]
+    number, problem = parse_number(text, allow_negative=True)
+    if problem is None:
+        return number, None
+    problem = problem.replace(f'"{as_text(text)}"', f'"{as_text(value)}"', 1)
+    if want and (suffix := _SUFFIX.fullmatch(fold(text))) and parse_number(suffix.group(1), allow_negative=True)[1] is None:
+        return None, f"{problem}（数字后只能带单位“{unit}”）"
+    return None, problem  # without a unit: exactly what a number cell on any sheet says
+
+
+_SUFFIX = re.compile(r"(.*\d)(\D+)")  # a number followed by something that is not
+
+
+def parse_percent(value: Any) -> tuple[Decimal | None, str | None]:
+    """A percentage in percent points: ``95`` and ``95%`` are both 95."""
+    return parse_quantity(value, "%")
+
+
+_DATE_TEXT = re.compile(r"([0-9]{4})[-./年]([0-9]{1,2})[-./月]([0-9]{1,2})日?|([0-9]{4})([0-9]{2})([0-9]{2})")
+
+
+def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
+    """An Excel date, or text year-month-day (``2021-09-19``, ``2021/9/19``, ``2021.9.19``,
+    ``2021年9月19日``, ``20210919``), which must be a real calendar day."""
+    if isinstance(value, dt.datetime):
+        return value.date(), None
+    if isinstance(value, dt.date):
+        return value, None
+    if not isinstance(value, bool) and (match := _DATE_TEXT.fullmatch(fold(as_text(value)))):
+        try:
+            return dt.date(*(int(g) for g in match.groups() if g is not None)), None
+        except ValueError:
+            pass
+    return None, f'应为日期（如 2026-03-31）, 实际为 "{as_text(value)}"'
+
+
+def parse_yesno(value: Any) -> tuple[bool | None, str | None]:
+    """``是``/``否`` (or an Excel logical TRUE/FALSE) as True/False."""
+    if isinstance(value, bool):
+        return value, None
+    choice, problem = parse_choice(value, YES_NO)
+    return (None, problem) if problem else (choice == YES_NO[0], None)
+
+
+def parse_choice(value: Any, choices: tuple[str, ...] | list[str]) -> tuple[str | None, str | None]:
+    """One of ``choices``, compared without spaces and full-width differences; returned as declared."""
+    by_key = {fold(c): c for c in choices}
+    text = as_text(value)
+    if (choice := by_key.get(fold(text))) is None:
+        return None, f'应为 {"/".join(choices)} 之一, 实际为 "{text}"'
+    return choice, None
+
+
+def parse_text(value: Any) -> tuple[str, None]:
+    """Any content as the text the clerk sees (see ``as_text``)."""
+    return as_text(value), None
+
+
+def as_text(value: Any) -> str:
+    """A cell's content as shown: ``5.0`` -> ``5``, a date without its midnight, TRUE/FALSE; stripped."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, dt.datetime):
-        value = value.date()
+        value = value.strftime("%Y-%m-%d %H:%M") if value.time() != dt.time() else value.date()
     return str(value).strip()
 
 
+def _plain(number: Decimal) -> str:
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _half_width(value: Any) -> str:
+    return unicodedata.normalize("NFKC", str(value))
+
+
+def fold(value: Any) -> str:
+    """Text as compared with a declaration: full-width folded to half-width, every space removed."""
+    return re.sub(r"\s", "", _half_width(value))
+
+
+def label_key(value: Any) -> str:
+    """A header or row label as compared with its declaration: ``fold`` without required-marks."""
+    return "" if value is None else fold(value).replace("*", "")
+
+
 def is_empty(value: Any) -> bool:
+    """A blank cell: nothing, or only spaces (including full-width ones)."""
     return value is None or (isinstance(value, str) and not value.strip())

@@ -25,14 +25,18 @@ def scoring_inputs_sheet(system: Any) -> KeyValueSheet | None:
     specs = required_inputs(system)
     if not specs:
         return None
-    fields = []
-    for spec in specs:
-        help_text = f"【{spec.group}/{spec.indicator}】{spec.help}" if spec.group else spec.help
-        if spec.max is not None:
-            help_text += f"（最高 {spec.max} 分）"
-        fields.append(Field(spec.key, spec.label, _INPUT_KINDS[spec.kind], required=spec.required, help=help_text))
-    return KeyValueSheet(INPUTS_SHEET, "inputs", tuple(fields),
+    return KeyValueSheet(INPUTS_SHEET, "inputs", tuple(input_field(spec) for spec in specs),
                          help=f"“{system.name}”评分所需的数据和自评结果，逐项填写（是/否从下拉列表选择）。")
+
+
+def input_field(spec: Any) -> Field:
+    """The 评分填报 row for one scoring input (``scoring.system.InputSpec``). The reader parses the
+    cell with it and the scoring engine re-checks a given value with the same declaration, so
+    both accept exactly the same values."""
+    help_text = f"【{spec.group}/{spec.indicator}】{spec.help}" if spec.group else spec.help
+    if spec.max is not None:
+        help_text += f"（最高 {spec.max} 分）"
+    return Field(spec.key, spec.label, _INPUT_KINDS[spec.kind], required=spec.required, help=help_text)
 
 
 def survey_sheet(questionnaire: Any) -> TableSheet:
