@@ -55,3 +55,17 @@ def build_format(folder: Path, format_id: str, values: dict[str, Any] | None = N
         write_workbook(workbook_schema(resolve_format(format_id)), workbook, values)
     evaluation = evaluate(workbook, format_id)
     return evaluation, build_documents(evaluation, folder / "out")
+
+
+# The example's projects as every format prints them, pinned (万元, 执行率): 年初预算, 全年预算, 全年执行, 执行率.
+# By hand from workbook/example.py: 全年预算 = 年初预算 + 调整, 执行率 = 执行 / 全年预算 × 100, to two decimals.
+EXAMPLE_PROJECTS: dict[str, tuple[str, str, str, str]] = {
+    "医疗保障基金监管经费": ("120.00", "120.00", "118.50", "98.75%"),  # 118.50 / 120
+    "城乡居民医保经办服务经费": ("150.00", "160.00", "160.00", "100.00%"),  # 150 + 追加 10
+    "医保信息化建设运维经费": ("95.00", "95.00", "92.30", "97.16%"),  # 92.30 / 95 = 97.157…
+    "医疗救助经办经费": ("60.00", "60.00", "60.00", "100.00%"),
+    "医保政策宣传经费": ("25.00", "20.00", "20.00", "100.00%"),  # 25 − 调减 5
+    "业务培训经费": ("12.00", "12.00", "8.40", "70.00%"),  # 8.40 / 12, the one with a 偏差说明
+    "档案管理经费": ("8.00", "8.00", "7.80", "97.50%"),
+    "办公用房维修改造经费": ("30.00", "30.00", "30.00", "100.00%"),
+}

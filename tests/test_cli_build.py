@@ -18,6 +18,23 @@ from tests.docx_helpers import full_text
 
 RUNNER = CliRunner()
 
+# yueyang-2020 评分表 for the example, pinned: 三级指标, 分值, 自评得分. By hand from example.py / example.yaml:
+#   预算调整率 4.05% = 60.00 / 1,480.25, in the 0-10%（含）band: 2; 资金结余 35.17 ≤ 上年结转 52.36: 2;
+#   政府采购执行率 96.00% = 86.40 / 90.00, 4 points short × 0.2 = 0.8: 2.2;
+#   固定资产利用率 97.98% = 203.60 / 207.80, 2.02 points short × 0.1 = 0.2: 2.8;
+#   其他工作实绩 3.5 and 履职效益 14 are typed in; 满意度 96.5 ≥ 95: 5. Sum 95.5.
+SCORING_ROWS = [
+    ("财政供养人员控制率", "5", "5"), ("“三公经费”变动率", "5", "5"), ("重点支出安排率", "5", "5"),
+    ("预算调整率", "3", "2"), ("支付进度", "3", "3"), ("资金结余", "3", "2"), ("“三公经费”控制率", "6", "6"),
+    ("管理制度健全性", "3", "3"), ("资金使用合规性", "3", "3"), ("预决算信息公开性和完善性", "3", "3"),
+    ("政府采购执行率", "3", "2.2"), ("公务卡刷卡率", "3", "3"),
+    ("管理制度健全性", "3", "3"), ("资产管理安全性", "4", "4"), ("固定资产利用率", "3", "2.8"),
+    ("推进全面小康建设指标任务完成情况", "5", "5"), ("建设湖南新增极目标任务完成情况", "7", "7"),
+    ("《政府工作报告》目标任务完成情况", "5", "5"), ("省市重点民生实事完成情况", "2", "2"),
+    ("省市重点工程和重大项目建设完成情况", "2", "2"), ("其他工作实绩指标完成情况", "4", "3.5"),
+    ("经济效益、社会效益、生态效益", "15", "14"), ("社会公众或服务对象满意度", "5", "5"),
+]
+
 
 def run(*args: str):
     return RUNNER.invoke(main, [str(a) for a in args], catch_exceptions=False)
@@ -108,10 +125,13 @@ def test_scoring_table(built: Path) -> None:
     table = doc.tables[0]
     rows = [[c.text for c in r.cells] for r in table.rows]
     assert rows[0] == ["一级指标", "二级指标", "三级指标", "评分标准", "分值", "自评得分", "扣分原因和其他说明"]
+    assert [(r[2], r[4], r[5]) for r in rows[1:-1]] == SCORING_ROWS
     by_name = {r[2]: r for r in rows[1:]}
     assert by_name["资金结余"][4:6] == ["3", "2"]
     assert "不超过上年结转" in by_name["资金结余"][6]
     assert by_name["政府采购执行率"][5] == "2.2"
+    assert by_name["政府采购执行率"][6] == "政府采购执行率96.00%，低于100%共4个百分点，每低1个百分点扣0.2分，扣0.8分"
+    assert by_name["预算调整率"][6] == "预算调整率4.05%，属于“0%至10%（含）”档，计2分"
     total = rows[-1]
     assert total[4:6] == ["100", "95.5"] and "等次：优" in total[6]
     shown = sum(Decimal(r[5]) for r in rows[1:-1])
@@ -127,6 +147,11 @@ def test_check_prints_figures_and_scores(tmp_path: Path) -> None:
     result = run("check", workbook)
     assert result.exit_code == 0
     assert "基本支出 1,030.64（67.47%）" in result.output
+    # 1,527.64 / (1,480.25 + 60.00); 60.00 / 1,480.25; 52.36 + 1,510.45 − 1,527.64
+    assert "全年预算 1,540.25 万元，预算执行率 99.18%，预算调整率 4.05%" in result.output
+    assert "年末结转和结余 35.17 万元" in result.output
+    assert "控制率 83.00%，变动率 -14.53%" in result.output  # 7.47 / 9.00; (7.47 − 8.74) / 8.74
+    assert "在职人员控制率 93.33%（42/45），重点支出安排率 92.72%，固定资产利用率 97.98%" in result.output
     assert "综合得分 95.5 分" in result.output
     assert not list(tmp_path.glob("*.docx"))
 

@@ -13,11 +13,27 @@ from docx import Document
 
 from reportgen.formats.loader import resolve_format
 from reportgen.pipeline import Evaluation
-from reportgen.render.filters import VMERGE_MARK, cn_num, pct, score, wan
+from reportgen.render.filters import VMERGE_MARK, score
 from reportgen.workbook.example import EXAMPLE
-from tests.docx_helpers import build_format, distinct_rows, full_text
+from tests.docx_helpers import EXAMPLE_PROJECTS, build_format, distinct_rows, full_text
 
 FORMAT = "current-2021"
+
+# The example's figures are pinned as literals, checked by hand from workbook/example.py:
+#   全年预算 1,540.25 = 年初 1,480.25 + 调整 60.00
+#   支出合计 1,527.64 = 基本 1,030.64 (人员 612.38 + 228.40, 公用 148.26 + 41.60) + 项目 497.00 (451.20 + 45.80)
+#   预算执行率 99.18% = 1,527.64 / 1,540.25; its points 9.92 = 10 × 99.18%; total 99.92 = 9.92 + 50 + 30 + 10
+# 产出/效益/满意度: every indicator reaches its target, so each row scores its full 分值.
+INDICATOR_ROWS = [  # 三级指标, 年度指标值, 实际完成值, 分值, 得分, 偏差原因
+    ["基本医疗保险参保率", "≥95%", "96.3%", "10", "10", ""],
+    ["检查定点医药机构数量", "≥120家", "132家", "10", "10", ""],
+    ["医保信息系统运行率", "≥99%", "99.6%", "10", "10", ""],
+    ["医保待遇支付及时率", "≥98%", "99.2%", "10", "10", ""],
+    ["资金使用控制在预算额度内", "不超预算", "未超预算", "10", "10", ""],
+    ["困难群众就医负担", "有效减轻", "有效减轻", "15", "15", ""],
+    ["追回违规医保基金", "≥200万元", "236.5万元", "15", "15", ""],
+    ["参保群众满意度", "≥90%", "96.5%", "10", "10", ""],
+]
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +55,13 @@ def test_example_checks_clean_and_scores(built: tuple[Evaluation, list[Path]]) -
     evaluation, paths = built
     assert evaluation.findings == []  # no warnings either
     result = evaluation.score
-    assert [(g.name, g.weight) for g in result.groups] == [
-        ("预算执行率", 10), ("产出指标", 50), ("效益指标", 30), ("满意度指标", 10)]
+    assert [(g.name, g.weight, g.points) for g in result.groups] == [
+        ("预算执行率", 10, Decimal("9.92")), ("产出指标", 50, 50), ("效益指标", 30, 30), ("满意度指标", 10, 10)]
     assert result.total_weight == 100
-    assert result.total == result.raw_total == sum(g.points for g in result.groups)
-    assert len(paths) == 3 + len(evaluation.report.projects.rows)
+    assert result.total == result.raw_total == sum(g.points for g in result.groups) == Decimal("99.92")
+    assert result.grade == "优"
+    assert len(evaluation.report.projects.rows) == 8
+    assert len(paths) == 3 + 8  # 自评表, 自评报告, 基础数据表 + one 项目支出绩效自评表 per project
     for path in paths:
         text = full_text(path)
         assert "{{" not in text and "{%" not in text and VMERGE_MARK not in text, path.name
@@ -56,10 +74,10 @@ def test_unit_table_prints_the_engines_points(built: tuple[Evaluation, list[Path
     assert table[0][:2] == ["单位名称", r.unit.name]
     assert table[1][-6:] == ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
     execution = execution_group(evaluation)
-    assert table[2] == ["年度资金情况（万元）", "年度资金总额", wan(r.budget.initial), wan(r.budget.final),
-                        wan(r.budget.executed), score(execution.weight), pct(r.budget.execution_rate),
-                        score(execution.points)]
-    assert execution.points == Decimal("9.92")
+    # 年初预算, 全年预算 (+ 调整 60.00), 全年执行 (基本 + 项目), 分值, 执行率 1,527.64 / 1,540.25, 得分 10 × 99.18%
+    assert table[2] == ["年度资金情况（万元）", "年度资金总额", "1,480.25", "1,540.25", "1,527.64", "10", "99.18%",
+                        "9.92"]
+    assert (execution.weight, execution.points) == (10, Decimal("9.92"))
     assert [row[1] for row in table[3:5]] == ["其中：财政拨款", "其他资金"]
     goals = table[6]
     for goal in r.goals:
@@ -70,12 +88,11 @@ def test_unit_table_prints_the_engines_points(built: tuple[Evaluation, list[Path
     scored = [row for g in result.groups if g.name != "预算执行率" for sg in g.groups for row in sg.rows]
     printed = table[header + 1:header + 1 + len(scored)]
     assert len(scored) == len(r.indicators) == 8
-    for cells, row in zip(printed, scored, strict=True):
-        assert cells[-6:] == [row.name, row.standard, row.value_text, score(row.weight), score(row.points),
-                              row.deduction_reason]
+    assert [[row.name, row.standard, row.value_text, score(row.weight), score(row.points), row.deduction_reason]
+            for row in scored] == INDICATOR_ROWS
+    assert [cells[-6:] for cells in printed] == INDICATOR_ROWS
     total = table[header + 1 + len(scored)]
-    assert total[0] == "总分"
-    assert total[1:] == [score(result.total_weight), score(result.total), f"等次：{result.grade}"]
+    assert total == ["总分", "100", "99.92", "等次：优"]
     assert score(result.total) == "99.92"
 
 
@@ -84,14 +101,17 @@ def test_one_project_table_per_project(built: tuple[Evaluation, list[Path]]) -> 
     unit = evaluation.report.unit
     tables = [p for p in paths if p.name.endswith("_项目支出绩效自评表.docx")]
     assert len(tables) == len(evaluation.report.projects.rows)
+    assert [p.name for p in evaluation.report.projects.rows] == list(EXAMPLE_PROJECTS)
     for project in evaluation.report.projects.rows:
         path = next(p for p in tables if p.name == f"{unit.name}_{unit.year}_{project.name}_项目支出绩效自评表.docx")
         table = distinct_rows(Document(str(path)).tables[0])
+        initial, budget, executed, rate = EXAMPLE_PROJECTS[project.name]
         assert table[0] == ["项目名称", project.name]
         assert table[1] == ["主管部门", unit.name, "实施单位", unit.name]  # a first-level unit runs its own projects
-        assert table[3] == ["项目资金（万元）", "年度资金总额", wan(project.initial), wan(project.budget),
-                            wan(project.executed), pct(project.execution_rate)]
-        assert table[4][1:5] == ["其中：财政拨款", wan(project.initial), wan(project.budget), wan(project.fiscal)]
+        assert table[3] == ["项目资金（万元）", "年度资金总额", initial, budget, executed, rate]
+        # no 其他资金 in the example: the whole budget and the whole execution are 财政拨款
+        assert table[4] == ["项目资金（万元）", "其中：财政拨款", initial, budget, executed, "—"]
+        assert table[5] == ["项目资金（万元）", "其他资金", "0.00", "0.00", "0.00", "—"]
         assert table[7] == ["年度总体目标", project.expected, project.achieved]
         indicator_rows = table[9:]
         assert len(indicator_rows) == len(project.indicators) > 0
@@ -103,24 +123,53 @@ def test_one_project_table_per_project(built: tuple[Evaluation, list[Path]]) -> 
 
 def test_report_and_base_data(built: tuple[Evaluation, list[Path]]) -> None:
     evaluation, paths = built
-    r, result = evaluation.report, evaluation.score
+    r = evaluation.report
     text = full_text(one(paths, "_部门整体支出绩效自评报告.docx"))
-    assert f"综合得分{score(result.total)}分，评价等次为“{result.grade}”" in text
-    for g in result.groups:
-        assert f"{g.name}得{score(g.points)}分（满分{score(g.weight)}分）" in text
-    assert f"基本支出{wan(r.expenditure.total.basic)}万元，占{pct(r.expenditure.basic_share)}" in text
-    assert f"预算执行率{pct(r.budget.execution_rate)}" in text
-    assert f"设置整体绩效指标{cn_num(len(r.indicators))}个" in text
+    assert "综合得分99.92分，评价等次为“优”" in text
+    for group in ("预算执行率得9.92分（满分10分）", "产出指标得50分（满分50分）", "效益指标得30分（满分30分）",
+                  "满意度指标得10分（满分10分）"):
+        assert group in text
+    # 收入 1,562.81 = 结转 52.36 + 本年 1,510.45 (1,186.45 + 8.20 + 315.80); 67.47% = 1,030.64 / 1,527.64
+    assert "收入合计1,562.81万元，其中上年结转52.36万元，本年收入1,510.45万元" in text
+    assert "基本支出1,030.64万元，占67.47%；项目支出497.00万元，占32.53%" in text
+    assert "预算执行率99.18%" in text
+    # 8 projects: 全年预算 505.00 = 年初 500.00 + 追加 10 − 调减 5, 执行 497.00; 98.42% = 497.00 / 505.00
+    assert "全年安排八个项目，项目预算505.00万元，执行497.00万元，项目预算执行率98.42%" in text
+    assert "“三公”经费支出7.47万元，控制率83.00%" in text  # 7.47 / 9.00
+    assert "设置整体绩效指标八个" in text
     for section in r.narrative.problems + r.narrative.measures:
         assert section.title in text
 
-    base = full_text(one(paths, "_基础数据表.docx"))
-    for figure in (wan(r.income.total.total), wan(r.expenditure.total.total), pct(r.budget.execution_rate),
-                   pct(r.three_public.control_rate), pct(r.staff.control_rate), wan(r.assets.net),
-                   pct(r.projects.key_share), pct(r.budget.adjustment_rate)):
-        assert figure in base
-    for project in r.projects.rows:
-        assert project.name in base
+    base = Document(str(one(paths, "_基础数据表.docx")))
+    main_figures = {row[1]: row[2] for row in distinct_rows(base.tables[0])[1:]}
+    for item, figure in {
+        "在职人员控制率": "93.33%",  # 42 / 45
+        "收入合计（万元）": "1,562.81",
+        "一般公共预算财政拨款（万元）": "1,502.25",  # 1,186.45 + 315.80
+        "收入同比变动率": "4.28%",  # (1,562.81 − 1,498.60) / 1,498.60
+        "支出合计（万元）": "1,527.64",
+        "公用经费（万元）": "189.86",  # 148.26 + 41.60
+        "支出同比变动率": "5.18%",  # (1,527.64 − 1,452.37) / 1,452.37
+        "全年预算数（万元）": "1,540.25",
+        "预算执行率": "99.18%",
+        "预算调整率": "4.05%",  # 60.00 / 1,480.25
+        "年末结转和结余（万元）": "35.17",  # 52.36 + 1,510.45 − 1,527.64
+        "项目预算执行率": "98.42%",
+        "重点支出安排率": "92.72%",  # 重点项目执行 460.80 / 项目支出 497.00
+        "上年决算数（万元）": "8.74",  # 5.86 + 2.88
+        "控制率": "83.00%",
+        "变动率": "-14.53%",  # (7.47 − 8.74) / 8.74
+        "净资产（万元）": "464.82",  # 486.32 − 21.50
+        "固定资产合计（万元）": "207.80",  # 203.60 + 0.00 + 4.20
+        "固定资产利用率": "97.98%",  # 203.60 / 207.80
+    }.items():
+        assert main_figures[item] == figure, item
+    projects = distinct_rows(base.tables[1])
+    assert [row[0] for row in projects[1:-1]] == list(EXAMPLE_PROJECTS)
+    for row in projects[1:-1]:
+        initial, budget, executed, rate = EXAMPLE_PROJECTS[row[0]]
+        assert [row[1], *row[3:6]] == [initial, budget, executed, rate]
+    assert projects[-1] == ["合计", "500.00", "", "505.00", "497.00", "98.42%", ""]
 
 
 def test_missed_indicator_shows_lost_points_and_reason(tmp_path: Path) -> None:
@@ -130,12 +179,16 @@ def test_missed_indicator_shows_lost_points_and_reason(tmp_path: Path) -> None:
     indicator["deviation_reason"] = "外出务工人员参保转移接续未完成"
     evaluation, paths = build_format(tmp_path, FORMAT, values)
     row = evaluation.score.rows[1]
-    assert row.name == indicator["level3"] and row.points < row.weight
+    assert row.name == indicator["level3"] == "基本医疗保险参保率"
+    # ≥ not reached: 实际值 / 指标值 × 分值 = 90 / 95 × 10 = 9.47; the total loses 0.53: 99.92 → 99.39
+    reason = "实际完成90%，未达到指标值≥95%；外出务工人员参保转移接续未完成"
+    assert (row.weight, row.points, row.deduction_reason) == (10, Decimal("9.47"), reason)
+    assert evaluation.score.total == Decimal("99.39")
     table = distinct_rows(Document(str(one(paths, "_部门整体支出绩效自评表.docx"))).tables[0])
     printed = next(cells for cells in table if row.name in cells)
-    assert printed[-3:] == [score(row.weight), score(row.points), row.deduction_reason]
-    assert "外出务工人员参保转移接续未完成" in printed[-1]
+    assert printed[-6:] == ["基本医疗保险参保率", "≥95%", "90%", "10", "9.47", reason]
     total = next(cells for cells in table if cells[0] == "总分")
-    assert total[2] == score(evaluation.score.total)
+    assert total == ["总分", "100", "99.39", "等次：优"]
     report = full_text(one(paths, "_部门整体支出绩效自评报告.docx"))
-    assert f"{row.name}（分值{score(row.weight)}分，得{score(row.points)}分）" in report
+    assert f"基本医疗保险参保率（分值10分，得9.47分）：{reason}" in report
+    assert "产出指标得49.47分（满分50分）" in report and "综合得分99.39分" in report

@@ -11,9 +11,9 @@ from docx import Document
 
 from reportgen.formats.loader import resolve_format
 from reportgen.pipeline import Evaluation
-from reportgen.render.filters import VMERGE_MARK, cn_num, pct, wan
+from reportgen.render.filters import VMERGE_MARK
 from reportgen.workbook.example import EXAMPLE
-from tests.docx_helpers import build_format, distinct_rows, full_text
+from tests.docx_helpers import EXAMPLE_PROJECTS, build_format, distinct_rows, full_text
 
 FORMAT = "emeishan-2020"
 
@@ -44,17 +44,19 @@ def test_example_checks_clean_and_builds_every_document(built: tuple[Evaluation,
 def test_one_goal_table_per_project_with_its_figures_and_indicators(built: tuple[Evaluation, list[Path]]) -> None:
     evaluation, paths = built
     unit = evaluation.report.unit
+    assert [p.name for p in evaluation.report.projects.rows] == list(EXAMPLE_PROJECTS)
     for project in evaluation.report.projects.rows:
         path = next(p for p in paths if p.name == f"{unit.name}_{unit.year}_{project.name}_项目绩效目标完成情况表.docx")
         doc = Document(str(path))
         assert "项目绩效目标完成情况表" in doc.paragraphs[0].text
         table = distinct_rows(doc.tables[0])
+        _, budget, executed, _ = EXAMPLE_PROJECTS[project.name]
         assert table[0] == ["项目名称", project.name]
         assert table[1] == ["预算单位", unit.name]
-        assert table[2] == ["预算执行情况（万元）", "预算数", wan(project.budget), "执行数", wan(project.executed)]
-        assert table[3][2] == wan(project.budget)  # no other funds: the whole budget is 财政拨款
-        assert table[3][4] == wan(project.fiscal)
-        assert table[4][4] == wan(project.other_funds)
+        assert table[2] == ["预算执行情况（万元）", "预算数", budget, "执行数", executed]
+        # no other funds: the whole budget and the whole execution are 财政拨款
+        assert table[3] == ["预算执行情况（万元）", "其中：财政拨款", budget, "其中：财政拨款", executed]
+        assert table[4] == ["预算执行情况（万元）", "其它资金", "0.00", "其它资金", "0.00"]
         assert table[6][1:] == [project.expected, project.achieved]
         assert table[7][1:] == ["一级指标", "二级指标", "三级指标", "预期指标值（包含数字及文字描述）",
                                 "实际完成指标值（包含数字及文字描述）"]
@@ -72,22 +74,35 @@ def test_report_figures_match_the_model(built: tuple[Evaluation, list[Path]]) ->
     r = evaluation.report
     text = full_text(named(paths, "_部门整体支出绩效评价报告.docx")[0])
     assert f"{r.unit.name}\n{r.unit.year}年部门整体支出绩效评价报告" in text
-    assert f"总收入为{wan(r.income.total.total)}万元（其中：年初结转和结余{wan(r.income.total.carryover)}万元" in text
-    assert (f"基本支出{wan(r.expenditure.total.basic)}万元，占{pct(r.expenditure.basic_share)}；"
-            f"项目支出{wan(r.expenditure.total.project)}万元，占{pct(r.expenditure.project_share)}") in text
-    assert f"人员经费{wan(r.expenditure.total.personnel)}万元，占基本支出的{pct(r.expenditure.personnel_share)}" in text
-    assert f"预算执行率{pct(r.budget.execution_rate)}" in text
-    assert f"核定编制{r.staff.quota}名，年末实有人员{r.staff.actual}名" in text
+    # 1,562.81 = 结转 52.36 + 财政拨款 1,502.25 (1,186.45 + 315.80) + 其他 8.20
+    assert ("总收入为1,562.81万元（其中：年初结转和结余52.36万元，一般公共预算财政拨款收入1,502.25万元，"
+            "其他收入8.20万元）") in text
+    assert "分机构看，局机关1,247.01万元，青山县医疗保障事务中心315.80万元" in text  # 52.36 + 1,186.45 + 8.20
+    # 1,527.64 = 基本 1,030.64 + 项目 497.00; 67.47% = 1,030.64 / 1,527.64
+    assert "基本支出1,030.64万元，占67.47%；项目支出497.00万元，占32.53%" in text
+    # 人员 840.78 = 612.38 + 228.40, / 1,030.64; 公用 189.86 = 148.26 + 41.60
+    assert "人员经费840.78万元，占基本支出的81.58%；公用经费189.86万元，占基本支出的18.42%" in text
+    # 1,527.64 / (1,480.25 + 60.00); 年末结转和结余 35.17 = 52.36 + 1,510.45 − 1,527.64
+    assert ("年初预算1,480.25万元，年中追加预算60.00万元，全年预算1,540.25万元；全年支出1,527.64万元，"
+            "预算执行率99.18%；年末结转和结余35.17万元") in text
+    assert "“三公”经费预算9.00万元，支出7.47万元，为预算的83.00%" in text
+    assert "核定编制45名，年末实有人员42名，在职人员控制率93.33%" in text
     for department in r.unit.departments:
         assert department in text
     for function in r.functions:
         assert function in text
     # Projects that did not spend their budget are named, with the 偏差说明 where there is one.
     training = next(p for p in r.projects.rows if p.explanation)
-    assert (f"{training.name}项目全年预算{wan(training.budget)}万元，执行{wan(training.executed)}万元，"
-            f"执行率{pct(training.execution_rate)}，主要原因是{training.explanation}") in text
-    full = [p for p in r.projects.rows if p.execution_rate is not None and p.execution_rate >= 100]
-    assert f"其余{cn_num(len(full))}个项目预算执行率均达到100%" in text
+    assert training.name == "业务培训经费"
+    assert ("业务培训经费项目全年预算12.00万元，执行8.40万元，执行率70.00%，"
+            f"主要原因是{training.explanation}") in text
+    for under_spent in ("医疗保障基金监管经费项目全年预算120.00万元，执行118.50万元，执行率98.75%",
+                        "医保信息化建设运维经费项目全年预算95.00万元，执行92.30万元，执行率97.16%",
+                        "档案管理经费项目全年预算8.00万元，执行7.80万元，执行率97.50%"):
+        assert under_spent in text
+    # 经办服务、医疗救助、政策宣传、维修改造 spent their whole budget
+    assert "其余四个项目预算执行率均达到100%" in text
+    assert "共安排八个项目，全年预算505.00万元，执行497.00万元，项目预算执行率98.42%" in text  # 497.00 / 505.00
     for section in r.narrative.achievements + r.narrative.problems:
         assert section.title in text
 
@@ -95,11 +110,13 @@ def test_report_figures_match_the_model(built: tuple[Evaluation, list[Path]]) ->
 def test_project_reports(built: tuple[Evaluation, list[Path]]) -> None:
     evaluation, paths = built
     unit = evaluation.report.unit
+    assert [p.name for p in evaluation.report.projects.rows] == list(EXAMPLE_PROJECTS)
     for project in evaluation.report.projects.rows:
         text = full_text(next(p for p in paths if p.name == f"{unit.name}_{unit.year}_{project.name}_项目支出绩效自评报告.docx"))
+        initial, budget, executed, rate = EXAMPLE_PROJECTS[project.name]
         assert f"（{project.name}）" in text
-        assert f"全年预算{wan(project.budget)}万元" in text
-        assert f"实际支出{wan(project.executed)}万元" in text and f"预算执行率{pct(project.execution_rate)}" in text
+        assert f"{project.name}年初预算{initial}万元，" in text and f"全年预算{budget}万元。" in text
+        assert f"{unit.year}年实际支出{executed}万元，预算执行率{rate}。" in text
         assert project.purpose in text and project.expected in text and project.achieved in text
         for indicator in project.indicators:
             assert f"{indicator.level3}：指标值{indicator.target}，实际完成{indicator.actual}。" in text
@@ -115,10 +132,12 @@ def test_project_without_indicators_and_with_other_funds(tmp_path: Path) -> None
     values["projects"][0]["fiscal_executed"] = values["projects"][0]["executed"] - 10
     evaluation, paths = build_format(tmp_path, FORMAT, values)
     project = evaluation.report.projects.rows[0]
+    assert project.name == "医疗保障基金监管经费"
     path = next(p for p in paths if p.name.endswith(f"{project.name}_项目绩效目标完成情况表.docx"))
     table = distinct_rows(Document(str(path)).tables[0])
+    assert table[2] == ["预算执行情况（万元）", "预算数", "120.00", "执行数", "118.50"]
     assert table[3][2] == "" and table[4][2] == ""  # the budget's split is not known
-    assert table[3][4] == wan(project.fiscal) and table[4][4] == "10.00"
+    assert table[3][4] == "108.50" and table[4][4] == "10.00"  # 财政拨款 118.50 − 10 = 108.50, 其他资金 10.00
     assert table[8][1] == "（未填报项目绩效指标）"
     report = next(p for p in paths if p.name.endswith(f"{project.name}_项目支出绩效自评报告.docx"))
-    assert f"其中财政拨款{wan(project.fiscal)}万元，其他资金10.00万元" in full_text(report)
+    assert "实际支出118.50万元（其中财政拨款108.50万元，其他资金10.00万元），预算执行率98.75%" in full_text(report)

@@ -22,7 +22,7 @@ from reportgen.pipeline import (
     init_workbook,
     workbook_schema,
 )
-from reportgen.render.filters import VMERGE_MARK, VMERGE_SCOPE, score, wan
+from reportgen.render.filters import VMERGE_MARK, VMERGE_SCOPE, score
 from reportgen.survey.definition import response_columns
 from reportgen.workbook.blank import write_workbook
 from tests.docx_helpers import example_values as format_example_values
@@ -31,6 +31,37 @@ from tests.docx_helpers import full_text
 FORMAT = "yanling-2020"
 SATISFACTION = "社会公众或服务对象满意度"
 FIRST_SURVEY_ROW = 2  # row 1 of the 问卷 sheet is the header
+
+# The example's points per (二级指标, 三级指标), pinned; by hand from workbook/example.py and example.yaml:
+#   预算调整率 4.05% = 60.00 / 1,480.25, in the 0-10%（含）band: 3; 支出进度 1 例 × 0.5: 3.5;
+#   资金结余 35.17 (52.36 + 1,510.45 − 1,527.64) ≤ 上年结转 52.36: 3;
+#   固定资产利用率 97.98% = 203.60 / 207.80, 2.02 points short × 0.2 = 0.40: 2.6;
+#   重点工作 6/6 × 6 + 92/100 × 4 = 9.68; 满意度 965/1000 × 8 = 7.72. Sum 95.5.
+POINTS = {
+    ("目标设定", "绩效目标合理性"): "3", ("目标设定", "绩效指标明确性"): "5",
+    ("预算配置", "财政供养人员控制率"): "4", ("预算配置", "“三公经费”变动率"): "4", ("预算配置", "重点支出安排率"): "4",
+    ("预算执行", "预算调整率"): "3", ("预算执行", "支出进度"): "3.5", ("预算执行", "资金结余"): "3",
+    ("预算执行", "“三公经费”控制率"): "4",
+    ("预算管理", "管理制度健全性"): "6", ("预算管理", "资金使用合规性"): "5", ("预算管理", "预决算信息公开性和完善性"): "5",
+    ("资产管理", "管理制度健全性"): "4", ("资产管理", "资产管理安全性"): "5", ("资产管理", "固定资产利用率"): "2.6",
+    ("职责履行", "重点工作实际完成率"): "9.68", ("职责履行", "重点工作质量达标率"): "6",
+    ("履职效益", "经济效益"): "4", ("履职效益", "社会效益"): "4", ("履职效益", "生态效益"): "3",
+    ("履职效益", SATISFACTION): "7.72",
+}
+# The calculations that carry derived figures, as printed (the minus sign is U+2212), pinned.
+CALCULATIONS = {
+    "财政供养人员控制率": "在职人员控制率93.33%=（在职人员数42/编制数45）×100%",
+    "“三公经费”变动率": "“三公经费”变动率\u221214.53%=[（本年度“三公经费”总额7.47万元\u2212上年度“三公经费”总额8.74万元）"
+                    "/上年度“三公经费”总额8.74万元]×100%。",
+    "重点支出安排率": "重点支出安排率92.72%=（重点项目支出460.8万元/项目总支出497万元）×100%",
+    "预算调整率": "预算调整率4.05%=（预算调整数60万元/预算数1480.25万元）×100%。",
+    "资金结余": "当年有结余，但不超过上年结转（年末结转和结余35.17万元，上年结转52.36万元）",
+    "“三公经费”控制率": "“三公经费”控制率83.00%=（“三公经费”实际支出数7.47万元/“三公经费”预算安排数9万元）×100%。",
+    "固定资产利用率": "固定资产利用率97.98%=（实际在用固定资产总额203.6万元/所有固定资产总额207.8万元）×100%",
+    "重点工作实际完成率": "①（重点工作完成件数6/重点工作计划件数6）×6=6分；\n②（绩效办考核得分92/总分100）×4=3.68分",
+    "重点工作质量达标率": "质量达标率100.00%=（质量达标实际工作数6/计划工作数6）×100%",
+    SATISFACTION: "调查问卷共计得分965/1000分×8=7.72",
+}
 
 
 @pytest.fixture(scope="module")
@@ -96,12 +127,15 @@ def test_scoring_table(built: tuple[Evaluation, dict[str, DocumentObject]]) -> N
     assert total[-1] == score(evaluation.score.total) == "95.5"
     assert total[2] == "100"
     grade = next(r for r in rows if r[0] == "评价等次")
-    assert grade[2].startswith(evaluation.score.grade)
+    assert evaluation.score.grade == "优" and grade[2] == "优（综合得分95.5分）"
     # every indicator row: its points, and its calculation with the minus sign kept whole
+    assert {(r.level2, r.name): score(r.points) for r in evaluation.score.rows} == POINTS
     for r in evaluation.score.rows:
         shown = next(x for x in rows if x[3] == r.name and x[1] == r.level2)
-        assert shown[7].endswith(f"得分：{score(r.points)}")
+        assert shown[7].endswith(f"得分：{POINTS[r.level2, r.name]}")
         assert r.calculation.replace("-", "\u2212") in shown[7]
+        if r.name in CALCULATIONS:
+            assert shown[7] == f"{CALCULATIONS[r.name]}\n得分：{POINTS[r.level2, r.name]}", r.name
     # 经济/社会/生态效益 share one 评价标准 cell, as in the 原表
     economic = next(i for i, r in enumerate(table.rows) if r.cells[3].text == "经济效益")
     assert table.rows[economic].cells[5]._tc is table.rows[economic + 2].cells[5]._tc
@@ -112,8 +146,17 @@ def test_report(built: tuple[Evaluation, dict[str, DocumentObject]]) -> None:
     text = full_text(docs["report"])
     name = evaluation.report.unit.name
     assert docs["report"].paragraphs[0].text == f"{name}\n{evaluation.report.unit.year}年度部门整体支出评价报告"
-    assert f"部门整体支出绩效综合得分{score(evaluation.score.total)}分，评价等次为“{evaluation.score.grade}”" in text
-    assert f"基本支出合计{wan(evaluation.report.expenditure.total.basic)}万元" in text
+    assert "部门整体支出绩效综合得分95.5分，评价等次为“优”" in text
+    # 投入 3+5+4+4+4, 过程 3+3.5+3+4+6+5+5+4+5+2.6, 产出 9.68+6, 效果 4+4+3+7.72
+    assert "其中投入20分（满分20分）、过程41.1分（满分44分）、产出15.68分（满分16分）、效果18.72分（满分20分）" in text
+    # 人员 612.38 + 228.40, 公用 148.26 + 41.60; 工资福利 575.12 + 215.50 …
+    assert ("基本支出合计1,030.64万元，其中人员经费840.78万元、公用经费189.86万元。按经济科目分类有工资福利支出"
+            "790.62万元、商品和服务支出178.96万元、对个人和家庭的补助50.16万元、资本性支出10.90万元") in text
+    # 重点项目 460.80 = 118.50 + 160.00 + 92.30 + 60.00 + 30.00; 92.72% = 460.80 / 497.00
+    assert ("项目支出497.00万元，共安排项目8个，全年预算505.00万元，项目预算执行率98.42%；"
+            "其中重点项目支出460.80万元，重点支出安排率92.72%") in text
+    assert "全年支出1,527.64万元，预算执行率99.18%" in text
+    assert "“三公”经费控制率83.00%。较上年8.74万元减少1.27万元，变动率\u221214.53%" in text
     assert "无政府性基金预算拨款收入和支出" in text  # the example unit has no fund appropriation
     for heading in ("一、部门、单位基本情况", "二、一般公共预算支出情况", "五、存在的问题及原因分析",
                     "六、下一步改进措施", "七、其他需要说明的情况"):
@@ -129,16 +172,22 @@ def test_report_form(built: tuple[Evaluation, dict[str, DocumentObject]]) -> Non
     rows = rows_text(docs["form"].tables[0])
     assert rows[0][1] == report.unit.name and rows[0][-1] == report.unit.head
     assert rows[1][1] == f"{report.staff.actual}人" and rows[1][-1] == f"{report.staff.quota}人"
+    assert (rows[1][1], rows[1][-1]) == ("42人", "45人")
     budget = next(r for r in rows if r[1] == "年初预算资金")
-    assert budget[0] == "年度预算收支情况（万元）" and budget[3] == wan(report.budget.initial)
+    assert budget[0] == "年度预算收支情况（万元）" and budget[3] == "1,480.25"
+    assert budget[4:] == ["全年预算数", "1,540.25"]  # 1,480.25 + 60.00
     income = next(r for r in rows if r[1] == "年度收入总额")
-    assert income[3] == wan(report.income.total.total) and income[5] == wan(report.expenditure.total.total)
+    assert income[3:] == ["1,562.81", "年度支出总额", "1,527.64"]
+    carryover = next(r for r in rows if r[1].strip() == "上年结转")
+    assert carryover[3:] == ["52.36", "年末结转和结余", "35.17"]  # 52.36 + 1,510.45 − 1,527.64
     indicator_rows = [r for r in rows if r[0] == "部门整体支出年度绩效指标" and r[1] != "一级指标"]
-    assert len(indicator_rows) == len(report.indicators)
-    assert [r[5] for r in indicator_rows] == [i.target_text for i in report.indicators]
+    assert len(indicator_rows) == len(report.indicators) == 8
+    targets = ["≥95%", "≥120家", "≥99%", "≥98%", "不超预算", "有效减轻", "≥200万元", "≥90%"]
+    assert [i.target_text for i in report.indicators] == targets
+    assert [r[5] for r in indicator_rows] == targets
     assert indicator_rows[0][2] == "指标1（数量指标）：基本医疗保险参保率"
     conclusion = next(r for r in rows if r[1] == "自我评价结论")
-    assert f"综合得分{score(evaluation.score.total)}分" in conclusion[2]
+    assert "综合得分95.5分，评价等次为“优”" in conclusion[2]
     assert any(r[0] == "归口管理业务股室审核意见" for r in rows)
     assert "填报人：" in full_text(docs["form"])
 
@@ -147,22 +196,37 @@ def test_survey_summary(built: tuple[Evaluation, dict[str, DocumentObject]]) -> 
     evaluation, docs = built
     survey, doc = evaluation.survey, docs["survey"]
     rows = rows_text(doc.tables[0])
-    assert rows[0][1:9:2] == survey.options
-    for question in survey.questions:
-        row = next(r for r in rows if r[0] == question.label)
-        assert [int(row[c]) for c in (1, 3, 5, 7)] == [c.count for c in question.counts]
-        assert row[9] == f"{question.average:.2f}"
+    assert rows[0][1:9:2] == survey.options == ["非常满意", "满意", "一般", "不满意"]
+    # counted by hand from example.yaml's 20 responses; 平均分 = (5·非常满意 + 4·满意 + 3·一般 + 0·不满意) / 20
+    answers = {
+        "Q1 总体评价": ([18, 2, 0, 0], "4.90"), "Q2 调查研究": ([17, 3, 0, 0], "4.85"),
+        "Q3 解决热点难点": ([16, 3, 1, 0], "4.75"), "Q4 促进发展": ([18, 2, 0, 0], "4.90"),
+        "Q5 服务质量": ([18, 2, 0, 0], "4.90"), "Q6 依法行政": ([17, 3, 0, 0], "4.85"),
+        "Q7 政策宣传": ([20, 0, 0, 0], "5.00"), "Q8 办事效率": ([11, 7, 1, 1], "4.30"),
+        "Q9 信息公开": ([18, 2, 0, 0], "4.90"), "Q10 厉行节约": ([18, 2, 0, 0], "4.90"),
+    }
+    assert {q.label: ([c.count for c in q.counts], f"{q.average:.2f}") for q in survey.questions} == answers
+    for label, (counts, average) in answers.items():
+        row = next(r for r in rows if r[0] == label)
+        assert [int(row[c]) for c in (1, 3, 5, 7)] == counts
+        assert row[9] == average
     q1 = next(r for r in rows if r[0].startswith("Q1 "))
     assert [int(q1[c]) for c in (1, 3, 5, 7)] == [18, 2, 0, 0] and q1[2] == "90.0%"
+    q8 = next(r for r in rows if r[0].startswith("Q8 "))
+    assert q8[1:] == ["11", "55.0%", "7", "35.0%", "1", "5.0%", "1", "5.0%", "4.30", "90.0%"]
     assert len(doc.inline_shapes) == 1
     text = full_text(doc)
     assert "共发放并收回问卷20份，其中有效问卷20份" in text
     assert "有效问卷共计得分965分（满分1000分），得分率96.50%" in text
+    # 满意类 171 + 26 of 200 answers = 98.50%
+    assert "总体满意率98.50%" in text and "“非常满意”171个，“满意”26个，“一般”2个，“不满意”1个" in text
     assert "Q7 政策宣传得分最高（5.00分），Q8 办事效率得分最低（4.30分" in text
     for suggestion in survey.suggestions:
         assert suggestion.text in text
     categories = rows_text(doc.tables[1])
-    assert categories[-1][:4] == ["合计", "20", "20", "965"]
+    assert categories[1:] == [["服务对象", "10", "10", "485", "500", "97.00%", "99.00%"],
+                              ["社会公众", "10", "10", "480", "500", "96.00%", "98.00%"],
+                              ["合计", "20", "20", "965", "1000", "96.50%", "98.50%"]]
 
 
 def test_blank_questionnaire(tmp_path: Path) -> None:
@@ -213,12 +277,12 @@ def test_incomplete_questionnaire_is_invalid(tmp_path: Path) -> None:
     values = example_values()
     row = values["survey"][1]
     lost = sum({"非常满意": 5, "满意": 4, "一般": 3, "不满意": 0}[row[f"Q{n}"]] for n in range(1, 11))
+    assert lost == 49  # questionnaire 2: nine 非常满意 and one 满意
     row["Q5"] = None
     evaluation = evaluate(write(tmp_path / "incomplete.xlsx", values))
     survey = evaluation.survey
     assert (survey.issued, survey.valid, survey.invalid) == (20, 19, 1)
-    assert survey.score == 965 - lost and survey.full_score == 950
+    assert survey.score == 916 and survey.full_score == 950  # 965 − 49, 19 × 50
     warning = next(f for f in evaluation.findings if f.where == f"问卷!第{FIRST_SURVEY_ROW + 1}行")
     assert not warning.is_error and "Q5" in warning.message and "无效问卷" in warning.message
-    expected = (Decimal(965 - lost) * 8 / 950).quantize(Decimal("0.01"))
-    assert evaluation.score.row(SATISFACTION).points == expected
+    assert evaluation.score.row(SATISFACTION).points == Decimal("7.71")  # 916 / 950 × 8 = 7.7136…
