@@ -19,6 +19,7 @@ from openpyxl import Workbook
 
 from reportgen.errors import Finding
 from reportgen.model.build import _indicators
+from reportgen.model.report import Indicator
 from reportgen.scoring.engine import _normalize
 from reportgen.scoring.system import InputSpec
 from reportgen.survey.definition import load_questionnaire, response_columns
@@ -36,7 +37,9 @@ from reportgen.workbook.cells import (
 )
 from reportgen.workbook.format_sheets import input_field
 from reportgen.workbook.reader import WorkbookData, open_workbook, read_sheets
-from reportgen.workbook.schema import INDICATORS, Field, KeyValueSheet, TableSheet, WorkbookSchema
+from reportgen.workbook.schema import Field, KeyValueSheet, TableSheet, WorkbookSchema, sheet_of
+
+INDICATORS = sheet_of(Indicator)
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "reportgen"
