@@ -11,7 +11,8 @@ import pytest
 from reportgen.errors import ReportgenError
 from reportgen.formats.loader import resolve_format
 from reportgen.pipeline import evaluate, evaluate_workbook, init_workbook, workbook_schema
-from reportgen.workbook.reader import _norm, open_workbook
+from reportgen.workbook.cells import label_key
+from reportgen.workbook.reader import open_workbook
 from reportgen.workbook.schema import KeyValueSheet
 
 GARBAGE = ["约50万", True, dt.datetime(2020, 1, 1), -1, "=A1"]
@@ -30,10 +31,10 @@ STRICT_KINDS = {"int", "money", "decimal", "date", "yesno", "choice"}  # "约50�
 def _input_cells(ws, sheet) -> list[tuple[object, object]]:
     """(field, cell) for each field of a sheet: its value cell (key–value) or its row-2 cell (table)."""
     if isinstance(sheet, KeyValueSheet):
-        rows = {_norm(ws.cell(r, 1).value): r for r in range(1, ws.max_row + 1)}
-        return [(f, ws.cell(rows[_norm(f.label)], 2)) for f in sheet.fields]
-    cols = {_norm(c.value): c.column for c in ws[1]}
-    return [(f, ws.cell(2, cols[_norm(f.label)])) for f in sheet.columns]
+        rows = {label_key(ws.cell(r, 1).value): r for r in range(1, ws.max_row + 1)}
+        return [(f, ws.cell(rows[label_key(f.label)], 2)) for f in sheet.fields]
+    cols = {label_key(c.value): c.column for c in ws[1]}
+    return [(f, ws.cell(2, cols[label_key(f.label)])) for f in sheet.columns]
 
 
 def test_garbage_in_every_column_gives_findings_only(example: Path) -> None:

@@ -6,13 +6,12 @@ them in one pass. Nothing here raises on bad cell content; only an unreadable fi
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reportgen.errors import Finding
-from reportgen.workbook.cells import cell_value, is_empty, parse_cell, text_problem
+from reportgen.workbook.cells import cell_value, is_empty, label_key, parse_cell, text_problem
 from reportgen.workbook.container import load
 from reportgen.workbook.schema import (
     META_SHEET,
@@ -38,13 +37,6 @@ class WorkbookData:
 
     def ref(self, path: str) -> str:
         return self.refs.get(path, "")
-
-
-def _norm(text: Any) -> str:
-    """Labels compare without spaces, required-marks or full-width differences."""
-    if text is None:
-        return ""
-    return re.sub(r"[\s\u3000*＊]", "", str(text)).replace("（", "(").replace("）", ")")
 
 
 def open_workbook(path: Path):
@@ -121,19 +113,19 @@ class _SheetReader:
         ws = self.wb[sheet.name]
         label_col, value_col = 1, 2
         for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 5)):
-            headers = {_norm(cell_value(c)): c.column for c in row if c.value is not None}
+            headers = {label_key(cell_value(c)): c.column for c in row if c.value is not None}
             if "填写值" in headers:
                 label_col, value_col = headers.get("项目", 1), headers["填写值"]
                 break
         rows_by_label: dict[str, list[Any]] = {}
         for (cell,) in ws.iter_rows(min_col=label_col, max_col=label_col):
-            label = _norm(cell_value(cell))
+            label = label_key(cell_value(cell))
             if label:
                 rows_by_label.setdefault(label, []).append(cell)
         record: dict[str, Any] = {}
         for spec in sheet.fields:
             path = f"{sheet.key}.{spec.key}"
-            labels = rows_by_label.get(_norm(spec.label), [])
+            labels = rows_by_label.get(label_key(spec.label), [])
             if len(labels) != 1:
                 record[spec.key] = [] if spec.kind == "list" else None
                 self.data.refs[path] = sheet.name
@@ -155,7 +147,7 @@ class _SheetReader:
         for row in ws.iter_rows(min_row=1, max_row=min(max(ws.max_row, 1), 5)):
             found: dict[str, list[Any]] = {}
             for c in row:
-                if (label := _norm(cell_value(c))) in labels:
+                if (label := label_key(cell_value(c))) in labels:
                     found.setdefault(label, []).append(c)
             if len(found) > len(best):
                 best_row, best = row[0].row, found
@@ -167,7 +159,7 @@ class _SheetReader:
         columns: dict[str, int] = {}
         duplicated = False
         for spec in sheet.columns:
-            headers = found.get(_norm(spec.label), [])
+            headers = found.get(label_key(spec.label), [])
             if len(headers) == 1:
                 columns[spec.key] = headers[0].column
             elif len(headers) > 1:
@@ -181,7 +173,7 @@ class _SheetReader:
 
     def table(self, sheet: TableSheet, raw: bool = False) -> None:
         ws = self.wb[sheet.name]
-        header_row, found = self._header_row(ws, [_norm(c.label) for c in sheet.columns])
+        header_row, found = self._header_row(ws, [label_key(c.label) for c in sheet.columns])
         columns, duplicated = self._columns(sheet, found)
         records: list[dict[str, Any]] = []
         raw_rows: list[tuple[int, dict[str, RawCell]]] = []
