@@ -84,10 +84,12 @@ def test_wheel_installed_elsewhere_builds_the_example(tmp_path: Path) -> None:
     shutil.copy2(ROOT / "inputs/example.xlsx", work / "example.xlsx")
     env = {k: v for k, v in os.environ.items() if k != "REPORTGEN_TEMPLATES"}
     env["PYTHONPATH"] = str(site)  # ahead of the checkout's editable install
+    env["PYTHONIOENCODING"] = "utf-8"  # format names are Chinese; Windows pipes default to the ANSI code page
 
     shown = _run([sys.executable, "-c", SHOW, "formats"], cwd=work, env=env).stdout.splitlines()
     module, root, listing = Path(shown[0]), Path(shown[1]), "\n".join(shown[2:])
-    assert module.is_relative_to(site) and root == site / "reportgen" / "builtin_templates"
+    assert module.resolve().is_relative_to(site.resolve())
+    assert root.resolve() == (site / "reportgen" / "builtin_templates").resolve()
     assert all(f in listing for f in FORMATS), listing
 
     _run([sys.executable, "-c", SHOW, "build", "example.xlsx", "-o", "out"], cwd=work, env=env)
