@@ -21,9 +21,16 @@ DECLARATION = "format.yaml"
 
 
 def templates_root() -> Path:
-    """Where the built-in formats are: ``$REPORTGEN_TEMPLATES`` or the repository's ``templates/``."""
+    """Where the built-in formats are: ``$REPORTGEN_TEMPLATES``, else the package
+    ``reportgen.builtin_templates`` -- the repository's ``templates/`` folder, shipped in the wheel
+    (pyproject.toml maps it) and, in an editable install, the checkout's folder itself."""
     env = os.environ.get("REPORTGEN_TEMPLATES")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "templates"
+    if env:
+        return Path(env)
+    from importlib import resources
+
+    # pip and pipx unpack a wheel, so the package is a folder on disk
+    return Path(str(resources.files("reportgen.builtin_templates")))
 
 
 class DocumentSpec(BaseModel):
