@@ -115,7 +115,7 @@ def test_check_reports_declaration_mistakes(tmp_path: Path) -> None:
 
     _edit_yaml(folder / "format.yaml", lambda d: d.pop("province"))
     code, output = run("format", "check", folder)
-    assert code == 2 and "format.yaml province" in output
+    assert code == 2 and "format.yaml:1 F101 province: 缺少必填项" in output
 
 
 def test_check_reports_questionnaire_mistakes(tmp_path: Path) -> None:

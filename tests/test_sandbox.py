@@ -243,7 +243,7 @@ def test_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:
     (folder / "example.yaml").write_text("l0: &l0 [哈]\n" + laughs, "utf-8")
     code, output = run("format", "check", folder)
     assert code == 2, output
-    assert "example.yaml:2: YAML 格式错误: 不支持 YAML 别名" in output
+    assert "example.yaml:2 Y004: YAML 格式错误: 不支持 YAML 别名" in output
 
 
 def test_template_zip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
