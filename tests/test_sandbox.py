@@ -254,4 +254,4 @@ def test_template_zip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.Monkey
     _replace_template(folder, "评分表.docx", "{{ unit.name }}" + "填充" * 20_000)
     code, output = run("format", "check", folder)
     assert code == 2, output
-    assert "评分表.docx: 模板解压后有" in output and "不予处理" in output
+    assert "评分表.docx T403: 模板解压后有" in output and "不予处理" in output
