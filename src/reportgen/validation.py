@@ -145,6 +145,16 @@ def _choices(expected: str) -> str:
     return "、".join(items[:-1]) + f" 或 {items[-1]}" if len(items) > 1 else items[0]
 
 
+def _discriminator(error: ErrorDetails) -> str:
+    return str((error.get("ctx") or {}).get("discriminator", "")).strip("'")
+
+
+def _loc(error: ErrorDetails) -> tuple[Any, ...]:
+    """pydantic's location; an unknown union tag is reported at the tag's key (``rule.kind``)."""
+    loc = tuple(error["loc"])
+    return loc + (_discriminator(error),) if error["type"] == "union_tag_invalid" else loc
+
+
 def _message(error: ErrorDetails) -> tuple[Kind, str, bool]:
     """(kind, message, whether to add the actual value)."""
     kind, ctx = error["type"], error.get("ctx") or {}
@@ -155,12 +165,11 @@ def _message(error: ErrorDetails) -> tuple[Kind, str, bool]:
         return "missing", "缺少必填项", False
     if kind == "extra_forbidden":
         return "unknown", "不认识的键（拼写错误？不需要的话请删除）", False
-    if kind in ("union_tag_invalid", "union_tag_not_found"):
-        key = str(ctx.get("discriminator", "")).strip("'")
-        if kind == "union_tag_not_found":
-            return "tag", f"缺少 {key}", False
+    if kind == "union_tag_not_found":
+        return "tag", f"缺少 {_discriminator(error)}", False
+    if kind == "union_tag_invalid":
         tags = "、".join(t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(","))
-        return "tag", f"{key} 的取值“{ctx.get('tag')}”不认识（可用：{tags}）", False
+        return "tag", f"取值“{ctx.get('tag')}”不认识（可用：{tags}）", False
     if kind in _TYPE_MESSAGES:
         return "type", _TYPE_MESSAGES[kind], True
     if kind in ("literal_error", "enum"):
@@ -192,7 +201,7 @@ def translate(error: ErrorDetails, data: Any = _ABSENT) -> Problem:
     """One pydantic error as a Chinese ``Problem``; ``data`` (the validated input) lets the
     location drop union tags."""
     kind, message, with_value = _message(error)
-    return Problem(_resolve(tuple(error["loc"]), data), kind, message + (_actual(error) if with_value else ""))
+    return Problem(_resolve(_loc(error), data), kind, message + (_actual(error) if with_value else ""))
 
 
 def translated(exc: ValidationError, data: Any = _ABSENT) -> list[Problem]:
@@ -202,7 +211,7 @@ def translated(exc: ValidationError, data: Any = _ABSENT) -> list[Problem]:
     union: dict[Loc, tuple[int, list[str], str]] = {}  # loc -> (index in found, messages, actual)
     for error in exc.errors():
         kind, message, with_value = _message(error)
-        loc = _resolve(tuple(error["loc"]), data)
+        loc = _resolve(_loc(error), data)
         actual = _actual(error) if with_value else ""
         if kind in ("type", "value") and loc in union:
             index, messages, first_actual = union[loc]
