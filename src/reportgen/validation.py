@@ -8,12 +8,14 @@ Contract:
   tag) that callers map to finding codes, and a Chinese message chosen by pydantic's error
   ``type``, with the offending value when it helps. Our own validators raise Chinese messages
   already: those pass through without pydantic's "Value error, " prefix. Errors a union
-  produced for one place are merged into one problem. No English pydantic text gets through.
+  produced for one place are merged into one problem. No English pydantic text gets through:
+  an error type not listed here reads ``取值不符合要求（<type>）``.
 * ``field_path(loc)`` writes a location as a reader counts: ``documents[2].output`` is the
   second document (items numbered from 1).
 * ``validation_findings(exc, where, data, codes=, marks=)`` makes findings of them: ``where``
   names the file (with the line from ``marks``), ``field`` is the path, ``code`` from ``codes``
-  by kind. Used for format.yaml, scoring.yaml, questionnaire.yaml and the workbook fallback.
+  by kind. Used for format.yaml, scoring.yaml (``translated``, to keep indicator names) and
+  questionnaire.yaml; meant too for the workbook fallback in ``model/build.py``.
 """
 
 from __future__ import annotations
@@ -190,6 +192,8 @@ def _message(error: ErrorDetails) -> tuple[Kind, str, bool]:
         cause = ctx.get("error")
         text = str(cause) if cause is not None else str(error["msg"])
         return "value", text.removeprefix("Value error, ").removeprefix("Assertion failed, "), False
+    if not str(error["msg"]).isascii():  # a custom error (PydanticCustomError) with our own words
+        return "value", str(error["msg"]), False
     return "value", f"取值不符合要求（{kind}）", True
 
 

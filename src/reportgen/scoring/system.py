@@ -4,6 +4,8 @@
 indicator does not hide the others) and then the meaning: group sums, total 100, band tiling,
 points within 分值, unique names and keys, Jinja syntax, and that every ``inputs.<key>`` read by
 an expression is declared. ``required_inputs`` lists what the workbook must collect.
+Each problem is a finding at ``scoring.yaml:<line>`` with an S2xx code (docs/templating.md), the
+level/group or indicator name as its field, and the path within it in the message.
 """
 
 from __future__ import annotations
