@@ -243,7 +243,7 @@ def test_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:
     (folder / "example.yaml").write_text("l0: &l0 [哈]\n" + laughs, "utf-8")
     code, output = run("format", "check", folder)
     assert code == 2, output
-    assert "example.yaml:2: YAML 格式错误: 不支持 YAML 别名" in output
+    assert "example.yaml:2 Y004: YAML 格式错误: 不支持 YAML 别名" in output
 
 
 def test_template_zip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -254,4 +254,4 @@ def test_template_zip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.Monkey
     _replace_template(folder, "评分表.docx", "{{ unit.name }}" + "填充" * 20_000)
     code, output = run("format", "check", folder)
     assert code == 2, output
-    assert "评分表.docx: 模板解压后有" in output and "不予处理" in output
+    assert "评分表.docx T403: 模板解压后有" in output and "不予处理" in output

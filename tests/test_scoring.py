@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import textwrap
 from decimal import Decimal as D
 from pathlib import Path
@@ -363,7 +364,8 @@ def _load_error(tmp_path: Path, text: str) -> tuple[str, list]:
     with pytest.raises(ReportgenError) as info:
         load_scoring_system(path)
     for finding in info.value.findings:
-        assert finding.where == str(path)
+        assert re.fullmatch(re.escape(str(path)) + r":\d+", finding.where), finding.where
+        assert re.fullmatch(r"S2\d\d", finding.code), finding.code
     return str(path), info.value.findings
 
 
@@ -376,14 +378,15 @@ def test_base_system_loads(tmp_path):
 def test_loader_unknown_rule_kind(tmp_path):
     path, findings = _load_error(tmp_path, BASE.replace("kind: manual", "kind: magic"))
     assert [(f.field, f.message) for f in findings] == [
-        ("社会效益", "rule：未知的评分规则类型“magic”（可用：bands、deduction、checklist、ratio、tiers、manual）")]
-    assert str(findings[0]) == f"{path} 社会效益: {findings[0].message}"
+        ("社会效益", "rule.kind：取值“magic”不认识（可用：bands、deduction、checklist、ratio、tiers、manual）")]
+    line = next(n for n, text in enumerate(Path(path).read_text("utf-8").splitlines(), 1) if "magic" in text)
+    assert str(findings[0]) == f"{path}:{line} S205 社会效益: {findings[0].message}"
 
 
 def test_loader_unknown_key(tmp_path):
     _, findings = _load_error(tmp_path, BASE.replace("value: projects.key_share", "valeu: projects.key_share"))
     messages = {(f.field, f.message) for f in findings}
-    assert messages == {("重点支出安排率", "valeu：不认识的键“valeu”")}
+    assert messages == {("重点支出安排率", "valeu：不认识的键（拼写错误？不需要的话请删除）")}
 
 
 def test_loader_total_not_100(tmp_path):
@@ -422,7 +425,7 @@ def test_loader_reports_all_problems_at_once(tmp_path):
             + "            rule: {kind: manual}\n")
     _, findings = _load_error(tmp_path, text)
     text_of = [f"{f.field}|{f.message}" for f in findings]
-    assert any(t.startswith("社会效益|rule：未知的评分规则类型“magic”") for t in text_of)
+    assert any(t.startswith("社会效益|rule.kind：取值“magic”不认识") for t in text_of)
     assert "总分|各一级指标分值合计为90分，应为100分" in text_of
     assert any(t.startswith("重点支出安排率|分档区间 [80, 89) 与 [90, +∞) 之间有空档") for t in text_of)
     assert any(t.startswith("重点支出安排率|value 的 Jinja 表达式有语法错误") for t in text_of)

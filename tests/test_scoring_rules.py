@@ -526,7 +526,7 @@ def test_loader_rule_specific_checks():
     assert _problems(deduct_without_rate) == ["甲|checklist（deduct）需要 per_failure（每例不符合扣分）",
                                               "甲|checklist（deduct）需要 items，或者 count_input: true"]
     assert _problems({**STAFF, "rule": {**STAFF["rule"], "direction": "sideways"}}) == [
-        "财政供养人员控制率|rule.direction：取值应为 'over' or 'under'，实际为“sideways”"]
+        "财政供养人员控制率|rule.direction：取值应为 over 或 under，实际为“sideways”"]
     assert _problems({**STAFF, "weight": "五"}) == ["财政供养人员控制率|weight：应为数字，实际为“五”"]
 
 
@@ -534,7 +534,7 @@ def test_loader_bad_interval_and_grades():
     bad = copy.deepcopy(KEY_SHARE)
     bad["rule"]["bands"][0]["range"] = "90以上"
     [problem] = _problems(bad)
-    assert problem.startswith("重点支出安排率|rule.bands.1.range：区间写法不对：“90以上”")
+    assert problem.startswith("重点支出安排率|rule.bands[1].range：区间写法不对：“90以上”")
     grades = [{"name": "优", "range": "[90, 100]"}, {"name": "良", "range": "[80, 89]"}]
     assert _problems(grades=grades) == ["grades|评价等次：区间 [80, 89] 与 [90, 100] 之间有空档（89 至 90）"]
 
