@@ -57,7 +57,7 @@ RUNAWAYS = [
 def test_runaway_template_is_stopped_with_a_finding(tmp_path: Path, tag: str, expected: str) -> None:
     err = render_error(tmp_path, CONTEXT, paragraphs=["前文", tag])
     finding = err.findings[0]
-    assert finding.where == "自评报告.docx" and finding.field == "第 2 段"
+    assert finding.where == "自评报告.docx" and finding.field == "第 2 段" and finding.code == "T440"
     assert expected in finding.message, finding.message
 
 
@@ -139,7 +139,7 @@ def test_chart_payload_in_a_format_folder_writes_nothing(tmp_path: Path) -> None
     out = tmp_path / "out"
     code, output = run("build", Path("inputs/example-yanling-2020.xlsx").resolve(), "-o", out, "--format", folder)
     assert code == 2, output
-    assert "问卷汇总.docx 第 2 段" in output
+    assert "问卷汇总.docx T430 第 2 段: 未定义的变量 survey_chart.tpl" in output
     assert "内部错误" not in output
     assert not canary.exists() and not canary.parent.exists()
 
@@ -234,7 +234,7 @@ def test_format_check_reports_scoring_payloads(tmp_path: Path) -> None:
     _edit_scoring(folder, value="9**999999999")
     code, output = run("format", "check", folder)
     assert code == 2, output
-    assert "scoring.yaml 财政供养人员控制率: 评分规则无法计算：乘方" in output
+    assert "scoring.yaml S240 财政供养人员控制率: 评分规则无法计算：乘方" in output
 
 
 def test_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:

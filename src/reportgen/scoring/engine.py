@@ -176,7 +176,8 @@ def _undefined(ind: IndicatorSpec, scope: Scope, findings: list[Finding]) -> tup
         try:
             text = expr.render_text(rule.text, {**scope.variables, "value": None, "weight": ind.weight})
         except expr.RENDER_ERRORS as exc:
-            findings.append(Finding(f"when_undefined.text 出错：{describe_fault(exc)}", scope.source, ind.name))
+            findings.append(Finding(f"when_undefined.text 出错：{describe_fault(exc)}", scope.source, ind.name,
+                                    code="S240"))
     return points, text
 
 
@@ -199,7 +200,7 @@ def _score_untrusted(level: str, group: str, ind: IndicatorSpec, variables: dict
             return _score_indicator(level, group, ind, variables, specs, invalid, source, findings)
     except Exception as exc:
         message = f"评分规则无法计算：{describe_fault(exc)}"
-        findings.append(Finding(message, source, ind.name))
+        findings.append(Finding(message, source, ind.name, code="S240"))
         return ScoreRow(level1=level, level2=group, name=ind.name, key=ind.id, kind=ind.rule.kind,
                         standard=ind.standard.strip(), note=ind.note.strip(), weight=ind.weight, points=ZERO,
                         value=None, value_text="", calculation=message, deduction_reason=message)
@@ -251,7 +252,7 @@ def _score_indicator(level: str, group: str, ind: IndicatorSpec, variables: dict
             rendered = expr.render_text(ind.calc, {**variables, **extra})
             calc = _join(rendered, reason) if outcome.undefined else rendered
         except expr.RENDER_ERRORS as exc:
-            findings.append(Finding(f"计算说明（calc）模板出错：{describe_fault(exc)}", source, ind.name))
+            findings.append(Finding(f"计算说明（calc）模板出错：{describe_fault(exc)}", source, ind.name, code="S240"))
     if points < ind.weight and not reason:
         reason = f"得{fmt_score(points)}分，低于分值{fmt_score(ind.weight)}分"
     return ScoreRow(**row, points=points, calculation=calc, deduction_reason=reason if points < ind.weight else "")
@@ -386,7 +387,7 @@ def score(system: ScoringSystem, context: Any) -> ScoreResult:
         with bounded():
             total, cap_reason = _cap(system, variables, raw_total, findings)
     except Exception as exc:  # the cap's value is an untrusted expression too
-        findings.append(Finding(f"总分封顶规则无法计算：{describe_fault(exc)}", system.source, "cap"))
+        findings.append(Finding(f"总分封顶规则无法计算：{describe_fault(exc)}", system.source, "cap", code="S240"))
         total, cap_reason = raw_total, ""
     grade = next((g.name for g in system.grades if g.range.contains(total)), "")
     return ScoreResult(system_id=system.id, system_name=system.name, groups=groups, rows=rows, total=total,
