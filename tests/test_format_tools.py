@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from reportgen.cli import main
-from reportgen.render.style import add_body, new_document
+from reportgen.docstyle import add_body, new_document
 
 RUNNER = CliRunner()
 

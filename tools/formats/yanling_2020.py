@@ -17,7 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from reportgen.render.style import (
+from reportgen.docstyle import (
     FANGSONG,
     LATIN,
     TABLE_TEXT,

@@ -42,7 +42,7 @@ def questionnaire_reference() -> list[VarDoc]:
 
 
 def _check_templates(fmt: Format, findings: list[Finding]) -> None:
-    from reportgen.render.check import check_template
+    from reportgen.formats.template_check import check_template
     from reportgen.render.env import make_env
 
     reference = variable_reference()
