@@ -82,7 +82,7 @@ def test_declaration_errors_inside_documents(tmp_path: Path) -> None:
     _edit(declaration, "    needs: [scoring]\n  - id: scoring", "    needs: [scoring, 评分]\n  - id: scoring")
     _edit(declaration, "template: 评分表.docx", "template: 评分表.docx\n    for_each: 单位")
     assert sorted(_errors(folder)) == sorted([
-        f"{declaration}:{_line(declaration, '评分]')} F104 documents[1].needs[2]: 取值应为 scoring 或 survey，实际为“评分”",
+        f"{declaration}:{_line(declaration, '评分]')} F104 documents[1].needs[2]: 取值应为 scoring 或 questionnaire，实际为“评分”",
         f"{declaration}:{_line(declaration, 'for_each')} F104 documents[2].for_each: 取值应为 project，实际为“单位”",
     ])
 

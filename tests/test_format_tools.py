@@ -141,5 +141,5 @@ def test_vars_reference_lists_model_names() -> None:
     code, output = run("format", "vars")
     assert code == 0
     assert "expenditure.basic_share" in output and "基本支出占总支出比例" in output
-    assert "score.total" in output and "survey.score_rate" in output
+    assert "score.total" in output and "questionnaire_summary.score_rate" in output
     assert "unit.name" in output and "青山县医疗保障局" in output  # example value

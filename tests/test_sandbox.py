@@ -107,7 +107,7 @@ def test_picture_marker_exposes_nothing(tmp_path: Path, tag: str) -> None:
 
 
 def test_model_objects_expose_fields_only(tmp_path: Path) -> None:
-    from reportgen.survey.definition import Option
+    from reportgen.questionnaire.definition import Option
 
     context = {**CONTEXT, "option": Option(label="满意", points=5)}
     assert render(tmp_path / "ok", context, paragraphs=["{{ option.label }}"]).paragraphs[0].text == "满意"
@@ -134,12 +134,12 @@ def _replace_template(folder: Path, name: str, *texts: str) -> None:
 def test_chart_payload_in_a_format_folder_writes_nothing(tmp_path: Path) -> None:
     folder = _format_copy(tmp_path, "yanling-2020")
     canary = tmp_path / "site-packages" / "evil.pth"
-    _replace_template(folder, "问卷汇总.docx", "图：{{ survey_chart }}",
-                      f"{{{{ survey_chart.tpl.save('{canary}') }}}}{{{{ survey_chart|attr('width_mm') }}}}")
+    _replace_template(folder, "问卷汇总.docx", "图：{{ questionnaire_chart }}",
+                      f"{{{{ questionnaire_chart.tpl.save('{canary}') }}}}{{{{ questionnaire_chart|attr('width_mm') }}}}")
     out = tmp_path / "out"
     code, output = run("build", Path("inputs/example-yanling-2020.xlsx").resolve(), "-o", out, "--format", folder)
     assert code == 2, output
-    assert "问卷汇总.docx T430 第 2 段: 未定义的变量 survey_chart.tpl" in output
+    assert "问卷汇总.docx T430 第 2 段: 未定义的变量 questionnaire_chart.tpl" in output
     assert "内部错误" not in output
     assert not canary.exists() and not canary.parent.exists()
 

@@ -59,7 +59,7 @@ def yanling_context(system) -> dict[str, Any]:
         "budget": {"initial": D("1027.99"), "adjustment": D(0), "adjustment_rate": D(0)},
         "balance": {"year_end": D(0), "carryover": D(0)},
         "assets": {"fixed_in_use": D("20.4"), "fixed_total": D("20.4"), "fixed_utilization": D(100)},
-        "survey": {"score": D(965), "full_score": D(1000), "score_rate": D("96.5"), "satisfaction_rate": D(100)},
+        "questionnaire_summary": {"score": D(965), "full_score": D(1000), "score_rate": D("96.5"), "satisfaction_rate": D(100)},
         "inputs": inputs,
     }
 
@@ -118,9 +118,9 @@ def test_yanling_missing_inputs_are_errors_naming_them(yanling):
 
 def test_yanling_without_survey_is_an_error(yanling):
     context = yanling_context(yanling)
-    context["survey"] = None
+    context["questionnaire_summary"] = None
     result = score(yanling, context)
-    assert any("survey" in e and "社会公众或服务对象满意度" in e for e in _errors(result))
+    assert any("questionnaire_summary" in e and "社会公众或服务对象满意度" in e for e in _errors(result))
 
 
 # -- yueyang-2020: 99 ---------------------------------------------------------------------------------

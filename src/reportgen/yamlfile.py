@@ -9,7 +9,7 @@ Contract:
 * Refused, as findings naming the file (and line when known): a file over ``YAML_MAX_BYTES``,
   a YAML syntax error, an alias (``*name``; they can nest into a "billion laughs"), a key
   written twice in one mapping (the later one would silently win), text that is not UTF-8.
-* This module imports nothing from formats/scoring/survey: they all read through it.
+* This module imports nothing from formats/scoring/questionnaire: they all read through it.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ def _collect(findings: list[Finding], load) -> object | None:
 
 def questionnaire_reference() -> list[VarDoc]:
     from reportgen.model.report import Unit
-    from reportgen.survey.definition import Questionnaire
+    from reportgen.questionnaire.definition import Questionnaire
 
     docs = [VarDoc("questionnaire", "对象", "问卷定义")]
     docs += describe(Questionnaire, "questionnaire.")
@@ -60,8 +60,8 @@ def _check_templates(fmt: Format, findings: list[Finding]) -> None:
         if "project." in doc.output and doc.for_each != "project":
             findings.append(Finding("输出文件名用到了 project，但文档没有声明 for_each: project",
                                     fmt.where(output), field_path(output), code="F112"))
-        if "survey" in doc.needs and not fmt.spec.questionnaire:
-            findings.append(Finding("文档需要问卷数据（needs: survey），但格式没有声明 questionnaire",
+        if "questionnaire" in doc.needs and not fmt.spec.questionnaire:
+            findings.append(Finding("文档需要问卷数据（needs: questionnaire），但格式没有声明 questionnaire",
                                     fmt.where(needs), field_path(needs), code="F113"))
         if "scoring" in doc.needs and not fmt.spec.scoring:
             findings.append(Finding("文档需要评分结果（needs: scoring），但格式没有声明 scoring",

@@ -23,8 +23,8 @@ from reportgen.yamlfile import LineMarks, load_yaml, not_a_mapping, read_yaml
 FORMAT_CODES = {"missing": "F101", "unknown": "F102", "type": "F103", "value": "F104"}
 
 if TYPE_CHECKING:
+    from reportgen.questionnaire.definition import Questionnaire
     from reportgen.scoring.system import ScoringSystem
-    from reportgen.survey.definition import Questionnaire
 
 DECLARATION = "format.yaml"
 
@@ -50,7 +50,7 @@ class DocumentSpec(BaseModel):
     template: str = Field(description="模板文件名（.docx，位于格式文件夹内）")
     output: str = Field(description="输出文件名（Jinja 文本，可用 unit.name、unit.year；逐项目文档还可用 project.name）")
     for_each: Literal["project"] | None = Field(None, description="每个项目生成一份（project）")
-    needs: list[Literal["scoring", "survey"]] = Field(default_factory=list, description="需要的数据")
+    needs: list[Literal["scoring", "questionnaire"]] = Field(default_factory=list, description="需要的数据")
 
 
 class FormatSpec(BaseModel):
@@ -98,7 +98,7 @@ class Format:
     def path(self, name: str) -> Path:
         return self.folder / name
 
-    # imported on first use only to keep `reportgen formats` quick (~0.1 s): scoring and survey
+    # imported on first use only to keep `reportgen formats` quick (~0.1 s): scoring and questionnaire
     # read YAML through reportgen.yamlfile and never import this module
     @cached_property
     def scoring(self) -> ScoringSystem | None:
@@ -108,7 +108,7 @@ class Format:
 
     @cached_property
     def questionnaire(self) -> Questionnaire | None:
-        from reportgen.survey.definition import load_questionnaire
+        from reportgen.questionnaire.definition import load_questionnaire
 
         return load_questionnaire(self.path(self.spec.questionnaire)) if self.spec.questionnaire else None
 

@@ -13,8 +13,8 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from reportgen.errors import ReportgenError
-from reportgen.survey.definition import Questionnaire, load_questionnaire, response_columns
-from reportgen.survey.tally import ResponseRow, tally
+from reportgen.questionnaire.definition import Questionnaire, load_questionnaire, response_columns
+from reportgen.questionnaire.tally import ResponseRow, tally
 
 YAML = Path(__file__).resolve().parents[1] / "templates" / "yanling-2020" / "questionnaire.yaml"
 SHEET = "问卷"
@@ -296,7 +296,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def test_chart(q: Questionnaire, tmp_path: Path) -> None:
-    from reportgen.survey.chart import answer_share_chart, cjk_font_family
+    from reportgen.questionnaire.chart import answer_share_chart, cjk_font_family
 
     result, _ = tally(q, sample_rows(q))
     png = answer_share_chart(result)
