@@ -129,13 +129,13 @@ def test_scoring_table(built: tuple[Evaluation, dict[str, DocumentObject]]) -> N
     grade = next(r for r in rows if r[0] == "评价等次")
     assert evaluation.score.grade == "优" and grade[2] == "优（综合得分95.5分）"
     # every indicator row: its points, and its calculation with the minus sign kept whole
-    assert {(r.level2, r.name): score(r.points) for r in evaluation.score.rows} == POINTS
+    assert {(r.group, r.name): score(r.points) for r in evaluation.score.rows} == POINTS
     for r in evaluation.score.rows:
-        shown = next(x for x in rows if x[3] == r.name and x[1] == r.level2)
-        assert shown[7].endswith(f"得分：{POINTS[r.level2, r.name]}")
+        shown = next(x for x in rows if x[3] == r.name and x[1] == r.group)
+        assert shown[7].endswith(f"得分：{POINTS[r.group, r.name]}")
         assert r.calculation.replace("-", "\u2212") in shown[7]
         if r.name in CALCULATIONS:
-            assert shown[7] == f"{CALCULATIONS[r.name]}\n得分：{POINTS[r.level2, r.name]}", r.name
+            assert shown[7] == f"{CALCULATIONS[r.name]}\n得分：{POINTS[r.group, r.name]}", r.name
     # 经济/社会/生态效益 share one 评价标准 cell, as in the 原表
     economic = next(i for i, r in enumerate(table.rows) if r.cells[3].text == "经济效益")
     assert table.rows[economic].cells[5]._tc is table.rows[economic + 2].cells[5]._tc

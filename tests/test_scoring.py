@@ -27,7 +27,7 @@ def _errors(result) -> list[str]:
 
 
 def _assert_adds_up(result) -> None:
-    for group in result.groups:
+    for group in result.levels:
         assert group.points == sum(sg.points for sg in group.groups)
         for sg in group.groups:
             assert sg.points == sum(r.points for r in sg.rows)
@@ -72,7 +72,7 @@ def test_yanling_rebuilds_the_seed_table(yanling):
     assert result.total_weight == D(100)
     assert result.grade == "优"
     _assert_adds_up(result)
-    assert [(g.name, g.weight, g.points) for g in result.groups] == [
+    assert [(g.name, g.weight, g.points) for g in result.levels] == [
         ("投入", 20, 20), ("过程", 44, 40), ("产出", 16, 15), ("效果", 20, D("19.72"))]
 
     staff = result.row("财政供养人员控制率")
@@ -159,20 +159,20 @@ def test_yueyang_rebuilds_the_seed_table(yueyang):
     assert result.total == D(99)
     assert result.grade == "优"
     _assert_adds_up(result)
-    assert [(g.name, g.weight, g.points) for g in result.groups] == [
+    assert [(g.name, g.weight, g.points) for g in result.levels] == [
         ("投入", 15, 15), ("过程", 40, 39), ("产出", 25, 25), ("效果", 20, 20)]
-    assert [(sg.name, sg.weight) for sg in result.groups[1].groups] == [("预算执行", 15), ("预算管理", 15),
+    assert [(sg.name, sg.weight) for sg in result.levels[1].groups] == [("预算执行", 15), ("预算管理", 15),
                                                                         ("资产管理", 10)]
     balance = result.row("资金结余")
     assert balance.points == 2
     assert balance.deduction_reason == "有结余，但不超过上年结转，计2分"
     assert "33.14" in balance.calculation and "498.88" in balance.calculation
     assert [r.deduction_reason for r in result.rows if r.points < r.weight] == [balance.deduction_reason]
-    assert len(result.groups[2].groups[0].rows) == 6  # 职责履行: six manual rows
+    assert len(result.levels[2].groups[0].rows) == 6  # 职责履行: six manual rows
     assert result.row("履职效益").weight == 15
     # the table a template loops over keeps the seed's order and 评分标准 text
     assert result.rows[0].standard.startswith("以100%为标准。在职人员控制率≦100%，计5分")
-    assert result.groups[0].row_count == 3 and result.groups[1].row_count == 12
+    assert result.levels[0].row_count == 3 and result.levels[1].row_count == 12
 
 
 def test_yueyang_manual_score_below_full_needs_reason(yueyang):
@@ -214,8 +214,8 @@ def test_current_2021_scores_the_example_workbook(write_core):
     result = score(system, report)
     assert _errors(result) == []
     _assert_adds_up(result)
-    assert [g.name for g in result.groups] == ["预算执行率", "产出指标", "效益指标", "满意度指标"]
-    assert result.groups[1].weight == 50 and result.groups[1].points == 50
+    assert [g.name for g in result.levels] == ["预算执行率", "产出指标", "效益指标", "满意度指标"]
+    assert result.levels[1].weight == 50 and result.levels[1].points == 50
     execution = result.row("预算执行率")
     assert execution.points == round_half_up(report.budget.execution_rate / 10, 2)
     assert result.total == execution.points + 90
@@ -464,6 +464,6 @@ def test_shipped_systems_load(folder):
 def test_score_result_dumps_for_templates(yanling):
     result = score(yanling, yanling_context(yanling))
     dumped = copy.deepcopy(result.model_dump())
-    assert dumped["groups"][0]["row_count"] == 5
-    assert dumped["groups"][0]["groups"][0]["rows"][0]["name"] == "绩效目标合理性"
+    assert dumped["levels"][0]["row_count"] == 5
+    assert dumped["levels"][0]["groups"][0]["rows"][0]["name"] == "绩效目标合理性"
     assert dumped["total"] == D("94.72")

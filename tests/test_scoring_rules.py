@@ -366,7 +366,7 @@ def goal_score(rows, execution="100"):
 def test_goal_rows_all_met_and_grouped():
     result = goal_score(goal_rows())
     assert errors(result) == [] and result.total == 100
-    output = result.groups[1]
+    output = result.levels[1]
     assert [(g.name, g.weight, g.points) for g in output.groups] == [
         ("数量指标", 20, 20), ("质量指标", 20, 20), ("经济成本指标", 10, 10)]
     assert result.rows[1].standard == "≥95%" and result.rows[1].ref == "绩效指标!A2"
@@ -452,7 +452,7 @@ def test_goal_rows_with_cost_split_off():
     rows[0]["weight"] = D(20)
     result = score(build_scoring_system(raw, "g.yaml"), {"budget": {"execution_rate": D(100)}, "indicators": rows})
     assert errors(result) == []
-    assert [(g.name, g.weight, g.points) for g in result.groups] == [
+    assert [(g.name, g.weight, g.points) for g in result.levels] == [
         ("预算执行率", 10, 10), ("产出指标", 40, 40), ("成本指标", 10, 10), ("效益指标", 30, 30), ("满意度指标", 10, 10)]
 
 

@@ -158,7 +158,7 @@ def indicators_summary() -> str:
 
 def score_sentence() -> str:
     return ("经自评，{{ unit.name }}{{ unit.year }}年度部门整体支出绩效综合得分{{ score.total|score }}分，"
-            "评价等次为“{{ score.grade }}”。其中{% for g in score.groups %}{{ g.name }}{{ g.points|score }}分"
+            "评价等次为“{{ score.grade }}”。其中{% for g in score.levels %}{{ g.name }}{{ g.points|score }}分"
             "（满分{{ g.weight|score }}分）{{ '、' if not loop.last else '。' }}{% endfor %}"
             "{% if score.capped %}{{ score.cap_reason }}。{% endif %}")
 
@@ -382,7 +382,7 @@ def scoring_form(path: Path) -> None:
     widths = [13, 19, 12.5, 26, 12, 64.5, 40, 56]  # 243 mm
     table = add_table(doc, 10, len(headers), col_widths_mm=widths)
     header_row(table, 0, headers)  # python-docx turns "\n" into a line break
-    for row, loop in enumerate(["g in score.groups", "sg in g.groups", "r in sg.rows"], start=1):
+    for row, loop in enumerate(["g in score.levels", "sg in g.groups", "r in sg.rows"], start=1):
         set_cell(table, row, 0, f"{{%tr for {loop} %}}", align="left")
         merge(table, row, 0, row, len(headers) - 1)
     # no vmerge scope here: a scope suffix after a multi-line value stays visible (render/merge.py
