@@ -7,6 +7,7 @@ other folder with the same layout. A declaration that does not validate is repor
 
 from __future__ import annotations
 
+import functools
 import os
 from functools import cached_property
 from pathlib import Path
@@ -120,6 +121,22 @@ class Format:
 
 
 def load_format(folder: Path) -> Format:
+    """The format in ``folder``, loaded once per process: a folder whose files are unchanged (same
+    names, sizes and modification times) gives back the same ``Format``, with its scoring system
+    and questionnaire already parsed. Editing any file loads it anew."""
+    return _load_format(Path(folder).resolve(), _fingerprint(folder))
+
+
+def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        return tuple((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in entries if e.is_file())
+    except OSError:
+        return ()
+
+
+@functools.lru_cache(maxsize=32)
+def _load_format(folder: Path, fingerprint: tuple[tuple[str, int, int], ...]) -> Format:
     declaration = folder / DECLARATION
     if not declaration.is_file():
         raise ReportgenError(Finding(f"不是格式文件夹：缺少 {DECLARATION}", str(folder), code="F100"))
