@@ -6,8 +6,9 @@ Contract:
 * :func:`find_workbooks` lists every ``.xlsx`` under the input folder, recursively, in a fixed
   order (relative path, compared as a case-insensitive file system would); it skips Excel/WPS
   lock files (``~$…``), hidden files and folders, and everything inside the output folder.
-  Other spreadsheet files (``.xls``, ``.et`` …) are returned separately so the CLI can say
-  that they were not read.
+  Other spreadsheet files (``.xls``, ``.et`` …) and summaries written by an earlier batch
+  (``汇总表.xlsx``, e.g. in a previous run's output folder) are returned separately, each with
+  the reason, so the CLI can say that they were not read.
 * :func:`process_unit` evaluates one workbook and renders its documents **in memory** (no disk
   writes), returning a picklable :class:`UnitResult`; it runs in the CLI's process or in a
   worker process (``--jobs``). A problem with the workbook becomes the result's findings; a bug
@@ -46,12 +47,12 @@ OTHER_SPREADSHEETS = (".xls", ".xlsm", ".xlsb", ".et", ".ods", ".csv")
 # ---- finding the workbooks --------------------------------------------------------------------
 
 
-def find_workbooks(folder: Path, out_dir: Path) -> tuple[list[Path], list[Path]]:
-    """(workbooks, other spreadsheets not read) under ``folder``, both in a fixed order."""
+def find_workbooks(folder: Path, out_dir: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(workbooks, [(spreadsheet not read, why)]) under ``folder``, both in a fixed order."""
     check_folders(folder, out_dir)
     out_key = _key(out_dir)
     found: list[Path] = []
-    others: list[Path] = []
+    others: list[tuple[Path, str]] = []
     for root, dirs, files in os.walk(folder, onerror=None, followlinks=False):
         here = Path(root)
         dirs[:] = [d for d in dirs if not _hidden(here / d) and _key(here / d) != out_key]
@@ -60,15 +61,17 @@ def find_workbooks(folder: Path, out_dir: Path) -> tuple[list[Path], list[Path]]
             if name.startswith(LOCK_PREFIX) or _hidden(path):
                 continue
             suffix = path.suffix.lower()
-            if suffix == ".xlsx":
+            if name_key(name) == name_key(SUMMARY_NAME):
+                others.append((path, "是 reportgen batch 生成的汇总表，不是填报表"))
+            elif suffix == ".xlsx":
                 found.append(path)
             elif suffix in OTHER_SPREADSHEETS:
-                others.append(path)
+                others.append((path, "不是 .xlsx 文件（请在 Excel/WPS 中另存为 .xlsx）"))
 
     def order(path: Path) -> list[str]:
         return [name_key(part) for part in path.relative_to(folder).parts]
 
-    return sorted(found, key=order), sorted(others, key=order)
+    return sorted(found, key=order), sorted(others, key=lambda item: order(item[0]))
 
 
 def check_folders(folder: Path, out_dir: Path) -> None:

@@ -158,9 +158,8 @@ def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | N
     from reportgen.progress import StatusLine
 
     workbooks, others = find_workbooks(folder, out_dir)
-    for path in others:
-        click.secho(f"跳过  {relative_name(path, folder)}：不是 .xlsx 文件（请在 Excel/WPS 中另存为 .xlsx）",
-                    fg="yellow", err=True)
+    for path, why in others:
+        click.secho(f"跳过  {relative_name(path, folder)}：{why}", fg="yellow", err=True)
     if not workbooks:
         raise ReportgenError(Finding("文件夹中没有找到 .xlsx 填报表", str(folder)))
     if format_choice:

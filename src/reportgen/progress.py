@@ -11,6 +11,7 @@ counting two columns.
 from __future__ import annotations
 
 import shutil
+import sys
 import unicodedata
 from typing import IO, Any
 
@@ -19,7 +20,7 @@ import click
 
 class StatusLine:
     def __init__(self, total: int, stream: IO[str] | None = None, enabled: bool | None = None):
-        self.stream = stream if stream is not None else click.get_text_stream("stderr")
+        self.stream = stream if stream is not None else sys.stderr
         self.enabled = _isatty(self.stream) if enabled is None else enabled
         self.total = total
         self.done = 0
