@@ -251,3 +251,14 @@ def test_money_rounding_is_half_up():
     from reportgen.county_summary import _money
 
     assert _money(Decimal("0.125")) == Decimal("0.13")
+
+
+def test_summary_that_cannot_be_written_is_reported_after_the_units(tmp_path):
+    folder = tmp_path / "县"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / "a.xlsx")
+    (tmp_path / "out" / "汇总表.xlsx").mkdir(parents=True)  # in the way, like a file open in Excel
+    result = run("batch", folder, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "共 1 个填报表：已生成 1 个，未生成 0 个。汇总表未能写入" in result.stderr
+    assert {p.name for p in (tmp_path / "out" / UNIT).iterdir()} == DOCS

@@ -184,8 +184,11 @@ def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | N
                 status.echo(f"未生成  {name}{unit}：{len(errors)} 个错误，如 {errors[0] if errors else ''}",
                             err=True, fg="red")
         status.clear()
-        summary = out_dir / SUMMARY_NAME
-        write_summary(summary, outcomes, folder)
+        summary, summary_error = out_dir / SUMMARY_NAME, None
+        try:
+            write_summary(summary, outcomes, folder)
+        except ReportgenError as exc:  # e.g. 汇总表.xlsx open in Excel: the units are written all the same
+            summary_error = exc
     except KeyboardInterrupt:
         status.clear()
         click.secho(f"已中断：已处理 {len(outcomes)}/{len(workbooks)} 个填报表，已生成的单位文件夹保留，"
@@ -193,12 +196,19 @@ def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | N
         sys.exit(EXIT_INTERRUPTED)
     built = sum(o.built for o in outcomes)
     failed = len(outcomes) - built
-    click.secho(f"共 {len(outcomes)} 个填报表：已生成 {built} 个，未生成 {failed} 个。汇总表：{summary}"
-                + ("（错误和提示见其中的“问题清单”）" if failed or any(o.findings for o in outcomes) else ""),
-                fg="red" if failed else "green", err=bool(failed))
+    if summary_error is not None:
+        for finding in summary_error.findings:
+            click.secho(f"错误  {finding}", fg="red", err=True)
+        where = "汇总表未能写入（见上一行）"
+    else:
+        where = f"汇总表：{summary}" + ("（错误和提示见其中的“问题清单”）"
+                                       if failed or any(o.findings for o in outcomes) else "")
+    bad = bool(failed or summary_error)
+    click.secho(f"共 {len(outcomes)} 个填报表：已生成 {built} 个，未生成 {failed} 个。{where}",
+                fg="red" if bad else "green", err=bad)
     if any(o.result.internal for o in outcomes):
         sys.exit(EXIT_INTERNAL)
-    if failed:
+    if bad:
         sys.exit(EXIT_INPUT)
 
 
