@@ -274,6 +274,10 @@ def run_batch(workbooks: Sequence[Path], out_dir: Path, format_choice: str | Non
             yield process_unit(index, path, format_choice, out_dir)
         return
     window = 2 * jobs
+    import reportgen.pipeline  # noqa: F401 - imported once here, inherited by forked workers
+    import reportgen.render.docx  # noqa: F401
+    import reportgen.workbook.reader  # noqa: F401
+
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(workbooks)), initializer=_ignore_interrupt)
     try:
         pending: dict[int, Future[UnitResult]] = {}
