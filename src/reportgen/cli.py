@@ -82,6 +82,7 @@ def main() -> None:
       reportgen init 填报表.xlsx        生成空白填报表
       reportgen check 填报表.xlsx       检查数据并显示关键指标
       reportgen build 填报表.xlsx -o 输出文件夹   生成 Word 文档
+      reportgen batch 填报表文件夹 -o 输出文件夹  全县各单位一次生成，另有汇总表
     """
 
 
@@ -135,6 +136,80 @@ def build(workbook: Path, out_dir: Path, format_choice: str | None) -> None:
     for written in build_outputs(evaluation, out_dir, inputs=[workbook]):
         note = f"（{written.note}）" if written.note else ""
         click.echo(f"已生成：{written.path}{note}")
+
+
+@main.command("batch")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
+              show_default=True, help="输出文件夹：每个单位一个子文件夹，另有 汇总表.xlsx。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="同时处理的单位数（工作进程数），一般不超过本机 CPU 核数。")
+@_FORMAT_OPTION
+@handles_input_errors
+def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | None) -> None:
+    """批量处理文件夹 FOLDER（含子文件夹）中的全部 .xlsx 填报表。
+
+    每个单位生成到“输出文件夹/单位名称/”，单位名称相同的依次加序号（单位名（2））；
+    有错误的填报表不生成，但不影响其他单位。最后写出 汇总表.xlsx（“问题清单”和“汇总”两张表）。
+    全部生成时退出码为 0，有未生成的为 2。
+    """
+    from reportgen.batch import SUMMARY_NAME, FolderPlan, find_workbooks, finish_unit, run_batch
+    from reportgen.county_summary import relative_name, write_summary
+    from reportgen.progress import StatusLine
+
+    workbooks, others = find_workbooks(folder, out_dir)
+    for path, why in others:
+        click.secho(f"跳过  {relative_name(path, folder)}：{why}", fg="yellow", err=True)
+    if not workbooks:
+        raise ReportgenError(Finding("文件夹中没有找到 .xlsx 填报表", str(folder)))
+    if format_choice:
+        from reportgen.formats.loader import resolve_format
+
+        resolve_format(format_choice)  # a wrong --format is one message, not one per unit
+    status = StatusLine(len(workbooks))
+    plan, outcomes = FolderPlan(), []
+    try:
+        for result in run_batch(workbooks, out_dir, format_choice, jobs,
+                                started=lambda _i, path: status.start(relative_name(path, folder))):
+            name = relative_name(result.path, folder)
+            outcome = finish_unit(result, plan, out_dir, f"“{name}”")
+            outcomes.append(outcome)
+            status.advance(failed=not outcome.built)
+            if outcome.built and outcome.folder is not None:
+                note = f"；{outcome.folder.note}" if outcome.folder.note else ""
+                status.echo(f"已生成  {name} → {out_dir / outcome.folder.name}，{len(outcome.written)} 个文件{note}")
+            else:
+                errors = outcome.errors
+                unit = f"（{result.unit_name}）" if result.unit_name else ""
+                status.echo(f"未生成  {name}{unit}：{len(errors)} 个错误，如 {errors[0] if errors else ''}",
+                            err=True, fg="red")
+        status.clear()
+        summary, summary_error = out_dir / SUMMARY_NAME, None
+        try:
+            write_summary(summary, outcomes, folder)
+        except ReportgenError as exc:  # e.g. 汇总表.xlsx open in Excel: the units are written all the same
+            summary_error = exc
+    except KeyboardInterrupt:
+        status.clear()
+        click.secho(f"已中断：已处理 {len(outcomes)}/{len(workbooks)} 个填报表，已生成的单位文件夹保留，"
+                    "正在写入的单位保持原样；汇总表未更新。", fg="red", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    built = sum(o.built for o in outcomes)
+    failed = len(outcomes) - built
+    if summary_error is not None:
+        for finding in summary_error.findings:
+            click.secho(f"错误  {finding}", fg="red", err=True)
+        where = "汇总表未能写入（见上一行）"
+    else:
+        where = f"汇总表：{summary}" + ("（错误和提示见其中的“问题清单”）"
+                                       if failed or any(o.findings for o in outcomes) else "")
+    bad = bool(failed or summary_error)
+    click.secho(f"共 {len(outcomes)} 个填报表：已生成 {built} 个，未生成 {failed} 个。{where}",
+                fg="red" if bad else "green", err=bad)
+    if any(o.result.internal for o in outcomes):
+        sys.exit(EXIT_INTERNAL)
+    if bad:
+        sys.exit(EXIT_INPUT)
 
 
 @main.command("formats")

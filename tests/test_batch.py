@@ -1,0 +1,264 @@
+"""``reportgen batch``: a county folder of workbooks -> one folder per unit and 汇总表.xlsx.
+
+The county (built once per module, in-process with ``--jobs 1``): two copies of the example
+(same 单位名称), one with 收入!B2 = "约50万", an Excel lock file, a hidden file, a text file and
+an old .xls. The example's score is pinned from ``reportgen check inputs/example.xlsx``:
+综合得分 95.5, 等次 优, 预算执行率 99.18 %, 收入合计 1,562.81, 支出合计 1,527.64, 结余 35.17 万元.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from reportgen.batch import FolderPlan, UnitResult, find_workbooks
+from reportgen.cli import main
+from reportgen.errors import ReportgenError
+from reportgen.progress import StatusLine, cut
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "example.xlsx"
+UNIT = "青山县医疗保障局"
+DOCS = {f"{UNIT}_2025_部门整体支出绩效自评报告.docx", f"{UNIT}_2025_评分表.docx"}
+
+
+def run(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def make_county(folder: Path) -> Path:
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(EXAMPLE, folder / "a.xlsx")
+    shutil.copy(EXAMPLE, folder / "sub" / "b.xlsx")
+    wb = openpyxl.load_workbook(EXAMPLE)
+    wb["收入"]["B2"] = "约50万"
+    wb.save(folder / "z_bad.xlsx")
+    (folder / "~$a.xlsx").write_bytes(b"owner of the lock")  # Excel's lock file: not a workbook
+    (folder / ".hidden.xlsx").write_bytes(b"not a workbook")
+    (folder / "说明.txt").write_text("各单位填报表", encoding="utf-8")
+    (folder / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    return folder
+
+
+def sheet_rows(path: Path, sheet: str) -> list[tuple]:
+    return list(openpyxl.load_workbook(path)[sheet].iter_rows(values_only=True))
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    """The county folder, and the CLI result of ``batch 县 -o 县/输出 --jobs 1`` (out inside the folder)."""
+    folder = make_county(tmp_path_factory.mktemp("batch") / "县")
+    out = folder / "输出"
+    result = run("batch", folder, "-o", out, "--jobs", "1")
+    return folder, out, result
+
+
+def test_batch_exit_code_and_console(county):
+    _, out, result = county
+    assert result.exit_code == 2
+    assert result.stdout.count("已生成  ") == 2
+    assert f"已生成  a.xlsx → {out / UNIT}，2 个文件" in result.stdout
+    assert f"已生成  sub/b.xlsx → {out / (UNIT + '（2）')}，2 个文件；单位名称与“a.xlsx”相同" in result.stdout
+    assert f"未生成  z_bad.xlsx（{UNIT}）：1 个错误，如 收入!B2 上年结转: 应为数字" in result.stderr
+    assert "跳过  old.xls：不是 .xlsx 文件" in result.stderr
+    assert "共 3 个填报表：已生成 2 个，未生成 1 个。" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_batch_documents_open_and_duplicate_gets_own_folder(county):
+    _, out, _ = county
+    assert sorted(p.name for p in out.iterdir()) == sorted([UNIT, f"{UNIT}（2）", "汇总表.xlsx"])
+    for folder in (out / UNIT, out / f"{UNIT}（2）"):
+        assert {p.name for p in folder.iterdir()} == DOCS
+        for doc in folder.iterdir():
+            assert UNIT in "\n".join(p.text for p in Document(str(doc)).paragraphs[:40])
+
+
+def test_summary_sheet_rows(county):
+    _, out, _ = county
+    wb = openpyxl.load_workbook(out / "汇总表.xlsx")
+    assert wb.sheetnames == ["问题清单", "汇总"] and wb.active.title == "问题清单"
+    rows = list(wb["汇总"].iter_rows(values_only=True))
+    assert rows[0] == ("序号", "文件", "单位名称", "格式", "年度", "总分", "等次", "预算执行率",
+                       "收入合计（万元）", "支出合计（万元）", "年末结转和结余（万元）", "错误数", "提示数",
+                       "输出文件夹", "文件数", "状态", "备注")
+    built = (UNIT, "yueyang-2020", 2025, 95.5, "优", 0.9918, 1562.81, 1527.64, 35.17)
+    assert rows[1] == (1, "a.xlsx", *built, 0, 0, UNIT, 2, "已生成", None)
+    assert rows[2] == (2, "sub/b.xlsx", *built, 0, 1, f"{UNIT}（2）", 2, "已生成",
+                       f"单位名称与“a.xlsx”相同，输出到“{UNIT}（2）”")
+    assert rows[3] == (3, "z_bad.xlsx", UNIT, "yueyang-2020", 2025, None, None, None, None, None, None,
+                       1, 1, None, None, "有错误未生成", None)
+    # Money summed, 总分 and 执行率 averaged over the two units built.
+    assert rows[4][:17] == ("合计", "共 3 个填报表", None, None, None, 95.5, None, 0.9918, 3125.62, 3055.28,
+                            70.34, 1, 2, None, 4, "已生成 2 个，未生成 1 个",
+                            "金额为已生成单位之和；总分、预算执行率为其平均值")
+    ws = wb["汇总"]
+    assert [ws.cell(2, c).number_format for c in (6, 8, 9, 10, 11)] == ["0.00", "0.00%", *["#,##0.00"] * 3]
+    assert ws.cell(5, 9).number_format == "#,##0.00" and ws.cell(5, 8).number_format == "0.00%"
+
+
+def test_findings_sheet_names_file_and_cell(county):
+    _, out, _ = county
+    rows = sheet_rows(out / "汇总表.xlsx", "问题清单")
+    assert rows[0] == ("序号", "文件", "单位名称", "级别", "位置", "字段", "说明")
+    assert rows[2] == (2, "z_bad.xlsx", UNIT, "错误", "收入!B2", "上年结转", '应为数字, 实际为 "约50万"')
+    duplicates = [r for r in rows[1:] if r[5] == "单位名称"]
+    assert [(r[1], r[3], r[4]) for r in duplicates] == [("sub/b.xlsx", "提示", "基本信息!B2"),
+                                                        ("z_bad.xlsx", "提示", "基本信息!B2")]
+    assert not any("~$" in str(r[1]) or "hidden" in str(r[1]) for r in rows)
+
+
+def test_summary_is_printable(county):
+    _, out, _ = county
+    wb = openpyxl.load_workbook(out / "汇总表.xlsx")
+    for ws in wb:
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == "$1:$1"
+        assert ws.freeze_panes in ("A2", "D2")
+        assert ws["A1"].font.bold and ws.column_dimensions["B"].width >= 10
+
+
+def test_jobs_2_same_summary_and_previous_folders_replaced(county, tmp_path):
+    """A second run into the same 输出 with two workers: same summary; the unit folders get new files."""
+    folder, out, _ = county
+    copy = tmp_path / "输出"
+    shutil.copytree(out, copy)
+    stale = copy / UNIT / f"{UNIT}_2025_评分表.docx"
+    stale.write_bytes(b"left by last year's run")
+    result = run("batch", folder, "-o", copy, "--jobs", "2")
+    assert result.exit_code == 2
+    for sheet in ("汇总", "问题清单"):
+        assert sheet_rows(copy / "汇总表.xlsx", sheet) == sheet_rows(out / "汇总表.xlsx", sheet)
+    assert stale.read_bytes()[:2] == b"PK" and Document(str(stale)).tables
+    assert "跳过  输出/汇总表.xlsx：是 reportgen batch 生成的汇总表" in result.stderr
+
+
+def test_all_built_exit_0(tmp_path):
+    folder = tmp_path / "县"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / "a.xlsx")
+    result = run("batch", folder, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "共 1 个填报表：已生成 1 个，未生成 0 个。" in result.stdout
+    assert sheet_rows(tmp_path / "out" / "汇总表.xlsx", "问题清单")[1][-1] == "无：全部 1 个填报表均无错误和提示"
+
+
+def test_ctrl_c_stops_cleanly(tmp_path, monkeypatch):
+    import reportgen.batch as batch
+
+    folder = tmp_path / "县"
+    folder.mkdir()
+    for name in ("a.xlsx", "b.xlsx"):
+        shutil.copy(EXAMPLE, folder / name)
+    real = batch.process_unit
+
+    def interrupted(index, *args):
+        if index == 1:
+            raise KeyboardInterrupt
+        return real(index, *args)
+
+    monkeypatch.setattr(batch, "process_unit", interrupted)
+    result = run("batch", folder, "-o", tmp_path / "out")
+    assert result.exit_code == 130
+    assert "已中断：已处理 1/2 个填报表" in result.stderr
+    assert {p.name for p in (tmp_path / "out" / UNIT).iterdir()} == DOCS
+    assert not (tmp_path / "out" / "汇总表.xlsx").exists()
+
+
+def test_internal_error_in_one_unit_is_reported_not_raised(tmp_path, monkeypatch):
+    import reportgen.pipeline as pipeline
+
+    folder = tmp_path / "县"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / "a.xlsx")
+    monkeypatch.delenv("REPORTGEN_DEBUG", raising=False)
+    monkeypatch.setattr(pipeline, "render_documents", lambda *a, **k: 1 / 0)
+    result = run("batch", folder, "-o", tmp_path / "out")
+    assert result.exit_code == 3
+    assert "内部错误" in result.stderr and "Traceback" not in result.output
+    assert sheet_rows(tmp_path / "out" / "汇总表.xlsx", "汇总")[1][15:] == ("有错误未生成", "内部错误，见问题清单")
+
+
+# ---- pieces -----------------------------------------------------------------------------------
+
+
+def test_find_workbooks_order_and_skips(tmp_path):
+    folder = make_county(tmp_path / "县")
+    (folder / ".git").mkdir()
+    shutil.copy(EXAMPLE, folder / ".git" / "x.xlsx")
+    (folder / "输出" / UNIT).mkdir(parents=True)
+    shutil.copy(EXAMPLE, folder / "输出" / UNIT / "c.xlsx")
+    (folder / "上次").mkdir()
+    (folder / "上次" / "汇总表.xlsx").write_bytes(b"a previous run's summary")
+    shutil.copy(EXAMPLE, folder / "B.XLSX")
+    found, others = find_workbooks(folder, folder / "输出")
+    assert [p.relative_to(folder).as_posix() for p in found] == ["a.xlsx", "B.XLSX", "sub/b.xlsx", "z_bad.xlsx"]
+    assert [(p.name, why[:8]) for p, why in others] == [("old.xls", "不是 .xlsx"), ("汇总表.xlsx", "是 report")]
+
+
+@pytest.mark.parametrize(("folder", "out", "message"), [
+    ("无此文件夹", "out", "输入文件夹不存在"),
+    ("县", "县", "输出文件夹不能就是存放填报表的文件夹"),
+    ("县/收集", "县", "存放填报表的文件夹位于输出文件夹之内"),
+])
+def test_find_workbooks_refuses_bad_folders(tmp_path, folder, out, message):
+    (tmp_path / "县" / "收集").mkdir(parents=True)
+    with pytest.raises(ReportgenError, match=message):
+        find_workbooks(tmp_path / folder, tmp_path / out)
+
+
+def test_batch_without_workbooks(tmp_path):
+    result = run("batch", tmp_path, "-o", tmp_path / "out")
+    assert result.exit_code == 2 and "文件夹中没有找到 .xlsx 填报表" in result.stderr
+
+
+def test_folder_plan_unique_in_order():
+    plan = FolderPlan()
+
+    def add(name: str, file: str = "x.xlsx"):
+        return plan.add(UnitResult(index=0, path=Path(file), unit_name=name), f"“{file}”")
+
+    assert add("某局", "a.xlsx").name == "某局"
+    second = add("某局", "b.xlsx")
+    assert (second.name, second.namesake) == ("某局（2）", "“a.xlsx”")
+    assert add("A/B").name == "A_B" and add("a_b").name == "a_b（2）"  # Windows: one folder
+    assert add("汇总表.xlsx").name == "汇总表.xlsx（2）"  # never the summary's name
+    assert add("", "无名.xlsx").name == "无名"
+    assert add("局" * 200).shortened
+
+
+def test_status_line_only_on_a_terminal():
+    quiet = io.StringIO()
+    StatusLine(3, quiet).start("a.xlsx")
+    assert quiet.getvalue() == ""
+    tty = io.StringIO()
+    status = StatusLine(3, tty, enabled=True)
+    status.start("a.xlsx")
+    status.advance(failed=True)
+    status.start("sub/b.xlsx")
+    assert tty.getvalue().endswith("[1/3] 失败 1  正在处理：sub/b.xlsx")
+    assert cut("正在处理：" + "局" * 50, 20) == "正在处理：局局局局…"
+
+
+def test_money_rounding_is_half_up():
+    from reportgen.county_summary import _money
+
+    assert _money(Decimal("0.125")) == Decimal("0.13")
+
+
+def test_summary_that_cannot_be_written_is_reported_after_the_units(tmp_path):
+    folder = tmp_path / "县"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / "a.xlsx")
+    (tmp_path / "out" / "汇总表.xlsx").mkdir(parents=True)  # in the way, like a file open in Excel
+    result = run("batch", folder, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "共 1 个填报表：已生成 1 个，未生成 0 个。汇总表未能写入" in result.stderr
+    assert {p.name for p in (tmp_path / "out" / UNIT).iterdir()} == DOCS
