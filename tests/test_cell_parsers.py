@@ -20,10 +20,10 @@ from openpyxl import Workbook
 from reportgen.errors import Finding
 from reportgen.model.build import _indicators
 from reportgen.model.report import Indicator
+from reportgen.questionnaire.definition import load_questionnaire, response_columns
+from reportgen.questionnaire.tally import ResponseRow, tally
 from reportgen.scoring.engine import _normalize
 from reportgen.scoring.system import InputSpec
-from reportgen.survey.definition import load_questionnaire, response_columns
-from reportgen.survey.tally import ResponseRow, tally
 from reportgen.workbook.cells import (
     as_text,
     cell_value,
@@ -345,7 +345,7 @@ def test_percent_formatted_number_reads_as_shown(value: Any, number_format: str,
         assert parse_number(read_as) == (None, NUM(read_as))
 
 
-CELL_READERS = ("workbook/reader.py", "workbook/cells.py", "survey/tally.py", "model/build.py")
+CELL_READERS = ("workbook/reader.py", "workbook/cells.py", "questionnaire/tally.py", "model/build.py")
 
 
 @pytest.mark.parametrize("module", CELL_READERS)

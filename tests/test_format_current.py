@@ -48,17 +48,17 @@ def one(paths: list[Path], suffix: str) -> Path:
 
 
 def execution_group(evaluation: Evaluation) -> Any:
-    return next(g for g in evaluation.score.groups if g.name == "预算执行率")
+    return next(g for g in evaluation.score.levels if g.name == "预算执行率")
 
 
 def test_example_checks_clean_and_scores(built: tuple[Evaluation, list[Path]]) -> None:
     evaluation, paths = built
     assert evaluation.findings == []  # no warnings either
     result = evaluation.score
-    assert [(g.name, g.weight, g.points) for g in result.groups] == [
+    assert [(g.name, g.weight, g.points) for g in result.levels] == [
         ("预算执行率", 10, Decimal("9.92")), ("产出指标", 50, 50), ("效益指标", 30, 30), ("满意度指标", 10, 10)]
     assert result.total_weight == 100
-    assert result.total == result.raw_total == sum(g.points for g in result.groups) == Decimal("99.92")
+    assert result.total == result.raw_total == sum(g.points for g in result.levels) == Decimal("99.92")
     assert result.grade == "优"
     assert len(evaluation.report.projects.rows) == 8
     assert len(paths) == 3 + 8  # 自评表, 自评报告, 基础数据表 + one 项目支出绩效自评表 per project
@@ -85,7 +85,7 @@ def test_unit_table_prints_the_engines_points(built: tuple[Evaluation, list[Path
 
     header = next(i for i, row in enumerate(table) if row[1:3] == ["一级指标", "二级指标"])
     assert table[header][-3:] == ["分值", "得分", "偏差原因分析及改进措施"]
-    scored = [row for g in result.groups if g.name != "预算执行率" for sg in g.groups for row in sg.rows]
+    scored = [row for g in result.levels if g.name != "预算执行率" for sg in g.groups for row in sg.rows]
     printed = table[header + 1:header + 1 + len(scored)]
     assert len(scored) == len(r.indicators) == 8
     assert [[row.name, row.standard, row.value_text, score(row.weight), score(row.points), row.deduction_reason]

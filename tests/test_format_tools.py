@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from reportgen.cli import main
-from reportgen.render.style import add_body, new_document
+from reportgen.docstyle import add_body, new_document
 
 RUNNER = CliRunner()
 
@@ -85,9 +85,9 @@ def test_check_reports_template_mistakes(tmp_path: Path) -> None:
     _template(folder, "评分表.docx", "{% for x in goals %}没有结束")
     code, output = run("format", "check", folder)
     assert code == 2
-    assert "自评报告.docx 第 1 段: 未知的变量 unit.nmae，是否想用 unit.name？" in output
-    assert "自评报告.docx 第 2 段: 标签中有中文弯引号" in output
-    assert "评分表.docx 第 1 段: {% for %} 标签没有对应的 {% endfor %}" in output
+    assert "自评报告.docx T430 第 1 段: 未知的变量 unit.nmae，是否想用 unit.name？" in output
+    assert "自评报告.docx T414 第 2 段: 标签中有中文弯引号" in output
+    assert "评分表.docx T410 第 1 段: {% for %} 标签没有对应的 {% endfor %}" in output
 
 
 def test_check_reports_scoring_mistakes(tmp_path: Path) -> None:
@@ -115,7 +115,7 @@ def test_check_reports_declaration_mistakes(tmp_path: Path) -> None:
 
     _edit_yaml(folder / "format.yaml", lambda d: d.pop("province"))
     code, output = run("format", "check", folder)
-    assert code == 2 and "format.yaml province" in output
+    assert code == 2 and "format.yaml:1 F101 province: 缺少必填项" in output
 
 
 def test_check_reports_questionnaire_mistakes(tmp_path: Path) -> None:
@@ -141,5 +141,5 @@ def test_vars_reference_lists_model_names() -> None:
     code, output = run("format", "vars")
     assert code == 0
     assert "expenditure.basic_share" in output and "基本支出占总支出比例" in output
-    assert "score.total" in output and "survey.score_rate" in output
+    assert "score.total" in output and "questionnaire_summary.score_rate" in output
     assert "unit.name" in output and "青山县医疗保障局" in output  # example value

@@ -22,8 +22,8 @@ from reportgen.pipeline import (
     init_workbook,
     workbook_schema,
 )
+from reportgen.questionnaire.definition import response_columns
 from reportgen.render.filters import VMERGE_MARK, VMERGE_SCOPE, score
-from reportgen.survey.definition import response_columns
 from reportgen.workbook.blank import write_workbook
 from tests.docx_helpers import example_values as format_example_values
 from tests.docx_helpers import full_text
@@ -94,7 +94,7 @@ def write(path: Path, values: dict[str, Any]) -> Path:
 
 def test_example_survey_totals(built: tuple[Evaluation, dict[str, DocumentObject]]) -> None:
     evaluation, _ = built
-    survey = evaluation.survey
+    survey = evaluation.questionnaire_summary
     assert (survey.issued, survey.valid, survey.invalid) == (20, 20, 0)
     assert survey.score == 965 and survey.full_score == 1000
     assert [(c.name, c.valid, c.score) for c in survey.by_category] == [("服务对象", 10, 485), ("社会公众", 10, 480)]
@@ -105,7 +105,7 @@ def test_example_survey_totals(built: tuple[Evaluation, dict[str, DocumentObject
 
 def test_all_documents_built(built: tuple[Evaluation, dict[str, DocumentObject]]) -> None:
     _, docs = built
-    assert list(docs) == ["report", "form", "scoring", "survey"]
+    assert list(docs) == ["report", "form", "scoring", "questionnaire_summary"]
     for doc in docs.values():
         text = full_text(doc)
         assert "{{" not in text and "{%" not in text
@@ -129,13 +129,13 @@ def test_scoring_table(built: tuple[Evaluation, dict[str, DocumentObject]]) -> N
     grade = next(r for r in rows if r[0] == "评价等次")
     assert evaluation.score.grade == "优" and grade[2] == "优（综合得分95.5分）"
     # every indicator row: its points, and its calculation with the minus sign kept whole
-    assert {(r.level2, r.name): score(r.points) for r in evaluation.score.rows} == POINTS
+    assert {(r.group, r.name): score(r.points) for r in evaluation.score.rows} == POINTS
     for r in evaluation.score.rows:
-        shown = next(x for x in rows if x[3] == r.name and x[1] == r.level2)
-        assert shown[7].endswith(f"得分：{POINTS[r.level2, r.name]}")
+        shown = next(x for x in rows if x[3] == r.name and x[1] == r.group)
+        assert shown[7].endswith(f"得分：{POINTS[r.group, r.name]}")
         assert r.calculation.replace("-", "\u2212") in shown[7]
         if r.name in CALCULATIONS:
-            assert shown[7] == f"{CALCULATIONS[r.name]}\n得分：{POINTS[r.level2, r.name]}", r.name
+            assert shown[7] == f"{CALCULATIONS[r.name]}\n得分：{POINTS[r.group, r.name]}", r.name
     # 经济/社会/生态效益 share one 评价标准 cell, as in the 原表
     economic = next(i for i, r in enumerate(table.rows) if r.cells[3].text == "经济效益")
     assert table.rows[economic].cells[5]._tc is table.rows[economic + 2].cells[5]._tc
@@ -194,7 +194,7 @@ def test_report_form(built: tuple[Evaluation, dict[str, DocumentObject]]) -> Non
 
 def test_survey_summary(built: tuple[Evaluation, dict[str, DocumentObject]]) -> None:
     evaluation, docs = built
-    survey, doc = evaluation.survey, docs["survey"]
+    survey, doc = evaluation.questionnaire_summary, docs["questionnaire_summary"]
     rows = rows_text(doc.tables[0])
     assert rows[0][1:9:2] == survey.options == ["非常满意", "满意", "一般", "不满意"]
     # counted by hand from example.yaml's 20 responses; 平均分 = (5·非常满意 + 4·满意 + 3·一般 + 0·不满意) / 20
@@ -262,7 +262,7 @@ def survey_cell(key: str, index: int) -> str:
 
 def test_bad_answer_names_the_cell(tmp_path: Path) -> None:
     values = example_values()
-    values["survey"][4]["Q3"] = "很好"
+    values["questionnaire"][4]["Q3"] = "很好"
     workbook = write(tmp_path / "bad.xlsx", values)
     with pytest.raises(ReportgenError) as caught:
         evaluate(workbook)
@@ -275,12 +275,12 @@ def test_bad_answer_names_the_cell(tmp_path: Path) -> None:
 
 def test_incomplete_questionnaire_is_invalid(tmp_path: Path) -> None:
     values = example_values()
-    row = values["survey"][1]
+    row = values["questionnaire"][1]
     lost = sum({"非常满意": 5, "满意": 4, "一般": 3, "不满意": 0}[row[f"Q{n}"]] for n in range(1, 11))
     assert lost == 49  # questionnaire 2: nine 非常满意 and one 满意
     row["Q5"] = None
     evaluation = evaluate(write(tmp_path / "incomplete.xlsx", values))
-    survey = evaluation.survey
+    survey = evaluation.questionnaire_summary
     assert (survey.issued, survey.valid, survey.invalid) == (20, 19, 1)
     assert survey.score == 916 and survey.full_score == 950  # 965 − 49, 19 × 50
     warning = next(f for f in evaluation.findings if f.where == f"问卷!第{FIRST_SURVEY_ROW + 1}行")

@@ -150,21 +150,21 @@ def test_name_plan_compares_like_windows_and_macos(tmp_path: Path) -> None:
 # ---- output patterns in format.yaml -----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("output", "message"), [
-    ("../../x.docx", "含有文件夹分隔符"),
-    ("{{ unit.name }}/x.docx", "含有文件夹分隔符"),
-    ("{{ unit.name }}", "输出文件名应以 .docx 结尾（现为“青山县医疗保障局”）"),
-    ("{{ unit.name }}.doc", "输出文件名应以 .docx 结尾"),
-    ("{{ unit.nmae }}.docx", "输出文件名模板出错"),
-    ("{{ unit.name .docx", "输出文件名模板出错"),
+@pytest.mark.parametrize(("output", "code", "message"), [
+    ("../../x.docx", "F116", "含有文件夹分隔符"),
+    ("{{ unit.name }}/x.docx", "F116", "含有文件夹分隔符"),
+    ("{{ unit.name }}", "F117", "输出文件名应以 .docx 结尾（现为“青山县医疗保障局”）"),
+    ("{{ unit.name }}.doc", "F117", "输出文件名应以 .docx 结尾"),
+    ("{{ unit.nmae }}.docx", "F115", "输出文件名模板出错"),
+    ("{{ unit.name .docx", "F115", "输出文件名模板出错"),
 ])
 def test_bad_output_pattern_is_a_format_error(tmp_path: Path, workbook: Path, out: Path,
-                                              output: str, message: str) -> None:
+                                              output: str, code: str, message: str) -> None:
     fmt = custom_format(tmp_path, [doc(output)])
     before, beside = snapshot(out), snapshot(tmp_path.parent)
     result = run("build", workbook, "-o", out, "--format", fmt)
     assert result.exit_code == 2, result.output
-    assert f"{fmt / 'format.yaml'} documents.scoring.output: " in result.output
+    assert f"{fmt / 'format.yaml'} {code} documents.scoring.output: " in result.output
     assert message in result.output and "Traceback" not in result.output
     assert snapshot(out) == before
     assert snapshot(tmp_path.parent).keys() == beside.keys()  # nothing written outside -o either

@@ -14,9 +14,9 @@ import pytest
 from docx import Document
 from docx.shared import Mm
 
+from reportgen import docstyle as style
 from reportgen.errors import ReportgenError
-from reportgen.render import style
-from reportgen.render.check import check_template, suggest
+from reportgen.formats.template_check import check_template, suggest
 from reportgen.render.docx import PngImage, render_docx, write_atomic
 
 CONTEXT: dict[str, Any] = {
@@ -533,8 +533,8 @@ def test_template_built_with_style_renders_and_checks_clean(tmp_path: Path) -> N
 def test_vmerge_scope_is_hidden_in_multiline_cells(tmp_path) -> None:
     from docx import Document
 
+    from reportgen.docstyle import add_table, new_document, set_cell
     from reportgen.render.docx import render_docx
-    from reportgen.render.style import add_table, new_document, set_cell
 
     doc = new_document()
     table = add_table(doc, 3, 2, col_widths_mm=[60, 60])

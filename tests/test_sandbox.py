@@ -57,7 +57,7 @@ RUNAWAYS = [
 def test_runaway_template_is_stopped_with_a_finding(tmp_path: Path, tag: str, expected: str) -> None:
     err = render_error(tmp_path, CONTEXT, paragraphs=["前文", tag])
     finding = err.findings[0]
-    assert finding.where == "自评报告.docx" and finding.field == "第 2 段"
+    assert finding.where == "自评报告.docx" and finding.field == "第 2 段" and finding.code == "T440"
     assert expected in finding.message, finding.message
 
 
@@ -107,7 +107,7 @@ def test_picture_marker_exposes_nothing(tmp_path: Path, tag: str) -> None:
 
 
 def test_model_objects_expose_fields_only(tmp_path: Path) -> None:
-    from reportgen.survey.definition import Option
+    from reportgen.questionnaire.definition import Option
 
     context = {**CONTEXT, "option": Option(label="满意", points=5)}
     assert render(tmp_path / "ok", context, paragraphs=["{{ option.label }}"]).paragraphs[0].text == "满意"
@@ -134,12 +134,12 @@ def _replace_template(folder: Path, name: str, *texts: str) -> None:
 def test_chart_payload_in_a_format_folder_writes_nothing(tmp_path: Path) -> None:
     folder = _format_copy(tmp_path, "yanling-2020")
     canary = tmp_path / "site-packages" / "evil.pth"
-    _replace_template(folder, "问卷汇总.docx", "图：{{ survey_chart }}",
-                      f"{{{{ survey_chart.tpl.save('{canary}') }}}}{{{{ survey_chart|attr('width_mm') }}}}")
+    _replace_template(folder, "问卷汇总.docx", "图：{{ questionnaire_chart }}",
+                      f"{{{{ questionnaire_chart.tpl.save('{canary}') }}}}{{{{ questionnaire_chart|attr('width_mm') }}}}")
     out = tmp_path / "out"
     code, output = run("build", Path("inputs/example-yanling-2020.xlsx").resolve(), "-o", out, "--format", folder)
     assert code == 2, output
-    assert "问卷汇总.docx 第 2 段" in output
+    assert "问卷汇总.docx T430 第 2 段: 未定义的变量 questionnaire_chart.tpl" in output
     assert "内部错误" not in output
     assert not canary.exists() and not canary.parent.exists()
 
@@ -234,7 +234,7 @@ def test_format_check_reports_scoring_payloads(tmp_path: Path) -> None:
     _edit_scoring(folder, value="9**999999999")
     code, output = run("format", "check", folder)
     assert code == 2, output
-    assert "scoring.yaml 财政供养人员控制率: 评分规则无法计算：乘方" in output
+    assert "scoring.yaml S240 财政供养人员控制率: 评分规则无法计算：乘方" in output
 
 
 def test_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:
@@ -243,7 +243,7 @@ def test_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:
     (folder / "example.yaml").write_text("l0: &l0 [哈]\n" + laughs, "utf-8")
     code, output = run("format", "check", folder)
     assert code == 2, output
-    assert "example.yaml:2: YAML 格式错误: 不支持 YAML 别名" in output
+    assert "example.yaml:2 Y004: YAML 格式错误: 不支持 YAML 别名" in output
 
 
 def test_template_zip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -254,4 +254,4 @@ def test_template_zip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.Monkey
     _replace_template(folder, "评分表.docx", "{{ unit.name }}" + "填充" * 20_000)
     code, output = run("format", "check", folder)
     assert code == 2, output
-    assert "评分表.docx: 模板解压后有" in output and "不予处理" in output
+    assert "评分表.docx T403: 模板解压后有" in output and "不予处理" in output

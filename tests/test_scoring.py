@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import textwrap
 from decimal import Decimal as D
 from pathlib import Path
@@ -26,7 +27,7 @@ def _errors(result) -> list[str]:
 
 
 def _assert_adds_up(result) -> None:
-    for group in result.groups:
+    for group in result.levels:
         assert group.points == sum(sg.points for sg in group.groups)
         for sg in group.groups:
             assert sg.points == sum(r.points for r in sg.rows)
@@ -58,7 +59,7 @@ def yanling_context(system) -> dict[str, Any]:
         "budget": {"initial": D("1027.99"), "adjustment": D(0), "adjustment_rate": D(0)},
         "balance": {"year_end": D(0), "carryover": D(0)},
         "assets": {"fixed_in_use": D("20.4"), "fixed_total": D("20.4"), "fixed_utilization": D(100)},
-        "survey": {"score": D(965), "full_score": D(1000), "score_rate": D("96.5"), "satisfaction_rate": D(100)},
+        "questionnaire_summary": {"score": D(965), "full_score": D(1000), "score_rate": D("96.5"), "satisfaction_rate": D(100)},
         "inputs": inputs,
     }
 
@@ -71,7 +72,7 @@ def test_yanling_rebuilds_the_seed_table(yanling):
     assert result.total_weight == D(100)
     assert result.grade == "优"
     _assert_adds_up(result)
-    assert [(g.name, g.weight, g.points) for g in result.groups] == [
+    assert [(g.name, g.weight, g.points) for g in result.levels] == [
         ("投入", 20, 20), ("过程", 44, 40), ("产出", 16, 15), ("效果", 20, D("19.72"))]
 
     staff = result.row("财政供养人员控制率")
@@ -117,9 +118,9 @@ def test_yanling_missing_inputs_are_errors_naming_them(yanling):
 
 def test_yanling_without_survey_is_an_error(yanling):
     context = yanling_context(yanling)
-    context["survey"] = None
+    context["questionnaire_summary"] = None
     result = score(yanling, context)
-    assert any("survey" in e and "社会公众或服务对象满意度" in e for e in _errors(result))
+    assert any("questionnaire_summary" in e and "社会公众或服务对象满意度" in e for e in _errors(result))
 
 
 # -- yueyang-2020: 99 ---------------------------------------------------------------------------------
@@ -158,20 +159,20 @@ def test_yueyang_rebuilds_the_seed_table(yueyang):
     assert result.total == D(99)
     assert result.grade == "优"
     _assert_adds_up(result)
-    assert [(g.name, g.weight, g.points) for g in result.groups] == [
+    assert [(g.name, g.weight, g.points) for g in result.levels] == [
         ("投入", 15, 15), ("过程", 40, 39), ("产出", 25, 25), ("效果", 20, 20)]
-    assert [(sg.name, sg.weight) for sg in result.groups[1].groups] == [("预算执行", 15), ("预算管理", 15),
+    assert [(sg.name, sg.weight) for sg in result.levels[1].groups] == [("预算执行", 15), ("预算管理", 15),
                                                                         ("资产管理", 10)]
     balance = result.row("资金结余")
     assert balance.points == 2
     assert balance.deduction_reason == "有结余，但不超过上年结转，计2分"
     assert "33.14" in balance.calculation and "498.88" in balance.calculation
     assert [r.deduction_reason for r in result.rows if r.points < r.weight] == [balance.deduction_reason]
-    assert len(result.groups[2].groups[0].rows) == 6  # 职责履行: six manual rows
+    assert len(result.levels[2].groups[0].rows) == 6  # 职责履行: six manual rows
     assert result.row("履职效益").weight == 15
     # the table a template loops over keeps the seed's order and 评分标准 text
     assert result.rows[0].standard.startswith("以100%为标准。在职人员控制率≦100%，计5分")
-    assert result.groups[0].row_count == 3 and result.groups[1].row_count == 12
+    assert result.levels[0].row_count == 3 and result.levels[1].row_count == 12
 
 
 def test_yueyang_manual_score_below_full_needs_reason(yueyang):
@@ -213,8 +214,8 @@ def test_current_2021_scores_the_example_workbook(write_core):
     result = score(system, report)
     assert _errors(result) == []
     _assert_adds_up(result)
-    assert [g.name for g in result.groups] == ["预算执行率", "产出指标", "效益指标", "满意度指标"]
-    assert result.groups[1].weight == 50 and result.groups[1].points == 50
+    assert [g.name for g in result.levels] == ["预算执行率", "产出指标", "效益指标", "满意度指标"]
+    assert result.levels[1].weight == 50 and result.levels[1].points == 50
     execution = result.row("预算执行率")
     assert execution.points == round_half_up(report.budget.execution_rate / 10, 2)
     assert result.total == execution.points + 90
@@ -363,7 +364,8 @@ def _load_error(tmp_path: Path, text: str) -> tuple[str, list]:
     with pytest.raises(ReportgenError) as info:
         load_scoring_system(path)
     for finding in info.value.findings:
-        assert finding.where == str(path)
+        assert re.fullmatch(re.escape(str(path)) + r":\d+", finding.where), finding.where
+        assert re.fullmatch(r"S2\d\d", finding.code), finding.code
     return str(path), info.value.findings
 
 
@@ -376,14 +378,15 @@ def test_base_system_loads(tmp_path):
 def test_loader_unknown_rule_kind(tmp_path):
     path, findings = _load_error(tmp_path, BASE.replace("kind: manual", "kind: magic"))
     assert [(f.field, f.message) for f in findings] == [
-        ("社会效益", "rule：未知的评分规则类型“magic”（可用：bands、deduction、checklist、ratio、tiers、manual）")]
-    assert str(findings[0]) == f"{path} 社会效益: {findings[0].message}"
+        ("社会效益", "rule.kind：取值“magic”不认识（可用：bands、deduction、checklist、ratio、tiers、manual）")]
+    line = next(n for n, text in enumerate(Path(path).read_text("utf-8").splitlines(), 1) if "magic" in text)
+    assert str(findings[0]) == f"{path}:{line} S205 社会效益: {findings[0].message}"
 
 
 def test_loader_unknown_key(tmp_path):
     _, findings = _load_error(tmp_path, BASE.replace("value: projects.key_share", "valeu: projects.key_share"))
     messages = {(f.field, f.message) for f in findings}
-    assert messages == {("重点支出安排率", "valeu：不认识的键“valeu”")}
+    assert messages == {("重点支出安排率", "valeu：不认识的键（拼写错误？不需要的话请删除）")}
 
 
 def test_loader_total_not_100(tmp_path):
@@ -422,7 +425,7 @@ def test_loader_reports_all_problems_at_once(tmp_path):
             + "            rule: {kind: manual}\n")
     _, findings = _load_error(tmp_path, text)
     text_of = [f"{f.field}|{f.message}" for f in findings]
-    assert any(t.startswith("社会效益|rule：未知的评分规则类型“magic”") for t in text_of)
+    assert any(t.startswith("社会效益|rule.kind：取值“magic”不认识") for t in text_of)
     assert "总分|各一级指标分值合计为90分，应为100分" in text_of
     assert any(t.startswith("重点支出安排率|分档区间 [80, 89) 与 [90, +∞) 之间有空档") for t in text_of)
     assert any(t.startswith("重点支出安排率|value 的 Jinja 表达式有语法错误") for t in text_of)
@@ -461,6 +464,6 @@ def test_shipped_systems_load(folder):
 def test_score_result_dumps_for_templates(yanling):
     result = score(yanling, yanling_context(yanling))
     dumped = copy.deepcopy(result.model_dump())
-    assert dumped["groups"][0]["row_count"] == 5
-    assert dumped["groups"][0]["groups"][0]["rows"][0]["name"] == "绩效目标合理性"
+    assert dumped["levels"][0]["row_count"] == 5
+    assert dumped["levels"][0]["groups"][0]["rows"][0]["name"] == "绩效目标合理性"
     assert dumped["total"] == D("94.72")

@@ -366,7 +366,7 @@ def goal_score(rows, execution="100"):
 def test_goal_rows_all_met_and_grouped():
     result = goal_score(goal_rows())
     assert errors(result) == [] and result.total == 100
-    output = result.groups[1]
+    output = result.levels[1]
     assert [(g.name, g.weight, g.points) for g in output.groups] == [
         ("数量指标", 20, 20), ("质量指标", 20, 20), ("经济成本指标", 10, 10)]
     assert result.rows[1].standard == "≥95%" and result.rows[1].ref == "绩效指标!A2"
@@ -452,7 +452,7 @@ def test_goal_rows_with_cost_split_off():
     rows[0]["weight"] = D(20)
     result = score(build_scoring_system(raw, "g.yaml"), {"budget": {"execution_rate": D(100)}, "indicators": rows})
     assert errors(result) == []
-    assert [(g.name, g.weight, g.points) for g in result.groups] == [
+    assert [(g.name, g.weight, g.points) for g in result.levels] == [
         ("预算执行率", 10, 10), ("产出指标", 40, 40), ("成本指标", 10, 10), ("效益指标", 30, 30), ("满意度指标", 10, 10)]
 
 
@@ -526,7 +526,7 @@ def test_loader_rule_specific_checks():
     assert _problems(deduct_without_rate) == ["甲|checklist（deduct）需要 per_failure（每例不符合扣分）",
                                               "甲|checklist（deduct）需要 items，或者 count_input: true"]
     assert _problems({**STAFF, "rule": {**STAFF["rule"], "direction": "sideways"}}) == [
-        "财政供养人员控制率|rule.direction：取值应为 'over' or 'under'，实际为“sideways”"]
+        "财政供养人员控制率|rule.direction：取值应为 over 或 under，实际为“sideways”"]
     assert _problems({**STAFF, "weight": "五"}) == ["财政供养人员控制率|weight：应为数字，实际为“五”"]
 
 
@@ -534,7 +534,7 @@ def test_loader_bad_interval_and_grades():
     bad = copy.deepcopy(KEY_SHARE)
     bad["rule"]["bands"][0]["range"] = "90以上"
     [problem] = _problems(bad)
-    assert problem.startswith("重点支出安排率|rule.bands.1.range：区间写法不对：“90以上”")
+    assert problem.startswith("重点支出安排率|rule.bands[1].range：区间写法不对：“90以上”")
     grades = [{"name": "优", "range": "[90, 100]"}, {"name": "良", "range": "[80, 89]"}]
     assert _problems(grades=grades) == ["grades|评价等次：区间 [80, 89] 与 [90, 100] 之间有空档（89 至 90）"]
 

@@ -1,8 +1,11 @@
 """Findings and the exception that carries them.
 
 Every problem reportgen reports to a clerk or template author is a ``Finding``: where it is
-(``收入!C7``, ``templates/x/scoring.yaml 指标 重点支出安排率``), which field, what is wrong, and
-whether it blocks the build (error) or only deserves a look (warning).
+(``收入!C7``, ``templates/x/scoring.yaml:42``), which field, what is wrong, and whether it
+blocks the build (error) or only deserves a look (warning). Problems in a format's own files
+also carry a stable short ``code`` (``S203``), printed after the place and explained, with its
+fix, in ``docs/templating.md`` (Y0xx YAML files, F1xx format.yaml, S2xx scoring.yaml,
+Q3xx questionnaire.yaml, T4xx Word templates).
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ class Finding:
     where: str = ""
     field: str = ""
     severity: Severity = "error"
+    code: str = ""
 
     def __str__(self) -> str:
-        head = " ".join(part for part in (self.where, self.field) if part)
+        head = " ".join(part for part in (self.where, self.code, self.field) if part)
         return f"{head}: {self.message}" if head else self.message
 
     @property

@@ -69,13 +69,14 @@ def render_name(pattern: str, context: Mapping[str, Any], where: str, field: str
         literal = "".join(n.data for n in make_env(autoescape=False).parse(pattern).find_all(nodes.TemplateData))
         rendered = render_text(pattern, context)
     except Exception as exc:  # an untrusted pattern: whatever it provokes is the format's finding
-        raise ReportgenError(Finding(f"输出文件名模板出错：{describe_fault(exc)}", where, field)) from exc
+        raise ReportgenError(Finding(f"输出文件名模板出错：{describe_fault(exc)}", where, field, code="F115")) from exc
     if re.search(r"[\\/]", literal):
         raise ReportgenError(Finding(
             f"输出文件名“{pattern}”含有文件夹分隔符（/ 或 \\）；文档只能生成在输出文件夹中，请只写文件名",
-            where, field))
+            where, field, code="F116"))
     if not clean(rendered).lower().endswith(SUFFIX):
-        raise ReportgenError(Finding(f"输出文件名应以 .docx 结尾（现为“{clean(rendered)}”）", where, field))
+        raise ReportgenError(Finding(f"输出文件名应以 .docx 结尾（现为“{clean(rendered)}”）", where, field,
+                                     code="F117"))
     return rendered
 
 

@@ -1,5 +1,5 @@
 """The main job, step by step: format -> workbook schema; workbook -> model -> checks, scores,
-survey -> template context -> documents. The CLI only calls these functions and prints.
+questionnaires -> template context -> documents. The CLI only calls these functions and prints.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from reportgen.errors import Finding, ReportgenError, errors_only
 from reportgen.formats.loader import Format, resolve_format
 from reportgen.model.report import Report
+from reportgen.questionnaire.tally import QuestionnaireSummary
 from reportgen.scoring.engine import ScoreResult, score
-from reportgen.survey.tally import SurveyResult
 from reportgen.workbook.schema import CORE_SHEETS, Sheet, WorkbookSchema
 
 if TYPE_CHECKING:
     from reportgen.outputs import Staged
 
-SURVEY_SHEET_KEY = "survey"
+QUESTIONNAIRE_SHEET_KEY = "questionnaire"
 SCORING_SHEET_KEY = "inputs"
 
 
@@ -35,9 +35,9 @@ def workbook_schema(fmt: Format) -> WorkbookSchema:
         if inputs_sheet is not None:
             sheets.append(inputs_sheet)
     if fmt.questionnaire is not None:
-        from reportgen.workbook.format_sheets import survey_sheet
+        from reportgen.workbook.format_sheets import questionnaire_sheet
 
-        sheets.append(survey_sheet(fmt.questionnaire))
+        sheets.append(questionnaire_sheet(fmt.questionnaire))
     return WorkbookSchema(tuple(sheets), format_id=fmt.id)
 
 
@@ -55,19 +55,19 @@ class Evaluation(BaseModel):
     refs: dict[str, str]
     findings: list[Finding] = Field(default_factory=list)
     score: ScoreResult | None = None
-    survey: SurveyResult | None = None
+    questionnaire_summary: QuestionnaireSummary | None = None
 
     def variables(self) -> dict[str, Any]:
-        """What a scoring rule can name: the report's fields and figures, ``survey``, ``format``."""
+        """What a scoring rule can name: the report's fields and figures, ``questionnaire_summary``, ``format``."""
         names = [*Report.model_fields, *Report.model_computed_fields]
-        return {**{name: getattr(self.report, name) for name in names}, "survey": self.survey,
+        return {**{name: getattr(self.report, name) for name in names}, "questionnaire_summary": self.questionnaire_summary,
                 "format": {"id": self.format.id, "name": self.format.spec.name}}
 
     def context(self) -> dict[str, Any]:
         """The variables every template sees (documented by ``reportgen format vars``): plain data."""
         ctx = self.report.model_dump()
         ctx["score"] = self.score.model_dump() if self.score is not None else None
-        ctx["survey"] = self.survey.model_dump() if self.survey is not None else None
+        ctx["questionnaire_summary"] = self.questionnaire_summary.model_dump() if self.questionnaire_summary is not None else None
         ctx["format"] = {"id": self.format.id, "name": self.format.spec.name}
         return ctx
 
@@ -88,27 +88,28 @@ def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None)
     meta = read_meta(wb)
     fmt = resolve_format(format_choice, meta.get("format"))
     schema = workbook_schema(fmt)
-    raw = (SURVEY_SHEET_KEY,) if fmt.questionnaire is not None else ()
+    raw = (QUESTIONNAIRE_SHEET_KEY,) if fmt.questionnaire is not None else ()
     data = read_sheets(wb, schema, workbook, raw_tables=raw)
     data.findings[:0] = _meta_findings(meta, fmt, schema)
 
-    survey, survey_findings = None, []
-    if fmt.questionnaire is not None and SURVEY_SHEET_KEY in data.raw_tables:
-        from reportgen.workbook.format_sheets import tally_survey
+    summary, summary_findings = None, []
+    if fmt.questionnaire is not None and QUESTIONNAIRE_SHEET_KEY in data.raw_tables:
+        from reportgen.workbook.format_sheets import tally_questionnaires
 
-        survey, survey_findings = tally_survey(fmt.questionnaire, schema, data)
-        if survey.valid == 0:
-            survey_findings.append(Finding("“问卷”表中没有有效问卷：满意度无法计算，评分表中相应指标将不得分",
+        summary, summary_findings = tally_questionnaires(fmt.questionnaire, schema, data)
+        if summary.valid == 0:
+            summary_findings.append(Finding("“问卷”表中没有有效问卷：满意度无法计算，评分表中相应指标将不得分",
                                            "问卷", "", "warning"))
-    data.findings.extend(survey_findings)
+    data.findings.extend(summary_findings)
 
     report, findings = build_report(data, inputs=data.values.get(SCORING_SHEET_KEY) or {})
     findings += check_report(report, data.refs)
-    result = score(fmt.scoring, Evaluation(format=fmt, report=report, refs=data.refs, survey=survey).variables()) \
+    result = score(fmt.scoring, Evaluation(format=fmt, report=report, refs=data.refs, questionnaire_summary=summary).variables()) \
         if fmt.scoring is not None else None
     if result is not None:
         findings += list(result.findings)
-    evaluation = Evaluation(format=fmt, report=report, refs=data.refs, findings=findings, score=result, survey=survey)
+    evaluation = Evaluation(format=fmt, report=report, refs=data.refs, findings=findings, score=result,
+                            questionnaire_summary=summary)
     if errors_only(findings):
         raise ReportgenError(findings)
     return evaluation
@@ -168,7 +169,7 @@ def render_documents(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Pat
     plan = NamePlan(out_dir, [*inputs, *templates])
     rendered: list[tuple[Staged, str]] = []
     for doc in fmt.spec.documents:
-        if "survey" in doc.needs and evaluation.survey is None:
+        if "questionnaire" in doc.needs and evaluation.questionnaire_summary is None:
             continue
         rows = context["projects"]["rows"][:projects] if doc.for_each == "project" else [None]
         for i, project in enumerate(rows):
@@ -206,12 +207,12 @@ def _name_note(owner: _Owner, clash: object, shortened: bool) -> str:
 
 def _with_images(context: dict[str, Any], evaluation: Evaluation, needs: list[str]) -> dict[str, Any]:
     """Charts are drawn only for documents that show them (matplotlib is slow to import)."""
-    if "survey" not in needs or evaluation.survey is None:
+    if "questionnaire" not in needs or evaluation.questionnaire_summary is None:
         return context
+    from reportgen.questionnaire.chart import answer_share_chart
     from reportgen.render.docx import PngImage
-    from reportgen.survey.chart import answer_share_chart
 
-    return {**context, "survey_chart": PngImage(answer_share_chart(evaluation.survey), 150)}
+    return {**context, "questionnaire_chart": PngImage(answer_share_chart(evaluation.questionnaire_summary), 150)}
 
 
 def init_workbook(out: Path, format_choice: str | None, example: bool) -> Format:

@@ -1,4 +1,4 @@
-"""The short terminal summary ``reportgen check`` prints: key figures, score and survey."""
+"""The short terminal summary ``reportgen check`` prints: key figures, score and questionnaires."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ def key_figures(evaluation: Evaluation) -> str:
         f"  在职人员控制率 {pct(r.staff.control_rate)}（{r.staff.actual}/{r.staff.quota}），"
         f"重点支出安排率 {pct(r.projects.key_share)}，固定资产利用率 {pct(r.assets.fixed_utilization)}",
     ]
-    if evaluation.survey is not None:
-        s = evaluation.survey
+    if evaluation.questionnaire_summary is not None:
+        s = evaluation.questionnaire_summary
         lines.append(f"  满意度问卷 有效 {s.valid}/{s.issued} 份，得分 {score(s.score)}/{score(s.full_score)}，"
                      f"满意率 {pct(s.satisfaction_rate)}")
     if evaluation.score is not None:

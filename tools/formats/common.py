@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportgen.render.style import (
+from reportgen.docstyle import (
     add_body,
     add_heading2,
     add_table,
@@ -206,7 +206,7 @@ def scoring_table(path: Path, title: str, reason_header: str = "扣分原因和�
     widths = [20, 24, 30, 80, 12, 14, 63]
     table = add_table(doc, 9, len(headers), col_widths_mm=widths)
     header_row(table, 0, headers)
-    loops = ["g in score.groups", "sg in g.groups", "r in sg.rows"]
+    loops = ["g in score.levels", "sg in g.groups", "r in sg.rows"]
     for row, loop in enumerate(loops, start=1):
         set_cell(table, row, 0, f"{{%tr for {loop} %}}", align="left")
         merge(table, row, 0, row, len(headers) - 1)

@@ -12,7 +12,7 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.shared import Mm, Pt
 from docx.table import Table
 
-from reportgen.render.style import (
+from reportgen.docstyle import (
     TABLE_TEXT,
     add_body,
     add_heading1,
@@ -74,7 +74,7 @@ UNIT_WIDTHS = [24, 22, 28, 46, 28, 28, 15, 18, 34]
 
 def execution_cell(attr: str) -> str:
     """A figure of the 预算执行率 level of the engine's result (its weight or its points)."""
-    return f"{{% for g in score.groups if g.name == '{EXECUTION}' %}}{{{{ g.{attr}|score }}}}{{% endfor %}}"
+    return f"{{% for g in score.levels if g.name == '{EXECUTION}' %}}{{{{ g.{attr}|score }}}}{{% endfor %}}"
 
 
 def unit_table(path: Path) -> None:
@@ -126,7 +126,7 @@ def unit_table(path: Path) -> None:
     for col, text in enumerate(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
                                 "偏差原因分析及改进措施"], start=1):
         set_cell(table, 7, col, text, bold=True)
-    row_tag(table, 8, f"{{%tr for g in score.groups if g.name != '{EXECUTION}' %}}")
+    row_tag(table, 8, f"{{%tr for g in score.levels if g.name != '{EXECUTION}' %}}")
     row_tag(table, 9, "{%tr for sg in g.groups %}")
     row_tag(table, 10, "{%tr for r in sg.rows %}")
     cells = [label, "{{ g.name|vmerge }}", "{{ sg.name|vmerge(g.name) }}", "{{ r.name }}", "{{ r.standard }}",
@@ -177,7 +177,7 @@ def budget_paragraphs() -> list[str]:
 
 
 def score_sentence() -> str:
-    return ("经自评，{% for g in score.groups %}{{ g.name }}得{{ g.points|score }}分（满分{{ g.weight|score }}分）"
+    return ("经自评，{% for g in score.levels %}{{ g.name }}得{{ g.points|score }}分（满分{{ g.weight|score }}分）"
             "{% if not loop.last %}，{% endif %}{% endfor %}，综合得分{{ score.total|score }}分"
             "{% if score.grade %}，评价等次为“{{ score.grade }}”{% endif %}。"
             "{% if score.capped %}{{ score.cap_reason }}。{% endif %}")

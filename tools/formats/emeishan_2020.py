@@ -12,7 +12,7 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.shared import Mm
 from docx.table import Table
 
-from reportgen.render.style import (
+from reportgen.docstyle import (
     TABLE_TEXT,
     add_body,
     add_heading1,

@@ -2,7 +2,7 @@
 评分表（列出计算过程）、满意度调查问卷汇总，以及打印用的空白问卷（附件5）。
 
 Every sentence here is structure around variables; the unit's own prose comes from the workbook's
-文字说明 sheet, the figures from its tables, the scores from ``score`` and the survey from ``survey``.
+文字说明 sheet, the figures from its tables, the scores from ``score`` and the questionnaire summary from ``questionnaire_summary``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from reportgen.render.style import (
+from reportgen.docstyle import (
     FANGSONG,
     LATIN,
     TABLE_TEXT,
@@ -158,7 +158,7 @@ def indicators_summary() -> str:
 
 def score_sentence() -> str:
     return ("经自评，{{ unit.name }}{{ unit.year }}年度部门整体支出绩效综合得分{{ score.total|score }}分，"
-            "评价等次为“{{ score.grade }}”。其中{% for g in score.groups %}{{ g.name }}{{ g.points|score }}分"
+            "评价等次为“{{ score.grade }}”。其中{% for g in score.levels %}{{ g.name }}{{ g.points|score }}分"
             "（满分{{ g.weight|score }}分）{{ '、' if not loop.last else '。' }}{% endfor %}"
             "{% if score.capped %}{{ score.cap_reason }}。{% endif %}")
 
@@ -382,7 +382,7 @@ def scoring_form(path: Path) -> None:
     widths = [13, 19, 12.5, 26, 12, 64.5, 40, 56]  # 243 mm
     table = add_table(doc, 10, len(headers), col_widths_mm=widths)
     header_row(table, 0, headers)  # python-docx turns "\n" into a line break
-    for row, loop in enumerate(["g in score.groups", "sg in g.groups", "r in sg.rows"], start=1):
+    for row, loop in enumerate(["g in score.levels", "sg in g.groups", "r in sg.rows"], start=1):
         set_cell(table, row, 0, f"{{%tr for {loop} %}}", align="left")
         merge(table, row, 0, row, len(headers) - 1)
     # no vmerge scope here: a scope suffix after a multi-line value stays visible (render/merge.py
@@ -417,8 +417,8 @@ def scoring_form(path: Path) -> None:
 
 # --- 满意度调查问卷汇总 ---------------------------------------------------------------------------------
 
-def survey_intro() -> str:
-    s = "survey"
+def questionnaire_intro() -> str:
+    s = "questionnaire_summary"
     return ("为了解社会公众和服务对象对{{ unit.name }}工作的满意程度，"
             f"{{% if {s}.date_from %}}{{{{ {s}.date_from|cn_date }}}}{{% if {s}.date_to != {s}.date_from %}}至"
             f"{{{{ {s}.date_to|cn_date }}}}{{% endif %}}，{{% endif %}}"
@@ -430,8 +430,8 @@ def survey_intro() -> str:
             "{% endfor %}。")
 
 
-def survey_result() -> str:
-    s = "survey"
+def questionnaire_result() -> str:
+    s = "questionnaire_summary"
     return (f"问卷共{{{{ {s}.questions|length }}}}题，每份满分{{{{ {s}.full_score_each|num }}}}分。有效问卷共计得分"
             f"{{{{ {s}.score|num }}}}分（满分{{{{ {s}.full_score|num }}}}分），得分率{{{{ {s}.score_rate|pct }}}}；"
             f"总体满意率{{{{ {s}.satisfaction_rate|pct }}}}（选择满意类选项的答案占全部答案的比例）。全部答案中，"
@@ -440,9 +440,9 @@ def survey_result() -> str:
             "{{ '，' if not loop.last else '。' }}{% endfor %}")
 
 
-def survey_extremes() -> str:
+def questionnaire_extremes() -> str:
     # Ties are named together; when every question averages the same there is no highest or lowest.
-    return ("{% set answered = survey.questions|selectattr('average', 'ne', none)|list %}"
+    return ("{% set answered = questionnaire_summary.questions|selectattr('average', 'ne', none)|list %}"
             "{% if answered %}{% set ranked = answered|sort(attribute='average') %}"
             "{% set top = answered|selectattr('average', 'equalto', (ranked|last).average)|list %}"
             "{% set bottom = answered|selectattr('average', 'equalto', (ranked|first).average)|list %}"
@@ -452,24 +452,24 @@ def survey_extremes() -> str:
             "（{{ (ranked|first).average|num(2) }}分，满意率{{ (bottom|first).satisfaction_rate|pct }}）。{% endif %}{% endif %}")
 
 
-def survey_summary(path: Path) -> None:
+def questionnaire_summary(path: Path) -> None:
     doc = new_document(table_pt=10.5)
     add_title(doc, "{{ unit.name }}{{ unit.year }}年度" + BR + "满意度调查问卷汇总")
 
     add_heading1(doc, "一、调查基本情况")
-    add_body(doc, "{%p if survey.issued %}")
-    add_body(doc, survey_intro())
+    add_body(doc, "{%p if questionnaire_summary.issued %}")
+    add_body(doc, questionnaire_intro())
     add_body(doc, "{%p else %}")
     add_body(doc, "问卷表中没有填写问卷。")
     add_body(doc, "{%p endif %}")
 
     add_heading1(doc, "二、调查结果")
     # without a valid questionnaire there is nothing to count: no empty tables, no empty chart
-    add_body(doc, "{%p if survey.valid %}")
-    add_body(doc, survey_result())
-    add_body(doc, survey_extremes())
+    add_body(doc, "{%p if questionnaire_summary.valid %}")
+    add_body(doc, questionnaire_result())
+    add_body(doc, questionnaire_extremes())
     add_note(doc, "表1 各题作答情况（有效问卷）")
-    # 4 options, as the format's questionnaire.yaml declares; headers come from survey.options.
+    # 4 options, as the format's questionnaire.yaml declares; headers come from questionnaire_summary.options.
     # 11 columns on a portrait page: 小五 text and narrow cell margins keep "100.0%" on one line.
     small = doc.styles.add_style("公文表格小", WD_STYLE_TYPE.PARAGRAPH)
     small.element.styleId = "GwTableSmall"
@@ -481,7 +481,7 @@ def survey_summary(path: Path) -> None:
     set_cell(table, 0, 0, "题目", bold=True)
     merge(table, 0, 0, 1, 0)
     for n in range(4):
-        set_cell(table, 0, 1 + 2 * n, f"{{{{ survey.options[{n}] }}}}", bold=True)
+        set_cell(table, 0, 1 + 2 * n, f"{{{{ questionnaire_summary.options[{n}] }}}}", bold=True)
         merge(table, 0, 1 + 2 * n, 0, 2 + 2 * n)
         set_cell(table, 1, 1 + 2 * n, "人数", bold=True)
         set_cell(table, 1, 2 + 2 * n, "占比", bold=True)
@@ -489,7 +489,7 @@ def survey_summary(path: Path) -> None:
     merge(table, 0, 9, 1, 9)
     set_cell(table, 0, 10, "满意率", bold=True)
     merge(table, 0, 10, 1, 10)
-    set_cell(table, 2, 0, "{%tr for q in survey.questions %}", align="left")
+    set_cell(table, 2, 0, "{%tr for q in questionnaire_summary.questions %}", align="left")
     merge(table, 2, 0, 2, 10)
     set_cell(table, 3, 0, "{{ q.label }}", align="left")
     for n in range(4):
@@ -500,36 +500,36 @@ def survey_summary(path: Path) -> None:
     set_cell(table, 4, 0, "{%tr endfor %}", align="left")
     merge(table, 4, 0, 4, 10)
     set_cell(table, 5, 0, "总体", bold=True)
-    set_cell(table, 5, 1, "有效问卷{{ survey.valid }}份，共计得分{{ survey.score|num }}/{{ survey.full_score|num }}分，"
-                          "得分率{{ survey.score_rate|pct }}", align="left")
+    set_cell(table, 5, 1, "有效问卷{{ questionnaire_summary.valid }}份，共计得分{{ questionnaire_summary.score|num }}/{{ questionnaire_summary.full_score|num }}分，"
+                          "得分率{{ questionnaire_summary.score_rate|pct }}", align="left")
     merge(table, 5, 1, 5, 8)
-    set_cell(table, 5, 9, "{% if survey.valid %}{{ (survey.score / survey.valid / survey.questions|length)|num(2) }}"
+    set_cell(table, 5, 9, "{% if questionnaire_summary.valid %}{{ (questionnaire_summary.score / questionnaire_summary.valid / questionnaire_summary.questions|length)|num(2) }}"
                           "{% endif %}")
-    set_cell(table, 5, 10, "{{ survey.satisfaction_rate|pct(1) }}")
+    set_cell(table, 5, 10, "{{ questionnaire_summary.satisfaction_rate|pct(1) }}")
     _restyle(table, small)
 
     add_note(doc, "")
     add_note(doc, "表2 按调查对象类别统计")
-    loop_table(doc, ["对象类别", "收回份数", "有效份数", "得分合计", "满分", "得分率", "满意率"], "c in survey.by_category",
+    loop_table(doc, ["对象类别", "收回份数", "有效份数", "得分合计", "满分", "得分率", "满意率"], "c in questionnaire_summary.by_category",
                ["{{ c.name }}", "{{ c.issued }}", "{{ c.valid }}", "{{ c.score|num }}", "{{ c.full_score|num }}",
                 "{{ c.score_rate|pct }}", "{{ c.satisfaction_rate|pct }}"],
                [28, 20, 20, 22, 22, 22, 22], align_first_left=False,
-               total=["合计", "{{ survey.issued }}", "{{ survey.valid }}", "{{ survey.score|num }}",
-                      "{{ survey.full_score|num }}", "{{ survey.score_rate|pct }}", "{{ survey.satisfaction_rate|pct }}"])
+               total=["合计", "{{ questionnaire_summary.issued }}", "{{ questionnaire_summary.valid }}", "{{ questionnaire_summary.score|num }}",
+                      "{{ questionnaire_summary.full_score|num }}", "{{ questionnaire_summary.score_rate|pct }}", "{{ questionnaire_summary.satisfaction_rate|pct }}"])
 
     add_note(doc, "")
     # single line spacing: a picture in a fixed-height line would be cut off
-    add_paragraph(doc, "{{ survey_chart }}", TABLE_TEXT, align="center")
+    add_paragraph(doc, "{{ questionnaire_chart }}", TABLE_TEXT, align="center")
     add_note(doc, "图1 各题答案分布（有效问卷）")
     add_body(doc, "{%p else %}")
     add_body(doc, "没有有效问卷，无法统计调查结果。")
     add_body(doc, "{%p endif %}")
 
     add_heading1(doc, "三、意见和建议")
-    add_body(doc, "{%p if survey.suggestions %}")
-    lead = add_body(doc, "调查对象共提出意见和建议{{ survey.suggestions|length }}条：")
+    add_body(doc, "{%p if questionnaire_summary.suggestions %}")
+    lead = add_body(doc, "调查对象共提出意见和建议{{ questionnaire_summary.suggestions|length }}条：")
     lead.paragraph_format.keep_with_next = True
-    add_body(doc, "{%p for s in survey.suggestions %}")
+    add_body(doc, "{%p for s in questionnaire_summary.suggestions %}")
     add_body(doc, "{{ loop.index }}.{{ s.text }}（{{ s.category }}，问卷编号{{ s.number }}）")
     add_body(doc, "{%p endfor %}")
     add_body(doc, "{%p else %}")
@@ -642,6 +642,6 @@ DOCUMENTS = {
     "评价报告.docx": evaluation_report,
     "综合评价报告表.docx": report_form,
     "评分表.docx": scoring_form,
-    "问卷汇总.docx": survey_summary,
+    "问卷汇总.docx": questionnaire_summary,
     "空白问卷.docx": blank_questionnaire,
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportgen.render.style import (
+from reportgen.docstyle import (
     add_body,
     add_heading1,
     add_heading2,

@@ -16,6 +16,7 @@ from jinja2 import TemplateSyntaxError
 from reportgen.errors import Finding, ReportgenError
 from reportgen.formats.loader import Format, load_format
 from reportgen.formats.reference import VarDoc, describe, known_paths, variable_reference
+from reportgen.validation import field_path
 
 
 def _collect(findings: list[Finding], load) -> object | None:
@@ -28,7 +29,7 @@ def _collect(findings: list[Finding], load) -> object | None:
 
 def questionnaire_reference() -> list[VarDoc]:
     from reportgen.model.report import Unit
-    from reportgen.survey.definition import Questionnaire
+    from reportgen.questionnaire.definition import Questionnaire
 
     docs = [VarDoc("questionnaire", "对象", "问卷定义")]
     docs += describe(Questionnaire, "questionnaire.")
@@ -41,29 +42,30 @@ def questionnaire_reference() -> list[VarDoc]:
 
 
 def _check_templates(fmt: Format, findings: list[Finding]) -> None:
-    from reportgen.render.check import check_template
+    from reportgen.formats.template_check import check_template
     from reportgen.render.env import make_env
 
     reference = variable_reference()
     known = known_paths(reference)
     suggestions = {d.path for d in reference}
-    declaration = str(fmt.folder / "format.yaml")
     text_env = make_env(autoescape=False)
-    for doc in fmt.spec.documents:
+    for n, doc in enumerate(fmt.spec.documents):
         findings += check_template(fmt.path(doc.template), known, suggestions)
+        output, needs = ("documents", n, "output"), ("documents", n, "needs")
         try:
             text_env.parse(doc.output)
         except TemplateSyntaxError as exc:
-            findings.append(Finding(f"输出文件名模板有语法错误: {exc.message}", declaration, f"documents.{doc.id}.output"))
+            findings.append(Finding(f"输出文件名模板有语法错误: {exc.message}", fmt.where(output),
+                                    field_path(output), code="F111"))
         if "project." in doc.output and doc.for_each != "project":
             findings.append(Finding("输出文件名用到了 project，但文档没有声明 for_each: project",
-                                    declaration, f"documents.{doc.id}.output"))
-        if "survey" in doc.needs and not fmt.spec.questionnaire:
-            findings.append(Finding("文档需要问卷数据（needs: survey），但格式没有声明 questionnaire",
-                                    declaration, f"documents.{doc.id}.needs"))
+                                    fmt.where(output), field_path(output), code="F112"))
+        if "questionnaire" in doc.needs and not fmt.spec.questionnaire:
+            findings.append(Finding("文档需要问卷数据（needs: questionnaire），但格式没有声明 questionnaire",
+                                    fmt.where(needs), field_path(needs), code="F113"))
         if "scoring" in doc.needs and not fmt.spec.scoring:
             findings.append(Finding("文档需要评分结果（needs: scoring），但格式没有声明 scoring",
-                                    declaration, f"documents.{doc.id}.needs"))
+                                    fmt.where(needs), field_path(needs), code="F114"))
     if fmt.spec.questionnaire_template:
         q_reference = questionnaire_reference()
         findings += check_template(fmt.path(fmt.spec.questionnaire_template), known_paths(q_reference),

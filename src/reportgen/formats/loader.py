@@ -1,7 +1,8 @@
 """A format is a folder: ``format.yaml`` (the declaration) plus its .docx templates and data files.
 
 Built-in formats live in the repository's ``templates/`` folder; ``--format DIR`` points at any
-other folder with the same layout.
+other folder with the same layout. A declaration that does not validate is reported as findings
+``format.yaml:<line> F1xx <field>: <Chinese message>``; YAML itself is read by ``reportgen.yamlfile``.
 """
 
 from __future__ import annotations
@@ -9,21 +10,36 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reportgen.errors import Finding, ReportgenError
+from reportgen.validation import field_path, validation_findings
 from reportgen.workbook.schema import META_SHEET
+from reportgen.yamlfile import LineMarks, load_yaml, not_a_mapping, read_yaml
+
+# codes of declaration problems by kind (see validation.Kind and docs/templating.md)
+FORMAT_CODES = {"missing": "F101", "unknown": "F102", "type": "F103", "value": "F104"}
+
+if TYPE_CHECKING:
+    from reportgen.questionnaire.definition import Questionnaire
+    from reportgen.scoring.system import ScoringSystem
 
 DECLARATION = "format.yaml"
 
 
 def templates_root() -> Path:
-    """Where the built-in formats are: ``$REPORTGEN_TEMPLATES`` or the repository's ``templates/``."""
+    """Where the built-in formats are: ``$REPORTGEN_TEMPLATES``, else the package
+    ``reportgen.builtin_templates`` -- the repository's ``templates/`` folder, shipped in the wheel
+    (pyproject.toml maps it) and, in an editable install, the checkout's folder itself."""
     env = os.environ.get("REPORTGEN_TEMPLATES")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "templates"
+    if env:
+        return Path(env)
+    from importlib import resources
+
+    # pip and pipx unpack a wheel, so the package is a folder on disk
+    return Path(str(resources.files("reportgen.builtin_templates")))
 
 
 class DocumentSpec(BaseModel):
@@ -34,7 +50,7 @@ class DocumentSpec(BaseModel):
     template: str = Field(description="模板文件名（.docx，位于格式文件夹内）")
     output: str = Field(description="输出文件名（Jinja 文本，可用 unit.name、unit.year；逐项目文档还可用 project.name）")
     for_each: Literal["project"] | None = Field(None, description="每个项目生成一份（project）")
-    needs: list[Literal["scoring", "survey"]] = Field(default_factory=list, description="需要的数据")
+    needs: list[Literal["scoring", "questionnaire"]] = Field(default_factory=list, description="需要的数据")
 
 
 class FormatSpec(BaseModel):
@@ -63,46 +79,17 @@ class FormatSpec(BaseModel):
         return docs
 
 
-YAML_MAX_BYTES = 1024 * 1024  # a scoring system is some 20 KB
-
-
-class _PlainYamlLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` without aliases: ``*name`` references can nest into a "billion laughs"
-    structure that is small on disk and endless to walk, and no format needs them."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            raise yaml.composer.ComposerError(None, None, "不支持 YAML 别名（*引用），请直接写出内容",
-                                              self.peek_event().start_mark)
-        return super().compose_node(parent, index)
-
-
-def read_yaml(path: Path) -> Any:
-    """A format file (format.yaml, scoring.yaml …) as plain data; every problem a finding naming it."""
-    try:
-        if path.stat().st_size > YAML_MAX_BYTES:
-            raise ReportgenError(Finding(f"文件超过 {YAML_MAX_BYTES // 1024} KB，不像是格式声明，不予处理", str(path)))
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_PlainYamlLoader)  # noqa: S506
-    except FileNotFoundError as exc:
-        raise ReportgenError(Finding("文件不存在", str(path))) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ReportgenError(Finding(f"YAML 格式错误: {getattr(exc, 'problem', exc)}", where)) from exc
-    except UnicodeDecodeError as exc:
-        raise ReportgenError(Finding("文件不是 UTF-8 编码", str(path))) from exc
-
-
-def validation_findings(exc: ValidationError, where: str) -> list[Finding]:
-    return [Finding(e["msg"], where, ".".join(str(p) for p in e["loc"])) for e in exc.errors()]
-
-
 class Format:
     """A loaded format folder. Scoring system and questionnaire are loaded on first use."""
 
-    def __init__(self, folder: Path, spec: FormatSpec):
+    def __init__(self, folder: Path, spec: FormatSpec, marks: LineMarks | None = None):
         self.folder = folder
         self.spec = spec
+        self.marks = marks or LineMarks()  # lines of format.yaml, for findings
+
+    def where(self, loc: tuple[str | int, ...] = ()) -> str:
+        """``…/format.yaml:12`` for a place in the declaration."""
+        return self.marks.where(str(self.folder / DECLARATION), loc)
 
     @property
     def id(self) -> str:
@@ -111,21 +98,19 @@ class Format:
     def path(self, name: str) -> Path:
         return self.folder / name
 
+    # imported on first use only to keep `reportgen formats` quick (~0.1 s): scoring and questionnaire
+    # read YAML through reportgen.yamlfile and never import this module
     @cached_property
-    def scoring(self):
-        if not self.spec.scoring:
-            return None
+    def scoring(self) -> ScoringSystem | None:
         from reportgen.scoring.system import load_scoring_system
 
-        return load_scoring_system(self.path(self.spec.scoring))
+        return load_scoring_system(self.path(self.spec.scoring)) if self.spec.scoring else None
 
     @cached_property
-    def questionnaire(self):
-        if not self.spec.questionnaire:
-            return None
-        from reportgen.survey.definition import load_questionnaire
+    def questionnaire(self) -> Questionnaire | None:
+        from reportgen.questionnaire.definition import load_questionnaire
 
-        return load_questionnaire(self.path(self.spec.questionnaire))
+        return load_questionnaire(self.path(self.spec.questionnaire)) if self.spec.questionnaire else None
 
     @cached_property
     def example_values(self) -> dict[str, Any]:
@@ -137,20 +122,25 @@ class Format:
 def load_format(folder: Path) -> Format:
     declaration = folder / DECLARATION
     if not declaration.is_file():
-        raise ReportgenError(Finding(f"不是格式文件夹：缺少 {DECLARATION}", str(folder)))
-    raw = read_yaml(declaration)
-    if not isinstance(raw, dict):
-        raise ReportgenError(Finding("声明文件应为键值结构（YAML 映射）", str(declaration)))
+        raise ReportgenError(Finding(f"不是格式文件夹：缺少 {DECLARATION}", str(folder), code="F100"))
+    doc = load_yaml(declaration)
+    if error := not_a_mapping(doc, "声明文件"):
+        raise error
     try:
-        spec = FormatSpec.model_validate(raw)
+        spec = FormatSpec.model_validate(doc.data)
     except ValidationError as exc:
-        raise ReportgenError(validation_findings(exc, str(declaration))) from exc
-    missing = [d.template for d in spec.documents if not (folder / d.template).is_file()]
-    missing += [name for name in (spec.scoring, spec.questionnaire, spec.questionnaire_template, spec.example)
-                if name and not (folder / name).is_file()]
-    if missing:
-        raise ReportgenError([Finding(f"声明中引用的文件不存在: {name}", str(declaration)) for name in missing])
-    return Format(folder, spec)
+        raise ReportgenError(validation_findings(exc, str(declaration), doc.data, codes=FORMAT_CODES,
+                                                 marks=doc.marks)) from exc
+    fmt = Format(folder, spec, doc.marks)
+    missing: list[tuple[str, tuple[str | int, ...]]] = [
+        (d.template, ("documents", n, "template")) for n, d in enumerate(spec.documents)]
+    missing += [(name, (key,)) for key in ("scoring", "questionnaire", "questionnaire_template", "example")
+                if (name := getattr(spec, key))]
+    problems = [Finding(f"声明中引用的文件不存在: {name}", fmt.where(loc), field_path(loc), code="F110")
+                for name, loc in missing if not (folder / name).is_file()]
+    if problems:
+        raise ReportgenError(problems)
+    return fmt
 
 
 def builtin_format_dirs() -> list[Path]:

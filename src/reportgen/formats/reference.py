@@ -99,16 +99,16 @@ def describe(model: type[BaseModel], prefix: str = "", example: Any = None) -> l
 def variable_reference(example_context: dict[str, Any] | None = None) -> list[VarDoc]:
     """Every variable a template can use, with meaning, type and (given a context) an example."""
     from reportgen.model.report import Project, Report
+    from reportgen.questionnaire.tally import QuestionnaireSummary
     from reportgen.scoring.engine import ScoreResult
-    from reportgen.survey.tally import SurveyResult
 
     ctx = example_context or {}
     docs = describe(Report, "", ctx)
     docs.append(VarDoc("score", "对象（可为空）", "评分结果（格式有评分体系时）"))
     docs += describe(ScoreResult, "score.", ctx.get("score"))
-    docs.append(VarDoc("survey", "对象（可为空）", "满意度问卷汇总（格式有问卷时）"))
-    docs += describe(SurveyResult, "survey.", ctx.get("survey"))
-    docs.append(VarDoc("survey_chart", "图片", "各题答案占比条形图（需要 needs: [survey] 的文档）"))
+    docs.append(VarDoc("questionnaire_summary", "对象（可为空）", "满意度问卷汇总（格式有问卷时）"))
+    docs += describe(QuestionnaireSummary, "questionnaire_summary.", ctx.get("questionnaire_summary"))
+    docs.append(VarDoc("questionnaire_chart", "图片", "各题答案占比条形图（需要 needs: [questionnaire] 的文档）"))
     docs += [VarDoc("format.id", "文本", "格式编号"), VarDoc("format.name", "文本", "格式名称")]
     docs.append(VarDoc("project", "对象", "当前项目（仅用于 for_each: project 的逐项目文档）"))
     first_project = (ctx.get("projects") or {}).get("rows", [None])[0] if ctx else None

@@ -34,6 +34,7 @@ from reportgen.model.report import (
     ThreePublicItem,
     Unit,
 )
+from reportgen.validation import field_path, translated
 from reportgen.workbook.cells import parse_quantity
 from reportgen.workbook.reader import WorkbookData
 
@@ -121,6 +122,6 @@ def build_report(data: WorkbookData, inputs: dict[str, Any] | None = None) -> tu
             inputs=inputs or {},
         )
     except ValidationError as exc:  # should not happen after the reader's typing; never a traceback
-        raise ReportgenError(findings + [Finding(f"数据不完整: {e['msg']}", ".".join(map(str, e["loc"])))
-                                         for e in exc.errors()]) from exc
+        raise ReportgenError(findings + [Finding(f"数据不完整: {p.message}", field_path(p.loc))
+                                         for p in translated(exc)]) from exc
     return report, findings

@@ -551,7 +551,7 @@ class OrgBalance(_Model):
 
 
 class Report(_Model):
-    """Everything a template can use. Scoring and survey results are attached by the build."""
+    """Everything a template can use. Scoring and questionnaire results are attached by the build."""
 
     unit: Unit = _d("单位基本信息")
     functions: list[str] = _d("主要职能（列表）")

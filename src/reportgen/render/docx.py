@@ -157,7 +157,7 @@ def _render_finding(
 ) -> Finding:
     where = template.name
     if partname == "docProps":
-        return Finding(f"文档属性（标题、作者等）中的模板出错：{exc}", where, "文档属性")
+        return Finding(f"文档属性（标题、作者等）中的模板出错：{describe_fault(exc)}", where, "文档属性", code="T440")
     try:
         parts = template_parts(template)
     except Exception:  # locating is best effort; the message itself must still come out
@@ -167,7 +167,7 @@ def _render_finding(
     if isinstance(exc, TemplateSyntaxError):
         if part is not None:
             return syntax_finding(exc, part, env, where)
-        return Finding(f"模板语法错误：{exc.message}", where)
+        return Finding(f"模板语法错误：{exc.message}", where, code="T410")
 
     lineno = _template_line(exc)
     loc, text = part.locate(lineno) if part is not None else ("", "")
@@ -182,21 +182,21 @@ def _render_finding(
             body = f"模板试图访问不允许的属性 {attr}（只能读取数据字段），已被阻止"
         if attr and part is not None and (refs := _failing_refs(attr, part, lineno, env, context)):
             body += f"（{refs[0].text}）"
-        needle = attr
+        needle, code = attr, "T421"
     elif isinstance(exc, UndefinedError):
         name = next((m.group("name") for p in _UNDEFINED_PATTERNS if (m := p.search(message))), "")
         refs = _failing_refs(name, part, lineno, env, context) if name and part is not None else []
         names = " 或 ".join(_describe(r) for r in refs[:3]) or name or message
         body = f"未定义的变量 {names}"
-        needle = refs[0].text if refs else name
+        needle, code = (refs[0].text if refs else name), "T430"
     elif isinstance(exc, TypeError) and "no loader" in message:
         body = "模板不能导入或包含其他文件（import/include/extends）"
-        needle = ""
+        needle, code = "", "T422"
     else:
         body = f"模板渲染出错：{describe_fault(exc)}"
-        needle = ""
+        needle, code = "", "T440"
     if part is not None and needle:
         loc, text = part.locate(lineno, needle)
     if text.strip():
         body += f"（“{snippet(text)}”）"
-    return Finding(body, where, loc)
+    return Finding(body, where, loc, code=code)

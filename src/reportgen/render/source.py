@@ -108,19 +108,19 @@ def _refuse_oversized(path: Path) -> None:
     if unpacked > TEMPLATE_MAX_BYTES:
         raise ReportgenError(Finding(
             f"模板解压后有 {unpacked // (1024 * 1024)} MB，超过上限 {TEMPLATE_MAX_BYTES // (1024 * 1024)} MB，不予处理",
-            path.name))
+            path.name, code="T403"))
 
 
 def open_template(path: Path, cls: type[T] = DocxTemplate) -> T:  # type: ignore[assignment]
     """Load a .docx template; an unreadable file is a ``ReportgenError`` naming it."""
     if not path.is_file():
-        raise ReportgenError(Finding("模板文件不存在", str(path)))
+        raise ReportgenError(Finding("模板文件不存在", str(path), code="T401"))
     _refuse_oversized(path)
     tpl = cls(str(path))
     try:
         tpl.init_docx()
     except Exception as exc:  # python-docx raises several types for a non-docx file
-        raise ReportgenError(Finding(f"不是有效的 Word 文档（.docx）：{exc}", path.name)) from exc
+        raise ReportgenError(Finding(f"不是有效的 Word 文档（.docx）：{exc}", path.name, code="T402")) from exc
     return tpl
 
 
@@ -261,4 +261,4 @@ def syntax_finding(exc: TemplateSyntaxError, part: TemplatePart, env: Environmen
         lineno = line
     loc, _ = part.locate(lineno)
     text = part.line_text(lineno) if lineno else ""
-    return Finding(f"{message}（“{snippet(text)}”）" if text.strip() else message, where, loc)
+    return Finding(f"{message}（“{snippet(text)}”）" if text.strip() else message, where, loc, code="T410")

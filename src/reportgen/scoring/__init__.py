@@ -7,9 +7,9 @@ model, or plain nested dicts) and ``format_score_table(result)`` prints it for `
 
 from reportgen.scoring.engine import (
     ScoreGroup,
+    ScoreLevel,
     ScoreResult,
     ScoreRow,
-    ScoreSubGroup,
     format_score_table,
     score,
 )
@@ -25,10 +25,10 @@ from reportgen.scoring.system import (
 __all__ = [
     "INPUTS_SHEET",
     "InputSpec",
-    "ScoreGroup",
+    "ScoreLevel",
     "ScoreResult",
     "ScoreRow",
-    "ScoreSubGroup",
+    "ScoreGroup",
     "ScoringSystem",
     "build_scoring_system",
     "format_score_table",

@@ -41,8 +41,8 @@ HUNDRED = Decimal(100)
 class ScoreRow(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    level1: str = Field(description="一级指标")
-    level2: str = Field(description="二级指标")
+    level: str = Field(description="一级指标")
+    group: str = Field(description="二级指标")
     name: str = Field(description="三级指标")
     key: str = Field(description="指标键（评分体系内唯一）")
     kind: str = Field(description="评分方式（bands/deduction/checklist/ratio/tiers/manual/goal_row）")
@@ -57,7 +57,7 @@ class ScoreRow(BaseModel):
     ref: str = Field("", description="绩效指标所在行（按绩效指标评分的行）")
 
 
-class ScoreSubGroup(BaseModel):
+class ScoreGroup(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     name: str = Field(description="二级指标")
@@ -71,13 +71,13 @@ class ScoreSubGroup(BaseModel):
         return len(self.rows)
 
 
-class ScoreGroup(BaseModel):
+class ScoreLevel(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     name: str = Field(description="一级指标")
     weight: Decimal = Field(description="分值")
     points: Decimal = Field(description="得分")
-    groups: list[ScoreSubGroup] = Field(description="二级指标")
+    groups: list[ScoreGroup] = Field(description="二级指标")
 
     @computed_field(description="行数（合并单元格用）")
     @property
@@ -90,7 +90,7 @@ class ScoreResult(BaseModel):
 
     system_id: str = Field(description="评分体系编号")
     system_name: str = Field(description="评分体系名称")
-    groups: list[ScoreGroup] = Field(description="一级指标（含二级指标和三级指标行）")
+    levels: list[ScoreLevel] = Field(description="一级指标（含二级指标和三级指标行）")
     rows: list[ScoreRow] = Field(description="全部三级指标行（按表中顺序）")
     total: Decimal = Field(description="综合得分（封顶后）")
     raw_total: Decimal = Field(description="各指标得分之和（封顶前）")
@@ -176,7 +176,8 @@ def _undefined(ind: IndicatorSpec, scope: Scope, findings: list[Finding]) -> tup
         try:
             text = expr.render_text(rule.text, {**scope.variables, "value": None, "weight": ind.weight})
         except expr.RENDER_ERRORS as exc:
-            findings.append(Finding(f"when_undefined.text 出错：{describe_fault(exc)}", scope.source, ind.name))
+            findings.append(Finding(f"when_undefined.text 出错：{describe_fault(exc)}", scope.source, ind.name,
+                                    code="S240"))
     return points, text
 
 
@@ -199,8 +200,8 @@ def _score_untrusted(level: str, group: str, ind: IndicatorSpec, variables: dict
             return _score_indicator(level, group, ind, variables, specs, invalid, source, findings)
     except Exception as exc:
         message = f"评分规则无法计算：{describe_fault(exc)}"
-        findings.append(Finding(message, source, ind.name))
-        return ScoreRow(level1=level, level2=group, name=ind.name, key=ind.id, kind=ind.rule.kind,
+        findings.append(Finding(message, source, ind.name, code="S240"))
+        return ScoreRow(level=level, group=group, name=ind.name, key=ind.id, kind=ind.rule.kind,
                         standard=ind.standard.strip(), note=ind.note.strip(), weight=ind.weight, points=ZERO,
                         value=None, value_text="", calculation=message, deduction_reason=message)
 
@@ -209,7 +210,7 @@ def _score_indicator(level: str, group: str, ind: IndicatorSpec, variables: dict
                      specs: dict[str, InputSpec], invalid: set[str], source: str,
                      findings: list[Finding]) -> ScoreRow:
     labels = {key: spec.label for key, spec in specs.items()}
-    row = {"level1": level, "level2": group, "name": ind.name, "key": ind.id, "kind": ind.rule.kind,
+    row = {"level": level, "group": group, "name": ind.name, "key": ind.id, "kind": ind.rule.kind,
            "standard": ind.standard.strip(), "note": ind.note.strip(), "weight": ind.weight, "value": None,
            "value_text": ""}
 
@@ -251,7 +252,7 @@ def _score_indicator(level: str, group: str, ind: IndicatorSpec, variables: dict
             rendered = expr.render_text(ind.calc, {**variables, **extra})
             calc = _join(rendered, reason) if outcome.undefined else rendered
         except expr.RENDER_ERRORS as exc:
-            findings.append(Finding(f"计算说明（calc）模板出错：{describe_fault(exc)}", source, ind.name))
+            findings.append(Finding(f"计算说明（calc）模板出错：{describe_fault(exc)}", source, ind.name, code="S240"))
     if points < ind.weight and not reason:
         reason = f"得{fmt_score(points)}分，低于分值{fmt_score(ind.weight)}分"
     return ScoreRow(**row, points=points, calculation=calc, deduction_reason=reason if points < ind.weight else "")
@@ -282,7 +283,7 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, findings: list[Findin
     if weight is None:
         findings.append(Finding("分值未填写（本格式按绩效指标打分，每行都要有分值）", where, "分值"))
         weight = ZERO
-    row = {"level1": level.name, "level2": indicator.level2 if indicator else "",
+    row = {"level": level.name, "group": indicator.level2 if indicator else "",
            "name": indicator.level3 if indicator else "", "key": ref or (indicator.level3 if indicator else ""),
            "kind": "goal_row", "standard": indicator.target_text if indicator else "", "note": spec.standard,
            "weight": weight, "ref": ref}
@@ -332,7 +333,7 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, findings: list[Findin
     return done(raw, calc, f"实际完成{shown}，未达到指标值{goal}", a, shown)
 
 
-def _goal_level(level: Level, spec: GoalRowsSpec, context: dict[str, Any], findings: list[Finding]) -> ScoreGroup:
+def _goal_level(level: Level, spec: GoalRowsSpec, context: dict[str, Any], findings: list[Finding]) -> ScoreLevel:
     items = [i for i in (context.get("indicators") or []) if str(_get(i, "level1") or "") in spec.level1]
     rows = [_goal_row(level, spec, item, findings) for item in items]
     weights = sum((r.weight for r in rows), ZERO)
@@ -344,10 +345,10 @@ def _goal_level(level: Level, spec: GoalRowsSpec, context: dict[str, Any], findi
         findings.append(Finding(f"一级指标“{names}”各行分值合计{num(weights)}分，应为{num(level.weight)}分", refs, "分值"))
     subgroups: dict[str, list[ScoreRow]] = {}
     for r in rows:
-        subgroups.setdefault(r.level2, []).append(r)
-    groups = [ScoreSubGroup(name=name, weight=sum((r.weight for r in rs), ZERO), points=sum((r.points for r in rs), ZERO),
+        subgroups.setdefault(r.group, []).append(r)
+    groups = [ScoreGroup(name=name, weight=sum((r.weight for r in rs), ZERO), points=sum((r.points for r in rs), ZERO),
                             rows=rs) for name, rs in subgroups.items()]
-    return ScoreGroup(name=level.name, weight=level.weight, points=sum((g.points for g in groups), ZERO), groups=groups)
+    return ScoreLevel(name=level.name, weight=level.weight, points=sum((g.points for g in groups), ZERO), groups=groups)
 
 
 # -- the whole table ----------------------------------------------------------------------------------
@@ -366,30 +367,30 @@ def score(system: ScoringSystem, context: Any) -> ScoreResult:
             if name not in matched:
                 findings.append(Finding(f"一级指标“{name}”不在评分体系中（可用：{'、'.join(sorted(matched))}）",
                                         str(_get(item, "ref") or "绩效指标"), "一级指标"))
-    groups: list[ScoreGroup] = []
+    levels: list[ScoreLevel] = []
     for level in system.levels:
         if level.goal_rows is not None:
-            groups.append(_goal_level(level, level.goal_rows, variables, findings))
+            levels.append(_goal_level(level, level.goal_rows, variables, findings))
             continue
-        subgroups = []
+        groups = []
         for group in level.groups:
             rows = [_score_untrusted(level.name, group.name, ind, variables, specs, invalid, system.source,
                                      findings)
                     for ind in group.indicators]
-            subgroups.append(ScoreSubGroup(name=group.name, weight=group.weight,
-                                           points=sum((r.points for r in rows), ZERO), rows=rows))
-        groups.append(ScoreGroup(name=level.name, weight=level.weight,
-                                 points=sum((g.points for g in subgroups), ZERO), groups=subgroups))
-    rows = [r for g in groups for sg in g.groups for r in sg.rows]
-    raw_total = sum((g.points for g in groups), ZERO)
+            groups.append(ScoreGroup(name=group.name, weight=group.weight,
+                                     points=sum((r.points for r in rows), ZERO), rows=rows))
+        levels.append(ScoreLevel(name=level.name, weight=level.weight,
+                                 points=sum((g.points for g in groups), ZERO), groups=groups))
+    rows = [r for lv in levels for g in lv.groups for r in g.rows]
+    raw_total = sum((lv.points for lv in levels), ZERO)
     try:
         with bounded():
             total, cap_reason = _cap(system, variables, raw_total, findings)
     except Exception as exc:  # the cap's value is an untrusted expression too
-        findings.append(Finding(f"总分封顶规则无法计算：{describe_fault(exc)}", system.source, "cap"))
+        findings.append(Finding(f"总分封顶规则无法计算：{describe_fault(exc)}", system.source, "cap", code="S240"))
         total, cap_reason = raw_total, ""
     grade = next((g.name for g in system.grades if g.range.contains(total)), "")
-    return ScoreResult(system_id=system.id, system_name=system.name, groups=groups, rows=rows, total=total,
+    return ScoreResult(system_id=system.id, system_name=system.name, levels=levels, rows=rows, total=total,
                        raw_total=raw_total, total_weight=sum((lv.weight for lv in system.levels), ZERO), grade=grade,
                        capped=total < raw_total, cap_reason=cap_reason, findings=findings)
 
@@ -431,7 +432,7 @@ def format_score_table(result: ScoreResult) -> str:
     """The score table as plain text for ``reportgen check``."""
     head = ("一级指标", "二级指标", "三级指标", "分值", "得分", "扣分原因")
     lines_data: list[tuple[str, ...]] = []
-    for g in result.groups:
+    for g in result.levels:
         for sg in g.groups:
             for n, r in enumerate(sg.rows):
                 first_of_level = sg is g.groups[0] and n == 0

@@ -189,7 +189,8 @@ def tiers(ind: IndicatorSpec, rule: TiersRule, scope: Scope) -> Outcome:
         try:
             text = expr.render_text(tier.text, variables)
         except expr.RENDER_ERRORS as exc:
-            findings.append(Finding(f"tiers 第{n}档的 text 模板出错：{describe_fault(exc)}", scope.source, ind.name))
+            findings.append(Finding(f"tiers 第{n}档的 text 模板出错：{describe_fault(exc)}", scope.source, ind.name,
+                                    code="S240"))
             text = tier.text
         return Outcome(points=tier.points, calc=text, reason=f"{text}，计{_s(tier.points)}分", findings=findings,
                        detail={"tier": n, "text": text})

@@ -7,7 +7,7 @@ clerk sees, ``95%``. ``text_problem`` refuses text no report can hold (too long,
 characters).
 
 These are the only parsers from cell content to a value, used by every sheet: the core sheets
-(``parse_cell`` per declared ``Field``), the 问卷 sheet (survey.tally), the 评分填报 sheet
+(``parse_cell`` per declared ``Field``), the 问卷 sheet (questionnaire.tally), the 评分填报 sheet
 (scoring.engine re-parses with the very same ``Field``) and the quantitative values of 绩效指标
 (model.build). Each returns ``(value, None)`` or ``(None, message)`` and never raises on cell
 content. Text is compared after folding full-width forms to half-width (NFKC) and dropping spaces

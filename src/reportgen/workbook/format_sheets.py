@@ -15,7 +15,7 @@ from reportgen.workbook.schema import Field, KeyValueSheet, TableSheet, Workbook
 
 _INPUT_KINDS = {"yesno": "yesno", "number": "decimal", "integer": "int", "score": "decimal", "text": "longtext"}
 
-SURVEY_SHEET = "问卷"
+QUESTIONNAIRE_SHEET = "问卷"
 
 
 def scoring_inputs_sheet(system: Any) -> KeyValueSheet | None:
@@ -39,22 +39,22 @@ def input_field(spec: Any) -> Field:
     return Field(spec.key, spec.label, _INPUT_KINDS[spec.kind], required=spec.required, help=help_text)
 
 
-def survey_sheet(questionnaire: Any) -> TableSheet:
-    from reportgen.survey.definition import response_columns
+def questionnaire_sheet(questionnaire: Any) -> TableSheet:
+    from reportgen.questionnaire.definition import response_columns
 
     question_ids = {q.id for q in questionnaire.questions}
     columns = tuple(
         Field(c.key, c.header, c.kind, required=c.required, help=c.help, choices=c.choices, width=c.width,
               other_values_ok=c.key in question_ids)
         for c in response_columns(questionnaire))
-    return TableSheet(SURVEY_SHEET, "survey", columns,
+    return TableSheet(QUESTIONNAIRE_SHEET, "questionnaire", columns,
                       help=f"“{questionnaire.title}”每收回一份填一行；答案可选下拉项，也可直接填分值。",
                       blank_rows=60)
 
 
-def tally_survey(questionnaire: Any, schema: WorkbookSchema, data: WorkbookData) -> tuple[Any, list[Finding]]:
-    from reportgen.survey.tally import ResponseRow, tally
+def tally_questionnaires(questionnaire: Any, schema: WorkbookSchema, data: WorkbookData) -> tuple[Any, list[Finding]]:
+    from reportgen.questionnaire.tally import ResponseRow, tally
 
-    sheet = schema.sheet("survey")
-    rows = [ResponseRow(sheet.name, row_no, cells) for row_no, cells in data.raw_tables.get("survey", [])]
+    sheet = schema.sheet("questionnaire")
+    rows = [ResponseRow(sheet.name, row_no, cells) for row_no, cells in data.raw_tables.get("questionnaire", [])]
     return tally(questionnaire, rows)

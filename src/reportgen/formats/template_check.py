@@ -111,21 +111,22 @@ def _paragraph_findings(par: Paragraph, where: str) -> list[Finding]:
         return []
     found: list[Finding] = []
 
-    def add(message: str, severity: str = "error") -> None:
-        found.append(Finding(f"{message}（“{snippet(text)}”）", where, par.loc, severity))  # type: ignore[arg-type]
+    def add(code: str, message: str, severity: str = "error") -> None:
+        found.append(Finding(f"{message}（“{snippet(text)}”）", where, par.loc, severity, code))  # type: ignore[arg-type]
 
     wide_brace = next((m.group() for m in _FULLWIDTH_BRACES.finditer(text) if not m.group().isascii()), None)
     if wide_brace:
-        add(f"标签的括号或百分号是全角字符 “{wide_brace}”（中文输入法），请改为半角 {{{{ }}}} 或 {{% %}}")
+        add("T411", f"标签的括号或百分号是全角字符 “{wide_brace}”（中文输入法），请改为半角 {{{{ }}}} 或 {{% %}}")
     if m := _SPACED_BRACES.search(text):
-        add(f"标签的括号之间有空格 “{m.group()}”，请连写为 “{{{{”“}}}}”“{{%”“%}}”")
+        add("T412", f"标签的括号之间有空格 “{m.group()}”，请连写为 “{{{{”“}}}}”“{{%”“%}}”")
     # One cause, one finding: spaced or full-width braces also leave the delimiters unbalanced.
     if not found and (problem := _unbalanced(text)):
-        add(problem)
+        add("T413", problem)
     for tag in JINJA_TAG.findall(text):
         quotes = "".join(dict.fromkeys(c for c in tag if c in _SMART_QUOTES))
         if quotes:
             add(
+                "T414",
                 f"标签中有中文弯引号 {quotes}（Word 自动更正所致），docxtpl 会替换成英文引号，"
                 "但字符串中本想保留的弯引号也会被换掉；建议改为英文引号 \" '",
                 "warning",
@@ -134,11 +135,11 @@ def _paragraph_findings(par: Paragraph, where: str) -> list[Finding]:
         wide = "".join(dict.fromkeys(c for c in bare if c in _HALF_WIDTH))
         if wide:
             half = " ".join(_HALF_WIDTH[c] for c in wide)
-            add(f"标签中有全角字符 “{wide}”（中文输入法），请改为半角 “{half}”")
+            add("T415", f"标签中有全角字符 “{wide}”（中文输入法），请改为半角 “{half}”")
     if _PARA_TAG.search(text) and JINJA_TAG.sub("", text).strip():
-        add("{%p %} 标签会用整段替换，本段的其他文字会被删除；请把标签单独放一段", "warning")
+        add("T416", "{%p %} 标签会用整段替换，本段的其他文字会被删除；请把标签单独放一段", "warning")
     if _ROW_TAG.search(text) and JINJA_TAG.sub("", par.row_text).strip():
-        add("{%tr %} 标签会用整行替换，本行其他单元格的文字会被删除；请把标签单独放一行", "warning")
+        add("T417", "{%tr %} 标签会用整行替换，本行其他单元格的文字会被删除；请把标签单独放一行", "warning")
     return found
 
 
@@ -182,16 +183,18 @@ def _ast_findings(ast: nodes.Template, part: TemplatePart, where: str, env: Envi
         message = f"未知的过滤器 |{node.name}" if is_filter else f"未知的测试 is {node.name}"
         if close := difflib.get_close_matches(node.name, list(registry), n=1, cutoff=0.6):
             message += f"，是否想用 {close[0]}？"
-        found.append(Finding(f"{message}（“{snippet(text)}”）", where, loc))
+        found.append(Finding(f"{message}（“{snippet(text)}”）", where, loc, code="T420"))
     for attr, lineno in unsafe_attributes(ast):
         loc, text = part.locate(lineno, attr)
         found.append(
-            Finding(f"模板试图访问不允许的内部属性 {attr}，渲染时会被拒绝（“{snippet(text)}”）", where, loc)
+            Finding(f"模板试图访问不允许的内部属性 {attr}，渲染时会被拒绝（“{snippet(text)}”）", where, loc,
+                    code="T421")
         )
     for node in ast.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
         loc, text = part.locate(node.lineno)
         found.append(
-            Finding(f"模板不能引用其他文件（include/import/extends）（“{snippet(text)}”）", where, loc)
+            Finding(f"模板不能引用其他文件（include/import/extends）（“{snippet(text)}”）", where, loc,
+                    code="T422")
         )
     return found
 
@@ -259,7 +262,7 @@ def _variable_findings(
         tail = f"（“{snippet(text)}”）" if text else ""
         if prefix is not None and names and not _has_children(prefix, names):
             shown = ref.root + prefix[len(ref.alias) :] if ref.local and ref.alias else prefix
-            first, listed = opaque.setdefault(shown, (Finding(tail, where, loc, "warning"), []))
+            first, listed = opaque.setdefault(shown, (Finding(tail, where, loc, "warning", "T431"), []))
             listed.append(ref.text)
             continue
         message = f"未知的变量 {name}{count}"
@@ -267,8 +270,8 @@ def _variable_findings(
             if ref.local and ref.alias and hint.startswith(ref.alias):
                 hint = ref.root + hint[len(ref.alias) :]
             message += f"，是否想用 {hint}？"
-        found.append(Finding(message + tail, where, loc, "warning" if ref.guarded else "error"))
+        found.append(Finding(message + tail, where, loc, "warning" if ref.guarded else "error", "T430"))
     for shown, (first, listed) in opaque.items():
         message = f"无法确认变量 {'、'.join(listed)} 是否存在：变量说明中没有 {shown} 的下级项{first.message}"
-        found.append(Finding(message, first.where, first.field, "warning"))
+        found.append(Finding(message, first.where, first.field, "warning", first.code))
     return found

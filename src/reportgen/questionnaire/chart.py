@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from reportgen.render.filters import num, round_half_up
 
 if TYPE_CHECKING:
-    from reportgen.survey.tally import SurveyResult
+    from reportgen.questionnaire.tally import QuestionnaireSummary
 
 _MM = 1 / 25.4  # inch per millimetre
 WIDTH_MM, HEIGHT_MM, DPI = 160, 100, 200
@@ -78,7 +78,7 @@ def _text_color(rgba: tuple[float, float, float, float]) -> str:
     return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.55 else "white"
 
 
-def answer_share_chart(result: SurveyResult) -> bytes:
+def answer_share_chart(result: QuestionnaireSummary) -> bytes:
     """PNG (about 160 × 100 mm at 200 dpi) of each question's answer shares among valid questionnaires."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -1,4 +1,4 @@
-"""Tally the 问卷 sheet: one questionnaire per row -> ``SurveyResult`` plus findings.
+"""Tally the 问卷 sheet: one questionnaire per row -> ``QuestionnaireSummary`` plus findings.
 
 Cells are read with the workbook's parsers (``workbook.cells``), so a date, a number or a choice
 means the same here as on every other sheet. Answers may be typed as an option's label (spaces,
@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from reportgen.errors import Finding
-from reportgen.survey.definition import (
+from reportgen.questionnaire.definition import (
     CATEGORY,
     DATE,
     GENDER,
@@ -94,7 +94,7 @@ class Suggestion(_Result):
     text: str = Field(description="意见或建议")
 
 
-class SurveyResult(_Result):
+class QuestionnaireSummary(_Result):
     issued: int = Field(description="发放（回收）问卷份数：填了内容的行")
     valid: int = Field(description="有效问卷份数：全部题目已作答")
     invalid: int = Field(description="无效问卷份数")
@@ -275,7 +275,7 @@ class _Tally:
         for question_index, option_index in enumerate(chosen):
             self.counts[question_index][option_index] += 1
 
-    def result(self) -> SurveyResult:
+    def result(self) -> QuestionnaireSummary:
         q, total = self.q, self.total
         each, answers_each = q.per_questionnaire_full, len(q.questions)
         questions = []
@@ -294,7 +294,7 @@ class _Tally:
                            satisfaction_rate=_rate(c.satisfied, c.valid * answers_each))
             for name, c in self.categories.items()
         ]
-        return SurveyResult(
+        return QuestionnaireSummary(
             issued=total.issued, valid=total.valid, invalid=total.issued - total.valid,
             date_from=min(self.dates, default=None), date_to=max(self.dates, default=None),
             places=self.places, score=total.score, full_score=total.valid * each, full_score_each=each,
@@ -304,7 +304,7 @@ class _Tally:
             options=q.option_labels)
 
 
-def tally(q: Questionnaire, rows: list[ResponseRow]) -> tuple[SurveyResult, list[Finding]]:
+def tally(q: Questionnaire, rows: list[ResponseRow]) -> tuple[QuestionnaireSummary, list[Finding]]:
     """Count the questionnaires. Completely empty rows are skipped; every other row is issued."""
     counter = _Tally(q)
     for row in rows:

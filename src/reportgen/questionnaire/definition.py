@@ -39,6 +39,8 @@ from pydantic import (
 )
 
 from reportgen.errors import Finding, ReportgenError
+from reportgen.validation import validation_findings
+from reportgen.yamlfile import LineMarks, load_yaml
 
 DEFAULT_SUGGESTION_PROMPT = "如果您对部门工作还存在有见解性的意见或建议，请您在此处进行说明："
 
@@ -266,59 +268,23 @@ def response_columns(q: Questionnaire) -> list[ResponseColumn]:
 
 # --- loading -----------------------------------------------------------------------------------
 
-_PYDANTIC_MESSAGES = {
-    "missing": "缺少此项",
-    "extra_forbidden": "不认识的字段（拼写错误？）",
-    "string_type": "应为文本",
-    "list_type": "应为列表",
-    "bool_type": "应为 true 或 false",
-    "bool_parsing": "应为 true 或 false",
-    "decimal_type": "应为数字",
-    "decimal_parsing": "应为数字",
-    "finite_number": "应为数字",
-    "model_type": "应为键值结构（YAML 映射）",
-    "model_attributes_type": "应为键值结构（YAML 映射）",
-    "dict_type": "应为键值结构（YAML 映射）",
-}
+# codes of questionnaire problems by kind (see validation.Kind and docs/templating.md)
+QUESTIONNAIRE_CODES = {"missing": "Q301", "unknown": "Q302", "type": "Q303", "value": "Q304"}
 
 
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    """``('questions', 2, 'id')`` -> ``questions[3].id`` (items counted from 1, as a reader would)."""
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part + 1}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path
-
-
-def _findings(exc: ValidationError, where: str) -> list[Finding]:
-    findings = []
-    for error in exc.errors():
-        message = _PYDANTIC_MESSAGES.get(error["type"])
-        if message is None:
-            message = str(error["msg"]).removeprefix("Value error, ")
-        elif "input" in error and error["type"] not in ("missing", "extra_forbidden"):
-            shown = str(error["input"])
-            message += f"，实际为“{shown if len(shown) <= 40 else shown[:39] + '…'}”"
-        findings.append(Finding(message, where, _field_path(tuple(error["loc"]))))
-    return findings
-
-
-def parse_questionnaire(raw: Any, where: str) -> Questionnaire:
-    """Validate an already-parsed YAML document; ``where`` names it in messages."""
+def parse_questionnaire(raw: Any, where: str, marks: LineMarks | None = None) -> Questionnaire:
+    """Validate an already-parsed YAML document; ``where`` names it in messages, ``marks`` (from
+    ``yamlfile.load_yaml``) adds the line of each problem."""
     if not isinstance(raw, dict):
-        raise ReportgenError(Finding("问卷定义应为键值结构（YAML 映射）", where))
+        raise ReportgenError(Finding("问卷定义应为键值结构（YAML 映射）", where, code="Y006"))
     try:
         questionnaire = Questionnaire.model_validate(raw)
     except ValidationError as exc:
-        raise ReportgenError(_findings(exc, where)) from exc
+        raise ReportgenError(validation_findings(exc, where, raw, codes=QUESTIONNAIRE_CODES, marks=marks)) from exc
     questionnaire._source = where
     return questionnaire
 
 
 def load_questionnaire(path: Path) -> Questionnaire:
-    from reportgen.formats.loader import read_yaml
-
-    return parse_questionnaire(read_yaml(path), str(path))
+    doc = load_yaml(path)
+    return parse_questionnaire(doc.data, str(path), doc.marks)

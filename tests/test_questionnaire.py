@@ -13,8 +13,8 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from reportgen.errors import ReportgenError
-from reportgen.survey.definition import Questionnaire, load_questionnaire, response_columns
-from reportgen.survey.tally import ResponseRow, tally
+from reportgen.questionnaire.definition import Questionnaire, load_questionnaire, response_columns
+from reportgen.questionnaire.tally import ResponseRow, tally
 
 YAML = Path(__file__).resolve().parents[1] / "templates" / "yanling-2020" / "questionnaire.yaml"
 SHEET = "问卷"
@@ -137,7 +137,7 @@ questions:
     (("text: 您对服务是否满意？", "text: '  '"), "questions[1].text", "不能为空"),
     (("categories: [群众]", "categories: []"), "categories", "至少需要一个调查对象类别"),
     (("satisfied: true", "satisfied: false"), "options", "satisfied: true"),
-    (("title: 测试问卷", "title: 测试问卷\ncolour: red"), "colour", "不认识的字段"),
+    (("title: 测试问卷", "title: 测试问卷\ncolour: red"), "colour", "不认识的键"),
     (("title: 测试问卷", "title: 测试问卷\nfull_score: 30"), "full_score", "2 题 × 最高 10 分 = 20"),
 ])
 def test_loader_errors(tmp_path: Path, change: tuple[str, str], field: str, message: str) -> None:
@@ -145,7 +145,7 @@ def test_loader_errors(tmp_path: Path, change: tuple[str, str], field: str, mess
     with pytest.raises(ReportgenError) as info:
         load_questionnaire(path)
     finding = info.value.findings[0]
-    assert finding.where == str(path)
+    assert finding.where.startswith(f"{path}:") and finding.code.startswith("Q3")
     assert finding.field == field
     assert message in finding.message
 
@@ -156,7 +156,7 @@ def test_loader_no_options_and_missing_fields(tmp_path: Path) -> None:
         load_questionnaire(write(tmp_path, text))
     got = {(f.field, f.message) for f in info.value.findings}
     assert ("options", "至少需要两个选项") in got
-    assert ("questions", "缺少此项") in got
+    assert ("questions", "缺少必填项") in got
 
 
 def test_loader_not_a_mapping_and_bad_yaml(tmp_path: Path) -> None:
@@ -296,7 +296,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def test_chart(q: Questionnaire, tmp_path: Path) -> None:
-    from reportgen.survey.chart import answer_share_chart, cjk_font_family
+    from reportgen.questionnaire.chart import answer_share_chart, cjk_font_family
 
     result, _ = tally(q, sample_rows(q))
     png = answer_share_chart(result)
