@@ -76,6 +76,7 @@ def test_wheel_installed_elsewhere_builds_the_example(tmp_path: Path) -> None:
             for p in (ROOT / "templates").rglob("*") if p.suffix in (".yaml", ".docx")}
     assert {f"reportgen/builtin_templates/{f}/format.yaml" for f in FORMATS} <= data
     assert not data - names, "template files missing from the wheel"
+    assert "reportgen/fonts/fonts.conf" in names, "build --pdf's fontconfig file missing from the wheel"
 
     site, work = tmp_path / "site", tmp_path / "work"
     _run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--no-compile",

@@ -1,7 +1,8 @@
 """Command line: arguments, calls, printing, exit codes. Nothing else lives here.
 
 Exit status: 0 done; 2 a problem with the input (workbook, format folder, template) or with
-writing the output — every problem printed in Chinese; 3 an internal error (a bug: set
+writing the output, or ``build --pdf`` could not make every PDF (the .docx are written) — every
+problem printed in Chinese; 3 an internal error (a bug: set
 REPORTGEN_DEBUG=1 for the traceback); 130 interrupted by Ctrl-C (nothing written).
 Heavy modules are imported inside the commands so that start-up stays fast.
 """
@@ -81,7 +82,7 @@ def main() -> None:
     常用步骤：
       reportgen init 填报表.xlsx        生成空白填报表
       reportgen check 填报表.xlsx       检查数据并显示关键指标
-      reportgen build 填报表.xlsx -o 输出文件夹   生成 Word 文档
+      reportgen build 填报表.xlsx -o 输出文件夹   生成 Word 文档（加 --pdf 同时生成 PDF）
       reportgen batch 填报表文件夹 -o 输出文件夹  全县各单位一次生成，另有汇总表
     """
 
@@ -124,8 +125,9 @@ def check(workbook: Path, format_choice: str | None) -> None:
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
               show_default=True, help="输出文件夹。")
 @_FORMAT_OPTION
+@click.option("--pdf", is_flag=True, help="再用 LibreOffice 把每份文档转换为 PDF，放在 Word 文档旁。")
 @handles_input_errors
-def build(workbook: Path, out_dir: Path, format_choice: str | None) -> None:
+def build(workbook: Path, out_dir: Path, format_choice: str | None, pdf: bool) -> None:
     """根据填报表 WORKBOOK 生成 Word 文档（全部生成成功才写入输出文件夹）。"""
     from reportgen.outputs import check_out_dir
     from reportgen.pipeline import build_outputs, evaluate
@@ -133,9 +135,30 @@ def build(workbook: Path, out_dir: Path, format_choice: str | None) -> None:
     check_out_dir(out_dir)
     evaluation = evaluate(workbook, format_choice)
     print_findings(evaluation.findings)
-    for written in build_outputs(evaluation, out_dir, inputs=[workbook]):
+    outputs = build_outputs(evaluation, out_dir, inputs=[workbook])
+    for written in outputs:
         note = f"（{written.note}）" if written.note else ""
         click.echo(f"已生成：{written.path}{note}")
+    if pdf:
+        write_pdfs([w.path for w in outputs])
+
+
+def write_pdfs(docx_paths: list[Path]) -> None:
+    """PDFs beside documents already written: print each, the font notice once; exit 2 on a problem."""
+    from reportgen.pdf import convert_to_pdf, font_notice
+
+    click.echo("正在用 LibreOffice 生成 PDF……", err=True)
+    try:
+        result = convert_to_pdf(docx_paths)
+    except KeyboardInterrupt:
+        click.secho("已中断：Word 文档已生成，PDF 未生成完。", fg="red", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    for path in result.converted:
+        click.echo(f"已生成：{path}")
+    notice = font_notice(result.substituted)
+    if not result.ok:
+        raise ReportgenError([*result.findings, *([notice] if notice else [])])
+    print_findings([*result.findings, *([notice] if notice else [])])
 
 
 @main.command("batch")
