@@ -20,7 +20,7 @@ from docx import Document
 
 from reportgen.batch import FolderPlan, UnitResult, find_workbooks
 from reportgen.cli import main
-from reportgen.errors import ReportgenError
+from reportgen.errors import Finding, ReportgenError
 from reportgen.progress import StatusLine, cut
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "example.xlsx"
@@ -262,3 +262,26 @@ def test_summary_that_cannot_be_written_is_reported_after_the_units(tmp_path):
     assert result.exit_code == 2
     assert "共 1 个填报表：已生成 1 个，未生成 0 个。汇总表未能写入" in result.stderr
     assert {p.name for p in (tmp_path / "out" / UNIT).iterdir()} == DOCS
+
+
+def test_pdf_converts_every_built_unit_in_one_call(tmp_path, monkeypatch):
+    """--pdf hands all built units' documents to one conversion (LibreOffice itself: test_pdf.py)."""
+    from reportgen import pdf
+
+    calls = []
+
+    def fake_convert(paths, **_):
+        calls.append(list(paths))
+        return pdf.PdfResult(converted=[p.with_suffix(".pdf") for p in paths],
+                             findings=[Finding("转换失败（模拟）", str(paths[0]))])
+
+    monkeypatch.setattr(pdf, "convert_to_pdf", fake_convert)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("甲.xlsx", "乙.xlsx"):
+        shutil.copy(EXAMPLE, folder / name)
+    result = run("batch", folder, "-o", tmp_path / "out", "--pdf")
+    assert len(calls) == 1 and len(calls[0]) == 4  # two units × two documents, one call
+    assert all(p.suffix == ".docx" and p.exists() for p in calls[0])
+    assert result.exit_code == 2 and "转换失败（模拟）" in result.output
+    assert "共 2 个填报表：已生成 2 个，未生成 0 个" in result.output

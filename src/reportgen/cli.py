@@ -168,13 +168,14 @@ def write_pdfs(docx_paths: list[Path]) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="同时处理的单位数（工作进程数），一般不超过本机 CPU 核数。")
 @_FORMAT_OPTION
+@click.option("--pdf", is_flag=True, help="各单位的文档再各生成一份 PDF（需要 LibreOffice；全部文档一次转换）。")
 @handles_input_errors
-def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | None) -> None:
+def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | None, pdf: bool) -> None:
     """批量处理文件夹 FOLDER（含子文件夹）中的全部 .xlsx 填报表。
 
     每个单位生成到“输出文件夹/单位名称/”，单位名称相同的依次加序号（单位名（2））；
     有错误的填报表不生成，但不影响其他单位。最后写出 汇总表.xlsx（“问题清单”和“汇总”两张表）。
-    全部生成时退出码为 0，有未生成的为 2。
+    全部生成时退出码为 0，有未生成的（或 --pdf 转换失败的）为 2。
     """
     from reportgen.batch import SUMMARY_NAME, FolderPlan, find_workbooks, finish_unit, run_batch
     from reportgen.county_summary import relative_name, write_summary
@@ -219,6 +220,13 @@ def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | N
         sys.exit(EXIT_INTERRUPTED)
     built = sum(o.built for o in outcomes)
     failed = len(outcomes) - built
+    pdf_failed = False
+    if pdf and built:
+        try:
+            write_pdfs([path for o in outcomes if o.built for path in o.written])
+        except ReportgenError as exc:  # the documents stand; the count below still comes
+            print_findings(exc.findings)
+            pdf_failed = True
     if summary_error is not None:
         for finding in summary_error.findings:
             click.secho(f"错误  {finding}", fg="red", err=True)
@@ -226,7 +234,7 @@ def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | N
     else:
         where = f"汇总表：{summary}" + ("（错误和提示见其中的“问题清单”）"
                                        if failed or any(o.findings for o in outcomes) else "")
-    bad = bool(failed or summary_error)
+    bad = bool(failed or summary_error or pdf_failed)
     click.secho(f"共 {len(outcomes)} 个填报表：已生成 {built} 个，未生成 {failed} 个。{where}",
                 fg="red" if bad else "green", err=bad)
     if any(o.result.internal for o in outcomes):
