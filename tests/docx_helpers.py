@@ -69,3 +69,13 @@ EXAMPLE_PROJECTS: dict[str, tuple[str, str, str, str]] = {
     "档案管理经费": ("8.00", "8.00", "7.80", "97.50%"),
     "办公用房维修改造经费": ("30.00", "30.00", "30.00", "100.00%"),
 }
+
+
+def replace_template(folder: Path, name: str, *texts: str) -> None:
+    """Overwrite a format's template ``name`` with one paragraph per text (house style)."""
+    from reportgen.docstyle import add_body, new_document
+
+    doc = new_document()
+    for text in texts:
+        add_body(doc, text)
+    doc.save(folder / name)

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from reportgen.cli import main
-from reportgen.docstyle import add_body, new_document
+from tests.docx_helpers import replace_template
 
 RUNNER = CliRunner()
 
@@ -72,17 +72,10 @@ def _new(tmp_path: Path) -> Path:
     return folder
 
 
-def _template(folder: Path, name: str, *texts: str) -> None:
-    doc = new_document()
-    for text in texts:
-        add_body(doc, text)
-    doc.save(folder / name)
-
-
 def test_check_reports_template_mistakes(tmp_path: Path) -> None:
     folder = _new(tmp_path)
-    _template(folder, "自评报告.docx", "单位：{{ unit.nmae }}", "数字：{{ “budget.final” }}")
-    _template(folder, "评分表.docx", "{% for x in goals %}没有结束")
+    replace_template(folder, "自评报告.docx", "单位：{{ unit.nmae }}", "数字：{{ “budget.final” }}")
+    replace_template(folder, "评分表.docx", "{% for x in goals %}没有结束")
     code, output = run("format", "check", folder)
     assert code == 2
     assert "自评报告.docx T430 第 1 段: 未知的变量 unit.nmae，是否想用 unit.name？" in output

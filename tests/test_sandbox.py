@@ -19,9 +19,8 @@ from reportgen.cli import main
 from reportgen.formats.loader import templates_root
 from reportgen.render import limits
 from reportgen.render.docx import PngImage
-from tests.docx_helpers import full_text
+from tests.docx_helpers import full_text, replace_template
 from tests.test_render import CONTEXT, png, render, render_error
-from tools.formats.common import add_body, new_document
 
 RUNNER = CliRunner()
 
@@ -124,17 +123,10 @@ def _format_copy(tmp_path: Path, source: str = "yueyang-2020") -> Path:
     return folder
 
 
-def _replace_template(folder: Path, name: str, *texts: str) -> None:
-    doc = new_document()
-    for text in texts:
-        add_body(doc, text)
-    doc.save(folder / name)
-
-
 def test_chart_payload_in_a_format_folder_writes_nothing(tmp_path: Path) -> None:
     folder = _format_copy(tmp_path, "yanling-2020")
     canary = tmp_path / "site-packages" / "evil.pth"
-    _replace_template(folder, "问卷汇总.docx", "图：{{ questionnaire_chart }}",
+    replace_template(folder, "问卷汇总.docx", "图：{{ questionnaire_chart }}",
                       f"{{{{ questionnaire_chart.tpl.save('{canary}') }}}}{{{{ questionnaire_chart|attr('width_mm') }}}}")
     out = tmp_path / "out"
     code, output = run("build", Path("inputs/example-yanling-2020.xlsx").resolve(), "-o", out, "--format", folder)
@@ -189,7 +181,7 @@ def _record_format(workbook: Path, dest: Path, value: str) -> Path:
 @pytest.mark.parametrize("recorded", ["{local}", "../../{name}", "\\\\server\\share\\{name}", "/nonexistent/x"])
 def test_workbook_cannot_pick_a_local_format_folder(tmp_path: Path, recorded: str) -> None:
     folder = _format_copy(tmp_path)
-    _replace_template(folder, "自评报告.docx", "LOCAL-FORMAT-WAS-USED")
+    replace_template(folder, "自评报告.docx", "LOCAL-FORMAT-WAS-USED")
     value = recorded.format(local=folder, name=folder.name)
     workbook = _record_format(Path("inputs/example-yueyang-2020.xlsx"), tmp_path / "wb.xlsx", value)
     out = tmp_path / "out"
@@ -202,7 +194,7 @@ def test_workbook_cannot_pick_a_local_format_folder(tmp_path: Path, recorded: st
 
 def test_local_format_folder_only_from_the_command_line(tmp_path: Path) -> None:
     folder = _format_copy(tmp_path)
-    _replace_template(folder, "自评报告.docx", "LOCAL-FORMAT-WAS-USED")
+    replace_template(folder, "自评报告.docx", "LOCAL-FORMAT-WAS-USED")
     workbook = _record_format(Path("inputs/example-yueyang-2020.xlsx"), tmp_path / "wb.xlsx", "yueyang-2020")
     code, output = run("build", workbook, "-o", tmp_path / "out", "--format", folder)
     assert code == 0, output
@@ -222,7 +214,7 @@ def test_format_check_reports_template_payloads(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, payload: str, expected: str) -> None:
     monkeypatch.setattr(limits, "TIME_LIMIT_S", 0.5)
     folder = _format_copy(tmp_path)
-    _replace_template(folder, "评分表.docx", "{{ unit.name }}", payload)
+    replace_template(folder, "评分表.docx", "{{ unit.name }}", payload)
     code, output = run("format", "check", folder)
     assert code == 2, output
     line = next(x for x in output.splitlines() if "评分表.docx" in x)
@@ -251,7 +243,7 @@ def test_template_zip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(source, "TEMPLATE_MAX_BYTES", 20_000)
     folder = _format_copy(tmp_path)
-    _replace_template(folder, "评分表.docx", "{{ unit.name }}" + "填充" * 20_000)
+    replace_template(folder, "评分表.docx", "{{ unit.name }}" + "填充" * 20_000)
     code, output = run("format", "check", folder)
     assert code == 2, output
     assert "评分表.docx T403: 模板解压后有" in output and "不予处理" in output

@@ -36,7 +36,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from reportgen.errors import Finding, ReportgenError
+from reportgen.errors import Finding, ReportgenError, errors_only, warnings_only
 from reportgen.outputs import Staged, fit, name_key, safe_stem
 
 SUMMARY_NAME = "汇总表.xlsx"
@@ -132,11 +132,11 @@ class UnitResult:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
+        return errors_only(self.findings)
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if not f.is_error]
+        return warnings_only(self.findings)
 
     @property
     def ok(self) -> bool:
@@ -313,11 +313,11 @@ class Outcome:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
+        return errors_only(self.findings)
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if not f.is_error]
+        return warnings_only(self.findings)
 
     @property
     def status(self) -> str:

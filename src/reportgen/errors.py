@@ -50,3 +50,7 @@ class ReportgenError(Exception):
 
 def errors_only(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.is_error]
+
+
+def warnings_only(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if not f.is_error]
