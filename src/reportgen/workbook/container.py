@@ -136,6 +136,9 @@ _ENTITY = tuple(b"<!ENTITY" if enc is None else "<!ENTITY".encode(enc) for enc i
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(c|row|f)(?=[\s/>])([^>]*)>")
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"([A-Za-z]{0,3})(\d*)")
+_R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]{1,3})(\d+)["']""")
+_S_ATTR = re.compile(rb"""(?:^|\s)s\s*=\s*["'](\d+)["']""")
+_T_ERROR = re.compile(rb"""(?:^|\s)t\s*=\s*["']e["']""")
 _VALUE = re.compile(rb"(?:\s|<(?:[\w.-]+:)?f\b[^>]*?/>|<(?:[\w.-]+:)?f\b[^>]*>[^<]*</(?:[\w.-]+:)?f>)*"
                     rb"<(?:[\w.-]+:)?v>([^<]*)<")
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -167,7 +170,7 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def scan(path: Path) -> dict[str, SheetScan]:
+def scan(path: Path) -> _Scans:
     """Refuse entity declarations in any XML part; per worksheet name, what ``SheetScan`` holds.
     A sheet the package structure does not lead to is left out (openpyxl then reads it)."""
     from reportgen.workbook.reader import MAX_ROWS
@@ -185,13 +188,23 @@ def scan(path: Path) -> dict[str, SheetScan]:
         sheet_parts = _sheet_parts(parts)
         percent_styles = _percent_styles(parts, sheet_parts.pop("", None))
     except Exception:  # an unusual package: openpyxl reads every sheet, as before
-        return {}
-    scans = {}
-    for name, part in sheet_parts.items():
-        if part in parts:
-            scans[name] = _scan_sheet(parts[part], percent_styles)
-            scans[name].row_limit = MAX_ROWS
-    return scans
+        return _Scans({}, set(), MAX_ROWS)
+    return _Scans({name: parts[part] for name, part in sheet_parts.items() if part in parts}, percent_styles,
+                  MAX_ROWS)
+
+
+class _Scans:
+    """Sheet name -> SheetScan, each sheet scanned when first asked for (only the sheets read)."""
+
+    def __init__(self, xml: dict[str, bytes], percent_styles: set[bytes], row_limit: int):
+        self._xml, self._percent, self._row_limit = xml, percent_styles, row_limit
+        self._done: dict[str, SheetScan] = {}
+
+    def get(self, name: str) -> SheetScan | None:
+        if name not in self._done and name in self._xml:
+            self._done[name] = _scan_sheet(self._xml.pop(name), self._percent)
+            self._done[name].row_limit = self._row_limit
+        return self._done.get(name)
 
 
 def _xml(data: bytes):
@@ -274,21 +287,24 @@ def _scan_sheet(xml: bytes, percent_styles: set[bytes]) -> SheetScan:
         if kind == b"f":
             result.formulas = True
             continue
-        attrs = _attrs(raw) if raw.strip(b"/ \t\r\n") else {}
         if kind == b"row":
+            attrs = _attrs(raw)
             row = int(attrs[b"r"]) if attrs.get(b"r", b"").isdigit() else row + 1
             col = 0
             continue
-        ref = _REF.fullmatch(attrs.get(b"r", b""))
-        if ref and ref.group(1) and ref.group(2):
-            col, cell_row = _column_number(ref.group(1)), int(ref.group(2))
-            row = cell_row if cell_row else row
+        if ref := _R_ATTR.search(raw):  # the usual form; anything else goes through _attrs
+            col, row = _column_number(ref.group(1)), int(ref.group(2))
+        elif (ref := _REF.fullmatch(_attrs(raw).get(b"r", b""))) and ref.group(1) and ref.group(2):
+            col, row = _column_number(ref.group(1)), int(ref.group(2))
         else:
             col += 1
-        max_row, max_col = max(max_row, row), max(max_col, col)
-        if attrs.get(b"s") in percent_styles:
+        if row > max_row:
+            max_row = row
+        if col > max_col:
+            max_col = col
+        if percent_styles and (style := _S_ATTR.search(raw)) and style.group(1) in percent_styles:
             result.percent.add((row, col))
-        if attrs.get(b"t") == b"e" and not raw.endswith(b"/"):
+        if b"t" in raw and not raw.endswith(b"/") and _T_ERROR.search(raw):
             if value := _VALUE.match(xml, match.end()):
                 result.errors[(row, col)] = value.group(1).decode("utf-8", "replace")
     result.max_row, result.max_column = max(max_row, 1), max(max_col, 1)
