@@ -80,11 +80,14 @@ def evaluate(workbook: Path, format_choice: str | None = None) -> Evaluation:
 
 
 def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None) -> Evaluation:
-    """:func:`evaluate` for a workbook already opened (openpyxl) from the file ``workbook``."""
+    """:func:`evaluate` for a workbook already opened from the file ``workbook``: as
+    ``open_workbook`` returns it, or an openpyxl workbook (opened with ``data_only=True``)."""
     from reportgen.checks import check_report
     from reportgen.model.build import build_report
+    from reportgen.workbook.book import as_book
     from reportgen.workbook.reader import read_meta, read_sheets
 
+    wb = as_book(wb)
     meta = read_meta(wb)
     fmt = resolve_format(format_choice, meta.get("format"))
     schema = workbook_schema(fmt)

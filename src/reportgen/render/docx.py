@@ -27,7 +27,15 @@ from reportgen.render.env import make_docx_env, make_env
 from reportgen.render.limits import bounded, describe_fault
 from reportgen.render.merge import merge_marked_cells
 from reportgen.render.paths import VarRef, variable_refs
-from reportgen.render.source import TemplatePart, open_template, snippet, syntax_finding, template_parts
+from reportgen.render.source import (
+    TemplatePart,
+    caching_compiles,
+    open_template,
+    patched_xml,
+    snippet,
+    syntax_finding,
+    template_parts,
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,9 @@ class _Template(DocxTemplate):
 
     current_partname: str | None = None
 
+    def patch_xml(self, src_xml: str) -> str:
+        return patched_xml(src_xml)
+
     def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
         self.current_partname = str(part.partname) if part is not None else None
         return super().render_xml_part(src_xml, part, context, jinja_env)
@@ -66,7 +77,7 @@ class _Template(DocxTemplate):
     def render_properties(self, context: Any, jinja_env: Any = None) -> None:
         # Core properties (title, author…) are plain text, not XML: no XML escaping there.
         self.current_partname = "docProps"
-        super().render_properties(context, make_env(autoescape=False))
+        super().render_properties(context, caching_compiles(make_env(autoescape=False)))
 
 
 def render_docx(template: Path, context: Mapping[str, Any], out: Path | None = None) -> bytes:
@@ -74,7 +85,7 @@ def render_docx(template: Path, context: Mapping[str, Any], out: Path | None = N
     (atomically, see ``outputs.write_file``). ``ReportgenError`` on any template problem."""
     template = Path(template)
     tpl = open_template(template, _Template)
-    env = make_docx_env(_picture_hook(tpl))
+    env = caching_compiles(make_docx_env(_picture_hook(tpl)))  # compiled once per process (source.py)
     try:
         with bounded():
             tpl.render(dict(context), jinja_env=env, autoescape=True)

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import Finding
-from reportgen.workbook.cells import cell_value, is_empty, label_key, parse_cell, text_problem
-from reportgen.workbook.container import load
+from reportgen.workbook.book import Book, Cell, as_book
+from reportgen.workbook.cells import is_empty, label_key, parse_cell, text_problem
+from reportgen.workbook.container import load, load_openpyxl
 from reportgen.workbook.schema import (
     META_SHEET,
     Field,
@@ -39,34 +40,36 @@ class WorkbookData:
         return self.refs.get(path, "")
 
 
-def open_workbook(path: Path):
+def open_workbook(path: Path) -> Book:
     """Open an .xlsx for reading values; unreadable or oversized files become one clear ReportgenError."""
     return load(path)
 
 
-def read_meta(wb) -> dict[str, str]:
+def read_meta(wb: Any) -> dict[str, str]:
+    """The 系统信息 sheet's key/value pairs; ``wb`` is a Book or an openpyxl workbook."""
+    wb = as_book(wb)
     if META_SHEET not in wb.sheetnames:
         return {}
     meta: dict[str, str] = {}
     ws = wb[META_SHEET]
-    for key, value in ws.iter_rows(max_row=min(ws.max_row, MAX_ROWS), max_col=2, values_only=True):
-        if key:
-            meta[str(key)] = "" if value is None else str(value)
+    for key, value in ws.rows(max_row=min(ws.max_row, MAX_ROWS), max_col=2):
+        if key.content:
+            meta[str(key.content)] = "" if value.content is None else str(value.content)
     return meta
 
 
 # --- sheets ---------------------------------------------------------------------------------
 
-def _refs(sheet: str, cells: list[Any]) -> str:
+def _refs(sheet: str, cells: list[Cell]) -> str:
     return "、".join(f"{sheet}!{c.coordinate}" for c in cells)
 
 
-def _delete_one(cells: list[Any], what: str) -> str:
+def _delete_one(cells: list[Cell], what: str) -> str:
     return f"请删除其中一{what}" if len(cells) == 2 else f"请只保留其中一{what}"
 
 
 class _SheetReader:
-    def __init__(self, wb, data: WorkbookData, path: Path):
+    def __init__(self, wb: Book, data: WorkbookData, path: Path):
         self.wb = wb
         self.data = data
         self.path = path
@@ -76,23 +79,26 @@ class _SheetReader:
         self.data.findings.append(Finding(message, where, spec_label, severity))  # type: ignore[arg-type]
 
     def empty_cell_message(self, sheet: str, coord: str) -> str:
-        """An empty cell may really be a formula Excel never calculated (files written by scripts)."""
+        """An empty cell may really be a formula Excel never calculated (files written by scripts);
+        only then is the file opened again with openpyxl, which keeps a formula's text."""
+        if not self.wb[sheet].may_hold_formulas:
+            return "必填，不能为空"
         if self._formula_wb is None:
-            self._formula_wb = load(self.path, data_only=False)
+            self._formula_wb = load_openpyxl(self.path, data_only=False)
         raw = self._formula_wb[sheet][coord].value
         if isinstance(raw, str) and raw.startswith("="):
             return f"公式 {raw} 没有计算结果（请在 Excel/WPS 中打开并保存后再试，或直接填写数值）"
         return "必填，不能为空"
 
-    def content(self, ref: str, cell: Any, spec: Field) -> tuple[Any, bool]:
+    def content(self, ref: str, cell: Cell, spec: Field) -> tuple[Any, bool]:
         """A cell's decoded content and whether it is usable text (problems are reported here)."""
-        value = cell_value(cell)
+        value = cell.content
         problem = text_problem(value)
         if problem:
             self.error(ref, spec.label, problem)
         return value, problem is None
 
-    def store(self, path: str, sheet: str, cell: Any, spec: Field) -> Any:
+    def store(self, path: str, sheet: str, cell: Cell, spec: Field) -> Any:
         """Parse one cell, remember where it came from, report problems; returns the value."""
         ref = f"{sheet}!{cell.coordinate}"
         self.data.refs[path] = ref
@@ -112,14 +118,14 @@ class _SheetReader:
     def key_value(self, sheet: KeyValueSheet) -> None:
         ws = self.wb[sheet.name]
         label_col, value_col = 1, 2
-        for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 5)):
-            headers = {label_key(cell_value(c)): c.column for c in row if c.value is not None}
+        for row in ws.rows(min_row=1, max_row=min(ws.max_row, 5)):
+            headers = {label_key(c.content): c.column for c in row if c.content is not None}
             if "填写值" in headers:
                 label_col, value_col = headers.get("项目", 1), headers["填写值"]
                 break
-        rows_by_label: dict[str, list[Any]] = {}
-        for (cell,) in ws.iter_rows(min_col=label_col, max_col=label_col):
-            label = label_key(cell_value(cell))
+        rows_by_label: dict[str, list[Cell]] = {}
+        for (cell,) in ws.rows(min_col=label_col, max_col=label_col):
+            label = label_key(cell.content)
             if label:
                 rows_by_label.setdefault(label, []).append(cell)
         record: dict[str, Any] = {}
@@ -140,20 +146,20 @@ class _SheetReader:
             record[spec.key] = self.store(path, sheet.name, value_cell, spec)
         self.data.values[sheet.key] = record
 
-    def _header_row(self, ws, labels: list[str]) -> tuple[int, dict[str, list[Any]]]:
+    def _header_row(self, ws, labels: list[str]) -> tuple[int, dict[str, list[Cell]]]:
         """The header row is the one (among the first five) naming most of the expected columns;
         returns it and, per expected label, every header cell carrying it."""
         best_row, best = 1, {}
-        for row in ws.iter_rows(min_row=1, max_row=min(max(ws.max_row, 1), 5)):
-            found: dict[str, list[Any]] = {}
+        for row in ws.rows(min_row=1, max_row=min(max(ws.max_row, 1), 5)):
+            found: dict[str, list[Cell]] = {}
             for c in row:
-                if (label := label_key(cell_value(c))) in labels:
+                if (label := label_key(c.content)) in labels:
                     found.setdefault(label, []).append(c)
             if len(found) > len(best):
                 best_row, best = row[0].row, found
         return best_row, best
 
-    def _columns(self, sheet: TableSheet, found: dict[str, list[Any]]) -> tuple[dict[str, int], bool]:
+    def _columns(self, sheet: TableSheet, found: dict[str, list[Cell]]) -> tuple[dict[str, int], bool]:
         """Column number per field key for the columns that can be read, and whether a header was
         duplicated (such a column is not read: no way to know which one the clerk meant)."""
         columns: dict[str, int] = {}
@@ -178,9 +184,9 @@ class _SheetReader:
         records: list[dict[str, Any]] = []
         raw_rows: list[tuple[int, dict[str, RawCell]]] = []
         last_col = max(columns.values(), default=1)  # columns further right are never created
-        for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row, max_col=last_col):
+        for row in ws.rows(min_row=header_row + 1, max_row=ws.max_row, max_col=last_col):
             cells = {key: row[col - 1] for key, col in columns.items() if col - 1 < len(row)}
-            if all(is_empty(cell_value(c)) for c in cells.values()):
+            if all(is_empty(c.content) for c in cells.values()):
                 continue
             row_no = next(iter(cells.values())).row
             if raw:
@@ -204,7 +210,7 @@ class _SheetReader:
             self._check_fixed_rows(sheet, records)
         self.data.values[sheet.key] = records
 
-    def _raw_row(self, sheet: TableSheet, cells: dict[str, Any]) -> dict[str, RawCell]:
+    def _raw_row(self, sheet: TableSheet, cells: dict[str, Cell]) -> dict[str, RawCell]:
         """A row handed over unparsed: decoded content by header, text problems reported here."""
         row: dict[str, RawCell] = {}
         for spec in sheet.columns:
@@ -226,7 +232,8 @@ class _SheetReader:
 def read_sheets(wb, schema: WorkbookSchema, path: Path, raw_tables: tuple[str, ...] = ()) -> WorkbookData:
     """Read every sheet the schema declares; tables named in ``raw_tables`` are returned unparsed
     (their owner, e.g. the questionnaire tally, interprets the cells itself). A sheet longer than
-    ``MAX_ROWS`` is reported and not read."""
+    ``MAX_ROWS`` is reported and not read. ``wb`` is a Book or an openpyxl workbook."""
+    wb = as_book(wb)
     data = WorkbookData()
     reader = _SheetReader(wb, data, path)
     for sheet in schema.sheets:
