@@ -12,8 +12,9 @@ import pytest
 from docx import Document
 
 from reportgen.formats.loader import resolve_format
-from reportgen.pipeline import Evaluation
+from reportgen.pipeline import Evaluation, evaluate, workbook_schema
 from reportgen.render.filters import VMERGE_MARK, score
+from reportgen.workbook.blank import write_workbook
 from reportgen.workbook.example import EXAMPLE
 from tests.docx_helpers import EXAMPLE_PROJECTS, build_format, distinct_rows, full_text
 
@@ -96,29 +97,71 @@ def test_unit_table_prints_the_engines_points(built: tuple[Evaluation, list[Path
     assert score(result.total) == "99.92"
 
 
+# Each project's 项目支出绩效自评表 as printed: 项目资金 得分, the indicator rows' 得分 (in table order), 总分.
+# 项目资金 is 10 × 执行率 (EXAMPLE_PROJECTS), capped at 10: 9.88 = 10 × 98.75 % (118.50 / 120, half-up),
+# 9.72 = 10 × 97.157…%, 9.75 = 10 × 97.50 %. Indicators are 25 + 25 (产出) + 30 (效益) + 10 (满意度) = 90.
+# By hand, 业务培训经费: 执行率 8.40 / 12.00 = 70 % -> 10 × 70 % = 7; 经办人员业务考核合格率 ≥95 % reached
+# only 93 % -> 93 / 95 × 30 = 29.368… = 29.37; the rest full: 总分 7 + 25 + 25 + 29.37 + 10 = 96.37, 优 (≥ 90).
+PROJECT_SCORES: dict[str, tuple[str, list[str], str]] = {
+    "医疗保障基金监管经费": ("9.88", ["25", "25", "30", "10"], "99.88"),
+    "城乡居民医保经办服务经费": ("10", ["25", "25", "30", "10"], "100"),
+    "医保信息化建设运维经费": ("9.72", ["25", "25", "30", "10"], "99.72"),
+    "医疗救助经办经费": ("10", ["25", "25", "30", "10"], "100"),
+    "医保政策宣传经费": ("10", ["25", "25", "30", "10"], "100"),
+    "业务培训经费": ("7", ["25", "25", "29.37", "10"], "96.37"),
+    "档案管理经费": ("9.75", ["25", "25", "30", "10"], "99.75"),
+    "办公用房维修改造经费": ("10", ["25", "25", "30", "10"], "100"),
+}
+
+
 def test_one_project_table_per_project(built: tuple[Evaluation, list[Path]]) -> None:
     evaluation, paths = built
     unit = evaluation.report.unit
     tables = [p for p in paths if p.name.endswith("_项目支出绩效自评表.docx")]
-    assert len(tables) == len(evaluation.report.projects.rows)
-    assert [p.name for p in evaluation.report.projects.rows] == list(EXAMPLE_PROJECTS)
-    for project in evaluation.report.projects.rows:
+    assert len(tables) == len(evaluation.report.projects.rows) == len(evaluation.project_scores)
+    assert [p.name for p in evaluation.report.projects.rows] == list(EXAMPLE_PROJECTS) == list(PROJECT_SCORES)
+    for project, result in zip(evaluation.report.projects.rows, evaluation.project_scores, strict=True):
         path = next(p for p in tables if p.name == f"{unit.name}_{unit.year}_{project.name}_项目支出绩效自评表.docx")
         table = distinct_rows(Document(str(path)).tables[0])
         initial, budget, executed, rate = EXAMPLE_PROJECTS[project.name]
+        funds, points, total = PROJECT_SCORES[project.name]
         assert table[0] == ["项目名称", project.name]
         assert table[1] == ["主管部门", unit.name, "实施单位", unit.name]  # a first-level unit runs its own projects
-        assert table[3] == ["项目资金（万元）", "年度资金总额", initial, budget, executed, rate]
-        # no 其他资金 in the example: the whole budget and the whole execution are 财政拨款
-        assert table[4] == ["项目资金（万元）", "其中：财政拨款", initial, budget, executed, "—"]
-        assert table[5] == ["项目资金（万元）", "其他资金", "0.00", "0.00", "0.00", "—"]
+        assert table[2][-6:] == ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+        assert table[3] == ["项目资金（万元）", "年度资金总额", initial, budget, executed, "10", rate, funds]
+        # no 其他资金 in the example: the whole budget and the whole execution are 财政拨款; 分值/得分 only on the total
+        assert table[4] == ["项目资金（万元）", "其中：财政拨款", initial, budget, executed, "—", "—", "—"]
+        assert table[5] == ["项目资金（万元）", "其他资金", "0.00", "0.00", "0.00", "—", "—", "—"]
         assert table[7] == ["年度总体目标", project.expected, project.achieved]
-        indicator_rows = table[9:]
-        assert len(indicator_rows) == len(project.indicators) > 0
+        assert table[8][-3:] == ["分值", "得分", "偏差原因分析及改进措施"]
+        indicator_rows = table[9:9 + len(project.indicators)]
+        assert [cells[-3] for cells in indicator_rows] == ["25", "25", "30", "10"]  # 分值
+        assert [cells[-2] for cells in indicator_rows] == points  # 得分
         for cells, indicator in zip(indicator_rows, project.indicators, strict=True):
-            assert indicator.level3 in cells and indicator.target in cells and indicator.actual in cells
-        reasons = {row[-1] for row in indicator_rows}
-        assert reasons == {project.explanation or ""}
+            assert cells[3:6] == [indicator.level3, indicator.target_text, indicator.actual_text]
+        assert table[9 + len(project.indicators)] == ["总分", "100", total, "等次：优"]
+        assert (score(result.total), result.grade) == (total, "优")
+        assert table[-1][0] == "说明" and f"得分{funds}分" in table[-1][1]
+    training = distinct_rows(Document(str(next(p for p in tables if "业务培训经费" in p.name))).tables[0])
+    assert training[11][-1] == ("实际完成93%，未达到指标值≥95%；新入职经办人员占比较高，首次考核合格率偏低；"
+                                "下年度增加岗前培训和补考辅导")
+    assert "部分培训改为线上开展，节约场地费用" in training[-1][1]  # the project's 偏差说明, under 项目资金
+    assert [training[row][-1] for row in (9, 10, 12)] == ["", "", ""]  # full points: no reason
+
+
+def test_project_row_short_of_target_without_reason_warns_naming_the_cell(tmp_path: Path) -> None:
+    values = copy.deepcopy({**EXAMPLE, **resolve_format(FORMAT).example_values})
+    row = next(i for i in values["project_indicators"] if i["level3"] == "经办人员业务考核合格率")
+    row["deviation_reason"] = None
+    write_workbook(workbook_schema(resolve_format(FORMAT)), tmp_path / "wb.xlsx", values)
+    evaluation = evaluate(tmp_path / "wb.xlsx", FORMAT)
+    # the 23rd indicator row, under the header: sheet row 24
+    assert values["project_indicators"].index(row) == 22
+    assert [str(f) for f in evaluation.findings] == [
+        "项目指标!第24行 偏差原因及改进措施: 项目“业务培训经费”：“经办人员业务考核合格率”得29.37分，低于分值30分，"
+        "请填写偏差原因及改进措施"]
+    assert evaluation.findings[0].severity == "warning"
+    assert evaluation.project_scores[5].total == Decimal("96.37")  # scored all the same
 
 
 def test_report_and_base_data(built: tuple[Evaluation, list[Path]]) -> None:

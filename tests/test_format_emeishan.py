@@ -63,7 +63,7 @@ def test_one_goal_table_per_project_with_its_figures_and_indicators(built: tuple
         indicator_rows = table[8:]
         assert project.indicators and len(indicator_rows) == len(project.indicators)
         for cells, indicator in zip(indicator_rows, project.indicators, strict=True):
-            assert cells[-3:] == [indicator.level3, indicator.target, indicator.actual]
+            assert cells[-3:] == [indicator.level3, indicator.target_text, indicator.actual_text]
         first_level1 = doc.tables[0].cell(8, 1)._tc
         assert first_level1.tcPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}vMerge") \
             is not None  # repeated 一级指标 are one merged cell
@@ -119,7 +119,7 @@ def test_project_reports(built: tuple[Evaluation, list[Path]]) -> None:
         assert f"{unit.year}年实际支出{executed}万元，预算执行率{rate}。" in text
         assert project.purpose in text and project.expected in text and project.achieved in text
         for indicator in project.indicators:
-            assert f"{indicator.level3}：指标值{indicator.target}，实际完成{indicator.actual}。" in text
+            assert f"{indicator.level3}：指标值{indicator.target_text}，实际完成{indicator.actual_text}。" in text
         assert ("偏差情况及原因" in text) == bool(project.explanation)
         if project.explanation:
             assert project.explanation in text

@@ -26,14 +26,22 @@ SCORING_SHEET_KEY = "inputs"
 
 
 def workbook_schema(fmt: Format) -> WorkbookSchema:
-    """The common core plus what this format's scoring system and questionnaire need."""
+    """The common core plus what this format's scoring systems, own inputs and questionnaire need;
+    the 一级指标 columns offer the parts its scoring declares (``goal_rows``) when it does."""
     sheets: list[Sheet] = list(CORE_SHEETS)
-    if fmt.scoring is not None:
-        from reportgen.workbook.format_sheets import scoring_inputs_sheet
+    if fmt.scoring is not None or fmt.project_scoring is not None:
+        from reportgen.scoring.system import goal_levels
+        from reportgen.workbook.format_sheets import with_level1_choices
 
-        inputs_sheet = scoring_inputs_sheet(fmt.scoring)
-        if inputs_sheet is not None:
-            sheets.append(inputs_sheet)
+        unit_parts = goal_levels(fmt.scoring)
+        parts = {"indicators": unit_parts, "project_indicators": goal_levels(fmt.project_scoring) or unit_parts}
+        sheets = [with_level1_choices(s, parts[s.key]) if s.key in parts else s for s in sheets]
+    if fmt.scoring is not None or fmt.spec.inputs:
+        from reportgen.workbook.format_sheets import inputs_sheet
+
+        sheet = inputs_sheet(fmt)
+        if sheet is not None:
+            sheets.append(sheet)
     if fmt.questionnaire is not None:
         from reportgen.workbook.format_sheets import questionnaire_sheet
 
@@ -55,6 +63,7 @@ class Evaluation(BaseModel):
     refs: dict[str, str]
     findings: list[Finding] = Field(default_factory=list)
     score: ScoreResult | None = None
+    project_scores: list[ScoreResult] = Field(default_factory=list, description="各项目的评分（与 projects.rows 对应）")
     questionnaire_summary: QuestionnaireSummary | None = None
 
     def variables(self) -> dict[str, Any]:
@@ -67,6 +76,7 @@ class Evaluation(BaseModel):
         """The variables every template sees (documented by ``reportgen format vars``): plain data."""
         ctx = self.report.model_dump()
         ctx["score"] = self.score.model_dump() if self.score is not None else None
+        ctx["project_scores"] = [result.model_dump() for result in self.project_scores]
         ctx["questionnaire_summary"] = self.questionnaire_summary.model_dump() if self.questionnaire_summary is not None else None
         ctx["format"] = {"id": self.format.id, "name": self.format.spec.name}
         return ctx
@@ -107,15 +117,26 @@ def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None)
 
     report, findings = build_report(data, inputs=data.values.get(SCORING_SHEET_KEY) or {})
     findings += check_report(report, data.refs)
-    result = score(fmt.scoring, Evaluation(format=fmt, report=report, refs=data.refs, questionnaire_summary=summary).variables()) \
-        if fmt.scoring is not None else None
+    unscored = Evaluation(format=fmt, report=report, refs=data.refs, questionnaire_summary=summary)
+    result = score(fmt.scoring, unscored.variables()) if fmt.scoring is not None else None
     if result is not None:
         findings += list(result.findings)
+    project_scores = score_projects(fmt, unscored)
+    findings += [f for r in project_scores for f in r.findings]
     evaluation = Evaluation(format=fmt, report=report, refs=data.refs, findings=findings, score=result,
-                            questionnaire_summary=summary)
+                            project_scores=project_scores, questionnaire_summary=summary)
     if errors_only(findings):
         raise ReportgenError(findings)
     return evaluation
+
+
+def score_projects(fmt: Format, evaluation: Evaluation) -> list[ScoreResult]:
+    """Each project scored by the format's ``project_scoring`` (none without one): the unit's
+    variables plus ``project``; its goal rows are the project's own 绩效指标."""
+    if fmt.project_scoring is None:
+        return []
+    variables = evaluation.variables()
+    return [score(fmt.project_scoring, {**variables, "project": project}) for project in evaluation.report.projects.rows]
 
 
 def _meta_findings(meta: dict[str, str], fmt: Format, schema: WorkbookSchema) -> list[Finding]:
@@ -176,7 +197,9 @@ def render_documents(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Pat
             continue
         rows = context["projects"]["rows"][:projects] if doc.for_each == "project" else [None]
         for i, project in enumerate(rows):
-            doc_context = context if project is None else {**context, "project": project}
+            scores = context["project_scores"]
+            doc_context = context if project is None else {
+                **context, "project": project, "project_score": scores[i] if scores else None}
             pattern_name = render_name(doc.output, doc_context, declaration, f"documents.{doc.id}.output")
             owner = _Owner(doc.id, evaluation.refs.get(f"projects[{i}]", "") if project is not None else None)
             name, clash, shortened = plan.add(safe_stem(pattern_name, fallback=doc.name), owner)

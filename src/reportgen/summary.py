@@ -30,4 +30,8 @@ def key_figures(evaluation: Evaluation) -> str:
         from reportgen.scoring.engine import format_score_table
 
         lines += ["", format_score_table(evaluation.score)]
+    if evaluation.project_scores:
+        lines += ["", f"项目评分：{evaluation.project_scores[0].system_name}"]
+        lines += [f"  {p.name}：{score(result.total)} 分（满分 {score(result.total_weight)}），等次：{result.grade or '—'}"
+                  for p, result in zip(evaluation.report.projects.rows, evaluation.project_scores, strict=True)]
     return "\n".join(lines)

@@ -256,7 +256,7 @@ def goal_table(path: Path) -> None:
     _row_tag(table, 8, "{%tr for i in project.indicators %}")
     set_cell(table, 9, 0, INDICATOR_LABEL, bold=True)
     for col, text in enumerate(["{{ i.level1|vmerge }}", "{{ i.level2|vmerge(i.level1) }}", "{{ i.level3 }}",
-                                "{{ i.target }}", "{{ i.actual }}"], start=1):
+                                "{{ i.target_text }}", "{{ i.actual_text }}"], start=1):
         set_cell(table, 9, col, text)
     _row_tag(table, 10, "{%tr endfor %}")
     _row_tag(table, 11, "{%tr if not project.indicators %}")
@@ -285,7 +285,7 @@ def project_report(path: Path) -> None:
     add_body(doc, "{%p endif %}")
     add_body(doc, "{%p if project.indicators %}")
     add_body(doc, "设置绩效指标{{ project.indicators|length|cn_num }}个：{% for i in project.indicators %}"
-                  "{{ i.level3 }}（{{ i.target }}）{% if not loop.last %}；{% endif %}{% endfor %}。")
+                  "{{ i.level3 }}（{{ i.target_text }}）{% if not loop.last %}；{% endif %}{% endfor %}。")
     add_body(doc, "{%p endif %}")
 
     add_heading1(doc, "二、项目资金申报及使用情况")
@@ -308,13 +308,13 @@ def project_report(path: Path) -> None:
     add_body(doc, "{{ unit.year }}年度项目实际完成情况：" + ended("project.achieved"))
     add_body(doc, "{%p endif %}")
     add_body(doc, "{%p for i in output %}")
-    add_body(doc, "{{ loop.index }}.{{ i.level3 }}：指标值{{ i.target }}，实际完成{{ i.actual }}。")
+    add_body(doc, "{{ loop.index }}.{{ i.level3 }}：指标值{{ i.target_text }}，实际完成{{ i.actual_text }}。")
     add_body(doc, "{%p endfor %}")
     add_body(doc, "{%p if benefit %}")
     add_heading2(doc, "（二）项目效益情况")
     add_body(doc, "{%p endif %}")
     add_body(doc, "{%p for i in benefit %}")
-    add_body(doc, "{{ loop.index }}.{{ i.level3 }}：指标值{{ i.target }}，实际完成{{ i.actual }}。")
+    add_body(doc, "{{ loop.index }}.{{ i.level3 }}：指标值{{ i.target_text }}，实际完成{{ i.actual_text }}。")
     add_body(doc, "{%p endfor %}")
     add_body(doc, "{%p if project.explanation %}")
     add_heading2(doc, "{{ '（三）' if benefit else '（二）' }}偏差情况及原因")

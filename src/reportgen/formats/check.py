@@ -79,6 +79,7 @@ def check_format(folder: Path) -> tuple[Format | None, list[Finding]]:
     if not isinstance(fmt, Format):
         return None, findings
     _collect(findings, lambda: fmt.scoring)
+    _collect(findings, lambda: fmt.project_scoring)
     _collect(findings, lambda: fmt.questionnaire)
     _collect(findings, lambda: fmt.example_values)
     _check_templates(fmt, findings)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reportgen.errors import Finding, ReportgenError
+from reportgen.model.inputs import InputDecl
 from reportgen.validation import field_path, validation_findings
 from reportgen.workbook.schema import META_SHEET
 from reportgen.yamlfile import LineMarks, load_yaml, not_a_mapping, read_yaml
@@ -54,6 +55,14 @@ class DocumentSpec(BaseModel):
     needs: list[Literal["scoring", "questionnaire"]] = Field(default_factory=list, description="需要的数据")
 
 
+class FormatInput(InputDecl):
+    """A value the format collects beyond the common sheets and its scoring rules (e.g. 项目负责人,
+    a province's 评价结论): a row of the workbook's 评分填报 sheet (补充填报 when the format
+    scores nothing from it), read by templates as ``inputs.<key>``."""
+
+    required: bool = Field(False, description="是否必填")
+
+
 class FormatSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -66,9 +75,20 @@ class FormatSpec(BaseModel):
     description: str = ""
     documents: list[DocumentSpec]
     scoring: str | None = Field(None, description="评分体系文件（YAML）")
+    project_scoring: str | None = Field(None, description="项目支出绩效自评表的评分体系文件（YAML），逐项目计分")
+    inputs: list[FormatInput] = Field(default_factory=list, description="格式自己的填报项（模板中为 inputs.键）")
     questionnaire: str | None = Field(None, description="问卷定义文件（YAML）")
     questionnaire_template: str | None = Field(None, description="空白问卷模板（.docx，reportgen questionnaire blank 使用）")
     example: str | None = Field(None, description="示例数据（YAML，补充通用示例之外的数据）")
+
+    @field_validator("inputs")
+    @classmethod
+    def _unique_keys(cls, inputs: list[FormatInput]) -> list[FormatInput]:
+        keys = [i.key for i in inputs]
+        duplicates = sorted({k for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise ValueError(f"填报键重复: {'、'.join(duplicates)}")
+        return inputs
 
     @field_validator("documents")
     @classmethod
@@ -106,6 +126,15 @@ class Format:
         from reportgen.scoring.system import load_scoring_system
 
         return load_scoring_system(self.path(self.spec.scoring)) if self.spec.scoring else None
+
+    @cached_property
+    def project_scoring(self) -> ScoringSystem | None:
+        """Scored once per project: ``project`` in the context, goal rows from its own 绩效指标."""
+        from reportgen.scoring.system import load_scoring_system
+
+        if not self.spec.project_scoring:
+            return None
+        return load_scoring_system(self.path(self.spec.project_scoring), per_project=True)
 
     @cached_property
     def questionnaire(self) -> Questionnaire | None:
@@ -151,7 +180,8 @@ def _load_format(folder: Path, fingerprint: tuple[tuple[str, int, int], ...]) ->
     fmt = Format(folder, spec, doc.marks)
     missing: list[tuple[str, tuple[str | int, ...]]] = [
         (d.template, ("documents", n, "template")) for n, d in enumerate(spec.documents)]
-    missing += [(name, (key,)) for key in ("scoring", "questionnaire", "questionnaire_template", "example")
+    missing += [(name, (key,)) for key in ("scoring", "project_scoring", "questionnaire", "questionnaire_template",
+                                           "example")
                 if (name := getattr(spec, key))]
     problems = [Finding(f"声明中引用的文件不存在: {name}", fmt.where(loc), field_path(loc), code="F110")
                 for name, loc in missing if not (folder / name).is_file()]

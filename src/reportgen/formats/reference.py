@@ -113,6 +113,11 @@ def variable_reference(example_context: dict[str, Any] | None = None) -> list[Va
     docs.append(VarDoc("project", "对象", "当前项目（仅用于 for_each: project 的逐项目文档）"))
     first_project = (ctx.get("projects") or {}).get("rows", [None])[0] if ctx else None
     docs += describe(Project, "project.", first_project)
+    first_score = (ctx.get("project_scores") or [None])[0] if ctx else None
+    docs.append(VarDoc("project_scores", "列表[对象]", "各项目的评分结果（格式有 project_scoring 时；与 projects.rows 对应）"))
+    docs.append(VarDoc("project_score", "对象（可为空）",
+                       "当前项目的评分结果（逐项目文档；格式有 project_scoring 时），结构同 score"))
+    docs += describe(ScoreResult, "project_score.", first_score)
     return docs
 
 

@@ -46,27 +46,29 @@ def paragraphs(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _indicators(data: WorkbookData, findings: list[Finding]) -> list[Indicator]:
+def _indicators(data: WorkbookData, findings: list[Finding], key: str = "indicators") -> list[dict[str, Any]]:
+    """The 绩效指标 rows of sheet ``key`` (the unit's, or the projects' ``project_indicators``):
+    quantitative values as numbers, each row with its place (``ref``)."""
     result = []
-    for i, row in enumerate(data.values.get("indicators", [])):
+    for i, row in enumerate(data.values.get(key, [])):
         row = dict(row)
         if row["nature"] in ("≥", "≤", "="):
-            for key, label in (("target", "年度指标值"), ("actual", "实际完成值")):
-                if row[key] is None:
+            for field, label in (("target", "年度指标值"), ("actual", "实际完成值")):
+                if row[field] is None:
                     continue
                 # a number as on every sheet; a clerk may repeat the sign (≥95) and the unit (95%)
-                number, problem = parse_quantity(row[key], row["unit"], sign=row["nature"])
+                number, problem = parse_quantity(row[field], row["unit"], sign=row["nature"])
                 if problem:
                     findings.append(Finding(f'定量指标（{row["nature"]}）{problem}',
-                                            data.ref(f"indicators[{i}].{key}"), label))
+                                            data.ref(f"{key}[{i}].{field}"), label))
                 else:
-                    row[key] = number
+                    row[field] = number
         elif row["nature"] == "定性" and not row.get("achievement"):
             findings.append(Finding("定性指标请在“完成程度”中选择 达成/部分达成/未达成，未填按“达成”处理",
-                                    data.ref(f"indicators[{i}].achievement"), "完成程度", "warning"))
-        row["ref"] = data.ref(f"indicators[{i}]")
+                                    data.ref(f"{key}[{i}].achievement"), "完成程度", "warning"))
+        row["ref"] = data.ref(f"{key}[{i}]")
         result.append(row)
-    return result  # type: ignore[return-value]
+    return result
 
 
 def _projects(data: WorkbookData, findings: list[Finding]) -> list[dict[str, Any]]:
@@ -74,7 +76,7 @@ def _projects(data: WorkbookData, findings: list[Finding]) -> list[dict[str, Any
     for row in data.values.get("projects", []):
         projects.append(row | {"indicators": []})
     by_name = {p["name"]: p for p in projects}
-    for i, row in enumerate(data.values.get("project_indicators", [])):
+    for i, row in enumerate(_indicators(data, findings, "project_indicators")):
         project = by_name.get(row["project"])
         if project is None:
             findings.append(Finding(f'“项目”表中没有名为“{row["project"]}”的项目',

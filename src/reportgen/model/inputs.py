@@ -17,9 +17,9 @@ annotated field.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic.fields import FieldInfo
 
 Kind = Literal["text", "longtext", "int", "money", "decimal", "date", "yesno", "choice", "list"]
@@ -75,9 +75,12 @@ def cell_of(info: FieldInfo) -> Cell | None:
 
 
 class InputModel(BaseModel):
-    """Base of the report's models: frozen, and a Cell's label becomes the field description."""
+    """Base of the report's models: frozen, and a Cell's label becomes the field description.
+    ``lead`` names fields that come first in the workbook although declared later (a subclass's
+    own key column, such as the 项目名称 of a project's indicator)."""
 
     model_config = ConfigDict(frozen=True)
+    lead: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -89,5 +92,29 @@ class InputModel(BaseModel):
 
     @classmethod
     def input_fields(cls) -> list[tuple[str, FieldInfo, Cell]]:
-        """The fields the workbook provides, in declaration order."""
-        return [(name, info, cell) for name, info in cls.model_fields.items() if (cell := cell_of(info))]
+        """The fields the workbook provides, in declaration order (``lead`` first)."""
+        fields = [(name, info, cell) for name, info in cls.model_fields.items() if (cell := cell_of(info))]
+        return sorted(fields, key=lambda field: field[0] not in cls.lead)
+
+
+InputKind = Literal["yesno", "number", "integer", "score", "text"]
+
+
+class InputDecl(BaseModel):
+    """A value a format collects beyond the model's own fields: a scoring indicator's input in
+    ``scoring.yaml``, or a field of ``format.yaml``'s ``inputs``. The workbook's 评分填报 sheet
+    has a row for it and templates read it as ``inputs.<key>`` (a Chinese key is fine)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    label: str
+    kind: InputKind = "number"
+    help: str = ""
+
+    @field_validator("key")
+    @classmethod
+    def _identifier(cls, key: str) -> str:
+        if not key.isidentifier():
+            raise ValueError(f"填报键“{key}”只能由文字、数字和下划线组成，且不能以数字开头")
+        return key

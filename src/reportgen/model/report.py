@@ -306,18 +306,6 @@ class Assets(_Model):
         return percent(self.fixed_in_use, self.fixed_total)
 
 
-class ProjectIndicator(_Model):
-    sheet: ClassVar[Placement] = Table("项目指标", "project_indicators",
-                                       help="各项目的绩效指标（项目绩效目标完成情况表），每行一个指标。")
-
-    project: Annotated[str, Cell("项目名称", width=30, help="必须与“项目”表中的名称一致", meaning="所属项目名称")]
-    level1: Annotated[str, Cell("一级指标", width=14)]
-    level2: Annotated[str, Cell("二级指标", width=14)]
-    level3: Annotated[str, Cell("三级指标", width=24)]
-    target: Annotated[str, Cell("预期值", width=20)]
-    actual: Annotated[str, Cell("实际值", width=20)]
-
-
 class Project(_Model):
     sheet: ClassVar[Placement] = Table("项目", "projects", help="金额单位：万元。全年预算、执行率由程序计算。")
 
@@ -449,9 +437,11 @@ class Balance(_Model):
         return self.carryover + self.current_year
 
 
-class Indicator(_Model):
-    sheet: ClassVar[Placement] = Table("绩效指标", "indicators", help="部门整体绩效目标的指标，每行一个三级指标。",
-                                       min_rows=1)
+class IndicatorRow(_Model):
+    """A 绩效指标 row, the unit's (``Indicator``) or a project's (``ProjectIndicator``): the same
+    columns, the same reading of its target (``target_text``) and the same test of it (``met``),
+    so the scoring engine scores both with one rule (``goal_rows``). The 一级指标 choices are the
+    format's when its scoring declares them (``workbook_schema``), else ``INDICATOR_LEVEL1``."""
 
     level1: Annotated[str, Cell("一级指标", choices=INDICATOR_LEVEL1, width=12)]
     level2: Annotated[str, Cell("二级指标", width=14, help="如：数量指标、质量指标、时效指标、社会效益指标")]
@@ -459,12 +449,16 @@ class Indicator(_Model):
     nature: Annotated[str, Cell("指标性质", choices=INDICATOR_NATURES, width=10, meaning="指标性质（≥、≤、=、定性）")]
     target: Annotated[Decimal | str, Cell("年度指标值", "text", width=14, help="定量指标填数字；定性指标填文字",
                                           meaning="年度指标值（定量为数字）")]
+    adjusted_target: Annotated[str | None, Cell("调整指标值", width=14, help="年中调整过指标值的填写（仅供打印）",
+                                                meaning="调整后的指标值（原文，仅供打印）")] = None
     unit: Annotated[str | None, Cell("度量单位", width=10)] = None
     actual: Annotated[Decimal | str, Cell("实际完成值", "text", width=14, meaning="实际完成值（定量为数字）")]
     weight: Annotated[Decimal | None, Cell("分值", "decimal", width=8, help="按自评表打分的格式需要")] = None
     achievement: Annotated[str | None, Cell("完成程度", choices=ACHIEVEMENTS, width=10, help="定性指标填写",
                                             meaning="完成程度（定性指标：达成/部分达成/未达成）")] = None
     deviation_reason: Annotated[str | None, Cell("偏差原因及改进措施", "longtext", width=36)] = None
+    core: Annotated[bool | None, Cell("是否核心指标", width=10, help="打印“是否核心指标”的格式需要",
+                                      meaning="是否核心指标（未填为 None）")] = None
     ref: str = _d("所在工作表行（用于提示）", default="")
 
     @computed_field(description="指标值文字，如 ≥95%（定性指标为原文）")
@@ -500,6 +494,23 @@ class Indicator(_Model):
         if self.nature == "≤":
             return self.actual <= self.target
         return self.actual == self.target
+
+
+class Indicator(IndicatorRow):
+    sheet: ClassVar[Placement] = Table("绩效指标", "indicators", help="部门整体绩效目标的指标，每行一个三级指标。",
+                                       min_rows=1)
+
+
+class ProjectIndicator(IndicatorRow):
+    sheet: ClassVar[Placement] = Table("项目指标", "project_indicators", help=(
+        "各项目的绩效指标（项目支出绩效自评表），每行一个三级指标；各列与“绩效指标”表相同。"
+        "按自评表打分的格式：每行填分值，同一项目同一一级指标各行分值之和等于该一级指标的分值。"))
+    lead: ClassVar[tuple[str, ...]] = ("project",)
+
+    project: Annotated[str, Cell("项目名称", width=30, help="必须与“项目”表中的名称一致", meaning="所属项目名称")]
+
+
+Project.model_rebuild()  # its indicators (ProjectIndicator) are declared above, beside the unit's
 
 
 class NarrativeRow(_Model):

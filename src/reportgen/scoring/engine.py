@@ -9,13 +9,14 @@ adds up. Only a total cap (when the system declares one) can make the total diff
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
 
 from reportgen.errors import Finding
-from reportgen.model.report import Indicator
+from reportgen.model.report import Indicator, IndicatorRow, ProjectIndicator
 from reportgen.render.filters import num, round_half_up
 from reportgen.render.filters import score as fmt_score
 from reportgen.render.limits import bounded, describe_fault
@@ -27,6 +28,7 @@ from reportgen.scoring.system import (
     Level,
     ScoringSystem,
     count_key,
+    goal_levels,
     item_key,
     manual_keys,
     referenced_inputs,
@@ -268,20 +270,38 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
         return default
 
 
-def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, findings: list[Finding]) -> ScoreRow:
-    """One 绩效指标 row scored against its own target. Whether it is met and how target and value
-    read (``≥95%``) are the model's (``Indicator.met``, ``target_text``): one rule, one display."""
+@dataclass(frozen=True)
+class _Rows:
+    """Where a system's goal rows come from: the unit's 绩效指标, or one project's (per_project)."""
+
+    items: list[Any]
+    sheet: str  # the sheet they were typed on, named when a row has no place of its own
+    subject: str = ""  # 项目“…”：, before messages about one project's rows
+
+
+def _goal_rows(system: ScoringSystem, variables: dict[str, Any]) -> _Rows:
+    if not system.per_project:
+        return _Rows(items=list(variables.get("indicators") or []), sheet=Indicator.sheet.name)
+    project = variables.get("project")
+    return _Rows(items=list(_get(project, "indicators") or []), sheet=ProjectIndicator.sheet.name,
+                 subject=f"项目“{_get(project, 'name') or ''}”：")
+
+
+def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, rows: _Rows, findings: list[Finding]) -> ScoreRow:
+    """One 绩效指标 row (the unit's or a project's) scored against its own target. Whether it is
+    met and how target and value read (``≥95%``) are the model's (``IndicatorRow.met``,
+    ``target_text``): one rule, one display."""
     try:
-        indicator = item if isinstance(item, Indicator) else Indicator.model_validate(expr.top_level(item))
+        indicator = item if isinstance(item, IndicatorRow) else IndicatorRow.model_validate(expr.top_level(item))
     except ValidationError as exc:  # a context that did not come from the reader (tests, tools)
-        where = str(_get(item, "ref") or "绩效指标")
-        findings.append(Finding(f"绩效指标行无法评分：{exc.errors()[0]['msg']}", where))
+        where = str(_get(item, "ref") or rows.sheet)
+        findings.append(Finding(f"{rows.subject}绩效指标行无法评分：{exc.errors()[0]['msg']}", where))
         indicator = None
     ref = indicator.ref if indicator is not None else ""
-    where = ref or "绩效指标"
+    where = ref or rows.sheet
     weight = indicator.weight if indicator is not None else None
     if weight is None:
-        findings.append(Finding("分值未填写（本格式按绩效指标打分，每行都要有分值）", where, "分值"))
+        findings.append(Finding(f"{rows.subject}分值未填写（本格式按绩效指标打分，每行都要有分值）", where, "分值"))
         weight = ZERO
     row = {"level": level.name, "group": indicator.level2 if indicator else "",
            "name": indicator.level3 if indicator else "", "key": ref or (indicator.level3 if indicator else ""),
@@ -293,8 +313,9 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, findings: list[Findin
         points = _points(raw, weight)
         if points < weight:
             if not deviation:
-                findings.append(Finding("未完全达成的指标请填写偏差原因及改进措施", where, "偏差原因及改进措施",
-                                        "warning"))
+                name = f"“{indicator.level3}”" if indicator else "该指标"
+                findings.append(Finding(f"{rows.subject}{name}得{fmt_score(points)}分，低于分值{fmt_score(weight)}分，"
+                                        "请填写偏差原因及改进措施", where, "偏差原因及改进措施", "warning"))
             reason = _join(reason, deviation)
         return ScoreRow(**row, points=points, value=value, value_text=shown, calculation=calc,
                         deduction_reason=reason if points < weight else "")
@@ -305,7 +326,7 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, findings: list[Findin
         level_name = indicator.achievement or "达成"
         share = spec.qualitative.get(level_name)
         if share is None:
-            findings.append(Finding(f"完成程度“{level_name}”无法识别（可选：{'、'.join(spec.qualitative)}）",
+            findings.append(Finding(f"{rows.subject}完成程度“{level_name}”无法识别（可选：{'、'.join(spec.qualitative)}）",
                                     where, "完成程度"))
             share = ZERO
         raw = weight * share / HUNDRED
@@ -313,7 +334,7 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, findings: list[Findin
         return done(raw, calc, f"完成程度为“{level_name}”，按{num(share)}%计分", None, indicator.actual_text)
     t, a, nature = indicator.target, indicator.actual, indicator.nature
     if not isinstance(t, Decimal) or not isinstance(a, Decimal) or nature not in ("≥", "≤", "="):
-        findings.append(Finding(f"定量指标（{nature}）的指标值和实际完成值都应为数字", where, "实际完成值"))
+        findings.append(Finding(f"{rows.subject}定量指标（{nature}）的指标值和实际完成值都应为数字", where, "实际完成值"))
         return done(ZERO, "指标值或实际完成值不是数字，无法计分", "指标值或实际完成值不是数字", None,
                     indicator.actual_text)
     shown, goal = indicator.actual_text, indicator.target_text
@@ -333,18 +354,20 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, findings: list[Findin
     return done(raw, calc, f"实际完成{shown}，未达到指标值{goal}", a, shown)
 
 
-def _goal_level(level: Level, spec: GoalRowsSpec, context: dict[str, Any], findings: list[Finding]) -> ScoreLevel:
-    items = [i for i in (context.get("indicators") or []) if str(_get(i, "level1") or "") in spec.level1]
-    rows = [_goal_row(level, spec, item, findings) for item in items]
-    weights = sum((r.weight for r in rows), ZERO)
+def _goal_level(level: Level, spec: GoalRowsSpec, rows: _Rows, findings: list[Finding]) -> ScoreLevel:
+    items = [i for i in rows.items if str(_get(i, "level1") or "") in spec.level1]
+    scored = [_goal_row(level, spec, item, rows, findings) for item in items]
+    weights = sum((r.weight for r in scored), ZERO)
     names = "、".join(spec.level1)
-    if not rows:
-        findings.append(Finding(f"没有一级指标为“{names}”的绩效指标，“{level.name}”无法计分", "绩效指标", "一级指标"))
+    if not scored:
+        findings.append(Finding(f"{rows.subject}没有一级指标为“{names}”的绩效指标，“{level.name}”无法计分", rows.sheet,
+                                "一级指标"))
     elif weights != level.weight:
-        refs = "、".join(r.ref for r in rows if r.ref) or "绩效指标"
-        findings.append(Finding(f"一级指标“{names}”各行分值合计{num(weights)}分，应为{num(level.weight)}分", refs, "分值"))
+        refs = "、".join(r.ref for r in scored if r.ref) or rows.sheet
+        findings.append(Finding(f"{rows.subject}一级指标“{names}”各行分值合计{num(weights)}分，应为{num(level.weight)}分",
+                                refs, "分值"))
     subgroups: dict[str, list[ScoreRow]] = {}
-    for r in rows:
+    for r in scored:
         subgroups.setdefault(r.group, []).append(r)
     groups = [ScoreGroup(name=name, weight=sum((r.weight for r in rs), ZERO), points=sum((r.points for r in rs), ZERO),
                             rows=rs) for name, rs in subgroups.items()]
@@ -360,17 +383,18 @@ def score(system: ScoringSystem, context: Any) -> ScoreResult:
     variables = expr.top_level(context)
     inputs, specs, invalid = _inputs(system, variables.get(expr.INPUTS), findings)
     variables[expr.INPUTS] = inputs
-    matched = {name for level in system.levels if level.goal_rows for name in level.goal_rows.level1}
+    matched = goal_levels(system)
+    goal_rows = _goal_rows(system, variables)
     if matched:
-        for item in variables.get("indicators") or []:
+        for item in goal_rows.items:
             name = str(_get(item, "level1") or "")
             if name not in matched:
-                findings.append(Finding(f"一级指标“{name}”不在评分体系中（可用：{'、'.join(sorted(matched))}）",
-                                        str(_get(item, "ref") or "绩效指标"), "一级指标"))
+                findings.append(Finding(f"{goal_rows.subject}一级指标“{name}”不在评分体系中（可用：{'、'.join(matched)}）",
+                                        str(_get(item, "ref") or goal_rows.sheet), "一级指标"))
     levels: list[ScoreLevel] = []
     for level in system.levels:
         if level.goal_rows is not None:
-            levels.append(_goal_level(level, level.goal_rows, variables, findings))
+            levels.append(_goal_level(level, level.goal_rows, goal_rows, findings))
             continue
         groups = []
         for group in level.groups:

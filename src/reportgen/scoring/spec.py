@@ -13,12 +13,13 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from reportgen.model.inputs import InputDecl as InputDecl  # declared with the model's inputs
+from reportgen.model.inputs import InputKind as InputKind
 from reportgen.scoring.intervals import Interval
 
 RULE_KINDS = ("bands", "deduction", "checklist", "ratio", "tiers", "manual")
-InputKind = Literal["yesno", "number", "integer", "score", "text"]
 
 
 class Spec(BaseModel):
@@ -131,22 +132,6 @@ class ManualRule(Spec):
 
 Rule = Annotated[BandsRule | DeductionRule | ChecklistRule | RatioRule | TiersRule | ManualRule,
                  Field(discriminator="kind")]
-
-
-class InputDecl(Spec):
-    """A value the workbook's 评分填报 sheet collects for this indicator (read as ``inputs.<key>``)."""
-
-    key: str
-    label: str
-    kind: InputKind = "number"
-    help: str = ""
-
-    @field_validator("key")
-    @classmethod
-    def _identifier(cls, key: str) -> str:
-        if not key.isidentifier():
-            raise ValueError(f"填报键“{key}”只能由文字、数字和下划线组成，且不能以数字开头")
-        return key
 
 
 class IndicatorSpec(Spec):

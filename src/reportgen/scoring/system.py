@@ -72,6 +72,7 @@ class ScoringSystem(Spec):
     cap: CapSpec | None = None
     levels: list[Level]
     source: str = Field("", description="声明文件路径（用于提示）")
+    per_project: bool = Field(False, description="逐项目评分（format.yaml 的 project_scoring）：goal_rows 取各项目的绩效指标")
 
     def indicators(self) -> Iterator[tuple[Level, Group, IndicatorSpec]]:
         for level in self.levels:
@@ -140,6 +141,14 @@ def indicator_inputs(indicator: IndicatorSpec, group: str = "") -> list[InputSpe
     return specs
 
 
+def goal_levels(system: ScoringSystem | None) -> tuple[str, ...]:
+    """The 一级指标 names the system's ``goal_rows`` match, in declaration order (empty when it
+    scores no 绩效指标 rows): the choices of the workbook's 一级指标 column."""
+    if system is None:
+        return ()
+    return tuple(dict.fromkeys(name for level in system.levels if level.goal_rows for name in level.goal_rows.level1))
+
+
 def required_inputs(system: ScoringSystem) -> list[InputSpec]:
     """Every value the workbook must collect for this scoring system, in table order."""
     return [spec for level, group, ind in system.indicators()
@@ -154,16 +163,18 @@ SCORING_CODES = {"missing": "S201", "unknown": "S202", "type": "S203", "value": 
 Located = list[tuple[Loc, IndicatorSpec]]  # an indicator and its place in the file
 
 
-def load_scoring_system(path: Path | str) -> ScoringSystem:
+def load_scoring_system(path: Path | str, per_project: bool = False) -> ScoringSystem:
     """Read and validate a scoring file. Raises ReportgenError listing every problem found, each
-    naming ``scoring.yaml:<line>`` and a code."""
+    naming ``scoring.yaml:<line>`` and a code. ``per_project``: the format's ``project_scoring``,
+    scored once per project (``project`` in the context, goal rows from its own 绩效指标)."""
     doc = load_yaml(Path(path))
     if error := not_a_mapping(doc, "评分体系文件"):
         raise error
-    return build_scoring_system(doc.data, str(path), doc.marks)
+    return build_scoring_system(doc.data, str(path), doc.marks, per_project=per_project)
 
 
-def build_scoring_system(raw: dict[str, Any], where: str, marks: LineMarks | None = None) -> ScoringSystem:
+def build_scoring_system(raw: dict[str, Any], where: str, marks: LineMarks | None = None,
+                         per_project: bool = False) -> ScoringSystem:
     """Validate plain data (``where`` names it; ``marks`` adds the line of each problem)."""
     findings: list[Finding] = []
     lines = marks or LineMarks()
@@ -181,6 +192,11 @@ def build_scoring_system(raw: dict[str, Any], where: str, marks: LineMarks | Non
     if spec is not None:
         _check_system(spec, indicators, broken_groups, add)
     _check_indicators([located for group in indicators.values() for located in group], add)
+    if per_project:
+        for at, ind in (located for group in indicators.values() for located in group):
+            if indicator_inputs(ind):
+                add("S234", "逐项目评分（project_scoring）的指标不能使用填报项（inputs、checklist、manual）："
+                            "每个项目都要各自的值，评分填报表只有一份", ind.name, at)
     if findings:
         raise ReportgenError(findings)
     assert spec is not None
@@ -189,7 +205,7 @@ def build_scoring_system(raw: dict[str, Any], where: str, marks: LineMarks | Non
                             for j, g in enumerate(lv.groups or [])])
               for i, lv in enumerate(spec.levels)]
     return ScoringSystem(id=spec.id, name=spec.name, description=spec.description, grades=spec.grades,
-                         cap=spec.cap, levels=levels, source=where)
+                         cap=spec.cap, levels=levels, source=where, per_project=per_project)
 
 
 def _with_path(problem: Problem) -> str:

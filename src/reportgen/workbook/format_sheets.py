@@ -1,32 +1,55 @@
 """The sheets a format adds to the common core, generated from its declarations.
 
-A scoring system's inputs become the 评分填报 key–value sheet; a questionnaire definition becomes
-the 问卷 table (one returned questionnaire per row). Because both come from the same declarations
-the engine and the tally read, workbook and rules cannot drift apart.
+A scoring system's inputs and the format's own ``inputs`` (format.yaml) become the 评分填报
+key–value sheet; a questionnaire definition becomes the 问卷 table (one returned questionnaire
+per row); the 一级指标 its scoring matches become the choices of the 绩效指标 and 项目指标 sheets.
+Because all come from the same declarations the engine and the tally read, workbook and rules
+cannot drift apart.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from reportgen.errors import Finding
+from reportgen.errors import Finding, ReportgenError
 from reportgen.workbook.reader import WorkbookData
-from reportgen.workbook.schema import Field, KeyValueSheet, TableSheet, WorkbookSchema
+from reportgen.workbook.schema import Field, KeyValueSheet, Sheet, TableSheet, WorkbookSchema
 
 _INPUT_KINDS = {"yesno": "yesno", "number": "decimal", "integer": "int", "score": "decimal", "text": "longtext"}
 
 QUESTIONNAIRE_SHEET = "问卷"
+FORMAT_INPUTS_SHEET = "补充填报"  # the sheet's name when the format's own inputs are all it holds
 
 
-def scoring_inputs_sheet(system: Any) -> KeyValueSheet | None:
+def inputs_sheet(fmt: Any) -> KeyValueSheet | None:
+    """The 评分填报 sheet: what the scoring rules need, then the format's own ``inputs``."""
     from reportgen.scoring.rules import INPUTS_SHEET
-    from reportgen.scoring.system import required_inputs
+    from reportgen.scoring.system import InputSpec, required_inputs
 
-    specs = required_inputs(system)
-    if not specs:
+    scoring = required_inputs(fmt.scoring) if fmt.scoring is not None else []
+    declared = {spec.key for spec in scoring}
+    clashes = [Finding(f"填报键“{extra.key}”与评分体系的填报项重复", fmt.where(("inputs", n, "key")), "inputs",
+                       code="F118") for n, extra in enumerate(fmt.spec.inputs) if extra.key in declared]
+    if clashes:
+        raise ReportgenError(clashes)
+    own = [InputSpec(key=extra.key, label=extra.label, kind=extra.kind, indicator="", help=extra.help,
+                     required=extra.required) for extra in fmt.spec.inputs]
+    if not scoring and not own:
         return None
-    return KeyValueSheet(INPUTS_SHEET, "inputs", tuple(input_field(spec) for spec in specs),
-                         help=f"“{system.name}”评分所需的数据和自评结果，逐项填写（是/否从下拉列表选择）。")
+    if scoring:
+        name, text = INPUTS_SHEET, f"“{fmt.scoring.name}”评分所需的数据和自评结果，逐项填写（是/否从下拉列表选择）。"
+    else:
+        name, text = FORMAT_INPUTS_SHEET, f"“{fmt.spec.name}”需要的其他数据，逐项填写。"
+    return KeyValueSheet(name, "inputs", tuple(input_field(spec) for spec in [*scoring, *own]), help=text)
+
+
+def with_level1_choices(sheet: Sheet, choices: tuple[str, ...]) -> Sheet:
+    """A 绩效指标-type sheet whose 一级指标 column offers ``choices`` (the format's parts)."""
+    if not choices or not isinstance(sheet, TableSheet):
+        return sheet
+    columns = tuple(dataclasses.replace(c, choices=choices) if c.key == "level1" else c for c in sheet.columns)
+    return dataclasses.replace(sheet, columns=columns)
 
 
 def input_field(spec: Any) -> Field:
