@@ -67,8 +67,8 @@ def _d(description: str, **kw: Any) -> Any:
 class Share(_Model):
     """One category of a whole (an income source, a kind of spending) and its share of that whole."""
 
-    key: str = _d("字段名（如 general_budget），模板可按它挑选")
-    name: str = _d("名称（如 一般公共预算财政拨款收入）")
+    key: str = _d("字段名，模板可按它挑选（如 general_budget、basic）")
+    name: str = _d("名称（如 一般公共预算财政拨款收入、基本支出）")
     amount: Decimal = _d("金额（万元）")
     share: Decimal | None = _d("占合计的比例（%）；合计为 0 时为空")
 
