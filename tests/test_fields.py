@@ -188,7 +188,7 @@ CHECKS = [
         "error 支出!M2、支出!N2、支出!O2、支出!P2、支出!I2 项目支出: 局机关 项目支出中工资福利、商品和服务、对个人和家庭的补助、"
         "资本性支出之和为 441.20，与填写的 451.20 相差 -10.00"]),
     # 功能分类: not more than the unit spent
-    ("by_function.6.actual", D("597.00"), [
+    ("by_function.5.actual", D("597.00"), [
         "error 功能分类!E2、功能分类!E3、功能分类!E4、功能分类!E5、功能分类!E6、功能分类!E7、功能分类!E8 决算数: "
         "功能分类决算数合计 1,627.64 大于“支出”表支出合计 1,527.64"]),
     # assets: 净值 ≤ 原值, parts ≤ 资产总额
@@ -217,7 +217,7 @@ def test_inconsistent_new_figures_are_named(example_read: WorkbookData, path: st
 
 def test_function_lines_at_one_level(example_read: WorkbookData) -> None:
     def edit(values: dict[str, Any]) -> None:
-        values["by_function"][6]["actual"] = D("487.00")  # leaves 10.00 for the 类 total line below
+        values["by_function"][5]["actual"] = D("487.00")  # leaves 10.00 for the 类 total line below
         values["by_function"].append({"category": "卫生健康支出", "section": None, "item": None, "budget": None,
                                       "actual": D("10.00")})
         values["by_function"].append(dict(values["by_function"][0]))
@@ -226,7 +226,7 @@ def test_function_lines_at_one_level(example_read: WorkbookData) -> None:
     found = _findings(WorkbookData(values=example_read.values, refs=refs), edit)
     assert ("error 功能分类!第10行 类: “社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位基本养老保险缴费支出（项）”"
             "填了两行（另见功能分类!第2行），请合并为一行") in found
-    assert ("error 功能分类!第4行、功能分类!第5行、功能分类!第6行、功能分类!第8行、功能分类!第9行 类: “卫生健康支出（类）”"
+    assert ("error 功能分类!第4行、功能分类!第5行、功能分类!第6行、功能分类!第7行、功能分类!第9行 类: “卫生健康支出（类）”"
             "既有合计行又有“款”明细行，会重复计算：请删除合计行或明细行") in found
 
 

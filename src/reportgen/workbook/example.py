@@ -100,7 +100,7 @@ EXAMPLE: dict[str, Any] = {
         {"item": "上年结转", "initial": D("0.00"), "final": D("52.36"), "executed": D("52.36")},
         {"item": "其他资金", "initial": D("8.20"), "final": D("8.20"), "executed": D("8.20")},
     ],
-    # 支出决算表 by 功能分类: 基本支出 1,030.64 in the first six lines, 项目支出 497.00 in 医疗保障经办事务
+    # 支出决算表 by 功能分类: 项目支出 497.00 in 医疗保障经办事务, 基本支出 1,030.64 in the other six lines
     "by_function": [
         {"category": "社会保障和就业支出", "section": "行政事业单位养老支出", "item": "机关事业单位基本养老保险缴费支出",
          "budget": D("86.40"), "actual": D("86.40")},
@@ -112,10 +112,10 @@ EXAMPLE: dict[str, Any] = {
          "budget": D("562.00"), "actual": D("560.34")},
         {"category": "卫生健康支出", "section": "医疗保障管理事务", "item": "事业运行",
          "budget": D("242.75"), "actual": D("239.80")},
-        {"category": "住房保障支出", "section": "住房改革支出", "item": "住房公积金",
-         "budget": D("62.40"), "actual": D("62.40")},
         {"category": "卫生健康支出", "section": "医疗保障管理事务", "item": "医疗保障经办事务",
          "budget": D("505.00"), "actual": D("497.00")},
+        {"category": "住房保障支出", "section": "住房改革支出", "item": "住房公积金",
+         "budget": D("62.40"), "actual": D("62.40")},
     ],
     "social_fund": {"managed": False, "income": None, "expenditure": None, "balance": None},
     "three_public": [
