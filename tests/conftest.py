@@ -15,6 +15,22 @@ from reportgen.workbook.schema import CORE_SHEETS, WorkbookSchema
 CORE = WorkbookSchema(CORE_SHEETS, format_id="yueyang-2020")
 
 
+def without_breakdowns(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with the example's optional breakdowns of the unit's totals cleared (资金来源, 功能分类,
+    基本/项目支出 budgets, staff by kind, asset parts, 项目支出 by 经济分类), for a test that changes a
+    total and means only that change: each breakdown is checked against its total."""
+    values["funds"] = []
+    values["by_function"] = []
+    values["budget"] = {**values["budget"], "basic_initial": None, "basic_adjustment": None, "project_initial": None,
+                        "project_adjustment": None}
+    values["unit"] = {**values["unit"], **dict.fromkeys(
+        ("quota_admin", "quota_civil", "quota_public", "actual_admin", "actual_civil", "actual_public"))}
+    values["assets"] = {**values["assets"], **dict.fromkeys(("current", "fixed_original", "fixed_net", "intangible"))}
+    values["expenditure"] = [{**row, **dict.fromkeys(("project_wages", "project_goods_services", "project_household",
+                                                      "project_capital"))} for row in values["expenditure"]]
+    return values
+
+
 @pytest.fixture
 def example_values() -> dict[str, Any]:
     return copy.deepcopy(EXAMPLE)

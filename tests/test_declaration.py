@@ -65,8 +65,12 @@ def test_core_sheets_are_the_models_declarations() -> None:
     assert [s.name for s in CORE_SHEETS] == [m.sheet.name for m in INPUT_SHEETS]
     income = sheet_of(IncomeRow)
     assert [c.label for c in income.columns] == [
-        "机构名称", "上年结转", "一般公共预算财政拨款", "政府性基金拨款", "纳入专户管理的非税收入", "其他收入"]
+        "机构名称", "上年结转", "一般公共预算财政拨款", "政府性基金拨款", "国有资本经营预算财政拨款", "上级补助收入",
+        "事业收入", "经营收入", "附属单位上缴收入", "纳入专户管理的非税收入", "其他收入"]
     assert {c.kind for c in income.columns[1:]} == {"money"}
+    # a category the unit does not have may be left empty (read as 0), the long-standing ones are required
+    assert [c.label for c in income.columns if not c.required] == [
+        "国有资本经营预算财政拨款", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入"]
     unit = {f.key: f for f in sheet_of(Unit).fields}
     assert unit["departments"].kind == "list" and not unit["departments"].required
     assert unit["year"].bounds == (2000, 2100) and unit["fill_date"].kind == "date"

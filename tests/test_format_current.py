@@ -79,8 +79,14 @@ def test_unit_table_prints_the_engines_points(built: tuple[Evaluation, list[Path
     assert table[2] == ["年度资金情况（万元）", "年度资金总额", "1,480.25", "1,540.25", "1,527.64", "10", "99.18%",
                         "9.92"]
     assert (execution.weight, execution.points) == (10, Decimal("9.92"))
-    assert [row[1] for row in table[3:5]] == ["其中：财政拨款", "其他资金"]
-    goals = table[6]
+    # 资金来源 (财预〔2020〕10号): 上年结转 52.36 added in the year and spent, 其他资金 8.20 (the 其他收入),
+    # 本年财政拨款 the rest: 1,480.25 − 8.20, 1,540.25 − 52.36 − 8.20, 1,527.64 − 52.36 − 8.20
+    assert table[3:6] == [
+        ["年度资金情况（万元）", "其中：本年财政拨款", "1,472.05", "1,479.69", "1,467.08", "—", "", "—"],
+        ["年度资金情况（万元）", "上年结转", "0.00", "52.36", "52.36", "—", "", "—"],
+        ["年度资金情况（万元）", "其他资金", "8.20", "8.20", "8.20", "—", "", "—"],
+    ]
+    goals = table[7]
     for goal in r.goals:
         assert goal.name in goals[1] and goal.result in goals[2]
 

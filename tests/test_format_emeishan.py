@@ -4,6 +4,7 @@ one 项目绩效目标完成情况表 and one 项目支出绩效自评报告 per
 from __future__ import annotations
 
 import copy
+from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
@@ -129,14 +130,14 @@ def test_project_without_indicators_and_with_other_funds(tmp_path: Path) -> None
     values = copy.deepcopy({**EXAMPLE, **resolve_format(FORMAT).example_values})
     first = values["projects"][0]["name"]
     values["project_indicators"] = [i for i in values["project_indicators"] if i["project"] != first]
-    values["projects"][0]["fiscal_executed"] = values["projects"][0]["executed"] - 10
+    values["projects"][0] |= {"budget_other": D(10), "executed_other": D(10)}
     evaluation, paths = build_format(tmp_path, FORMAT, values)
     project = evaluation.report.projects.rows[0]
     assert project.name == "医疗保障基金监管经费"
     path = next(p for p in paths if p.name.endswith(f"{project.name}_项目绩效目标完成情况表.docx"))
     table = distinct_rows(Document(str(path)).tables[0])
     assert table[2] == ["预算执行情况（万元）", "预算数", "120.00", "执行数", "118.50"]
-    assert table[3][2] == "" and table[4][2] == ""  # the budget's split is not known
+    assert table[3][2] == "110.00" and table[4][2] == "10.00"  # 全年预算 120.00 of which 其他资金 10.00
     assert table[3][4] == "108.50" and table[4][4] == "10.00"  # 财政拨款 118.50 − 10 = 108.50, 其他资金 10.00
     assert table[8][1] == "（未填报项目绩效指标）"
     report = next(p for p in paths if p.name.endswith(f"{project.name}_项目支出绩效自评报告.docx"))

@@ -23,7 +23,7 @@ from reportgen.workbook.cells import parse_cell
 from reportgen.workbook.example import EXAMPLE
 from reportgen.workbook.reader import open_workbook, read_sheets
 from reportgen.workbook.schema import CORE_SHEETS, INSTRUCTIONS_SHEET, Field, TableSheet
-from tests.conftest import CORE
+from tests.conftest import CORE, without_breakdowns
 from tests.test_seed_tables import yueyang_2020_values
 
 ROOT = Path(__file__).parents[1]
@@ -135,10 +135,13 @@ def test_whole_workbook_in_yuan_stops_check(write) -> None:
 def test_one_row_in_yuan_is_named_with_all_its_cells(write) -> None:
     code, errors, _ = _check(write(_in_yuan(EXAMPLE, "expenditure", row=1)))
     assert code == 2
-    # the row's cells, all of them; the execution rate and per-head cost it distorts are not repeated
+    # the row's cells, all of them; the execution rate and per-head cost it distorts are not repeated.
+    # The median of the 58 nonzero amounts is 78.05 (the 10 largest are this row's), so 5,000× is 390,250.00.
     assert errors == [
-        "支出!B3、支出!C3、支出!D3、支出!E3、支出!F3、支出!G3、支出!H3、支出!I3 基本支出、人员经费、工资福利支出: "
-        "基本支出 2,700,000.00、人员经费 2,284,000.00、工资福利支出 2,155,000.00 达到本单位各项金额中位数 93.65 的 "
+        "支出!B3、支出!C3、支出!D3、支出!E3、支出!F3、支出!G3、支出!H3、支出!I3、支出!N3 基本支出、人员经费、公用经费、"
+        "工资福利支出、商品和服务支出、项目支出、项目支出中商品和服务支出: 基本支出 2,700,000.00、人员经费 2,284,000.00、"
+        "公用经费 416,000.00、工资福利支出 2,155,000.00、商品和服务支出 391,000.00、项目支出 458,000.00、"
+        "项目支出中商品和服务支出 458,000.00 达到本单位各项金额中位数 78.05 的 "
         "5,000 倍以上，疑似以元填写，应为万元（如确以元填写，请除以 10000，并核对同一行的其他金额）"]
 
 
@@ -146,7 +149,7 @@ def test_income_row_and_assets_in_yuan(tmp_path: Path) -> None:
     values = _in_yuan(_in_yuan(EXAMPLE, "income", row=0), "assets")
     errors = [m for m in _findings(values, tmp_path) if m.startswith("error")]
     assert len(errors) == 2
-    assert errors[0].startswith("error 收入!B2、收入!C2、收入!F2 上年结转、一般公共预算财政拨款: "
+    assert errors[0].startswith("error 收入!B2、收入!C2、收入!K2 上年结转、一般公共预算财政拨款: "
                                 "上年结转 523,600.00、一般公共预算财政拨款 11,864,500.00 达到本单位各项金额中位数 ")
     assert errors[1].startswith("error 资产!B2、资产!B3、资产!B4、资产!B6 资产总额、在用固定资产: ")
     assert all(YUAN in m for m in errors)
@@ -180,7 +183,7 @@ def test_small_project_row_in_yuan_is_more_than_the_unit_spent(tmp_path: Path) -
 
 
 def test_mild_overruns_stay_hints(tmp_path: Path) -> None:
-    values = copy.deepcopy(EXAMPLE)
+    values = without_breakdowns(copy.deepcopy(EXAMPLE))
     values["projects"][0]["executed"] = D("179.00")  # 149.17 % of 120.00
     values["budget"]["adjustment"] = D("-400.00")  # 1,527.64 of 1,080.25: 141.42 %
     messages = _findings(values, tmp_path)
@@ -204,7 +207,7 @@ def test_unit_spending_far_beyond_budget_is_one_error(tmp_path: Path) -> None:
            "请核对人员经费（万元）和年末实有人数"),
 ], ids=["too-much", "too-little"])
 def test_per_head_cost_outside_a_salary(tmp_path: Path, staff: int, expected: str) -> None:
-    values = copy.deepcopy(EXAMPLE)
+    values = without_breakdowns(copy.deepcopy(EXAMPLE))
     values["unit"] |= {"staff_actual": staff, "staff_quota": 2000}
     errors = [m for m in _findings(values, tmp_path) if m.startswith("error")]
     assert len(errors) == 1

@@ -39,8 +39,8 @@ CASES = [
     ("基本信息", "B3", "2025年", '基本信息!B3 年度: 应为数字, 实际为 "2025年"'),
     ("基本信息", "B11", 45.5, '基本信息!B11 人员编制数: 应为整数, 实际为 "45.5"'),
     ("基本信息", "B4", "机关", '基本信息!B4 单位性质: 应为 行政单位/参照公务员法管理事业单位/事业单位 之一, 实际为 "机关"'),
-    ("基本信息", "B17", "明年三月", '基本信息!B17 填报日期: 应为日期（如 2026-03-31）, 实际为 "明年三月"'),
-    ("项目", "F2", "对", '项目!F2 是否重点项目: 应为 是/否 之一, 实际为 "对"'),
+    ("基本信息", "B26", "明年三月", '基本信息!B26 填报日期: 应为日期（如 2026-03-31）, 实际为 "明年三月"'),
+    ("项目", "K2", "对", '项目!K2 是否重点项目: 应为 是/否 之一, 实际为 "对"'),
     ("资产", "B2", -5, "资产!B2 资产总额: 不能为负数, 实际为 -5"),
     ("支出", "C2", "=B2-D2", "支出!C2 人员经费: 公式 =B2-D2 没有计算结果"),
     # thousands separators only between groups of three (a slip, or a decimal comma)
@@ -131,7 +131,8 @@ def test_parts_not_adding_up_to_basic_is_an_error(write_core, example_values) ->
 def test_fixed_assets_larger_than_total_assets(write_core, example_values) -> None:
     # yanling-2020: 资产总额 20.4 万元, 固定资产 24.44 万元
     example_values["assets"].update(total=D("20.40"), liabilities=D(0), fixed_in_use=D("24.44"),
-                                    fixed_rented=D(0), fixed_other=D(0))
+                                    fixed_rented=D(0), fixed_other=D(0), current=None, fixed_original=None,
+                                    fixed_net=None, intangible=None)
     messages = _messages(write_core(example_values))
     assert "资产!B2 资产总额: 固定资产合计 24.44 大于资产总额 20.40" in messages
 

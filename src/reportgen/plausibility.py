@@ -77,14 +77,19 @@ def _amounts(report: Report, refs: dict[str, str]) -> list[tuple[str, str, Decim
             found.append((refs.get(path, path), label, abs(value)))
 
     income_labels = (("carryover", "上年结转"), ("general_budget", "一般公共预算财政拨款"),
-                     ("gov_fund", "政府性基金拨款"), ("special_nontax", "纳入专户管理的非税收入"),
+                     ("gov_fund", "政府性基金拨款"), ("state_capital", "国有资本经营预算财政拨款"),
+                     ("upper_grant", "上级补助收入"), ("business", "事业收入"), ("operating", "经营收入"),
+                     ("affiliated", "附属单位上缴收入"), ("special_nontax", "纳入专户管理的非税收入"),
                      ("other", "其他收入"))
     for i, row in enumerate(report.income.rows):
         for key, label in income_labels:
             add(f"income[{i}].{key}", label, getattr(row, key))
     spend_labels = (("basic", "基本支出"), ("personnel", "人员经费"), ("public", "公用经费"),
                     ("wages", "工资福利支出"), ("goods_services", "商品和服务支出"),
-                    ("household", "对个人和家庭的补助"), ("capital", "资本性支出"), ("project", "项目支出"))
+                    ("household", "对个人和家庭的补助"), ("capital", "资本性支出"), ("project", "项目支出"),
+                    ("to_upper", "上缴上级支出"), ("operating", "经营支出"), ("to_affiliated", "对附属单位补助支出"),
+                    ("project_wages", "项目支出中工资福利支出"), ("project_goods_services", "项目支出中商品和服务支出"),
+                    ("project_household", "项目支出中对个人和家庭的补助"), ("project_capital", "项目支出中资本性支出"))
     for i, row in enumerate(report.expenditure.rows):
         for key, label in spend_labels:
             add(f"expenditure[{i}].{key}", label, getattr(row, key))
@@ -101,11 +106,11 @@ def _amounts(report: Report, refs: dict[str, str]) -> list[tuple[str, str, Decim
                        ("fixed_rented", "出租固定资产"), ("fixed_other", "其他固定资产")):
         add(f"assets.{key}", label, getattr(assets, key))
     for i, project in enumerate(report.projects.rows):
-        for key, label, value in (("initial", "年初预算", project.initial),
-                                  ("adjustment", "预算调整", project.adjustment),
-                                  ("executed", "执行数", project.executed),
-                                  ("fiscal", "其中财政拨款", project.fiscal_executed)):
-            add(f"projects[{i}].{key}", f"“{project.name}”{label}", value)
+        for key, label in (("initial", "年初预算"), ("adjustment", "预算调整"), ("executed", "执行数"),
+                           ("initial_carryover", "年初预算中上年结转"), ("initial_other", "年初预算中其他资金"),
+                           ("budget_carryover", "全年预算中上年结转"), ("budget_other", "全年预算中其他资金"),
+                           ("executed_carryover", "执行数中上年结转"), ("executed_other", "执行数中其他资金")):
+            add(f"projects[{i}].{key}", f"“{project.name}”{label}", getattr(project, key))
     return found
 
 

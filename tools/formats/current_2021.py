@@ -80,7 +80,7 @@ def execution_cell(attr: str, result: str = "score") -> str:
 def unit_table(path: Path) -> None:
     doc = new_document(landscape=True, table_pt=10.5)
     add_title(doc, "部门整体支出绩效自评表\n（{{ unit.year }}年度）")
-    rows = 17
+    rows = 18
     table = add_table(doc, rows, 9, header_rows=0, col_widths_mm=UNIT_WIDTHS)
     narrow_margins(table)
     min_row_height(table, 7)
@@ -94,7 +94,7 @@ def unit_table(path: Path) -> None:
 
     # 年度资金情况: the row label takes columns 1–2 so the six figures line up with the columns below.
     set_cell(table, 1, 0, "年度资金情况（万元）", bold=True)
-    merge(table, 1, 0, 4, 0)
+    merge(table, 1, 0, 5, 0)
     span(table, 1, 1, 2, "")
     for col, label in enumerate(["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"], start=3):
         set_cell(table, 1, col, label, bold=True)
@@ -103,44 +103,46 @@ def unit_table(path: Path) -> None:
                                 execution_cell("weight"), "{{ budget.execution_rate|pct }}",
                                 execution_cell("points")], start=3):
         set_cell(table, 2, col, text)
-    # The workbook records the budget and its execution as totals only: the 财政拨款 / 其他资金 split
-    # of the unit's budget is not known, so these cells are left for the unit to fill in.
-    span(table, 3, 1, 2, "其中：财政拨款", align="left")
-    span(table, 4, 1, 2, "其他资金", align="left")
-    for row in (3, 4):
+    # 财预〔2020〕10号: the sources' amounts only (分值/得分 —). From the 资金来源 sheet; blank when the
+    # unit left it empty (its amounts are then None, which |wan prints as nothing).
+    for row, (label, source) in enumerate([("其中：本年财政拨款", "fiscal"), ("上年结转", "carryover"),
+                                           ("其他资金", "other")], start=3):
+        span(table, row, 1, 2, label, align="left")
+        for col, attr in enumerate(["initial", "final", "executed"], start=3):
+            set_cell(table, row, col, f"{{{{ funds.{source}.{attr}|wan }}}}")
         set_cell(table, row, 6, "—")
         set_cell(table, row, 8, "—")
 
-    set_cell(table, 5, 0, "年度总体目标", bold=True)
-    merge(table, 5, 0, 6, 0)
-    span(table, 5, 1, 4, "预期目标", bold=True)
-    span(table, 5, 5, 8, "实际完成情况", bold=True)
-    cell_lines(table, 6, 1, ["{%p for g in goals %}", "{{ loop.index }}.{{ g.name }}：{{ g.content or '' }}",
+    set_cell(table, 6, 0, "年度总体目标", bold=True)
+    merge(table, 6, 0, 7, 0)
+    span(table, 6, 1, 4, "预期目标", bold=True)
+    span(table, 6, 5, 8, "实际完成情况", bold=True)
+    cell_lines(table, 7, 1, ["{%p for g in goals %}", "{{ loop.index }}.{{ g.name }}：{{ g.content or '' }}",
                              "{%p endfor %}"])
-    merge(table, 6, 1, 6, 4)
-    cell_lines(table, 6, 5, ["{%p for g in goals %}", "{{ loop.index }}.{{ g.result }}", "{%p endfor %}"])
-    merge(table, 6, 5, 6, 8)
+    merge(table, 7, 1, 7, 4)
+    cell_lines(table, 7, 5, ["{%p for g in goals %}", "{{ loop.index }}.{{ g.result }}", "{%p endfor %}"])
+    merge(table, 7, 5, 7, 8)
 
     label = "{{ '绩效指标'|vmerge }}"
-    set_cell(table, 7, 0, label, bold=True)
+    set_cell(table, 8, 0, label, bold=True)
     for col, text in enumerate(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
                                 "偏差原因分析及改进措施"], start=1):
-        set_cell(table, 7, col, text, bold=True)
-    row_tag(table, 8, f"{{%tr for g in score.levels if g.name != '{EXECUTION}' %}}")
-    row_tag(table, 9, "{%tr for sg in g.groups %}")
-    row_tag(table, 10, "{%tr for r in sg.rows %}")
+        set_cell(table, 8, col, text, bold=True)
+    row_tag(table, 9, f"{{%tr for g in score.levels if g.name != '{EXECUTION}' %}}")
+    row_tag(table, 10, "{%tr for sg in g.groups %}")
+    row_tag(table, 11, "{%tr for r in sg.rows %}")
     cells = [label, "{{ g.name|vmerge }}", "{{ sg.name|vmerge(g.name) }}", "{{ r.name }}", "{{ r.standard }}",
              "{{ r.value_text }}", "{{ r.weight|score }}", "{{ r.points|score }}", "{{ r.deduction_reason }}"]
     for col, text in enumerate(cells):
-        set_cell(table, 11, col, text, align="left" if col in (3, 8) else "center", bold=(col == 0))
-    for row in (12, 13, 14):
+        set_cell(table, 12, col, text, align="left" if col in (3, 8) else "center", bold=(col == 0))
+    for row in (13, 14, 15):
         row_tag(table, row, "{%tr endfor %}")
-    span(table, 15, 0, 5, "总分", bold=True)
-    set_cell(table, 15, 6, "{{ score.total_weight|score }}", bold=True)
-    set_cell(table, 15, 7, "{{ score.total|score }}", bold=True)
-    set_cell(table, 15, 8, "{% if score.grade %}等次：{{ score.grade }}{% endif %}", bold=True)
-    set_cell(table, 16, 0, "说明", bold=True)
-    span(table, 16, 1, 8, "{% if score.capped %}{{ score.cap_reason }}；{% endif %}"
+    span(table, 16, 0, 5, "总分", bold=True)
+    set_cell(table, 16, 6, "{{ score.total_weight|score }}", bold=True)
+    set_cell(table, 16, 7, "{{ score.total|score }}", bold=True)
+    set_cell(table, 16, 8, "{% if score.grade %}等次：{{ score.grade }}{% endif %}", bold=True)
+    set_cell(table, 17, 0, "说明", bold=True)
+    span(table, 17, 1, 8, "{% if score.capped %}{{ score.cap_reason }}；{% endif %}"
                           "预算执行率得分 = 预算执行率 × 10分；绩效指标达到年度指标值得满分，未达到按完成比例计分。",
          align="left")
     signature_line(doc, "单位负责人：{{ unit.head }}    填报人：{{ unit.preparer }}    联系电话：{{ unit.phone }}    "

@@ -83,13 +83,38 @@ def income_sentence() -> str:
             + _change("budget.income_change_rate", "总收入"))
 
 
+# The 决算 explanation's income sources (收入决算情况说明): these seven always, as the seed prints them
+# (0 included), and any other source the unit has.
+DECISION_INCOME = "['general_budget', 'gov_fund', 'upper_grant', 'business', 'operating', 'affiliated', 'other']"
+
+
+def income_categories_sentence() -> str:
+    return ("本年收入合计{{ income.total.current_year|wan }}万元，其中："
+            f"{{% for c in income.categories if c.key in {DECISION_INCOME} or c.amount %}}"
+            "{{ c.name }}{{ c.amount|wan }}万元，占{{ c.share|pct }}{% if not loop.last %}；{% endif %}{% endfor %}。")
+
+
 def spending_sentence() -> str:
     e = "expenditure"
-    return ("我单位{{ unit.year }}年度总支出{{ %s.total.total|wan }}万元。其中：基本支出{{ %s.total.basic|wan }}万元，"
-            "占{{ %s.basic_share|pct }}；项目支出{{ %s.total.project|wan }}万元，占{{ %s.project_share|pct }}。"
+    # every kind of the 支出决算表 (基本、项目、上缴上级、经营、对附属单位补助), 0 included, as the seed prints them
+    return ("我单位{{ unit.year }}年度总支出{{ %s.total.total|wan }}万元。其中：{%% for k in %s.kinds %%}"
+            "{{ k.name }}{{ k.amount|wan }}万元，占{{ k.share|pct }}{%% if not loop.last %%}；{%% endif %%}{%% endfor %%}。"
             "基本支出中，人员经费{{ %s.total.personnel|wan }}万元，占基本支出的{{ %s.personnel_share|pct }}；"
-            "公用经费{{ %s.total.public|wan }}万元，占基本支出的{{ %s.public_share|pct }}。" % ((e,) * 9)
+            "公用经费{{ %s.total.public|wan }}万元，占基本支出的{{ %s.public_share|pct }}。" % ((e,) * 6)
             + _change("budget.expenditure_change_rate", "总支出"))
+
+
+def function_classes_sentence() -> str:
+    """The 支出决算结构 sentence: each 功能分类 类 with its share (only when the 功能分类 sheet is filled)."""
+    return ("按支出功能分类，{{ unit.year }}年支出{{ by_function.total_actual|wan }}万元主要用于以下方面："
+            "{% for c in by_function.classes %}{{ c.name }}{{ c.actual|wan }}万元，占{{ c.share|pct }}"
+            "{% if not loop.last %}；{% endif %}{% endfor %}。")
+
+
+def function_item_line() -> str:
+    """One 项 as the seed's 支出决算具体情况 has it: 支出决算数, 完成预算 %."""
+    return ("{{ f.name }}：支出决算数{{ f.actual|wan }}万元{% if f.completion_rate is not none %}，"
+            "完成预算{{ f.completion_rate|pct }}{% if f.actual == f.budget %}，决算数等于预算数{% endif %}{% endif %}。")
 
 
 def budget_sentence() -> str:
@@ -138,9 +163,16 @@ def unit_report(path: Path) -> None:
     add_heading1(doc, "二、部门财政资金收支情况")
     add_heading2(doc, "（一）部门财政资金收入情况")
     add_body(doc, income_sentence())
+    add_body(doc, income_categories_sentence())
     add_heading2(doc, "（二）部门财政资金支出情况")
     add_body(doc, spending_sentence())
     add_body(doc, budget_sentence())
+    add_body(doc, "{%p if by_function.rows %}")
+    add_body(doc, function_classes_sentence())
+    add_body(doc, "{%p for f in by_function.rows %}")
+    add_body(doc, "{{ loop.index }}." + function_item_line())
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p endif %}")
 
     add_heading1(doc, "三、部门整体预算绩效管理情况")
     add_heading2(doc, "（一）部门预算管理")
@@ -229,14 +261,11 @@ def goal_table(path: Path) -> None:
 
     set_cell(table, 2, 0, "预算执行情况（万元）", bold=True)
     merge(table, 2, 0, 4, 0)
-    # The workbook splits only the executed amount into 财政拨款 and other funds; a project with no
-    # other funds was budgeted from 财政拨款 alone, otherwise the budget's split is not known.
+    # Sichuan's two-way split: 财政拨款 (本年 and 上年结转) and 其它资金, of the budget and of the spending.
     _budget_cells(table, 2, "预算数", "{{ project.budget|wan }}", "{{ project.executed|wan }}")
     set_cell(table, 2, 3, "执行数")
-    _budget_cells(table, 3, "其中：财政拨款",
-                  "{% if project.other_funds == 0 %}{{ project.budget|wan }}{% endif %}", "{{ project.fiscal|wan }}")
-    _budget_cells(table, 4, "其它资金",
-                  "{% if project.other_funds == 0 %}{{ 0|wan }}{% endif %}", "{{ project.other_funds|wan }}")
+    _budget_cells(table, 3, "其中：财政拨款", "{{ project.fiscal_budget|wan }}", "{{ project.fiscal|wan }}")
+    _budget_cells(table, 4, "其它资金", "{{ project.budget_other|wan }}", "{{ project.other_funds|wan }}")
 
     set_cell(table, 5, 0, "年度目标完成情况", bold=True)
     merge(table, 5, 0, 6, 0)

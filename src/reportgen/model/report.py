@@ -16,7 +16,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field, computed_field
+from pydantic import BeforeValidator, Field, computed_field
 
 from reportgen.model.inputs import Cell, InputModel, KeyValue, Placement, Table
 
@@ -38,6 +38,14 @@ def change_rate(current: Decimal | None, previous: Decimal | None) -> Decimal | 
     return percent(current - previous, previous)
 
 
+def _zero_if_empty(value: Any) -> Any:
+    return ZERO if value is None else value
+
+
+# An optional amount whose empty cell means 0 (an income or spending category the unit does not have):
+# ``x: Annotated[Decimal, Cell(...), EMPTY_IS_ZERO] = ZERO`` is optional in the workbook and never None.
+EMPTY_IS_ZERO = BeforeValidator(_zero_if_empty)
+
 _Model = InputModel
 _M = "money"
 UNIT_NATURES = ("行政单位", "参照公务员法管理事业单位", "事业单位")
@@ -47,10 +55,26 @@ INDICATOR_LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本�
 INDICATOR_NATURES = ("≥", "≤", "=", "定性")
 ACHIEVEMENTS = ("达成", "部分达成", "未达成")
 NARRATIVE_PARTS = ("部门概况", "工作成效", "存在的问题", "改进措施", "其他需要说明的情况", "自评结论")
+# The fund sources of the 财预〔2020〕10号 自评表's 年度资金情况 (其中：本年财政拨款 / 上年结转 / 其他资金).
+FUND_SOURCES = ("本年财政拨款", "上年结转", "其他资金")
+STAFF_KINDS = ("行政", "参公", "事业")  # 行政编制, 参照公务员法管理事业编制, 事业编制
 
 
 def _d(description: str, **kw: Any) -> Any:
     return Field(description=description, **kw)
+
+
+class Share(_Model):
+    """One category of a whole (an income source, a kind of spending) and its share of that whole."""
+
+    key: str = _d("字段名，模板可按它挑选（如 general_budget、basic）")
+    name: str = _d("名称（如 一般公共预算财政拨款收入、基本支出）")
+    amount: Decimal = _d("金额（万元）")
+    share: Decimal | None = _d("占合计的比例（%）；合计为 0 时为空")
+
+
+def _shares(whole: Decimal, parts: list[tuple[str, str, Decimal]]) -> list[Share]:
+    return [Share(key=key, name=name, amount=amount, share=percent(amount, whole)) for key, name, amount in parts]
 
 
 class Unit(_Model):
@@ -69,6 +93,15 @@ class Unit(_Model):
                                             meaning="下属单位（列表）")] = Field(default_factory=list)
     staff_quota: Annotated[int, Cell("人员编制数", help="核定编制总数（人）")]
     staff_actual: Annotated[int, Cell("年末实有人数", help="年末在职实有人数（人）")]
+    quota_admin: Annotated[int | None, Cell("行政编制数", help="人员编制数中的行政编制（人）；按类别填写时，三类之和应等于人员编制数")] = None
+    quota_civil: Annotated[int | None, Cell("参公编制数", help="参照公务员法管理事业编制（人）")] = None
+    quota_public: Annotated[int | None, Cell("事业编制数", help="事业编制（人）")] = None
+    actual_admin: Annotated[int | None, Cell("行政实有人数", help="年末实有人数中的行政编制人员；按类别填写时，三类之和应等于年末实有人数")] = None
+    actual_civil: Annotated[int | None, Cell("参公实有人数")] = None
+    actual_public: Annotated[int | None, Cell("事业实有人数")] = None
+    temporary: Annotated[int | None, Cell("临聘人员数", help="编制外临时聘用人员（人），不计入年末实有人数")] = None
+    dispatched: Annotated[int | None, Cell("劳务派遣人数", help="不计入年末实有人数")] = None
+    retired: Annotated[int | None, Cell("退休人数")] = None
     head: Annotated[str, Cell("单位负责人")]
     contact: Annotated[str, Cell("联系人")]
     phone: Annotated[str, Cell("联系电话")]
@@ -76,11 +109,27 @@ class Unit(_Model):
     fill_date: Annotated[dt.date, Cell("填报日期", help="如 2026-03-31")]
 
 
+class StaffKind(_Model):
+    name: str = _d("编制类别（行政、参公、事业）")
+    quota: int = _d("编制数（未填为 0）")
+    actual: int = _d("年末实有人数（未填为 0）")
+
+    @computed_field(description="在职人员控制率（%）= 实有人数 / 编制数 × 100")
+    @property
+    def control_rate(self) -> Decimal | None:
+        return percent(self.actual, self.quota)
+
+
 class Staff(_Model):
     """The 基本信息 sheet's staff figures as one object (``staff.control_rate``)."""
 
     quota: int = _d(Unit.model_fields["staff_quota"].description)
     actual: int = _d(Unit.model_fields["staff_actual"].description)
+    kinds: list[StaffKind] = _d("按编制类别（行政、参公、事业）的编制数、实有人数和控制率；只列填写了的类别",
+                                 default_factory=list)
+    temporary: int | None = _d("临聘人员数（未填为 None）", default=None)
+    dispatched: int | None = _d("劳务派遣人数（未填为 None）", default=None)
+    retired: int | None = _d("退休人数（未填为 None）", default=None)
 
     @computed_field(description="在职人员控制率（%）= 实有人数 / 编制数 × 100")
     @property
@@ -110,14 +159,21 @@ class IncomeRow(_Model):
     org: Annotated[str, Cell("机构名称", width=24, help="局机关及各二级机构，每行一个")]
     carryover: Annotated[Decimal, Cell("上年结转")]
     general_budget: Annotated[Decimal, Cell("一般公共预算财政拨款", width=20)]
-    gov_fund: Annotated[Decimal, Cell("政府性基金拨款", width=16)]
+    gov_fund: Annotated[Decimal, Cell("政府性基金拨款", width=16, meaning="政府性基金预算财政拨款")]
+    state_capital: Annotated[Decimal, Cell("国有资本经营预算财政拨款", width=24, help="没有的可留空（按 0 计）"),
+                             EMPTY_IS_ZERO] = ZERO
+    upper_grant: Annotated[Decimal, Cell("上级补助收入", help="没有的可留空（按 0 计）"), EMPTY_IS_ZERO] = ZERO
+    business: Annotated[Decimal, Cell("事业收入", help="没有的可留空（按 0 计）"), EMPTY_IS_ZERO] = ZERO
+    operating: Annotated[Decimal, Cell("经营收入", help="没有的可留空（按 0 计）"), EMPTY_IS_ZERO] = ZERO
+    affiliated: Annotated[Decimal, Cell("附属单位上缴收入", width=16, help="没有的可留空（按 0 计）"),
+                          EMPTY_IS_ZERO] = ZERO
     special_nontax: Annotated[Decimal, Cell("纳入专户管理的非税收入", width=22)]
     other: Annotated[Decimal, Cell("其他收入")]
 
-    @computed_field(description="本年收入（不含上年结转）")
+    @computed_field(description="本年收入（不含上年结转）= 各项收入之和")
     @property
     def current_year(self) -> Decimal:
-        return self.general_budget + self.gov_fund + self.special_nontax + self.other
+        return sum((getattr(self, key) for key, _ in INCOME_CATEGORIES), ZERO)
 
     @computed_field(description="收入合计（含上年结转）")
     @property
@@ -139,11 +195,42 @@ class ExpenditureRow(_Model):
     household: Annotated[Decimal, Cell("对个人和家庭的补助", width=18)]
     capital: Annotated[Decimal, Cell("资本性支出")]
     project: Annotated[Decimal, Cell("项目支出")]
+    to_upper: Annotated[Decimal, Cell("上缴上级支出", help="没有的可留空（按 0 计）"), EMPTY_IS_ZERO] = ZERO
+    operating: Annotated[Decimal, Cell("经营支出", help="没有的可留空（按 0 计）"), EMPTY_IS_ZERO] = ZERO
+    to_affiliated: Annotated[Decimal, Cell("对附属单位补助支出", width=18, help="没有的可留空（按 0 计）"),
+                             EMPTY_IS_ZERO] = ZERO
+    project_wages: Annotated[Decimal, Cell("项目支出中工资福利支出", width=20, help=(
+        "项目支出按经济分类（四项之和应等于项目支出）；四项都不填表示未分类"), meaning="项目支出中工资福利支出"),
+                             EMPTY_IS_ZERO] = ZERO
+    project_goods_services: Annotated[Decimal, Cell("项目支出中商品和服务支出", width=22), EMPTY_IS_ZERO] = ZERO
+    project_household: Annotated[Decimal, Cell("项目支出中对个人和家庭的补助", width=24), EMPTY_IS_ZERO] = ZERO
+    project_capital: Annotated[Decimal, Cell("项目支出中资本性支出", width=20), EMPTY_IS_ZERO] = ZERO
 
-    @computed_field(description="支出合计 = 基本支出 + 项目支出")
+    @computed_field(description="支出合计 = 基本支出 + 项目支出 + 上缴上级支出 + 经营支出 + 对附属单位补助支出")
     @property
     def total(self) -> Decimal:
-        return self.basic + self.project
+        return sum((getattr(self, key) for key, _ in EXPENDITURE_KINDS), ZERO)
+
+    @computed_field(description="项目支出是否按经济分类填写（四项不全为 0）")
+    @property
+    def project_classified(self) -> bool:
+        return any(getattr(self, key) for key, _ in PROJECT_ECONOMY)
+
+
+# (field, the 决算 table's name), in the order of 收入支出决算总表 and 支出决算表.
+INCOME_CATEGORIES = (
+    ("general_budget", "一般公共预算财政拨款收入"), ("gov_fund", "政府性基金预算财政拨款收入"),
+    ("state_capital", "国有资本经营预算财政拨款收入"), ("upper_grant", "上级补助收入"), ("business", "事业收入"),
+    ("operating", "经营收入"), ("affiliated", "附属单位上缴收入"), ("special_nontax", "纳入专户管理的非税收入"),
+    ("other", "其他收入"),
+)
+EXPENDITURE_KINDS = (
+    ("basic", "基本支出"), ("project", "项目支出"), ("to_upper", "上缴上级支出"), ("operating", "经营支出"),
+    ("to_affiliated", "对附属单位补助支出"),
+)
+BASIC_ECONOMY = (("wages", "工资福利支出"), ("goods_services", "商品和服务支出"),
+                 ("household", "对个人和家庭的补助"), ("capital", "资本性支出"))
+PROJECT_ECONOMY = tuple((f"project_{key}", name) for key, name in BASIC_ECONOMY)
 
 
 def _sum_rows(rows: list[Any], model: type[_Model], label: str) -> Any:
@@ -158,6 +245,15 @@ class Income(_Model):
     @property
     def total(self) -> IncomeRow:
         return _sum_rows(self.rows, IncomeRow, "合计")
+
+    @computed_field(description=(
+        "本年收入按来源（决算口径，依次为一般公共预算财政拨款收入、政府性基金预算财政拨款收入、国有资本经营预算财政拨款收入、"
+        "上级补助收入、事业收入、经营收入、附属单位上缴收入、纳入专户管理的非税收入、其他收入）：key、name、amount、"
+        "share（占本年收入的比例，%）"))
+    @property
+    def categories(self) -> list[Share]:
+        total = self.total
+        return _shares(total.current_year, [(key, name, getattr(total, key)) for key, name in INCOME_CATEGORIES])
 
 
 class Expenditure(_Model):
@@ -177,6 +273,24 @@ class Expenditure(_Model):
     @property
     def project_share(self) -> Decimal | None:
         return percent(self.total.project, self.total.total)
+
+    @computed_field(description=(
+        "本年支出按性质（决算口径，依次为基本支出、项目支出、上缴上级支出、经营支出、对附属单位补助支出）："
+        "key、name、amount、share（占支出合计的比例，%）"))
+    @property
+    def kinds(self) -> list[Share]:
+        total = self.total
+        return _shares(total.total, [(key, name, getattr(total, key)) for key, name in EXPENDITURE_KINDS])
+
+    @computed_field(description=(
+        "项目支出按经济分类（工资福利支出、商品和服务支出、对个人和家庭的补助、资本性支出）：key、name、amount、"
+        "share（占项目支出的比例，%）；没有机构填写项目支出经济分类时为空"))
+    @property
+    def project_economy(self) -> list[Share] | None:
+        total = self.total
+        if not any(row.project_classified for row in self.rows):
+            return None
+        return _shares(total.project, [(key, name, getattr(total, f"project_{key}")) for key, name in BASIC_ECONOMY])
 
     @computed_field(description="人员经费占基本支出比例（%）")
     @property
@@ -281,6 +395,52 @@ class ThreePublic(_Model):
         return percent(self.actual_total, self.budget_total)
 
 
+class FundSource(_Model):
+    sheet: ClassVar[Placement] = Table("资金来源", "funds", fixed_rows=FUND_SOURCES, blank_rows=len(FUND_SOURCES), help=(
+        "金额单位：万元。单位全年资金按来源（部门整体支出绩效自评表“年度资金情况”）：三行已列好，只填数字。"
+        "各来源之和应等于“预算”表的年初预算数、全年预算数和“支出”表的支出合计，程序会核对；"
+        "不掌握来源构成的可整表留空（自评表中这几行留空）。"))
+
+    item: Annotated[str, Cell("资金来源", choices=FUND_SOURCES, width=16,
+                              meaning="资金来源（本年财政拨款、上年结转、其他资金）")]
+    initial: Annotated[Decimal | None, Cell("年初预算数")] = None
+    final: Annotated[Decimal | None, Cell("全年预算数", help="年初预算数加年中调整")] = None
+    executed: Annotated[Decimal | None, Cell("全年执行数")] = None
+
+    @computed_field(description="执行率（%）= 全年执行数 / 全年预算数 × 100；未填或预算为 0 时为空")
+    @property
+    def execution_rate(self) -> Decimal | None:
+        return percent(self.executed, self.final)
+
+
+class Funds(_Model):
+    rows: list[FundSource] = _d("各资金来源（本年财政拨款、上年结转、其他资金），每行 item、initial、final、executed",
+                                default_factory=list)
+
+    def _row(self, item: str) -> FundSource:
+        return next((r for r in self.rows if r.item == item), FundSource(item=item))
+
+    @computed_field(description="是否填写了资金来源（“资金来源”表每个数字都已填写）")
+    @property
+    def given(self) -> bool:
+        return bool(self.rows) and all(None not in (r.initial, r.final, r.executed) for r in self.rows)
+
+    @computed_field(description="本年财政拨款（initial 年初预算数、final 全年预算数、executed 全年执行数；未填为空）")
+    @property
+    def fiscal(self) -> FundSource:
+        return self._row(FUND_SOURCES[0])
+
+    @computed_field(description="上年结转（initial、final、executed；未填为空）")
+    @property
+    def carryover(self) -> FundSource:
+        return self._row(FUND_SOURCES[1])
+
+    @computed_field(description="其他资金（initial、final、executed；未填为空）")
+    @property
+    def other(self) -> FundSource:
+        return self._row(FUND_SOURCES[2])
+
+
 class Assets(_Model):
     sheet: ClassVar[Placement] = KeyValue("资产", "assets", help="金额单位：万元。固定资产合计、净资产、固定资产利用率由程序计算。")
 
@@ -289,6 +449,10 @@ class Assets(_Model):
     fixed_in_use: Annotated[Decimal, Cell("在用固定资产")]
     fixed_rented: Annotated[Decimal, Cell("出租固定资产")]
     fixed_other: Annotated[Decimal, Cell("其他固定资产", help="闲置、待处置等")]
+    current: Annotated[Decimal | None, Cell("流动资产", help="资产负债简表年末数；没有可留空")] = None
+    fixed_original: Annotated[Decimal | None, Cell("固定资产原值", help="资产负债简表年末数；没有可留空")] = None
+    fixed_net: Annotated[Decimal | None, Cell("固定资产净值", help="原值减累计折旧；不大于原值")] = None
+    intangible: Annotated[Decimal | None, Cell("无形资产", help="年末净值；没有可留空")] = None
 
     @computed_field(description="固定资产合计 = 在用 + 出租 + 其他")
     @property
@@ -305,6 +469,31 @@ class Assets(_Model):
     def fixed_utilization(self) -> Decimal | None:
         return percent(self.fixed_in_use, self.fixed_total)
 
+    @computed_field(description="流动资产占资产总额比例（%），未填流动资产时为空")
+    @property
+    def current_share(self) -> Decimal | None:
+        return percent(self.current, self.total)
+
+    @computed_field(description="固定资产净值占资产总额比例（%），未填净值时为空")
+    @property
+    def fixed_net_share(self) -> Decimal | None:
+        return percent(self.fixed_net, self.total)
+
+    @computed_field(description="无形资产占资产总额比例（%），未填无形资产时为空")
+    @property
+    def intangible_share(self) -> Decimal | None:
+        return percent(self.intangible, self.total)
+
+    @computed_field(description="固定资产成新率（%）= 固定资产净值 / 固定资产原值 × 100，未填时为空")
+    @property
+    def fixed_newness_rate(self) -> Decimal | None:
+        return percent(self.fixed_net, self.fixed_original)
+
+    @computed_field(description="资产负债简表中各项（流动资产、固定资产净值、无形资产）中已填写部分之和")
+    @property
+    def parts_total(self) -> Decimal:
+        return sum((v for v in (self.current, self.fixed_net, self.intangible) if v is not None), ZERO)
+
 
 class Project(_Model):
     sheet: ClassVar[Placement] = Table("项目", "projects", help="金额单位：万元。全年预算、执行率由程序计算。")
@@ -313,8 +502,15 @@ class Project(_Model):
     initial: Annotated[Decimal, Cell("年初预算")]
     adjustment: Annotated[Decimal, Cell("预算调整", allow_negative=True)]
     executed: Annotated[Decimal, Cell("执行数")]
-    fiscal_executed: Annotated[Decimal | None, Cell("其中财政拨款", help="执行数中财政拨款部分，不填视为全部",
-                                                    meaning="执行数中财政拨款（未填为 None）")] = None
+    initial_carryover: Annotated[Decimal, Cell("年初预算中上年结转", width=18, help=(
+        "资金来源：年初预算、全年预算、执行数中的上年结转资金和其他资金（均可留空，按 0 计）；"
+        "其余为本年财政拨款")), EMPTY_IS_ZERO] = ZERO
+    initial_other: Annotated[Decimal, Cell("年初预算中其他资金", width=18), EMPTY_IS_ZERO] = ZERO
+    budget_carryover: Annotated[Decimal, Cell("全年预算中上年结转", width=18), EMPTY_IS_ZERO] = ZERO
+    budget_other: Annotated[Decimal, Cell("全年预算中其他资金", width=18), EMPTY_IS_ZERO] = ZERO
+    executed_carryover: Annotated[Decimal, Cell("执行数中上年结转", width=16), EMPTY_IS_ZERO] = ZERO
+    executed_other: Annotated[Decimal, Cell("执行数中其他资金", width=16, help="执行数中非财政拨款的部分"),
+                              EMPTY_IS_ZERO] = ZERO
     is_key: Annotated[bool, Cell("是否重点项目")]
     purpose: Annotated[str | None, Cell("资金用途", "longtext", width=40)] = None
     expected: Annotated[str | None, Cell("预期目标", "longtext", width=40)] = None
@@ -328,15 +524,32 @@ class Project(_Model):
     def budget(self) -> Decimal:
         return self.initial + self.adjustment
 
-    @computed_field(description="执行数中财政拨款（未单独填写时等于执行数）")
+    @computed_field(description="执行数中财政拨款（含上年结转的财政资金）= 执行数 − 执行数中其他资金")
     @property
     def fiscal(self) -> Decimal:
-        return self.executed if self.fiscal_executed is None else self.fiscal_executed
+        return self.executed - self.executed_other
 
-    @computed_field(description="执行数中其他资金 = 执行数 − 财政拨款")
+    @computed_field(description="全年预算中财政拨款（含上年结转的财政资金）= 全年预算 − 全年预算中其他资金")
+    @property
+    def fiscal_budget(self) -> Decimal:
+        return self.budget - self.budget_other
+
+    @computed_field(description="执行数中其他资金（未填为 0）")
     @property
     def other_funds(self) -> Decimal:
-        return self.executed - self.fiscal
+        return self.executed_other
+
+    @computed_field(description=(
+        "资金来源（本年财政拨款、上年结转、其他资金），各有 initial（年初预算）、final（全年预算）、executed（执行数）："
+        "本年财政拨款 = 总数 − 上年结转 − 其他资金（未填来源时即为总数）"))
+    @property
+    def funds(self) -> list[FundSource]:
+        carry = (self.initial_carryover, self.budget_carryover, self.executed_carryover)
+        other = (self.initial_other, self.budget_other, self.executed_other)
+        whole = (self.initial, self.budget, self.executed)
+        fiscal = tuple(w - c - o for w, c, o in zip(whole, carry, other, strict=True))
+        return [FundSource(item=item, initial=i, final=f, executed=e)
+                for item, (i, f, e) in zip(FUND_SOURCES, (fiscal, carry, other), strict=True)]
 
     @computed_field(description="预算执行率（%）= 执行数 / 全年预算 × 100")
     @property
@@ -383,6 +596,26 @@ class Projects(_Model):
         return percent(self.total_spent, self.total_budget)
 
 
+class BudgetPart(_Model):
+    initial: Decimal = _d("年初预算数")
+    adjustment: Decimal = _d("预算调整数（未填为 0）")
+    executed: Decimal = _d("执行数")
+
+    @computed_field(description="全年预算数 = 年初预算数 + 预算调整数")
+    @property
+    def final(self) -> Decimal:
+        return self.initial + self.adjustment
+
+    @computed_field(description="预算执行率（%）= 执行数 / 全年预算数 × 100")
+    @property
+    def execution_rate(self) -> Decimal | None:
+        return percent(self.executed, self.final)
+
+
+def _part(initial: Decimal | None, adjustment: Decimal | None, executed: Decimal) -> BudgetPart | None:
+    return None if initial is None else BudgetPart(initial=initial, adjustment=adjustment or ZERO, executed=executed)
+
+
 class Budget(_Model):
     sheet: ClassVar[Placement] = KeyValue("预算", "budget", help=(
         "全年预算数 = 年初预算数 + 预算调整数；预算执行率 = 支出合计 / 全年预算数，均由程序计算。"))
@@ -390,7 +623,16 @@ class Budget(_Model):
     initial: Annotated[Decimal, Cell("年初预算数", help="万元")]
     adjustment: Annotated[Decimal, Cell("预算调整数", allow_negative=True, help="年中追加为正、追减为负（万元）",
                                         meaning="预算调整数（追加为正、追减为负）")]
+    basic_initial: Annotated[Decimal | None, Cell("基本支出年初预算数", help=(
+        "年初预算数中的基本支出（万元）；与项目支出年初预算数之和应等于年初预算数。没有分开的可留空"))] = None
+    basic_adjustment: Annotated[Decimal | None, Cell("基本支出预算调整数", allow_negative=True, help=(
+        "预算调整数中的基本支出，追加为正、追减为负；留空按 0 计"))] = None
+    project_initial: Annotated[Decimal | None, Cell("项目支出年初预算数", help="年初预算数中的项目支出（万元）")] = None
+    project_adjustment: Annotated[Decimal | None, Cell("项目支出预算调整数", allow_negative=True, help=(
+        "预算调整数中的项目支出；留空按 0 计"))] = None
     executed: Decimal = _d("全年执行数（= 支出合计）")
+    basic_executed: Decimal = _d("基本支出执行数（= 支出表基本支出合计）", default=ZERO)
+    project_executed: Decimal = _d("项目支出执行数（= 支出表项目支出合计）", default=ZERO)
     last_year_income: Annotated[Decimal | None, Cell("上年收入合计", help="用于计算同比变动（万元）")] = None
     last_year_expenditure: Annotated[Decimal | None, Cell("上年支出合计", help="用于计算同比变动（万元）")] = None
     income_total: Decimal = _d("本年收入合计（含上年结转）")
@@ -409,6 +651,17 @@ class Budget(_Model):
     @property
     def adjustment_rate(self) -> Decimal | None:
         return percent(abs(self.adjustment), self.initial)
+
+    @computed_field(description="基本支出预算（initial 年初、adjustment 调整、final 全年、executed 执行、execution_rate 执行率）；"
+                                "未填基本支出年初预算数时为空")
+    @property
+    def basic(self) -> BudgetPart | None:
+        return _part(self.basic_initial, self.basic_adjustment, self.basic_executed)
+
+    @computed_field(description="项目支出预算（initial、adjustment、final、executed、execution_rate）；未填项目支出年初预算数时为空")
+    @property
+    def project(self) -> BudgetPart | None:
+        return _part(self.project_initial, self.project_adjustment, self.project_executed)
 
     @computed_field(description="收入同比变动率（%），未填上年数时为空")
     @property
@@ -435,6 +688,108 @@ class Balance(_Model):
     @property
     def year_end(self) -> Decimal:
         return self.carryover + self.current_year
+
+
+class FunctionItem(_Model):
+    sheet: ClassVar[Placement] = Table("功能分类", "by_function", help=(
+        "金额单位：万元。按支出功能分类科目填写支出决算表（或一般公共预算财政拨款支出决算表），每行一个科目，"
+        "通常填到“项”；只掌握“类”合计的可只填“类”，但同一类不要既填合计行又填明细行。类合计、占比、完成预算比例由程序计算。"
+        "决算数之和不能大于“支出”表的支出合计。没有可整表留空。"))
+
+    category: Annotated[str, Cell("类", width=24, help="科目“类”名称，如：卫生健康支出", meaning="科目类名称")]
+    section: Annotated[str | None, Cell("款", width=24, help="科目“款”名称，如：医疗保障管理事务",
+                                        meaning="科目款名称（可为空）")] = None
+    item: Annotated[str | None, Cell("项", width=28, help="科目“项”名称，如：行政运行", meaning="科目项名称（可为空）")] = None
+    budget: Annotated[Decimal | None, Cell("预算数", help="全年预算数；没有可留空")] = None
+    actual: Annotated[Decimal, Cell("决算数")]
+
+    @computed_field(description="科目全称，如 卫生健康支出（类）医疗保障管理事务（款）行政运行（项）")
+    @property
+    def name(self) -> str:
+        parts = [(self.category, "类"), (self.section, "款"), (self.item, "项")]
+        return "".join(f"{text}（{level}）" for text, level in parts if text)
+
+    @computed_field(description="完成预算（%）= 决算数 / 预算数 × 100；未填预算数或为 0 时为空")
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return percent(self.actual, self.budget)
+
+
+def _budget_sum(rows: list[FunctionItem]) -> Decimal | None:
+    budgets = [r.budget for r in rows if r.budget is not None]
+    return sum(budgets, ZERO) if budgets else None
+
+
+class FunctionClass(_Model):
+    name: str = _d("科目类名称")
+    rows: list[FunctionItem] = _d("该类的科目行")
+    actual: Decimal = _d("决算数合计")
+    share: Decimal | None = _d("占功能分类决算数合计的比例（%）")
+
+    @computed_field(description="预算数合计（只计填写了预算数的行；都未填时为空）")
+    @property
+    def budget(self) -> Decimal | None:
+        return _budget_sum(self.rows)
+
+    @computed_field(description="完成预算（%）= 决算数合计 / 预算数合计 × 100")
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return percent(self.actual, self.budget)
+
+
+class ByFunction(_Model):
+    rows: list[FunctionItem] = _d("支出功能分类科目行（按填写顺序）", default_factory=list)
+
+    @computed_field(description="决算数合计")
+    @property
+    def total_actual(self) -> Decimal:
+        return sum((r.actual for r in self.rows), ZERO)
+
+    @computed_field(description="预算数合计（只计填写了预算数的行；都未填时为空）")
+    @property
+    def total_budget(self) -> Decimal | None:
+        return _budget_sum(self.rows)
+
+    @computed_field(description="完成预算（%）= 决算数合计 / 预算数合计 × 100")
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return percent(self.total_actual, self.total_budget)
+
+    @computed_field(description="按“类”汇总（按首次出现的顺序）：name、actual、share（占决算数合计的比例，%）、budget、"
+                                "completion_rate、rows")
+    @property
+    def classes(self) -> list[FunctionClass]:
+        grouped: dict[str, list[FunctionItem]] = {}
+        for row in self.rows:
+            grouped.setdefault(row.category, []).append(row)
+        total = self.total_actual
+        return [FunctionClass(name=name, rows=rows, actual=(actual := sum((r.actual for r in rows), ZERO)),
+                              share=percent(actual, total)) for name, rows in grouped.items()]
+
+
+class SocialFund(_Model):
+    sheet: ClassVar[Placement] = KeyValue("社会保险基金", "social_fund", help=(
+        "金额单位：万元。单位编制社会保险基金预算的，“是否有社会保险基金预算”填“是”并填写收入、支出和年末结余；"
+        "没有的填“否”或整表留空（报告写“无社会保险基金预算支出”）。"))
+
+    managed: Annotated[bool | None, Cell("是否有社会保险基金预算", help="填“是”时须填写收入和支出；留空视为“否”",
+                                         meaning="是否有社会保险基金预算（未填为空，视为没有）")] = None
+    income: Annotated[Decimal | None, Cell("社会保险基金收入")] = None
+    expenditure: Annotated[Decimal | None, Cell("社会保险基金支出")] = None
+    balance: Annotated[Decimal | None, Cell("社会保险基金年末结余", help="年末滚存结余；没有可留空",
+                                            allow_negative=True)] = None
+
+    @computed_field(description="是否有社会保险基金（“是否有社会保险基金预算”填“是”）；否则报告写“无”")
+    @property
+    def present(self) -> bool:
+        return self.managed is True
+
+    @computed_field(description="当年收支结余 = 收入 − 支出（可为负；未填时为空）")
+    @property
+    def current_surplus(self) -> Decimal | None:
+        if self.income is None or self.expenditure is None:
+            return None
+        return self.income - self.expenditure
 
 
 class IndicatorRow(_Model):
@@ -570,6 +925,9 @@ class Report(_Model):
     income: Income = _d("收入情况")
     expenditure: Expenditure = _d("支出情况")
     budget: Budget = _d("预算及执行")
+    funds: Funds = _d("资金来源（本年财政拨款、上年结转、其他资金）", default_factory=Funds)
+    by_function: ByFunction = _d("支出功能分类（科目行及按类汇总）", default_factory=ByFunction)
+    social_fund: SocialFund = _d("社会保险基金", default_factory=SocialFund)
     balance: Balance = _d("结转结余")
     three_public: ThreePublic = _d("“三公”经费")
     assets: Assets = _d("资产情况")
@@ -582,7 +940,13 @@ class Report(_Model):
     @computed_field(description="人员情况")
     @property
     def staff(self) -> Staff:
-        return Staff(quota=self.unit.staff_quota, actual=self.unit.staff_actual)
+        u = self.unit
+        figures = zip(STAFF_KINDS, (u.quota_admin, u.quota_civil, u.quota_public),
+                      (u.actual_admin, u.actual_civil, u.actual_public), strict=True)
+        kinds = [StaffKind(name=name, quota=quota or 0, actual=actual or 0)
+                 for name, quota, actual in figures if quota is not None or actual is not None]
+        return Staff(quota=u.staff_quota, actual=u.staff_actual, kinds=kinds, temporary=u.temporary,
+                     dispatched=u.dispatched, retired=u.retired)
 
     @computed_field(description="各机构结余（按机构名称对应收入与支出）")
     @property
@@ -594,6 +958,6 @@ class Report(_Model):
 
 # The workbook's core sheets, in order: each model's ``sheet`` says where, its Cells say what.
 INPUT_SHEETS: tuple[type[InputModel], ...] = (
-    Unit, FunctionRow, Goal, IncomeRow, ExpenditureRow, Budget, ThreePublicItem, Assets, Project,
-    ProjectIndicator, Indicator, NarrativeRow, Evaluator,
+    Unit, FunctionRow, Goal, IncomeRow, ExpenditureRow, Budget, FundSource, FunctionItem, ThreePublicItem, Assets,
+    SocialFund, Project, ProjectIndicator, Indicator, NarrativeRow, Evaluator,
 )

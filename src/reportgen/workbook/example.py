@@ -14,21 +14,31 @@ from typing import Any
 
 def _income(org: str, carryover: str, general: str, other: str) -> dict[str, Any]:
     return {"org": org, "carryover": D(carryover), "general_budget": D(general), "gov_fund": D(0),
+            "state_capital": None, "upper_grant": None, "business": None, "operating": None, "affiliated": None,
             "special_nontax": D(0), "other": D(other)}
 
 
 def _spend(org: str, personnel: str, public: str, wages: str, goods: str, household: str, capital: str,
-           project: str) -> dict[str, Any]:
+           project: str, project_economy: tuple[str, str, str, str]) -> dict[str, Any]:
+    """One institution's spending; ``project_economy``: its 项目支出 by 工资福利, 商品和服务,
+    对个人和家庭的补助, 资本性支出."""
+    p_wages, p_goods, p_household, p_capital = (D(x) for x in project_economy)
     return {"org": org, "basic": D(personnel) + D(public), "personnel": D(personnel), "public": D(public),
             "wages": D(wages), "goods_services": D(goods), "household": D(household), "capital": D(capital),
-            "project": D(project)}
+            "project": D(project), "to_upper": None, "operating": None, "to_affiliated": None,
+            "project_wages": p_wages, "project_goods_services": p_goods, "project_household": p_household,
+            "project_capital": p_capital}
 
 
 def _project(name: str, initial: str, adjustment: str, executed: str, key: bool, purpose: str, expected: str,
-             achieved: str, explanation: str | None = None) -> dict[str, Any]:
+             achieved: str, explanation: str | None = None, carryover: str | None = None) -> dict[str, Any]:
+    """A project funded from 本年财政拨款, or (``carryover``) partly from 上年结转 added in the year's
+    adjustment and spent in full."""
+    carry = None if carryover is None else D(carryover)
     return {"name": name, "initial": D(initial), "adjustment": D(adjustment), "executed": D(executed),
-            "fiscal_executed": None, "is_key": key, "purpose": purpose, "expected": expected, "achieved": achieved,
-            "explanation": explanation}
+            "initial_carryover": None, "initial_other": None, "budget_carryover": carry, "budget_other": None,
+            "executed_carryover": carry, "executed_other": None, "is_key": key, "purpose": purpose,
+            "expected": expected, "achieved": achieved, "explanation": explanation}
 
 
 def _pi(project: str, level1: str, level2: str, level3: str, nature: str, target: str, unit: str | None,
@@ -50,7 +60,9 @@ EXAMPLE: dict[str, Any] = {
         "rank": "正科级", "founded": "2019年3月", "supervisor": "青山县人民政府",
         "departments": ["办公室", "待遇保障股", "医药服务管理股", "基金监管股"],
         "subordinates": ["青山县医疗保障事务中心"],
-        "staff_quota": 45, "staff_actual": 42, "head": "周明远", "contact": "林晓雯", "phone": "0730-5551234",
+        "staff_quota": 45, "staff_actual": 42, "quota_admin": 12, "quota_civil": None, "quota_public": 33,
+        "actual_admin": 11, "actual_civil": None, "actual_public": 31, "temporary": 3, "dispatched": 2, "retired": 9,
+        "head": "周明远", "contact": "林晓雯", "phone": "0730-5551234",
         "preparer": "林晓雯", "fill_date": dt.date(2026, 3, 31),
     },
     "functions": [{"text": t} for t in (
@@ -74,11 +86,39 @@ EXAMPLE: dict[str, Any] = {
         _income("青山县医疗保障事务中心", "0.00", "315.80", "0.00"),
     ],
     "expenditure": [
-        _spend("局机关", "612.38", "148.26", "575.12", "139.86", "37.26", "8.40", "451.20"),
-        _spend("青山县医疗保障事务中心", "228.40", "41.60", "215.50", "39.10", "12.90", "2.50", "45.80"),
+        _spend("局机关", "612.38", "148.26", "575.12", "139.86", "37.26", "8.40", "451.20",
+               ("0.00", "375.40", "12.00", "63.80")),
+        _spend("青山县医疗保障事务中心", "228.40", "41.60", "215.50", "39.10", "12.90", "2.50", "45.80",
+               ("0.00", "45.80", "0.00", "0.00")),
     ],
-    "budget": {"initial": D("1480.25"), "adjustment": D("60.00"), "last_year_income": D("1498.60"),
-               "last_year_expenditure": D("1452.37")},
+    # 基本支出 980.25 + 55.00 and 项目支出 500.00 + 5.00 (the 项目 sheet's sums) make the unit's budget
+    "budget": {"initial": D("1480.25"), "adjustment": D("60.00"), "basic_initial": D("980.25"),
+               "basic_adjustment": D("55.00"), "project_initial": D("500.00"), "project_adjustment": D("5.00"),
+               "last_year_income": D("1498.60"), "last_year_expenditure": D("1452.37")},
+    # 上年结转 52.36 (the 收入 sheet's) added in the year and spent; 其他资金 the 其他收入 8.20; the rest 本年财政拨款
+    "funds": [
+        {"item": "本年财政拨款", "initial": D("1472.05"), "final": D("1479.69"), "executed": D("1467.08")},
+        {"item": "上年结转", "initial": D("0.00"), "final": D("52.36"), "executed": D("52.36")},
+        {"item": "其他资金", "initial": D("8.20"), "final": D("8.20"), "executed": D("8.20")},
+    ],
+    # 支出决算表 by 功能分类: 项目支出 497.00 in 医疗保障经办事务, 基本支出 1,030.64 in the other six lines
+    "by_function": [
+        {"category": "社会保障和就业支出", "section": "行政事业单位养老支出", "item": "机关事业单位基本养老保险缴费支出",
+         "budget": D("86.40"), "actual": D("86.40")},
+        {"category": "社会保障和就业支出", "section": "行政事业单位养老支出", "item": "机关事业单位职业年金缴费支出",
+         "budget": D("43.20"), "actual": D("43.20")},
+        {"category": "卫生健康支出", "section": "行政事业单位医疗", "item": "行政单位医疗",
+         "budget": D("38.50"), "actual": D("38.50")},
+        {"category": "卫生健康支出", "section": "医疗保障管理事务", "item": "行政运行",
+         "budget": D("562.00"), "actual": D("560.34")},
+        {"category": "卫生健康支出", "section": "医疗保障管理事务", "item": "事业运行",
+         "budget": D("242.75"), "actual": D("239.80")},
+        {"category": "卫生健康支出", "section": "医疗保障管理事务", "item": "医疗保障经办事务",
+         "budget": D("505.00"), "actual": D("497.00")},
+        {"category": "住房保障支出", "section": "住房改革支出", "item": "住房公积金",
+         "budget": D("62.40"), "actual": D("62.40")},
+    ],
+    "social_fund": {"managed": False, "income": None, "expenditure": None, "balance": None},
     "three_public": [
         {"item": "因公出国（境）费", "budget": D("0.00"), "actual": D("0.00"), "last_year": D("0.00")},
         {"item": "公务用车购置费", "budget": D("0.00"), "actual": D("0.00"), "last_year": D("0.00")},
@@ -86,12 +126,13 @@ EXAMPLE: dict[str, Any] = {
         {"item": "公务接待费", "budget": D("3.00"), "actual": D("2.35"), "last_year": D("2.88")},
     ],
     "assets": {"total": D("486.32"), "liabilities": D("21.50"), "fixed_in_use": D("203.60"),
-               "fixed_rented": D("0.00"), "fixed_other": D("4.20")},
+               "fixed_rented": D("0.00"), "fixed_other": D("4.20"), "current": D("248.62"),
+               "fixed_original": D("207.80"), "fixed_net": D("186.30"), "intangible": D("51.40")},
     "projects": [
         _project("医疗保障基金监管经费", "120.00", "0.00", "118.50", True, "定点医药机构检查、第三方审核服务",
                  "检查定点医药机构不少于120家", "检查定点医药机构132家"),
         _project("城乡居民医保经办服务经费", "150.00", "10.00", "160.00", True, "参保登记、待遇审核与支付",
-                 "待遇支付及时率不低于98%", "待遇支付及时率99.2%"),
+                 "待遇支付及时率不低于98%", "待遇支付及时率99.2%", carryover="10.00"),
         _project("医保信息化建设运维经费", "95.00", "0.00", "92.30", True, "医保信息平台运维、网络租赁",
                  "信息系统运行率不低于99%", "信息系统运行率99.6%"),
         _project("医疗救助经办经费", "60.00", "0.00", "60.00", True, "医疗救助审核、一站式结算",

@@ -23,7 +23,7 @@ from pydantic.fields import FieldInfo
 from reportgen.model.inputs import Cell, InputModel, KeyValue, Kind
 from reportgen.model.report import INPUT_SHEETS
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 YES_NO = ("是", "否")
