@@ -120,6 +120,9 @@ PROJECT_SCORES: dict[str, tuple[str, list[str], str]] = {
 }
 
 
+FUND_SPLITS = {"城乡居民医保经办服务经费": (("150.00", "150.00", "150.00"), ("0.00", "10.00", "10.00"))}
+
+
 def test_one_project_table_per_project(built: tuple[Evaluation, list[Path]]) -> None:
     evaluation, paths = built
     unit = evaluation.report.unit
@@ -136,23 +139,26 @@ def test_one_project_table_per_project(built: tuple[Evaluation, list[Path]]) -> 
         assert table[2][-6:] == ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
         assert table[3] == ["项目资金（万元）", "年度资金总额", initial, budget, executed, "10", rate, funds]
         # no 其他资金 in the example: the whole budget and the whole execution are 财政拨款; 分值/得分 only on the total
-        assert table[4] == ["项目资金（万元）", "其中：财政拨款", initial, budget, executed, "—", "—", "—"]
-        assert table[5] == ["项目资金（万元）", "其他资金", "0.00", "0.00", "0.00", "—", "—", "—"]
-        assert table[7] == ["年度总体目标", project.expected, project.achieved]
-        assert table[8][-3:] == ["分值", "得分", "偏差原因分析及改进措施"]
-        indicator_rows = table[9:9 + len(project.indicators)]
+        # 10号's three sources; only 城乡居民医保经办服务经费 spent 上年结转 in the example (10.00 of its 160.00)
+        fiscal, carryover = FUND_SPLITS.get(project.name, ((initial, budget, executed), ("0.00", "0.00", "0.00")))
+        assert table[4] == ["项目资金（万元）", "其中：当年财政拨款", *fiscal, "—", "—", "—"]
+        assert table[5] == ["项目资金（万元）", "上年结转资金", *carryover, "—", "—", "—"]
+        assert table[6] == ["项目资金（万元）", "其他资金", "0.00", "0.00", "0.00", "—", "—", "—"]
+        assert table[8] == ["年度总体目标", project.expected, project.achieved]
+        assert table[9][-3:] == ["分值", "得分", "偏差原因分析及改进措施"]
+        indicator_rows = table[10:10 + len(project.indicators)]
         assert [cells[-3] for cells in indicator_rows] == ["25", "25", "30", "10"]  # 分值
         assert [cells[-2] for cells in indicator_rows] == points  # 得分
         for cells, indicator in zip(indicator_rows, project.indicators, strict=True):
             assert cells[3:6] == [indicator.level3, indicator.target_text, indicator.actual_text]
-        assert table[9 + len(project.indicators)] == ["总分", "100", total, "等次：优"]
+        assert table[10 + len(project.indicators)] == ["总分", "100", total, "等次：优"]
         assert (score(result.total), result.grade) == (total, "优")
         assert table[-1][0] == "说明" and f"得分{funds}分" in table[-1][1]
     training = distinct_rows(Document(str(next(p for p in tables if "业务培训经费" in p.name))).tables[0])
-    assert training[11][-1] == ("实际完成93%，未达到指标值≥95%；新入职经办人员占比较高，首次考核合格率偏低；"
+    assert training[12][-1] == ("实际完成93%，未达到指标值≥95%；新入职经办人员占比较高，首次考核合格率偏低；"
                                 "下年度增加岗前培训和补考辅导")
     assert "部分培训改为线上开展，节约场地费用" in training[-1][1]  # the project's 偏差说明, under 项目资金
-    assert [training[row][-1] for row in (9, 10, 12)] == ["", "", ""]  # full points: no reason
+    assert [training[row][-1] for row in (10, 11, 13)] == ["", "", ""]  # full points: no reason
 
 
 def test_project_row_short_of_target_without_reason_warns_naming_the_cell(tmp_path: Path) -> None:

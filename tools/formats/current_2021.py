@@ -333,13 +333,13 @@ def base_data(path: Path) -> None:
 # 项目资金 block's 分值/得分 and each indicator row's 分值/得分 come from the project's own result
 # (project_score, project_scoring.yaml).
 # label | 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 (156 mm)
-PROJECT_WIDTHS = [17, 13, 15, 24, 16, 16, 10, 15, 30]
+PROJECT_WIDTHS = [17, 13, 15, 22, 16, 16, 10, 17, 30]  # 执行率 fits "100.00%" on one line
 
 
 def project_table(path: Path) -> None:
     doc = new_document(table_pt=9)  # 小五: nine columns on a portrait page, as the printed forms
     add_title(doc, "项目支出绩效自评表\n（{{ unit.year }}年度）")
-    table = add_table(doc, 18, 9, header_rows=0, col_widths_mm=PROJECT_WIDTHS)
+    table = add_table(doc, 19, 9, header_rows=0, col_widths_mm=PROJECT_WIDTHS)
     narrow_margins(table)
     min_row_height(table, 7)
 
@@ -354,7 +354,7 @@ def project_table(path: Path) -> None:
     span(table, 1, 5, 8, "{{ unit.name }}", align="left")
 
     set_cell(table, 2, 0, "项目资金（万元）", bold=True)
-    merge(table, 2, 0, 5, 0)
+    merge(table, 2, 0, 6, 0)
     span(table, 2, 1, 2, "")
     for col, label in enumerate(["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"], start=3):
         set_cell(table, 2, col, label, bold=True)
@@ -363,51 +363,46 @@ def project_table(path: Path) -> None:
                                 execution_cell("weight", "project_score"), "{{ project.execution_rate|pct }}",
                                 execution_cell("points", "project_score")], start=3):
         set_cell(table, 3, col, text)
-    # Only the executed amount is split in the workbook; a project without other funds was budgeted
-    # from 财政拨款 alone, otherwise its budget split is unknown and left blank. 分值/得分 are the
-    # total's only.
-    only_fiscal = "{% if project.other_funds == 0 %}"
-    span(table, 4, 1, 2, "其中：财政拨款", align="left")
-    for col, text in enumerate([f"{only_fiscal}{{{{ project.initial|wan }}}}{{% endif %}}",
-                                f"{only_fiscal}{{{{ project.budget|wan }}}}{{% endif %}}",
-                                "{{ project.fiscal|wan }}", "—", "—", "—"], start=3):
-        set_cell(table, 4, col, text)
-    span(table, 5, 1, 2, "其他资金", align="left")
-    for col, text in enumerate([f"{only_fiscal}{{{{ 0|wan }}}}{{% endif %}}", f"{only_fiscal}{{{{ 0|wan }}}}{{% endif %}}",
-                                "{{ project.other_funds|wan }}", "—", "—", "—"], start=3):
-        set_cell(table, 5, col, text)
+    # 财预〔2020〕10号: the sources' amounts only (分值/得分 —), from the project's split (本年财政拨款 is
+    # what remains after 上年结转 and 其他资金, so a project without a split is all 本年财政拨款).
+    for row, label in enumerate(["其中：当年财政拨款", "上年结转资金", "其他资金"], start=4):
+        span(table, row, 1, 2, label, align="left")
+        for col, attr in enumerate(["initial", "final", "executed"], start=3):
+            set_cell(table, row, col, f"{{{{ project.funds[{row - 4}].{attr}|wan }}}}")
+        for col in (6, 7, 8):
+            set_cell(table, row, col, "—")
 
-    set_cell(table, 6, 0, "年度总体目标", bold=True)
-    merge(table, 6, 0, 7, 0)
-    span(table, 6, 1, 4, "预期目标", bold=True)
-    span(table, 6, 5, 8, "实际完成情况", bold=True)
-    span(table, 7, 1, 4, "{{ project.expected or '' }}", align="left")
-    span(table, 7, 5, 8, "{{ project.achieved or '' }}", align="left")
-    table.rows[7].height = Mm(16)
+    set_cell(table, 7, 0, "年度总体目标", bold=True)
+    merge(table, 7, 0, 8, 0)
+    span(table, 7, 1, 4, "预期目标", bold=True)
+    span(table, 7, 5, 8, "实际完成情况", bold=True)
+    span(table, 8, 1, 4, "{{ project.expected or '' }}", align="left")
+    span(table, 8, 5, 8, "{{ project.achieved or '' }}", align="left")
+    table.rows[8].height = Mm(16)
 
     # The indicator rows as scored: grouped by the scoring's 一级指标 (成本 within 产出), each with its
     # 分值, 得分 and the reason for points lost (the engine's, then the clerk's 偏差原因).
     label = "{{ '绩效指标'|vmerge }}"
-    set_cell(table, 8, 0, label, bold=True)
+    set_cell(table, 9, 0, label, bold=True)
     for col, text in enumerate(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
                                 "偏差原因分析及改进措施"], start=1):
-        set_cell(table, 8, col, text, bold=True)
-    row_tag(table, 9, f"{{%tr for g in project_score.levels if g.name != '{EXECUTION}' %}}")
-    row_tag(table, 10, "{%tr for sg in g.groups %}")
-    row_tag(table, 11, "{%tr for r in sg.rows %}")
+        set_cell(table, 9, col, text, bold=True)
+    row_tag(table, 10, f"{{%tr for g in project_score.levels if g.name != '{EXECUTION}' %}}")
+    row_tag(table, 11, "{%tr for sg in g.groups %}")
+    row_tag(table, 12, "{%tr for r in sg.rows %}")
     cells = [label, "{{ g.name|vmerge }}", "{{ sg.name|vmerge(g.name) }}", "{{ r.name }}", "{{ r.standard }}",
              "{{ r.value_text }}", "{{ r.weight|score }}", "{{ r.points|score }}", "{{ r.deduction_reason }}"]
     for col, text in enumerate(cells):
-        set_cell(table, 12, col, text, align="left" if col in (3, 8) else "center", bold=(col == 0))
-    for row in (13, 14, 15):
+        set_cell(table, 13, col, text, align="left" if col in (3, 8) else "center", bold=(col == 0))
+    for row in (14, 15, 16):
         row_tag(table, row, "{%tr endfor %}")
-    span(table, 16, 0, 5, "总分", bold=True)
-    set_cell(table, 16, 6, "{{ project_score.total_weight|score }}", bold=True)
-    set_cell(table, 16, 7, "{{ project_score.total|score }}", bold=True)
-    set_cell(table, 16, 8, "{% if project_score.grade %}等次：{{ project_score.grade }}{% endif %}", bold=True)
-    set_cell(table, 17, 0, "说明", bold=True)
+    span(table, 17, 0, 5, "总分", bold=True)
+    set_cell(table, 17, 6, "{{ project_score.total_weight|score }}", bold=True)
+    set_cell(table, 17, 7, "{{ project_score.total|score }}", bold=True)
+    set_cell(table, 17, 8, "{% if project_score.grade %}等次：{{ project_score.grade }}{% endif %}", bold=True)
+    set_cell(table, 18, 0, "说明", bold=True)
     funds = f"{{% for g in project_score.levels if g.name == '{EXECUTION}' %}}{{{{ g.groups[0].rows[0].calculation }}}}{{% endfor %}}"
-    span(table, 17, 1, 8, f"项目资金：{funds}{{% if project.explanation %}}；{{{{ project.explanation }}}}{{% endif %}}。"
+    span(table, 18, 1, 8, f"项目资金：{funds}{{% if project.explanation %}}；{{{{ project.explanation }}}}{{% endif %}}。"
                           "绩效指标达到年度指标值得满分，未达到按完成比例计分。", align="left")
     signature_line(doc, SIGNATURE)
     doc.save(path)
