@@ -25,8 +25,8 @@ from reportgen.pipeline import (
 from reportgen.questionnaire.definition import response_columns
 from reportgen.render.filters import VMERGE_MARK, VMERGE_SCOPE, score
 from reportgen.workbook.blank import write_workbook
+from tests.docx_helpers import build_format, full_text
 from tests.docx_helpers import example_values as format_example_values
-from tests.docx_helpers import full_text
 
 FORMAT = "yanling-2020"
 SATISFACTION = "社会公众或服务对象满意度"
@@ -158,9 +158,13 @@ def test_report(built: tuple[Evaluation, dict[str, DocumentObject]]) -> None:
     assert "全年支出1,527.64万元，预算执行率99.18%" in text
     assert "“三公”经费控制率83.00%。较上年8.74万元减少1.27万元，变动率\u221214.53%" in text
     assert "无政府性基金预算拨款收入和支出" in text  # the example unit has no fund appropriation
-    for heading in ("一、部门、单位基本情况", "二、一般公共预算支出情况", "五、存在的问题及原因分析",
-                    "六、下一步改进措施", "七、其他需要说明的情况"):
-        assert heading in text
+    # the seed's sections and numbering (炎陵 2020 评价报告)
+    headings = ["一、部门、单位基本情况", "二、一般公共预算支出情况", "三、政府性基金预算支出情况",
+                "四、社会保险基金预算支出情况", "五、部门整体支出绩效情况", "六、存在的问题及原因分析",
+                "七、下一步改进措施", "八、其他需要说明的情况", "九、自评结论"]
+    lines = text.splitlines()
+    assert [h for h in lines if h in headings] == headings
+    assert lines[lines.index("四、社会保险基金预算支出情况") + 1] == "2025年无社会保险基金预算支出。"  # as the seed
     for section in evaluation.report.narrative.problems:
         assert section.title in text
     assert "生态效益扣1分" in text
@@ -286,3 +290,14 @@ def test_incomplete_questionnaire_is_invalid(tmp_path: Path) -> None:
     warning = next(f for f in evaluation.findings if f.where == f"问卷!第{FIRST_SURVEY_ROW + 1}行")
     assert not warning.is_error and "Q5" in warning.message and "无效问卷" in warning.message
     assert evaluation.score.row(SATISFACTION).points == Decimal("7.71")  # 916 / 950 × 8 = 7.7136…
+
+
+def test_social_fund_section_when_the_unit_manages_one(tmp_path: Path) -> None:
+    values = format_example_values(FORMAT)
+    values["social_fund"] = {"managed": True, "income": Decimal("1200.50"), "expenditure": Decimal("1100.25"),
+                             "balance": Decimal("320.00")}
+    evaluation, paths = build_format(tmp_path, FORMAT, values)
+    report = next(p for p in paths if p.name.endswith("部门整体支出评价报告.docx"))
+    lines = full_text(report).splitlines()
+    assert lines[lines.index("四、社会保险基金预算支出情况") + 1] == (
+        "2025年社会保险基金收入1,200.50万元，支出1,100.25万元，当年收支结余100.25万元，年末滚存结余320.00万元。")

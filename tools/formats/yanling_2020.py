@@ -114,6 +114,15 @@ def gov_fund_sentence() -> str:
             "{% else %}{{ unit.year }}年无政府性基金预算拨款收入和支出。{% endif %}")
 
 
+def social_fund_sentence() -> str:
+    # The seed's wording for a unit without one: "2020年无社会保险基金预算支出。"
+    f = "social_fund"
+    return (f"{{% if {f}.present %}}{{{{ unit.year }}}}年社会保险基金收入{{{{ {f}.income|wan }}}}万元，"
+            f"支出{{{{ {f}.expenditure|wan }}}}万元，当年收支结余{{{{ {f}.current_surplus|wan }}}}万元"
+            f"{{% if {f}.balance is not none %}}，年末滚存结余{{{{ {f}.balance|wan }}}}万元{{% endif %}}。"
+            "{% else %}{{ unit.year }}年无社会保险基金预算支出。{% endif %}")
+
+
 def funds_sentence() -> str:
     i, b = "income.total", "budget"
     return (f"{{{{ unit.year }}}}年度收入合计{{{{ {i}.total|wan }}}}万元，其中上年结转{{{{ {i}.carryover|wan }}}}万元，"
@@ -204,11 +213,13 @@ def evaluation_report(path: Path) -> None:
     add_body(doc, "{{ unit.year }}年无项目支出。")
     add_body(doc, "{%p endif %}")
 
-    # The model has no 社会保险基金 figures, so only the 政府性基金 part is reported (from 收入情况).
+    # The seed's order and numbering: 政府性基金 (from 收入情况), then 社会保险基金 (its own sheet).
     add_heading1(doc, "三、政府性基金预算支出情况")
     add_body(doc, gov_fund_sentence())
+    add_heading1(doc, "四、社会保险基金预算支出情况")
+    add_body(doc, social_fund_sentence())
 
-    add_heading1(doc, "四、部门整体支出绩效情况")
+    add_heading1(doc, "五、部门整体支出绩效情况")
     add_heading2(doc, "（一）资金使用、部门决算总体情况")
     add_body(doc, funds_sentence())
     add_body(doc, assets_sentence())
@@ -235,14 +246,14 @@ def evaluation_report(path: Path) -> None:
     add_body(doc, "{%p endfor %}")
     add_body(doc, "{%p endfor %}")
 
-    add_heading1(doc, "五、存在的问题及原因分析")
+    add_heading1(doc, "六、存在的问题及原因分析")
     _empty_is_none(doc, "narrative.problems")
-    add_heading1(doc, "六、下一步改进措施")
+    add_heading1(doc, "七、下一步改进措施")
     _empty_is_none(doc, "narrative.measures")
-    add_heading1(doc, "七、其他需要说明的情况")
+    add_heading1(doc, "八、其他需要说明的情况")
     _empty_is_none(doc, "narrative.other", numbered=False)
 
-    add_heading1(doc, "八、自评结论")
+    add_heading1(doc, "九、自评结论")
     sections(doc, "narrative.conclusion", numbered=False)
     add_body(doc, "{%p if score %}")
     add_body(doc, score_sentence())
