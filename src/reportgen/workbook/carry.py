@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -554,19 +555,28 @@ def last_year_report(wb: Book, loaded: Loaded) -> tuple[Report | None, list[Find
     return _salvage(loaded), problems
 
 
+_PLACEHOLDERS: dict[str, Any] = {"money": Decimal(0), "decimal": Decimal(0), "int": 0, "yesno": False,
+                                  "date": dt.date(1900, 1, 1), "list": []}
+
+
 def _salvage(loaded: Loaded) -> Report | None:
+    """Last year's report from a workbook that does not pass: a field its version lacks altogether
+    counts as empty (0, no text); any other missing or unreadable cell, and there is no report."""
     from reportgen.model.build import build_report
 
     values = copy.deepcopy(loaded.values)
     for sheet in loaded.schema.sheets:
         if sheet.key not in _models():
             continue
+        absent = {f.key: _PLACEHOLDERS.get(f.kind, "") for f in _fields(sheet)
+                  if f.required and (sheet.name, f.label) in loaded.absent}
         if isinstance(sheet, KeyValueSheet):
-            values.setdefault(sheet.key, {})
-            continue
-        required = [c.key for c in sheet.columns if c.required]
-        values[sheet.key] = [r for r in values.get(sheet.key) or []
-                             if all(r.get(k) not in (None, []) for k in required)]
+            record = values.setdefault(sheet.key, {})
+            records = [record]
+        else:
+            records = values.setdefault(sheet.key, [])
+        for record in records:
+            record |= {k: copy.copy(v) for k, v in absent.items() if record.get(k) in (None, [])}
     try:
         report, _ = build_report(WorkbookData(values=values, refs=dict(loaded.refs)))
     except ReportgenError:
