@@ -81,6 +81,8 @@ def main() -> None:
     \b
     常用步骤：
       reportgen init 填报表.xlsx        生成空白填报表
+      reportgen init 新表.xlsx --from 上年填报表.xlsx   以上年的填报表为起点生成新年度的填报表
+      reportgen upgrade 旧表.xlsx 新表.xlsx   把旧版本的填报表转为本程序的版本
       reportgen check 填报表.xlsx       检查数据并显示关键指标
       reportgen build 填报表.xlsx -o 输出文件夹   生成 Word 文档（加 --pdf 同时生成 PDF）
       reportgen batch 填报表文件夹 -o 输出文件夹  全县各单位一次生成，另有汇总表
@@ -91,18 +93,82 @@ def main() -> None:
 @click.argument("out", type=click.Path(path_type=Path))
 @_FORMAT_OPTION
 @click.option("--example", is_flag=True, help="填入示例单位（青山县医疗保障局）的数据。")
+@click.option("--from", "previous", type=click.Path(path_type=Path), metavar="上年填报表.xlsx",
+              help="以上年的填报表为起点：年度加一，单位信息、主要职能、项目名称和各“上年”栏自动填入"
+                   "（格式默认沿用上年填报表的）。")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件。")
 @handles_input_errors
-def init(out: Path, format_choice: str | None, example: bool, force: bool) -> None:
-    """生成空白（或示例）填报表 OUT.xlsx。"""
+def init(out: Path, format_choice: str | None, example: bool, previous: Path | None, force: bool) -> None:
+    """生成空白（或示例，或以上年数据为起点的）填报表 OUT.xlsx。"""
     from reportgen.outputs import check_out_file
     from reportgen.pipeline import init_workbook
 
-    check_out_file(out, ".xlsx", "填报表")
+    if example and previous is not None:
+        raise ReportgenError(Finding("--example 与 --from 不能同时使用", "--from"))
+    check_out_file(out, ".xlsx", "填报表", inputs=[previous])
     if out.exists() and not force:
         raise ReportgenError(Finding("文件已存在；如要覆盖请加 --force", str(out)))
+    if previous is not None:
+        from reportgen.workbook.carry import carry_forward
+
+        carried = carry_forward(previous, out, format_choice)
+        click.echo(f"已生成新年度填报表：{out}（以 {previous} 为起点；格式：{carried.format.id} {carried.format.spec.name}）")
+        print_carried(carried, out)
+        return
     fmt = init_workbook(out, format_choice, example)
     click.echo(f"已生成{'示例' if example else '空白'}填报表：{out}（格式：{fmt.id} {fmt.spec.name}）")
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@_FORMAT_OPTION
+@click.option("--force", is_flag=True, help="覆盖已存在的 NEW。")
+@handles_input_errors
+def upgrade(old: Path, new: Path, format_choice: str | None, force: bool) -> None:
+    """把旧版本的填报表 OLD 转为本程序版本的填报表 NEW：已填的数据全部转入，OLD 不会被修改。
+
+    列出新表中需要填写的新增必填单元格。
+    """
+    from reportgen.outputs import check_out_file
+    from reportgen.workbook.carry import upgrade as upgrade_workbook
+
+    check_out_file(new, ".xlsx", "填报表", inputs=[old])
+    if new.exists() and not force:
+        raise ReportgenError(Finding("文件已存在；如要覆盖请加 --force", str(new)))
+    carried = upgrade_workbook(old, new, format_choice)
+    version = f"原表结构版本 {carried.version or '未记录'}"
+    click.echo(f"已生成新版本填报表：{new}（{version}；格式：{carried.format.id} {carried.format.spec.name}）")
+    if not carried.older:
+        click.echo("原表已是本程序的版本，数据已原样转入。")
+    print_carried(carried, new)
+
+
+def print_carried(carried: Any, out: Path) -> None:
+    """What ``init --from`` / ``upgrade`` carried, could not carry, and what the clerk fills in."""
+    from reportgen.workbook.carry import describe_blanks
+
+    def section(title: str, lines: list[str], color: str | None = None) -> None:
+        if lines:
+            click.secho(title, fg=color)
+            for line in lines:
+                click.secho(f"  {line}", fg=color)
+
+    if carried.older:
+        which = ("部分表头已改名" if carried.version == carried.current
+                 else f"结构版本 {carried.version or '未记录'}，本程序为 {carried.current}")
+        click.echo(f"原表是旧版本的填报表（{which}），已按新版本读取。")
+    section("按旧版本的名称读取：", [str(r) for r in carried.renamed])
+    section("已转入：", carried.carried)
+    section("以下“上年”数据未能取得，请填写：", carried.missing, "yellow")
+    section(f"上年填报表有 {len(carried.problems)} 个错误（能读取的数据已转入）：", [str(f) for f in carried.problems],
+            "yellow")
+    section("以下内容在新版本中没有对应位置，未转入（请自行转抄）：", carried.unread, "yellow")
+    section("以下单元格无法识别，已原样转入，请在新表中修改：", [str(f) for f in carried.unreadable], "yellow")
+    blanks = describe_blanks(carried.blanks)
+    section(f"请填写以下必填单元格（共 {sum(1 for b in carried.blanks if b.cell or b.rows)} 处）：", blanks)
+    section("新表中还有以下错误：", [str(f) for f in carried.errors if f not in carried.unreadable], "yellow")
+    click.echo(f"填写后运行：reportgen check {out}" if blanks else f"可以运行：reportgen check {out}")
 
 
 @main.command()

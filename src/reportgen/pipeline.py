@@ -103,7 +103,7 @@ def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None)
     schema = workbook_schema(fmt)
     raw = (QUESTIONNAIRE_SHEET_KEY,) if fmt.questionnaire is not None else ()
     data = read_sheets(wb, schema, workbook, raw_tables=raw)
-    data.findings[:0] = _meta_findings(meta, fmt, schema)
+    data.findings[:0] = _meta_findings(meta, fmt, schema, wb, workbook)
 
     summary, summary_findings = None, []
     if fmt.questionnaire is not None and QUESTIONNAIRE_SHEET_KEY in data.raw_tables:
@@ -139,13 +139,14 @@ def score_projects(fmt: Format, evaluation: Evaluation) -> list[ScoreResult]:
     return [score(fmt.project_scoring, {**variables, "project": project}) for project in evaluation.report.projects.rows]
 
 
-def _meta_findings(meta: dict[str, str], fmt: Format, schema: WorkbookSchema) -> list[Finding]:
-    """A workbook from another schema version or format is named as such before its cells are."""
-    findings = []
-    version = meta.get("schema_version")
-    if version and version != schema.version:
-        findings.append(Finding(f"填报表结构版本为 {version}，本程序为 {schema.version}；请用 reportgen init 生成新表并转抄数据",
-                                "系统信息", "schema_version"))
+def _meta_findings(meta: dict[str, str], fmt: Format, schema: WorkbookSchema, wb: Any,
+                   workbook: Path) -> list[Finding]:
+    """A workbook from another schema version or format is named as such before its cells are:
+    an older one is to be converted with ``reportgen upgrade``."""
+    from reportgen.workbook.carry import version_finding
+
+    version = version_finding(wb, meta, schema, workbook)
+    findings = [version] if version is not None else []
     recorded = meta.get("format")
     if recorded and recorded != fmt.id:
         findings.append(Finding(f"填报表是按格式“{recorded}”生成的，现按“{fmt.id}”处理；如缺少工作表，请用该格式重新 init",
@@ -241,9 +242,15 @@ def _with_images(context: dict[str, Any], evaluation: Evaluation, needs: list[st
     return {**context, "questionnaire_chart": PngImage(answer_share_chart(evaluation.questionnaire_summary), 150)}
 
 
-def init_workbook(out: Path, format_choice: str | None, example: bool) -> Format:
+def init_workbook(out: Path, format_choice: str | None, example: bool, previous: Path | None = None) -> Format:
+    """A blank workbook, the example, or (``previous``: last year's workbook) next year's, started
+    from last year's data (``workbook.carry.carry_forward``, which also says what it carried)."""
     from reportgen.workbook.blank import write_workbook
 
+    if previous is not None:
+        from reportgen.workbook.carry import carry_forward
+
+        return carry_forward(previous, out, format_choice).format
     fmt = resolve_format(format_choice)
     values = None
     if example:

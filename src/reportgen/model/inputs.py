@@ -29,7 +29,8 @@ Kind = Literal["text", "longtext", "int", "money", "decimal", "date", "yesno", "
 class Cell:
     """A field the clerk fills in. ``kind`` is inferred from the field's type when omitted
     (str → text, int → int, Decimal → money, date → date, bool → 是/否, list[str] → list,
-    ``choices`` given → choice); ``required`` follows whether the field has a default."""
+    ``choices`` given → choice); ``required`` follows whether the field has a default. ``carry`` and
+    ``last_year_of`` say what a new year's workbook takes from last year's (``workbook.carry``)."""
 
     label: str
     kind: Kind | None = None
@@ -39,6 +40,12 @@ class Cell:
     bounds: tuple[int, int] | None = None  # plausible range for an int (e.g. a year)
     width: int = 14  # column width in characters, for table sheets
     meaning: str = ""  # what the value means for template authors, when the label is not enough
+    # ``reportgen init --from`` (next year's workbook from last year's): "same" copies last year's
+    # value, "next" adds one (the 年度); the carried columns of a table are its rows' key.
+    carry: Literal["", "same", "next"] = ""
+    # this cell is last year's value of that field (typed or computed) of the same record: the
+    # sheet's model in last year's report, or the table row with the same carried key
+    last_year_of: str = ""
 
     @property
     def description(self) -> str:

@@ -80,32 +80,32 @@ def _shares(whole: Decimal, parts: list[tuple[str, str, Decimal]]) -> list[Share
 class Unit(_Model):
     sheet: ClassVar[Placement] = KeyValue("基本信息", "unit", help="单位的基本情况。带 * 的为必填项。")
 
-    name: Annotated[str, Cell("单位名称", help="全称，如：某某县医疗保障局")]
-    year: Annotated[int, Cell("年度", help="评价年度，如 2025", bounds=(2000, 2100), meaning="评价年度")]
-    nature: Annotated[str, Cell("单位性质", choices=UNIT_NATURES)]
-    budget_level: Annotated[str, Cell("预算级次", choices=BUDGET_LEVELS)]
-    rank: Annotated[str | None, Cell("机构规格", help="如：正科级、正处级")] = None
-    founded: Annotated[str | None, Cell("成立时间", help="如：2019年3月")] = None
-    supervisor: Annotated[str | None, Cell("主管部门")] = None
-    departments: Annotated[list[str], Cell("内设机构", help="用顿号“、”分隔", meaning="内设机构（列表）")] = \
+    name: Annotated[str, Cell("单位名称", help="全称，如：某某县医疗保障局", carry="same")]
+    year: Annotated[int, Cell("年度", help="评价年度，如 2025", bounds=(2000, 2100), meaning="评价年度", carry="next")]
+    nature: Annotated[str, Cell("单位性质", choices=UNIT_NATURES, carry="same")]
+    budget_level: Annotated[str, Cell("预算级次", choices=BUDGET_LEVELS, carry="same")]
+    rank: Annotated[str | None, Cell("机构规格", help="如：正科级、正处级", carry="same")] = None
+    founded: Annotated[str | None, Cell("成立时间", help="如：2019年3月", carry="same")] = None
+    supervisor: Annotated[str | None, Cell("主管部门", carry="same")] = None
+    departments: Annotated[list[str], Cell("内设机构", help="用顿号“、”分隔", meaning="内设机构（列表）", carry="same")] = \
         Field(default_factory=list)
     subordinates: Annotated[list[str], Cell("下属单位", help="用顿号“、”分隔；没有则留空",
-                                            meaning="下属单位（列表）")] = Field(default_factory=list)
-    staff_quota: Annotated[int, Cell("人员编制数", help="核定编制总数（人）")]
+                                            meaning="下属单位（列表）", carry="same")] = Field(default_factory=list)
+    staff_quota: Annotated[int, Cell("人员编制数", help="核定编制总数（人）", carry="same")]
     staff_actual: Annotated[int, Cell("年末实有人数", help="年末在职实有人数（人）")]
-    quota_admin: Annotated[int | None, Cell("行政编制数", help="人员编制数中的行政编制（人）；按类别填写时，三类之和应等于人员编制数")] = None
-    quota_civil: Annotated[int | None, Cell("参公编制数", help="参照公务员法管理事业编制（人）")] = None
-    quota_public: Annotated[int | None, Cell("事业编制数", help="事业编制（人）")] = None
+    quota_admin: Annotated[int | None, Cell("行政编制数", help="人员编制数中的行政编制（人）；按类别填写时，三类之和应等于人员编制数", carry="same")] = None
+    quota_civil: Annotated[int | None, Cell("参公编制数", help="参照公务员法管理事业编制（人）", carry="same")] = None
+    quota_public: Annotated[int | None, Cell("事业编制数", help="事业编制（人）", carry="same")] = None
     actual_admin: Annotated[int | None, Cell("行政实有人数", help="年末实有人数中的行政编制人员；按类别填写时，三类之和应等于年末实有人数")] = None
     actual_civil: Annotated[int | None, Cell("参公实有人数")] = None
     actual_public: Annotated[int | None, Cell("事业实有人数")] = None
     temporary: Annotated[int | None, Cell("临聘人员数", help="编制外临时聘用人员（人），不计入年末实有人数")] = None
     dispatched: Annotated[int | None, Cell("劳务派遣人数", help="不计入年末实有人数")] = None
     retired: Annotated[int | None, Cell("退休人数")] = None
-    head: Annotated[str, Cell("单位负责人")]
-    contact: Annotated[str, Cell("联系人")]
-    phone: Annotated[str, Cell("联系电话")]
-    preparer: Annotated[str, Cell("填报人")]
+    head: Annotated[str, Cell("单位负责人", carry="same")]
+    contact: Annotated[str, Cell("联系人", carry="same")]
+    phone: Annotated[str, Cell("联系电话", carry="same")]
+    preparer: Annotated[str, Cell("填报人", carry="same")]
     fill_date: Annotated[dt.date, Cell("填报日期", help="如 2026-03-31")]
 
 
@@ -140,7 +140,7 @@ class Staff(_Model):
 class FunctionRow(_Model):
     sheet: ClassVar[Placement] = Table("主要职能", "functions", help="每行填写一条主要职能。", min_rows=1)
 
-    text: Annotated[str, Cell("职能内容", "longtext", width=90, help="每行一条职能，按“三定”方案填写")]
+    text: Annotated[str, Cell("职能内容", "longtext", width=90, help="每行一条职能，按“三定”方案填写", carry="same")]
 
 
 class Goal(_Model):
@@ -327,10 +327,10 @@ class ThreePublicItem(_Model):
     sheet: ClassVar[Placement] = Table("三公经费", "three_public", help="金额单位：万元。四行项目已列好，只填数字；没有的填 0。",
                                        fixed_rows=THREE_PUBLIC_ITEMS, blank_rows=4)
 
-    item: Annotated[str, Cell("项目", choices=THREE_PUBLIC_ITEMS, width=22, meaning="项目名称（因公出国（境）费 等）")]
+    item: Annotated[str, Cell("项目", choices=THREE_PUBLIC_ITEMS, width=22, meaning="项目名称（因公出国（境）费 等）", carry="same")]
     budget: Annotated[Decimal, Cell("预算数")]
     actual: Annotated[Decimal, Cell("决算数")]
-    last_year: Annotated[Decimal, Cell("上年决算数")]
+    last_year: Annotated[Decimal, Cell("上年决算数", last_year_of="actual")]
 
     @computed_field(description="变动率（%）=（决算数 − 上年决算数）/ 上年决算数 × 100；上年为 0 时无法计算")
     @property
@@ -498,7 +498,7 @@ class Assets(_Model):
 class Project(_Model):
     sheet: ClassVar[Placement] = Table("项目", "projects", help="金额单位：万元。全年预算、执行率由程序计算。")
 
-    name: Annotated[str, Cell("项目名称", width=30)]
+    name: Annotated[str, Cell("项目名称", width=30, carry="same")]
     initial: Annotated[Decimal, Cell("年初预算")]
     adjustment: Annotated[Decimal, Cell("预算调整", allow_negative=True)]
     executed: Annotated[Decimal, Cell("执行数")]
@@ -633,8 +633,10 @@ class Budget(_Model):
     executed: Decimal = _d("全年执行数（= 支出合计）")
     basic_executed: Decimal = _d("基本支出执行数（= 支出表基本支出合计）", default=ZERO)
     project_executed: Decimal = _d("项目支出执行数（= 支出表项目支出合计）", default=ZERO)
-    last_year_income: Annotated[Decimal | None, Cell("上年收入合计", help="用于计算同比变动（万元）")] = None
-    last_year_expenditure: Annotated[Decimal | None, Cell("上年支出合计", help="用于计算同比变动（万元）")] = None
+    last_year_income: Annotated[Decimal | None, Cell("上年收入合计", help="用于计算同比变动（万元）",
+                                                     last_year_of="income_total")] = None
+    last_year_expenditure: Annotated[Decimal | None, Cell("上年支出合计", help="用于计算同比变动（万元）",
+                                                          last_year_of="executed")] = None
     income_total: Decimal = _d("本年收入合计（含上年结转）")
 
     @computed_field(description="全年预算数 = 年初预算数 + 预算调整数")

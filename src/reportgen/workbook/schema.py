@@ -25,6 +25,15 @@ from reportgen.model.report import INPUT_SHEETS
 
 SCHEMA_VERSION = "2"
 
+# What earlier schema versions called a sheet or a field whose label changed since, so that
+# ``reportgen upgrade`` reads an older workbook (and ``check`` recognises one): "sheet key" or
+# "sheet key.field key" -> the old names, newest first. A field whose label is unchanged needs
+# nothing here, whatever became of its key: workbooks are read by label.
+RENAMED: dict[str, tuple[str, ...]] = {
+    "project_indicators.target": ("预期值",),
+    "project_indicators.actual": ("实际值",),
+}
+
 
 YES_NO = ("是", "否")
 

@@ -1,0 +1,185 @@
+"""reportgen init --from (next year's workbook from last year's) and reportgen upgrade (an older
+workbook to this schema version), on the examples as the previous version wrote them
+(tests/data/v1-*.xlsx: inputs/ at 71fb761, before 项目指标 预期值/实际值 became 年度指标值/实际完成值)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from reportgen.cli import main
+from reportgen.errors import ReportgenError
+from reportgen.model.report import INPUT_SHEETS
+from reportgen.pipeline import evaluate
+from reportgen.workbook.carry import Blank, blanks, carry_declarations, describe_blanks, load
+from reportgen.workbook.schema import CORE_SHEETS, RENAMED, SCHEMA_VERSION, KeyValueSheet
+
+DATA = Path(__file__).parent / "data"
+V1_YUEYANG = DATA / "v1-example.xlsx"
+V1_YANLING = DATA / "v1-example-yanling-2020.xlsx"
+
+
+def run(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def copied(source: Path, tmp_path: Path) -> tuple[Path, bytes]:
+    path = tmp_path / source.name
+    shutil.copy(source, path)
+    return path, path.read_bytes()
+
+
+def blank_places(path: Path) -> tuple[list[Blank], set[str]]:
+    _, loaded = load(path)
+    found, errors = blanks(path, loaded.schema)
+    assert errors == []
+    return found, {f"{b.sheet}!{b.cell}" if b.cell else b.sheet for b in found}
+
+
+def fill_blanks(path: Path, found: list[Blank]) -> None:
+    """Type something valid into each listed cell, by the field's kind (the last choice: 定性)."""
+    _, loaded = load(path)
+    fields = {(s.name, f.label): f for s in loaded.schema.sheets
+              for f in (s.fields if isinstance(s, KeyValueSheet) else s.columns)}
+    typed = {"money": 0, "decimal": 0, "int": 0, "yesno": "否", "date": dt.datetime(2027, 3, 31), "list": "无"}
+    wb = openpyxl.load_workbook(path)
+    for b in found:
+        assert b.cell, f"{b.sheet} needs rows"
+        spec = fields[(b.sheet, b.label)]
+        wb[b.sheet][b.cell] = spec.choices[-1] if spec.choices else typed.get(spec.kind, "待填")
+    wb.save(path)
+
+
+def test_check_on_an_old_workbook_leads_with_the_upgrade_hint(tmp_path: Path) -> None:
+    old, _ = copied(V1_YUEYANG, tmp_path)
+    result = run("check", old)
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert "这是旧版本的填报表，请运行 reportgen upgrade" in lines[0] and "项目指标“预期值”现名“年度指标值”" in lines[0]
+    assert "项目指标 指标性质: 找不到“指标性质”列" in result.output  # the missing columns are still named
+
+
+def test_upgrade_keeps_all_data_and_lists_the_new_cells(tmp_path: Path) -> None:
+    old, before = copied(V1_YANLING, tmp_path)
+    new = tmp_path / "新版.xlsx"
+    result = run("upgrade", old, new)
+    assert result.exit_code == 0, result.output
+    assert "项目指标“预期值”现名“年度指标值”" in result.output
+    assert "项目指标!E2:E33 指标性质" in result.output
+    assert old.read_bytes() == before
+
+    wb, was = openpyxl.load_workbook(new), openpyxl.load_workbook(old)
+    assert wb["系统信息"]["B1"].value == "yanling-2020" and wb["系统信息"]["B2"].value == SCHEMA_VERSION
+    assert (wb["项目指标"]["A2"].value, wb["项目指标"]["F2"].value, wb["项目指标"]["I2"].value) == \
+        ("医疗保障基金监管经费", "≥120家", "132家")  # 预期值 / 实际值 under their new names
+    assert wb["项目指标"]["E2"].value is None
+    assert [c.value for c in wb["问卷"][2]] == [c.value for c in was["问卷"][2]]
+    assert wb["问卷"].max_row >= was["问卷"].max_row
+
+    found, places = blank_places(new)
+    with pytest.raises(ReportgenError) as exc:
+        evaluate(new)
+    assert {f.where for f in exc.value.findings} == places  # only the cells to fill
+    fill_blanks(new, found)
+    evaluation = evaluate(new)
+    assert evaluation.report.budget.income_total == Decimal("1562.81")
+    assert evaluation.report.budget.last_year_income == Decimal("1498.60")
+    assert evaluation.questionnaire_summary is not None and evaluation.questionnaire_summary.valid == 20
+    out = tmp_path / "out"
+    result = run("build", new, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert list(out.glob("*.docx"))
+
+
+def test_init_from_last_years_workbook(tmp_path: Path) -> None:
+    old, before = copied(V1_YUEYANG, tmp_path)
+    new = tmp_path / "2026.xlsx"
+    result = run("init", new, "--from", old)
+    assert result.exit_code == 0, result.output
+    assert old.read_bytes() == before
+    assert "年度（2025→2026）" in result.output and "三公经费“上年决算数”← 上年“决算数”（4 行）" in result.output
+    assert "基本信息!B17 填报日期" in result.output
+
+    wb = openpyxl.load_workbook(new)
+    unit = {str(r[0].value).rstrip(" *"): r[1].value for r in wb["基本信息"].iter_rows(min_row=2)}
+    assert unit["单位名称"] == "青山县医疗保障局" and unit["年度"] == 2026
+    assert unit["内设机构"] == "办公室、待遇保障股、医药服务管理股、基金监管股" and unit["人员编制数"] == 45
+    assert unit["填报日期"] is None and unit["年末实有人数"] is None
+    assert wb["主要职能"]["A2"].value.startswith("贯彻执行国家和省、市医疗保障法律法规")
+    projects = wb["项目"]
+    assert [projects["A2"].value, projects["B2"].value, projects["D2"].value] == ["医疗保障基金监管经费", None, None]
+    three = {r[0].value: (r[1].value, r[2].value, r[3].value) for r in wb["三公经费"].iter_rows(min_row=2, max_row=5)}
+    assert three["公务用车运行维护费"] == (None, None, 5.12)  # last year's 决算数, not its 上年决算数 5.86
+    assert three["公务接待费"] == (None, None, 2.35)
+    budget = {str(r[0].value).rstrip(" *"): r[1].value for r in wb["预算"].iter_rows(min_row=2)}
+    assert budget["上年收入合计"] == 1562.81 and budget["上年支出合计"] == 1527.64  # last year's 收入/支出合计
+    assert budget["年初预算数"] is None
+
+    _, places = blank_places(new)
+    with pytest.raises(ReportgenError) as exc:
+        evaluate(new)
+    assert {f.where for f in exc.value.findings} == places
+    assert all(f.message == "必填，不能为空" or f.message.startswith("至少需要填写") for f in exc.value.findings)
+
+
+def test_init_from_a_workbook_with_errors_carries_what_it_can(tmp_path: Path) -> None:
+    old = tmp_path / "old.xlsx"
+    wb = openpyxl.load_workbook(V1_YUEYANG)
+    wb["收入"]["B2"] = "约50万"
+    wb["项目"]["K1"], wb["项目"]["K2"] = "备注", "说明"
+    wb.save(old)
+    result = run("init", tmp_path / "new.xlsx", "--from", old)
+    assert result.exit_code == 0, result.output
+    assert "收入!B2 上年结转: 应为数字" in result.output  # last year's problem, listed
+    assert "预算“上年收入合计”← 上年“本年收入合计（含上年结转）”" in result.output.split("未能取得")[1]
+    new = openpyxl.load_workbook(tmp_path / "new.xlsx")
+    assert new["三公经费"]["D4"].value == 5.12 and new["预算"]["B5"].value is None
+
+    result = run("upgrade", old, tmp_path / "up.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "项目!K1“备注”列" in result.output and "收入!B2 上年结转: 应为数字" in result.output
+    assert openpyxl.load_workbook(tmp_path / "up.xlsx")["收入"]["B2"].value == "约50万"  # kept as typed
+
+
+def test_refusals(tmp_path: Path) -> None:
+    old, before = copied(V1_YUEYANG, tmp_path)
+    result = run("upgrade", old, old)
+    assert result.exit_code == 2 and "不能与输入的填报表是同一个文件" in result.output
+    assert run("init", old, "--from", old, "--force").exit_code == 2
+    assert old.read_bytes() == before
+    wb = openpyxl.load_workbook(old)
+    wb["系统信息"]["B1"] = str(tmp_path / "my-format")
+    wb.save(tmp_path / "local.xlsx")
+    result = run("init", tmp_path / "n.xlsx", "--from", tmp_path / "local.xlsx")
+    assert result.exit_code == 2 and "不是内置格式" in result.output
+    wb["系统信息"]["B1"], wb["系统信息"]["B2"] = "yueyang-2020", str(int(SCHEMA_VERSION) + 1)
+    wb.save(tmp_path / "newer.xlsx")
+    result = run("upgrade", tmp_path / "newer.xlsx", tmp_path / "n.xlsx")
+    assert result.exit_code == 2 and "请升级 reportgen" in result.output
+    assert not (tmp_path / "n.xlsx").exists()
+
+
+def test_declarations_name_real_fields() -> None:
+    """Each last_year_of names a field of its own model; a table carrying figures has a key;
+    each rename names a sheet or field of the core schema."""
+    for model, cells in carry_declarations():
+        fields = {*model.model_fields, *model.model_computed_fields}
+        for name, cell in cells.items():
+            assert not cell.last_year_of or cell.last_year_of in fields, (model, name)
+        if any(c.last_year_of for c in cells.values()) and model.sheet.__class__.__name__ == "Table":
+            assert any(c.carry for c in cells.values()), model
+    assert len(INPUT_SHEETS) == len(CORE_SHEETS)
+    keys = {s.key for s in CORE_SHEETS} | {f"{s.key}.{f.key}" for s in CORE_SHEETS
+                                          for f in (s.fields if isinstance(s, KeyValueSheet) else s.columns)}
+    assert set(RENAMED) <= keys
+
+
+def test_blanks_are_listed_by_sheet_cell_and_label() -> None:
+    found = [Blank("项目", "年初预算", f"B{r}") for r in (2, 3, 4, 7)] + [Blank("收入", "", rows=1)]
+    assert describe_blanks(found) == ["项目!B2:B4、B7 年初预算", "收入：至少填写 1 行"]
