@@ -104,7 +104,7 @@ def test_init_from_last_years_workbook(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert old.read_bytes() == before
     assert "年度（2025→2026）" in result.output and "三公经费“上年决算数”← 上年“决算数”（4 行）" in result.output
-    assert "基本信息!B17 填报日期" in result.output
+    assert "基本信息!B26 填报日期" in result.output
 
     wb = openpyxl.load_workbook(new)
     unit = {str(r[0].value).rstrip(" *"): r[1].value for r in wb["基本信息"].iter_rows(min_row=2)}

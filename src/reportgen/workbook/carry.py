@@ -94,12 +94,14 @@ def version_finding(wb: Book, meta: dict[str, str], schema: WorkbookSchema,
     renamed sheet or column) is to be upgraded, a newer one needs a newer reportgen."""
     version = meta.get("schema_version", "")
     hint = f"这是旧版本的填报表，请运行 {upgrade_command(workbook)} 转为新版本（已填的数据自动转入），再填写新增的内容"
-    if version and version != schema.version:
-        if newer(version, schema.version):
-            return Finding(f"填报表结构版本为 {version}，本程序为 {schema.version}：填报表由较新版本的 reportgen 生成，"
-                           "请升级 reportgen", META_SHEET, "schema_version")
-        return Finding(f"填报表结构版本为 {version}，本程序为 {schema.version}：{hint}", META_SHEET, "schema_version")
+    if version and newer(version, schema.version):
+        return Finding(f"填报表结构版本为 {version}，本程序为 {schema.version}：填报表由较新版本的 reportgen 生成，"
+                       "请升级 reportgen", META_SHEET, "schema_version")
     _, renamed = legacy_schema(wb, schema)
+    renames = f"（{'；'.join(map(str, renamed))}）" if renamed else ""
+    if version and version != schema.version:
+        return Finding(f"填报表结构版本为 {version}，本程序为 {schema.version}：{hint}{renames}", META_SHEET,
+                       "schema_version")
     if renamed:  # an error leads the list; only an optional column renamed leaves the workbook usable
         severity = "error" if any(r.required for r in renamed) else "warning"
         return Finding(f"{hint}（{'；'.join(map(str, renamed))}）", META_SHEET, "schema_version", severity)
