@@ -27,8 +27,13 @@ SCORING_SHEET_KEY = "inputs"
 
 def workbook_schema(fmt: Format) -> WorkbookSchema:
     """The common core plus what this format's scoring systems, own inputs and questionnaire need;
-    the 一级指标 columns offer the parts its scoring declares (``goal_rows``) when it does."""
+    the 一级指标 columns offer the parts its scoring declares (``goal_rows``) when it does, and the
+    资金来源 rows are the format's ``fund_sources`` when it declares them."""
     sheets: list[Sheet] = list(CORE_SHEETS)
+    if fmt.spec.fund_sources:
+        from reportgen.workbook.format_sheets import with_fund_sources
+
+        sheets = [with_fund_sources(s, fmt.spec.fund_sources) if s.key == "funds" else s for s in sheets]
     if fmt.scoring is not None or fmt.project_scoring is not None:
         from reportgen.scoring.system import goal_levels
         from reportgen.workbook.format_sheets import with_level1_choices

@@ -77,6 +77,9 @@ class FormatSpec(BaseModel):
     scoring: str | None = Field(None, description="评分体系文件（YAML）")
     project_scoring: str | None = Field(None, description="项目支出绩效自评表的评分体系文件（YAML），逐项目计分")
     inputs: list[FormatInput] = Field(default_factory=list, description="格式自己的填报项（模板中为 inputs.键）")
+    fund_sources: list[str] | None = Field(None, min_length=1, description=(
+        "“资金来源”表的行（本省自评表的资金来源，如 财政资金、财政专户管理资金、单位资金、其他资金）；"
+        "不写为 本年财政拨款、上年结转、其他资金。模板中逐行用 funds.rows"))
     questionnaire: str | None = Field(None, description="问卷定义文件（YAML）")
     questionnaire_template: str | None = Field(None, description="空白问卷模板（.docx，reportgen questionnaire blank 使用）")
     example: str | None = Field(None, description="示例数据（YAML，补充通用示例之外的数据）")

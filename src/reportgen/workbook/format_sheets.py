@@ -52,6 +52,14 @@ def with_level1_choices(sheet: Sheet, choices: tuple[str, ...]) -> Sheet:
     return dataclasses.replace(sheet, columns=columns)
 
 
+def with_fund_sources(sheet: Sheet, sources: list[str] | None) -> Sheet:
+    """The 资金来源 sheet with the format's own source rows (fixed rows and the column's choices)."""
+    if not sources or not isinstance(sheet, TableSheet):
+        return sheet
+    columns = tuple(dataclasses.replace(c, choices=tuple(sources)) if c.key == "item" else c for c in sheet.columns)
+    return dataclasses.replace(sheet, columns=columns, fixed_rows=tuple(sources), blank_rows=len(sources))
+
+
 def input_field(spec: Any) -> Field:
     """The 评分填报 row for one scoring input (``scoring.system.InputSpec``). The reader parses the
     cell with it and the scoring engine re-checks a given value with the same declaration, so
