@@ -872,11 +872,16 @@ Project.model_rebuild()  # its indicators (ProjectIndicator) are declared above,
 
 class NarrativeRow(_Model):
     sheet: ClassVar[Placement] = Table("文字说明", "narrative", min_rows=1, blank_rows=30,
-                                       help="报告中的文字部分，按出现顺序逐行填写；同一部分可有多行（每行一个小标题段落）。")
+                                       help=("报告中的文字部分，按出现顺序逐行填写；同一部分可有多行（每行一个小标题段落）。"
+                                             "部门概况的第一句（单位名称、性质、预算级次、内设机构、编制和实有人数）"
+                                             "由程序根据“基本信息”表生成，收支、预算执行、三公经费、资产等数字段落由各数据表生成，"
+                                             "这里只写其余内容，不要重复。"))
 
     part: Annotated[str, Cell("部分", choices=NARRATIVE_PARTS, width=16)]
     title: Annotated[str | None, Cell("小标题", width=30, help="可留空")] = None
-    body: Annotated[str, Cell("正文", "longtext", width=90, help="单元格内按 Alt+Enter 换行即分段")]
+    body: Annotated[str, Cell("正文", "longtext", width=90, help=(
+        "单元格内按 Alt+Enter 换行即分段；“部门概况”开头介绍单位的一句（如“××局为行政单位，一级预算单位，"
+        "内设……个机构。核定编制……人”）由程序根据“基本信息”表生成，不要再写"))]
 
 
 class Section(_Model):

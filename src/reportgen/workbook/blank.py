@@ -1,11 +1,14 @@
 """Schema -> workbook: the blank one for ``reportgen init`` and, given values, the filled example.
 
 Plain features only (no macros, no external links, no formulas) so it opens cleanly in WPS and
-Excel: dropdowns via data validation, input hints, number formats, frozen headers, widths.
+Excel: dropdowns via data validation, input hints, number formats, frozen headers, widths, and a
+print setup on every sheet (A4, fit to one page wide, header row repeated, sheet name and page
+number in the header and footer) so that the printed workbook is as usable as the one on screen.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
 
 from reportgen.plausibility import describe
 from reportgen.workbook.schema import (
@@ -25,10 +29,20 @@ from reportgen.workbook.schema import (
 )
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
+# Input cells: a clear yellow that also shows on a printout for required ones (their label or
+# header carries a *), a paler yellow with a dotted border for optional ones. Labels, headers and
+# explanations are white or blue: nothing to type there.
+REQUIRED_RGB = "FFFF99"
+OPTIONAL_RGB = "FFFFCC"
+_REQUIRED_FILL = PatternFill("solid", fgColor=REQUIRED_RGB)
+_OPTIONAL_FILL = PatternFill("solid", fgColor=OPTIONAL_RGB)
+COLOUR_NOTE = ("黄色单元格为必填项（项目名或表头带 *）；浅黄色、虚线边框的单元格为选填项，没有可留空；"
+               "白色和蓝色单元格是项目名、表头和说明，不要填写。")
 _BOLD = Font(bold=True)
 _THIN = Side(style="thin", color="A6A6A6")
+_DOTTED = Side(style="dotted", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_DOTTED_BORDER = Border(left=_DOTTED, right=_DOTTED, top=_DOTTED, bottom=_DOTTED)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 _NUMBER_FORMATS = {"money": "#,##0.00", "decimal": "0.00##", "int": "0", "date": "yyyy-mm-dd"}
@@ -94,27 +108,72 @@ def _cell_value(spec: Field, value: Any) -> Any:
 
 
 def _style_input(cell, spec: Field) -> None:
-    cell.fill = _INPUT_FILL
-    cell.border = _BORDER
+    cell.fill = _REQUIRED_FILL if spec.required else _OPTIONAL_FILL
+    cell.border = _BORDER if spec.required else _DOTTED_BORDER
     cell.alignment = _WRAP
     if spec.kind in _NUMBER_FORMATS:
         cell.number_format = _NUMBER_FORMATS[spec.kind]
 
 
+_KV_COLUMNS = (("项目", 22), ("填写值", 36), ("填写说明", 42))  # 100 characters: A4 portrait, side by side
+_PORTRAIT_WIDTH = 100  # characters that fit across A4 portrait at (nearly) full size; wider sheets turn
+_MAX_TABLE_WIDTH = 30  # long-text columns wrap rather than stretch the printed page
+_LINE_PT = 15  # row height per line of wrapped 11 pt text
+
+
+def _text_width(text: str) -> float:
+    """Width in Excel column units: a CJK character is about two digits wide."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _lines(value: Any, width: float) -> int:
+    if value is None:
+        return 1
+    usable = max(width - 1, 1)
+    return sum(max(1, math.ceil(_text_width(line) / usable)) for line in str(value).split("\n"))
+
+
+def _fit_rows(ws, row: int, cells: list[tuple[Any, float]]) -> None:
+    """Give a row the height its wrapped text needs (Excel does not work it out when opening)."""
+    lines = max(_lines(value, width) for value, width in cells)
+    if lines > 1:
+        ws.row_dimensions[row].height = lines * _LINE_PT + 3
+
+
+def _print_setup(ws, width: float, title_rows: str | None = "1:1") -> None:
+    """A4, one page wide (as many pages down as needed), landscape when wider than portrait takes,
+    header row on every page, sheet name at the top and page number at the bottom."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if width > _PORTRAIT_WIDTH else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.75, bottom=0.75, header=0.3, footer=0.3)
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddHeader.center.text = "&A"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
 def _key_value_sheet(wb: Workbook, sheet: KeyValueSheet, values: dict[str, Any] | None) -> None:
     ws = wb.create_sheet(sheet.name)
-    for col, (title, width) in enumerate((("项目", 24), ("填写值", 40), ("填写说明", 60)), start=1):
+    for col, (title, width) in enumerate(_KV_COLUMNS, start=1):
         cell = ws.cell(row=1, column=col, value=title)
         cell.font, cell.fill, cell.border = _BOLD, _HEADER_FILL, _BORDER
         ws.column_dimensions[get_column_letter(col)].width = width
+    widths = [width for _, width in _KV_COLUMNS]
     for row, spec in enumerate(sheet.fields, start=2):
-        ws.cell(row=row, column=1, value=_label(spec)).border = _BORDER
+        label = ws.cell(row=row, column=1, value=_label(spec))
+        label.alignment, label.border = _WRAP, _BORDER
         value_cell = ws.cell(row=row, column=2, value=_cell_value(spec, (values or {}).get(spec.key)))
         _style_input(value_cell, spec)
         _validation(ws, spec, value_cell.coordinate)
         hint = ws.cell(row=row, column=3, value=_hint(spec))
         hint.alignment, hint.border = _WRAP, _BORDER
+        _fit_rows(ws, row, list(zip((label.value, value_cell.value, hint.value), widths, strict=True)))
     ws.freeze_panes = "A2"
+    _print_setup(ws, sum(widths))
 
 
 def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | None) -> None:
@@ -123,29 +182,41 @@ def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | N
     if not rows and sheet.fixed_rows:
         rows = [{sheet.columns[0].key: label} for label in sheet.fixed_rows]
     last_row = 1 + max(sheet.blank_rows, len(rows))
+    widths: list[float] = []
+    header_lines = 1
     for col, spec in enumerate(sheet.columns, start=1):
         letter = get_column_letter(col)
         header = ws.cell(row=1, column=col, value=_label(spec))
         header.font, header.fill, header.border = _BOLD, _HEADER_FILL, _BORDER
         header.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        ws.column_dimensions[letter].width = max(spec.width, len(spec.label) * 2 + 4)
+        # The header may wrap onto up to three lines; the column is as wide as its values need.
+        width = max(min(spec.width, _MAX_TABLE_WIDTH) if len(sheet.columns) > 3 else spec.width,
+                    math.ceil(_text_width(header.value) / 3) + 2, 8)
+        widths.append(width)
+        header_lines = max(header_lines, _lines(header.value, width))
+        ws.column_dimensions[letter].width = width
         for row in range(2, last_row + 1):
             record = rows[row - 2] if row - 2 < len(rows) else {}
             _style_input(ws.cell(row=row, column=col, value=_cell_value(spec, record.get(spec.key))), spec)
         _validation(ws, spec, f"{letter}2:{letter}{last_row}")
-    ws.row_dimensions[1].height = 32
+    ws.row_dimensions[1].height = max(2, header_lines) * _LINE_PT + 2
+    for row in range(2, len(rows) + 2):
+        _fit_rows(ws, row, [(ws.cell(row=row, column=col).value, width)
+                            for col, width in enumerate(widths, start=1)])
     ws.freeze_panes = "A2"
+    _print_setup(ws, sum(widths))
 
 
 def _instructions(wb: Workbook, schema: WorkbookSchema, title: str) -> None:
     ws = wb.active
     ws.title = INSTRUCTIONS_SHEET
-    ws.column_dimensions["A"].width = 18
-    ws.column_dimensions["B"].width = 100
+    widths = (16, 80)
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = widths
     ws["A1"] = title
     ws["A1"].font = Font(bold=True, size=14)
     lines = [
         ("使用方法", "按顺序填写各工作表的黄色单元格，保存后运行 reportgen check 检查、reportgen build 生成报告。"),
+        ("颜色", COLOUR_NOTE),
         ("金额单位", "所有金额均以“万元”为单位，最多两位小数（由元换算时请先四舍五入到分，如 2836283.89 元填 283.63）；"
                      "多于两位小数的金额视为错误。"),
         ("金额检查", describe()),
@@ -154,8 +225,11 @@ def _instructions(wb: Workbook, schema: WorkbookSchema, title: str) -> None:
     ]
     lines += [(s.name, s.help) for s in schema.sheets]
     for row, (name, text) in enumerate(lines, start=3):
-        ws.cell(row=row, column=1, value=name).font = _BOLD
+        label = ws.cell(row=row, column=1, value=name)
+        label.font, label.alignment = _BOLD, _WRAP
         ws.cell(row=row, column=2, value=text).alignment = _WRAP
+        _fit_rows(ws, row, [(name, widths[0]), (text, widths[1])])
+    _print_setup(ws, sum(widths), title_rows=None)
 
 
 def write_workbook(schema: WorkbookSchema, path: Path, values: dict[str, Any] | None = None,
