@@ -118,6 +118,7 @@ def _style_input(cell, spec: Field) -> None:
 _KV_COLUMNS = (("项目", 22), ("填写值", 36), ("填写说明", 42))  # 100 characters: A4 portrait, side by side
 _PORTRAIT_WIDTH = 100  # characters that fit across A4 portrait at (nearly) full size; wider sheets turn
 _MAX_TABLE_WIDTH = 30  # long-text columns wrap rather than stretch the printed page
+_NUMBER_WIDTH = 14  # 99,999,999.99
 _LINE_PT = 15  # row height per line of wrapped 11 pt text
 
 
@@ -189,8 +190,10 @@ def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | N
         header = ws.cell(row=1, column=col, value=_label(spec))
         header.font, header.fill, header.border = _BOLD, _HEADER_FILL, _BORDER
         header.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        # The header may wrap onto up to three lines; the column is as wide as its values need.
-        width = max(min(spec.width, _MAX_TABLE_WIDTH) if len(sheet.columns) > 3 else spec.width,
+        # The header may wrap onto up to three lines; the column is as wide as its values need
+        # (a number fits in 14), long text wraps within 30 unless the sheet has only a few columns.
+        cap = _NUMBER_WIDTH if spec.kind in ("money", "decimal", "int") else _MAX_TABLE_WIDTH
+        width = max(min(spec.width, cap) if len(sheet.columns) > 3 else spec.width,
                     math.ceil(_text_width(header.value) / 3) + 2, 8)
         widths.append(width)
         header_lines = max(header_lines, _lines(header.value, width))
