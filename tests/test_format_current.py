@@ -224,7 +224,7 @@ def test_report_and_base_data(built: tuple[Evaluation, list[Path]]) -> None:
     for row in projects[1:-1]:
         initial, budget, executed, rate = EXAMPLE_PROJECTS[row[0]]
         assert [row[1], *row[3:6]] == [initial, budget, executed, rate]
-    assert projects[-1] == ["合计", "500.00", "", "505.00", "497.00", "98.42%", ""]
+    assert projects[-1] == ["合计", "500.00", "5.00", "505.00", "497.00", "98.42%", ""]
 
 
 def test_missed_indicator_shows_lost_points_and_reason(tmp_path: Path) -> None:
