@@ -387,7 +387,7 @@ def scoring_form(path: Path) -> None:
     # 原表“经济/社会/生态效益”三行共用一格评价标准：空标准沿用上一行的文字，再由 vmerge 合并
     add_body(doc, "{%p set ns = namespace(standard='') %}")
     headers = ["一级指标", "二级指标", "值", "三级指标", "分值", "评价标准", "备注", "评价得分\n（要求列出计算过程\n和评分依据）"]
-    widths = [13, 19, 12.5, 26, 12, 64.5, 40, 56]  # 243 mm
+    widths = [13, 19, 12.5, 26, 12, 64.5, 72, 24]  # 243 mm; 备注 holds the calculation, 评价得分 a number
     table = add_table(doc, 10, len(headers), col_widths_mm=widths)
     header_row(table, 0, headers)  # python-docx turns "\n" into a line break
     for row, loop in enumerate(["g in score.levels", "sg in g.groups", "r in sg.rows"], start=1):
