@@ -245,6 +245,8 @@ def test_blank_questionnaire(tmp_path: Path) -> None:
     assert text.count("□非常满意") == len(q.questions) == 10
     assert q.note in text and q.note.startswith("备注：本问卷计分50分，10个问题")
     assert q.suggestion_prompt in text
+    props = Document(str(out)).core_properties
+    assert props.title == "公众或服务对象满意度调查问卷" and props.author == ""
 
 
 def test_blank_questionnaire_names_the_unit(tmp_path: Path) -> None:
@@ -255,6 +257,8 @@ def test_blank_questionnaire_names_the_unit(tmp_path: Path) -> None:
     text = full_text(Document(str(out)))
     assert "授权单位：青山县医疗保障局" in text
     assert "我们是青山县医疗保障局安排的调查员" in text
+    props = Document(str(out)).core_properties
+    assert props.title == "青山县医疗保障局公众或服务对象满意度调查问卷" and props.author == "青山县医疗保障局"
 
 
 # --- the 问卷 sheet's problems ---------------------------------------------------------------------

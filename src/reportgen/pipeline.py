@@ -296,7 +296,7 @@ def blank_questionnaire(out: Path, format_choice: str | None, workbook: Path | N
     Template variables: ``questionnaire`` (the definition, with ``note``, ``options``, ``questions``)
     and ``unit`` (from ``workbook`` when given, so 授权单位 etc. can name the unit; else None).
     """
-    from reportgen.render.docx import render_docx
+    from reportgen.render.docx import DocProperties, render_docx
 
     unit = None
     if workbook is not None:
@@ -310,7 +310,9 @@ def blank_questionnaire(out: Path, format_choice: str | None, workbook: Path | N
     # Without a workbook the unit's name is left as a line to write on by hand.
     questionnaire = fmt.questionnaire.fill_texts({"unit": unit or {"name": "＿＿＿＿＿＿＿＿"}})
     context = {"questionnaire": _questionnaire_context(questionnaire), "unit": unit}
-    render_docx(fmt.path(fmt.spec.questionnaire_template), context, out)
+    name = _unit_name(context) if unit else ""
+    props = DocProperties(f"{name}{questionnaire.title}", name, datetime.now(UTC).replace(microsecond=0))
+    render_docx(fmt.path(fmt.spec.questionnaire_template), context, out, properties=props)
     return fmt
 
 
