@@ -196,6 +196,8 @@ def test_report_and_base_data(built: tuple[Evaluation, list[Path]]) -> None:
         assert section.title in text
 
     base = Document(str(one(paths, "_基础数据表.docx")))
+    # explanations use the plain "-" (仿宋_GB2312 has no U+2212)
+    assert "\u2212" not in full_text(base) and "资产总额 - 负债总额" in full_text(base)
     main_figures = {row[1]: row[2] for row in distinct_rows(base.tables[0])[1:]}
     for item, figure in {
         "在职人员控制率": "93.33%",  # 42 / 45
@@ -224,7 +226,8 @@ def test_report_and_base_data(built: tuple[Evaluation, list[Path]]) -> None:
     for row in projects[1:-1]:
         initial, budget, executed, rate = EXAMPLE_PROJECTS[row[0]]
         assert [row[1], *row[3:6]] == [initial, budget, executed, rate]
-    assert projects[-1] == ["合计", "500.00", "", "505.00", "497.00", "98.42%", ""]
+    # 合计 row fills 预算调整: 追加 10 − 调减 5 = 5.00
+    assert projects[-1] == ["合计", "500.00", "5.00", "505.00", "497.00", "98.42%", ""]
 
 
 def test_missed_indicator_shows_lost_points_and_reason(tmp_path: Path) -> None:

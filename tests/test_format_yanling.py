@@ -48,16 +48,17 @@ POINTS = {
     ("履职效益", "经济效益"): "4", ("履职效益", "社会效益"): "4", ("履职效益", "生态效益"): "3",
     ("履职效益", SATISFACTION): "7.72",
 }
-# The calculations that carry derived figures, as printed (the minus sign is U+2212), pinned.
+# The calculations that carry derived figures, as printed in 备注 (amounts with two decimals, the
+# minus sign a plain "-": 仿宋_GB2312 has no U+2212), pinned.
 CALCULATIONS = {
     "财政供养人员控制率": "在职人员控制率93.33%=（在职人员数42/编制数45）×100%",
-    "“三公经费”变动率": "“三公经费”变动率\u221214.53%=[（本年度“三公经费”总额7.47万元\u2212上年度“三公经费”总额8.74万元）"
+    "“三公经费”变动率": "“三公经费”变动率-14.53%=[（本年度“三公经费”总额7.47万元-上年度“三公经费”总额8.74万元）"
                     "/上年度“三公经费”总额8.74万元]×100%。",
-    "重点支出安排率": "重点支出安排率92.72%=（重点项目支出460.8万元/项目总支出497万元）×100%",
-    "预算调整率": "预算调整率4.05%=（预算调整数60万元/预算数1480.25万元）×100%。",
+    "重点支出安排率": "重点支出安排率92.72%=（重点项目支出460.80万元/项目总支出497.00万元）×100%",
+    "预算调整率": "预算调整率4.05%=（预算调整数60.00万元/预算数1,480.25万元）×100%。",
     "资金结余": "当年有结余，但不超过上年结转（年末结转和结余35.17万元，上年结转52.36万元）",
-    "“三公经费”控制率": "“三公经费”控制率83.00%=（“三公经费”实际支出数7.47万元/“三公经费”预算安排数9万元）×100%。",
-    "固定资产利用率": "固定资产利用率97.98%=（实际在用固定资产总额203.6万元/所有固定资产总额207.8万元）×100%",
+    "“三公经费”控制率": "“三公经费”控制率83.00%=（“三公经费”实际支出数7.47万元/“三公经费”预算安排数9.00万元）×100%。",
+    "固定资产利用率": "固定资产利用率97.98%=（实际在用固定资产总额203.60万元/所有固定资产总额207.80万元）×100%",
     "重点工作实际完成率": "①（重点工作完成件数6/重点工作计划件数6）×6=6分；\n②（绩效办考核得分92/总分100）×4=3.68分",
     "重点工作质量达标率": "质量达标率100.00%=（质量达标实际工作数6/计划工作数6）×100%",
     SATISFACTION: "调查问卷共计得分965/1000分×8=7.72",
@@ -121,21 +122,22 @@ def test_scoring_table(built: tuple[Evaluation, dict[str, DocumentObject]]) -> N
     row = evaluation.score.row(SATISFACTION)
     assert satisfaction[4] == "8"
     assert row.calculation == "调查问卷共计得分965/1000分×8=7.72"
-    assert row.calculation in satisfaction[7] and "得分：7.72" in satisfaction[7]
+    # as the seed: the calculation in 备注, a bare number in 评价得分
+    assert satisfaction[6].startswith(row.calculation) and satisfaction[7] == "7.72"
     assert satisfaction[0] == "效果" and satisfaction[1] == "履职效益" and satisfaction[2] == "20"
     total = next(r for r in rows if r[0] == "合计")
     assert total[-1] == score(evaluation.score.total) == "95.5"
     assert total[2] == "100"
     grade = next(r for r in rows if r[0] == "评价等次")
     assert evaluation.score.grade == "优" and grade[2] == "优（综合得分95.5分）"
-    # every indicator row: its points, and its calculation with the minus sign kept whole
+    # every indicator row: its points (bare) in 评价得分, its calculation first in 备注
     assert {(r.group, r.name): score(r.points) for r in evaluation.score.rows} == POINTS
     for r in evaluation.score.rows:
         shown = next(x for x in rows if x[3] == r.name and x[1] == r.group)
-        assert shown[7].endswith(f"得分：{POINTS[r.group, r.name]}")
-        assert r.calculation.replace("-", "\u2212") in shown[7]
+        assert shown[7] == POINTS[r.group, r.name]
+        assert shown[6].startswith(r.calculation) and "\u2212" not in shown[6]
         if r.name in CALCULATIONS:
-            assert shown[7] == f"{CALCULATIONS[r.name]}\n得分：{POINTS[r.group, r.name]}", r.name
+            assert shown[6].split("\n扣分原因")[0].startswith(CALCULATIONS[r.name]), r.name
     # 经济/社会/生态效益 share one 评价标准 cell, as in the 原表
     economic = next(i for i, r in enumerate(table.rows) if r.cells[3].text == "经济效益")
     assert table.rows[economic].cells[5]._tc is table.rows[economic + 2].cells[5]._tc
@@ -156,7 +158,7 @@ def test_report(built: tuple[Evaluation, dict[str, DocumentObject]]) -> None:
     assert ("项目支出497.00万元，共安排项目8个，全年预算505.00万元，项目预算执行率98.42%；"
             "其中重点项目支出460.80万元，重点支出安排率92.72%") in text
     assert "全年支出1,527.64万元，预算执行率99.18%" in text
-    assert "“三公”经费控制率83.00%。较上年8.74万元减少1.27万元，变动率\u221214.53%" in text
+    assert "“三公”经费控制率83.00%。较上年8.74万元减少1.27万元，变动率-14.53%" in text
     assert "无政府性基金预算拨款收入和支出" in text  # the example unit has no fund appropriation
     # the seed's sections and numbering (炎陵 2020 评价报告)
     headings = ["一、部门、单位基本情况", "二、一般公共预算支出情况", "三、政府性基金预算支出情况",
@@ -215,9 +217,9 @@ def test_survey_summary(built: tuple[Evaluation, dict[str, DocumentObject]]) -> 
         assert [int(row[c]) for c in (1, 3, 5, 7)] == counts
         assert row[9] == average
     q1 = next(r for r in rows if r[0].startswith("Q1 "))
-    assert [int(q1[c]) for c in (1, 3, 5, 7)] == [18, 2, 0, 0] and q1[2] == "90.0%"
+    assert [int(q1[c]) for c in (1, 3, 5, 7)] == [18, 2, 0, 0] and q1[2] == "90.00%"
     q8 = next(r for r in rows if r[0].startswith("Q8 "))
-    assert q8[1:] == ["11", "55.0%", "7", "35.0%", "1", "5.0%", "1", "5.0%", "4.30", "90.0%"]
+    assert q8[1:] == ["11", "55.00%", "7", "35.00%", "1", "5.00%", "1", "5.00%", "4.30", "90.00%"]
     assert len(doc.inline_shapes) == 1
     text = full_text(doc)
     assert "共发放并收回问卷20份，其中有效问卷20份" in text
@@ -243,6 +245,8 @@ def test_blank_questionnaire(tmp_path: Path) -> None:
     assert text.count("□非常满意") == len(q.questions) == 10
     assert q.note in text and q.note.startswith("备注：本问卷计分50分，10个问题")
     assert q.suggestion_prompt in text
+    props = Document(str(out)).core_properties
+    assert props.title == "公众或服务对象满意度调查问卷" and props.author == ""
 
 
 def test_blank_questionnaire_names_the_unit(tmp_path: Path) -> None:
@@ -253,6 +257,8 @@ def test_blank_questionnaire_names_the_unit(tmp_path: Path) -> None:
     text = full_text(Document(str(out)))
     assert "授权单位：青山县医疗保障局" in text
     assert "我们是青山县医疗保障局安排的调查员" in text
+    props = Document(str(out)).core_properties
+    assert props.title == "青山县医疗保障局公众或服务对象满意度调查问卷" and props.author == "青山县医疗保障局"
 
 
 # --- the 问卷 sheet's problems ---------------------------------------------------------------------

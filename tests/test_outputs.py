@@ -43,10 +43,10 @@ def render_each_template_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
     real = docx.render_docx
 
-    def render(template: Path, context, out=None) -> bytes:
+    def render(template: Path, context, out=None, properties=None) -> bytes:
         key = Path(template).read_bytes()
         if out is not None:
-            return real(template, context, out)
+            return real(template, context, out, properties)
         if key not in _RENDERED:
             _RENDERED[key] = real(template, context)
         return _RENDERED[key]
@@ -264,13 +264,13 @@ def fail_on(n: int | set[int], exc: BaseException, real):
     calls = []
     failing = n if isinstance(n, set) else {n}
 
-    def fake(*args):
+    def fake(*args, **kwargs):
         calls.append(args)
         if len(calls) in failing:
             if real is outputs._write_bytes:
                 Path(args[0]).write_bytes(args[1][: len(args[1]) // 2])
             raise exc
-        return real(*args)
+        return real(*args, **kwargs)
 
     return fake
 

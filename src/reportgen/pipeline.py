@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -190,10 +191,11 @@ def render_documents(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Pat
     """Every document of the format rendered in memory with its planned file name and name note;
     ``projects`` limits per-project documents to the first N projects (``format check``'s trial)."""
     from reportgen.outputs import NamePlan, Staged, render_name, safe_stem
-    from reportgen.render.docx import render_docx
+    from reportgen.render.docx import DocProperties, render_docx
 
     fmt = evaluation.format
     context = evaluation.context()
+    built = datetime.now(UTC).replace(microsecond=0)
     declaration = str(fmt.folder / "format.yaml")
     templates = [fmt.path(doc.template) for doc in fmt.spec.documents]
     plan = NamePlan(out_dir, [*inputs, *templates])
@@ -209,9 +211,28 @@ def render_documents(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Pat
             pattern_name = render_name(doc.output, doc_context, declaration, f"documents.{doc.id}.output")
             owner = _Owner(doc.id, evaluation.refs.get(f"projects[{i}]", "") if project is not None else None)
             name, clash, shortened = plan.add(safe_stem(pattern_name, fallback=doc.name), owner)
-            data = render_docx(fmt.path(doc.template), _with_images(doc_context, evaluation, doc.needs))
+            props = DocProperties(_doc_title(doc.name, doc_context), _unit_name(doc_context), built)
+            data = render_docx(fmt.path(doc.template), _with_images(doc_context, evaluation, doc.needs),
+                               properties=props)
             rendered.append((Staged(name, data), _name_note(owner, clash, shortened)))
     return rendered
+
+
+def _unit_name(context: dict[str, Any]) -> str:
+    unit = context.get("unit") or {}
+    name = unit.get("name") if isinstance(unit, dict) else None
+    return name.strip() if isinstance(name, str) else ""
+
+
+def _doc_title(doc_name: str, context: dict[str, Any]) -> str:
+    """The title in the file properties: 单位 + 年度 + (项目) + the document's name."""
+    unit = context.get("unit") or {}
+    year = unit.get("year") if isinstance(unit, dict) else None
+    project = context.get("project") or {}
+    project_name = project.get("name") if isinstance(project, dict) else None
+    parts = [_unit_name(context), f"{year}年度" if isinstance(year, int) else "",
+             project_name.strip() if isinstance(project_name, str) else "", doc_name]
+    return "".join(parts)
 
 
 @dataclass(frozen=True)
@@ -275,7 +296,7 @@ def blank_questionnaire(out: Path, format_choice: str | None, workbook: Path | N
     Template variables: ``questionnaire`` (the definition, with ``note``, ``options``, ``questions``)
     and ``unit`` (from ``workbook`` when given, so 授权单位 etc. can name the unit; else None).
     """
-    from reportgen.render.docx import render_docx
+    from reportgen.render.docx import DocProperties, render_docx
 
     unit = None
     if workbook is not None:
@@ -289,7 +310,9 @@ def blank_questionnaire(out: Path, format_choice: str | None, workbook: Path | N
     # Without a workbook the unit's name is left as a line to write on by hand.
     questionnaire = fmt.questionnaire.fill_texts({"unit": unit or {"name": "＿＿＿＿＿＿＿＿"}})
     context = {"questionnaire": _questionnaire_context(questionnaire), "unit": unit}
-    render_docx(fmt.path(fmt.spec.questionnaire_template), context, out)
+    name = _unit_name(context) if unit else ""
+    props = DocProperties(f"{name}{questionnaire.title}", name, datetime.now(UTC).replace(microsecond=0))
+    render_docx(fmt.path(fmt.spec.questionnaire_template), context, out, properties=props)
     return fmt
 
 

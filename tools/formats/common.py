@@ -131,13 +131,14 @@ def expenditure_table(doc) -> None:
     set_cell(table, 3, 0, "汇总", bold=True)
     for col, expr in enumerate(["expenditure.total.total", "expenditure.total.basic", "expenditure.total.personnel",
                                 "expenditure.total.public", "expenditure.total.project",
-                                "balance.current_year", "balance.year_end"], start=1):
+                                # 当年结余 as the yueyang seed has it: 收入合计（含上年结转）− 支出合计
+                                "balance.year_end", "balance.year_end"], start=1):
         set_cell(table, 3, col, f"{{{{ {expr}|wan }}}}")
     set_cell(table, 4, 0, "{%tr for r in expenditure.rows %}", align="left")
     merge(table, 4, 0, 4, 7)
     set_cell(table, 5, 0, "{{ loop.index }}、{{ r.org }}", align="left")
     for col, expr in enumerate(["r.total", "r.basic", "r.personnel", "r.public", "r.project",
-                                "org_balances[loop.index0].current_year", "org_balances[loop.index0].year_end"],
+                                "org_balances[loop.index0].year_end", "org_balances[loop.index0].year_end"],
                                start=1):
         set_cell(table, 5, col, f"{{{{ {expr}|wan }}}}")
     set_cell(table, 6, 0, "{%tr endfor %}", align="left")

@@ -157,10 +157,10 @@ def overview_sentence() -> str:
     return ("{{ unit.name }}为{{ unit.nature }}，属{{ unit.budget_level }}"
             "{% if unit.rank %}，机构规格为{{ unit.rank }}{% endif %}"
             "{% if unit.founded %}，成立于{{ unit.founded }}{% endif %}。"
-            "{% if unit.departments %}内设{{ unit.departments|join('、') }}{{ unit.departments|length|cn_num }}个机构"
+            "{% if unit.departments %}内设{{ unit.departments|join('、') }}{{ unit.departments|length|cn_count }}个机构"
             "{% if unit.subordinates %}，{% else %}。{% endif %}{% endif %}"
             "{% if unit.subordinates %}下属{{ unit.subordinates|join('、') }}"
-            "{{ unit.subordinates|length|cn_num }}个单位。{% endif %}"
+            "{{ unit.subordinates|length|cn_count }}个单位。{% endif %}"
             "核定编制{{ staff.quota }}人，年末实有{{ staff.actual }}人。")
 
 
@@ -171,7 +171,7 @@ def budget_paragraphs() -> list[str]:
         "{{ expenditure.total.basic|wan }}万元，占{{ expenditure.basic_share|pct }}；项目支出"
         "{{ expenditure.total.project|wan }}万元，占{{ expenditure.project_share|pct }}。",
         "年初预算{{ budget.initial|wan }}万元，全年预算{{ budget.final|wan }}万元，全年执行{{ budget.executed|wan }}万元，"
-        "预算执行率{{ budget.execution_rate|pct }}。全年安排{{ projects.rows|length|cn_num }}个项目，项目预算"
+        "预算执行率{{ budget.execution_rate|pct }}。全年安排{{ projects.rows|length|cn_count }}个项目，项目预算"
         "{{ projects.total_budget|wan }}万元，执行{{ projects.total_spent|wan }}万元，项目预算执行率"
         "{{ projects.execution_rate|pct }}。“三公”经费支出{{ three_public.actual_total|wan }}万元，控制率"
         "{{ three_public.control_rate|pct }}。",
@@ -208,7 +208,7 @@ def report(path: Path) -> None:
         add_body(doc, text)
 
     add_heading1(doc, "四、绩效指标完成情况")
-    add_body(doc, "本单位设置整体绩效指标{{ indicators|length|cn_num }}个，按自评表逐项计分。" + score_sentence())
+    add_body(doc, "本单位设置整体绩效指标{{ indicators|length|cn_count }}个，按自评表逐项计分。" + score_sentence())
     # Only rows that lost points need a sentence; the 自评表 lists every row.
     add_body(doc, "{%p set short = score.rows|selectattr('deduction_reason')|list %}")
     add_body(doc, "{%p if short %}")
@@ -258,21 +258,21 @@ BASE_ROWS: list[tuple[str, str, str, str]] = [
     ("收入", "政府性基金拨款（万元）", "{{ income.total.gov_fund|wan }}", ""),
     ("收入", "纳入专户管理的非税收入（万元）", "{{ income.total.special_nontax|wan }}", ""),
     ("收入", "其他收入（万元）", "{{ income.total.other|wan }}", ""),
-    ("收入", "收入同比变动率", "{{ budget.income_change_rate|pct }}", "（本年 − 上年）/ 上年；未填上年数为“—”"),
+    ("收入", "收入同比变动率", "{{ budget.income_change_rate|pct }}", "（本年 - 上年）/ 上年；未填上年数为“—”"),
     ("支出", "支出合计（万元）", "{{ expenditure.total.total|wan }}", "基本支出 + 项目支出"),
     ("支出", "基本支出（万元）", "{{ expenditure.total.basic|wan }}", "占支出合计 {{ expenditure.basic_share|pct }}"),
     ("支出", "其中：人员经费（万元）", "{{ expenditure.total.personnel|wan }}",
      "占基本支出 {{ expenditure.personnel_share|pct }}"),
     ("支出", "公用经费（万元）", "{{ expenditure.total.public|wan }}", "占基本支出 {{ expenditure.public_share|pct }}"),
     ("支出", "项目支出（万元）", "{{ expenditure.total.project|wan }}", "占支出合计 {{ expenditure.project_share|pct }}"),
-    ("支出", "支出同比变动率", "{{ budget.expenditure_change_rate|pct }}", "（本年 − 上年）/ 上年；未填上年数为“—”"),
+    ("支出", "支出同比变动率", "{{ budget.expenditure_change_rate|pct }}", "（本年 - 上年）/ 上年；未填上年数为“—”"),
     ("预算执行", "年初预算数（万元）", "{{ budget.initial|wan }}", ""),
     ("预算执行", "预算调整数（万元）", "{{ budget.adjustment|wan }}", "追加为正、调减为负"),
     ("预算执行", "全年预算数（万元）", "{{ budget.final|wan }}", "年初预算数 + 预算调整数"),
     ("预算执行", "全年执行数（万元）", "{{ budget.executed|wan }}", "= 支出合计"),
     ("预算执行", "预算执行率", "{{ budget.execution_rate|pct }}", "全年执行数 / 全年预算数"),
     ("预算执行", "预算调整率", "{{ budget.adjustment_rate|pct }}", "|预算调整数| / 年初预算数"),
-    ("预算执行", "年末结转和结余（万元）", "{{ balance.year_end|wan }}", "上年结转 + 本年收入 − 本年支出"),
+    ("预算执行", "年末结转和结余（万元）", "{{ balance.year_end|wan }}", "上年结转 + 本年收入 - 本年支出"),
     ("项目", "项目个数（个）", "{{ projects.rows|length }}", ""),
     ("项目", "项目全年预算（万元）", "{{ projects.total_budget|wan }}", ""),
     ("项目", "项目执行数（万元）", "{{ projects.total_spent|wan }}", ""),
@@ -283,10 +283,10 @@ BASE_ROWS: list[tuple[str, str, str, str]] = [
     ("“三公”经费", "决算数（万元）", "{{ three_public.actual_total|wan }}", ""),
     ("“三公”经费", "上年决算数（万元）", "{{ three_public.last_year_total|wan }}", ""),
     ("“三公”经费", "控制率", "{{ three_public.control_rate|pct }}", "决算数 / 预算数"),
-    ("“三公”经费", "变动率", "{{ three_public.change_rate|pct }}", "（本年 − 上年）/ 上年；上年为0时为“—”"),
+    ("“三公”经费", "变动率", "{{ three_public.change_rate|pct }}", "（本年 - 上年）/ 上年；上年为0时为“—”"),
     ("资产", "资产总额（万元）", "{{ assets.total|wan }}", ""),
     ("资产", "负债总额（万元）", "{{ assets.liabilities|wan }}", ""),
-    ("资产", "净资产（万元）", "{{ assets.net|wan }}", "资产总额 − 负债总额"),
+    ("资产", "净资产（万元）", "{{ assets.net|wan }}", "资产总额 - 负债总额"),
     ("资产", "固定资产合计（万元）", "{{ assets.fixed_total|wan }}", "在用 + 出租 + 其他"),
     ("资产", "固定资产利用率", "{{ assets.fixed_utilization|pct }}", "在用固定资产 / 固定资产合计"),
 ]
@@ -318,7 +318,7 @@ def base_data(path: Path) -> None:
         ["{{ p.name }}", "{{ p.initial|wan }}", "{{ p.adjustment|wan }}", "{{ p.budget|wan }}",
          "{{ p.executed|wan }}", "{{ p.execution_rate|pct }}", "{% if p.is_key %}是{% else %}否{% endif %}"],
         [50, 18, 18, 18, 18, 19, 15],  # wider name column than common.projects_table: names stay on one line
-        total=["合计", "{{ projects.total_initial|wan }}", "",
+        total=["合计", "{{ projects.total_initial|wan }}", "{{ projects.total_adjustment|wan }}",
                "{{ projects.total_budget|wan }}", "{{ projects.total_spent|wan }}", "{{ projects.execution_rate|pct }}",
                ""])
     narrow_margins(projects)

@@ -60,12 +60,12 @@ def composition_sentence() -> str:
             "单位性质为{{ unit.nature }}{% if unit.rank %}，机构规格为{{ unit.rank }}{% endif %}"
             "{% if unit.supervisor %}，主管部门为{{ unit.supervisor }}{% endif %}。"
             "{% if unit.subordinates %}下属{{ unit.subordinates|join('、') }}"
-            "{{ unit.subordinates|length|cn_num }}个单位。{% endif %}")
+            "{{ unit.subordinates|length|cn_count }}个单位。{% endif %}")
 
 
 def staff_sentence() -> str:
     return ("{% if unit.departments %}{{ unit.name }}设{{ unit.departments|join('、') }}"
-            "{{ unit.departments|length|cn_num }}个内设机构。{% endif %}"
+            "{{ unit.departments|length|cn_count }}个内设机构。{% endif %}"
             "核定编制{{ staff.quota }}名，年末实有人员{{ staff.actual }}名"
             "{% if staff.control_rate is not none %}，在职人员控制率{{ staff.control_rate|pct }}{% endif %}。")
 
@@ -126,7 +126,7 @@ def budget_sentence() -> str:
 
 
 def projects_sentence() -> str:
-    return ("{{ unit.year }}年我单位共安排{{ projects.rows|length|cn_num }}个项目，全年预算{{ projects.total_budget|wan }}万元，"
+    return ("{{ unit.year }}年我单位共安排{{ projects.rows|length|cn_count }}个项目，全年预算{{ projects.total_budget|wan }}万元，"
             "执行{{ projects.total_spent|wan }}万元，项目预算执行率{{ projects.execution_rate|pct }}。")
 
 
@@ -135,7 +135,7 @@ def low_execution_sentence() -> str:
     return ("其中，{% for p in low %}{{ p.name }}项目全年预算{{ p.budget|wan }}万元，执行{{ p.executed|wan }}万元，"
             "执行率{{ p.execution_rate|pct }}{% if p.explanation %}，主要原因是" + bare("p.explanation")
             + "{% endif %}{% if not loop.last %}；{% endif %}{% endfor %}。"
-            "{% if low|length < projects.rows|length %}其余{{ (projects.rows|length - low|length)|cn_num }}个项目"
+            "{% if low|length < projects.rows|length %}其余{{ (projects.rows|length - low|length)|cn_count }}个项目"
             "预算执行率均达到100%。{% endif %}")
 
 
@@ -186,7 +186,7 @@ def unit_report(path: Path) -> None:
     add_body(doc, "各项目预算均已全部执行。")
     add_body(doc, "{%p endif %}")
     add_body(doc, "{%p if projects.rows %}")
-    add_body(doc, "我单位{{ unit.year }}年度对{{ projects.rows|length|cn_num }}个项目开展了绩效目标完成情况自评，情况如下：")
+    add_body(doc, "我单位{{ unit.year }}年度对{{ projects.rows|length|cn_count }}个项目开展了绩效目标完成情况自评，情况如下：")
     add_body(doc, "{%p endif %}")
     add_body(doc, "{%p for p in projects.rows %}")
     add_body(doc, project_line())
@@ -198,7 +198,7 @@ def unit_report(path: Path) -> None:
     add_heading2(doc, "（一）评价结论")
     add_body(doc, "{%p if goals %}")
     add_body(doc, "{{ unit.year }}年度，我单位围绕{{ goals|map(attribute='name')|join('、') }}"
-                  "{{ goals|length|cn_num }}项年度目标开展工作，完成情况如下：")
+                  "{{ goals|length|cn_count }}项年度目标开展工作，完成情况如下：")
     add_body(doc, "{%p endif %}")
     add_body(doc, "{%p for g in goals %}")
     add_body(doc, "{{ loop.index }}.{{ g.name }}：" + ended("g.result"))
@@ -313,7 +313,7 @@ def project_report(path: Path) -> None:
     add_body(doc, "项目年度绩效目标：" + ended("project.expected"))
     add_body(doc, "{%p endif %}")
     add_body(doc, "{%p if project.indicators %}")
-    add_body(doc, "设置绩效指标{{ project.indicators|length|cn_num }}个：{% for i in project.indicators %}"
+    add_body(doc, "设置绩效指标{{ project.indicators|length|cn_count }}个：{% for i in project.indicators %}"
                   "{{ i.level3 }}（{{ i.target_text }}）{% if not loop.last %}；{% endif %}{% endfor %}。")
     add_body(doc, "{%p endif %}")
 

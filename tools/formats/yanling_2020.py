@@ -38,9 +38,6 @@ from reportgen.docstyle import (
 from tools.formats.common import header_row, loop_table, sections
 
 BR = "{{ '\\n' }}"  # a line break inside one paragraph (docx_text turns "\n" into <w:br/>)
-# Calculation texts print negative rates with "-", after which Word/LibreOffice may break the line
-# ("变动率-" / "14.53%"); the minus sign U+2212 keeps the number whole.
-MINUS = "\u2212"
 
 
 def _row_height(table: Any, row: int, mm: float, exact: bool = False) -> None:
@@ -153,9 +150,9 @@ def three_public_sentence() -> str:
             f"“三公”经费控制率{{{{ {tp}.control_rate|pct }}}}。"
             f"{{% if {tp}.change_rate is none %}}上年无“三公”经费支出，变动率无法计算。"
             f"{{% elif {tp}.actual_total < {tp}.last_year_total %}}较上年{{{{ {tp}.last_year_total|wan }}}}万元减少"
-            f"{{{{ ({tp}.last_year_total - {tp}.actual_total)|wan }}}}万元，变动率{{{{ {tp}.change_rate|pct|replace('-', '{MINUS}') }}}}。"
+            f"{{{{ ({tp}.last_year_total - {tp}.actual_total)|wan }}}}万元，变动率{{{{ {tp}.change_rate|pct }}}}。"
             f"{{% else %}}较上年{{{{ {tp}.last_year_total|wan }}}}万元增加{{{{ ({tp}.actual_total - {tp}.last_year_total)|wan }}}}"
-            f"万元，变动率{{{{ {tp}.change_rate|pct|replace('-', '{MINUS}') }}}}。{{% endif %}}")
+            f"万元，变动率{{{{ {tp}.change_rate|pct }}}}。{{% endif %}}")
 
 
 def indicators_summary() -> str:
@@ -390,7 +387,7 @@ def scoring_form(path: Path) -> None:
     # 原表“经济/社会/生态效益”三行共用一格评价标准：空标准沿用上一行的文字，再由 vmerge 合并
     add_body(doc, "{%p set ns = namespace(standard='') %}")
     headers = ["一级指标", "二级指标", "值", "三级指标", "分值", "评价标准", "备注", "评价得分\n（要求列出计算过程\n和评分依据）"]
-    widths = [13, 19, 12.5, 26, 12, 64.5, 40, 56]  # 243 mm
+    widths = [13, 19, 12.5, 26, 12, 64.5, 72, 24]  # 243 mm; 备注 holds the calculation, 评价得分 a number
     table = add_table(doc, 10, len(headers), col_widths_mm=widths)
     header_row(table, 0, headers)  # python-docx turns "\n" into a line break
     for row, loop in enumerate(["g in score.levels", "sg in g.groups", "r in sg.rows"], start=1):
@@ -402,12 +399,13 @@ def scoring_form(path: Path) -> None:
                 "{{ ns.standard|vmerge }}")
     cells = ["{{ g.name|vmerge }}", "{{ sg.name|vmerge(g.name) }}", "{{ sg.weight|score|vmerge(g.name ~ '/' ~ sg.name) }}",
              "{{ r.name }}", "{{ r.weight|score }}", standard,
-             # a ratio's reason only restates its calculation; a manual score's reason is its calculation
-             "{{ r.note }}{% if r.deduction_reason and r.kind != 'ratio' and r.deduction_reason not in r.calculation %}"
-             "{% if r.note %}" + BR + "{% endif %}扣分原因：{{ r.deduction_reason|replace('-', '" + MINUS + "') }}{% endif %}",
-             "{{ r.calculation|replace('-', '" + MINUS + "') }}" + BR + "得分：{{ r.points|score }}"]
+             # 备注: the calculation, as the seed has it; a ratio's reason only restates its calculation
+             "{{ r.calculation }}{% if r.note %}" + BR + "{{ r.note }}{% endif %}"
+             "{% if r.deduction_reason and r.kind != 'ratio' and r.deduction_reason not in r.calculation %}"
+             + BR + "扣分原因：{{ r.deduction_reason }}{% endif %}",
+             "{{ r.points|score }}"]
     for col, text in enumerate(cells):
-        set_cell(table, 4, col, text, align="left" if col in (5, 6, 7) else "center")
+        set_cell(table, 4, col, text, align="left" if col in (5, 6) else "center")
     for row in range(5, 8):
         set_cell(table, row, 0, "{%tr endfor %}", align="left")
         merge(table, row, 0, row, len(headers) - 1)
@@ -505,9 +503,9 @@ def questionnaire_summary(path: Path) -> None:
     set_cell(table, 3, 0, "{{ q.label }}", align="left")
     for n in range(4):
         set_cell(table, 3, 1 + 2 * n, f"{{{{ q.counts[{n}].count }}}}")
-        set_cell(table, 3, 2 + 2 * n, f"{{{{ q.counts[{n}].share|pct(1) }}}}")
+        set_cell(table, 3, 2 + 2 * n, f"{{{{ q.counts[{n}].share|pct }}}}")
     set_cell(table, 3, 9, "{{ q.average|num(2) }}")
-    set_cell(table, 3, 10, "{{ q.satisfaction_rate|pct(1) }}")
+    set_cell(table, 3, 10, "{{ q.satisfaction_rate|pct }}")
     set_cell(table, 4, 0, "{%tr endfor %}", align="left")
     merge(table, 4, 0, 4, 10)
     set_cell(table, 5, 0, "总体", bold=True)
@@ -516,7 +514,7 @@ def questionnaire_summary(path: Path) -> None:
     merge(table, 5, 1, 5, 8)
     set_cell(table, 5, 9, "{% if questionnaire_summary.valid %}{{ (questionnaire_summary.score / questionnaire_summary.valid / questionnaire_summary.questions|length)|num(2) }}"
                           "{% endif %}")
-    set_cell(table, 5, 10, "{{ questionnaire_summary.satisfaction_rate|pct(1) }}")
+    set_cell(table, 5, 10, "{{ questionnaire_summary.satisfaction_rate|pct }}")
     _restyle(table, small)
 
     add_note(doc, "")

@@ -33,9 +33,9 @@ def overview_sentence() -> str:
     return ("{{ unit.name }}为{{ unit.nature }}，{{ unit.budget_level }}"
             "{% if unit.rank %}，机构规格为{{ unit.rank }}{% endif %}"
             "{% if unit.founded %}，成立于{{ unit.founded }}{% endif %}。"
-            "{% if unit.departments %}内设{{ unit.departments|join('、') }}{{ unit.departments|length|cn_num }}个机构"
+            "{% if unit.departments %}内设{{ unit.departments|join('、') }}{{ unit.departments|length|cn_count }}个机构"
             "{% endif %}{% if unit.subordinates %}，下属{{ unit.subordinates|join('、') }}"
-            "{{ unit.subordinates|length|cn_num }}个单位{% endif %}{% if unit.departments or unit.subordinates %}。{% endif %}"
+            "{{ unit.subordinates|length|cn_count }}个单位{% endif %}{% if unit.departments or unit.subordinates %}。{% endif %}"
             "核定编制{{ staff.quota }}人，年末实有{{ staff.actual }}人。")
 
 

@@ -12,6 +12,7 @@ import re
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,30 @@ def _picture_hook(tpl: DocxTemplate) -> Callable[[Any], Markup | None]:
     return picture
 
 
+@dataclass(frozen=True)
+class DocProperties:
+    """The file properties (文件属性) of a built document: its title, the unit as author, the build
+    time as created/modified. Set after rendering, replacing whatever the template file carried."""
+
+    title: str = ""
+    author: str = ""
+    built: datetime | None = None
+
+
+def _set_properties(tpl: DocxTemplate, props: DocProperties) -> None:
+    core = tpl.docx.core_properties
+    core.title = props.title
+    core.author = props.author
+    core.last_modified_by = props.author
+    core.subject = ""
+    core.keywords = ""
+    core.comments = ""
+    core.revision = 1
+    if props.built is not None:
+        core.created = props.built
+        core.modified = props.built
+
+
 class _Template(DocxTemplate):
     """Remembers which part is being rendered, so an error can be traced back to Word."""
 
@@ -80,9 +105,11 @@ class _Template(DocxTemplate):
         super().render_properties(context, caching_compiles(make_env(autoescape=False)))
 
 
-def render_docx(template: Path, context: Mapping[str, Any], out: Path | None = None) -> bytes:
+def render_docx(template: Path, context: Mapping[str, Any], out: Path | None = None,
+                properties: DocProperties | None = None) -> bytes:
     """Render ``template`` with ``context``; the .docx as bytes, also written to ``out`` if given
-    (atomically, see ``outputs.write_file``). ``ReportgenError`` on any template problem."""
+    (atomically, see ``outputs.write_file``). ``ReportgenError`` on any template problem.
+    ``properties``: the file properties to set on the result (title, author, times)."""
     template = Path(template)
     tpl = open_template(template, _Template)
     env = caching_compiles(make_docx_env(_picture_hook(tpl)))  # compiled once per process (source.py)
@@ -90,6 +117,8 @@ def render_docx(template: Path, context: Mapping[str, Any], out: Path | None = N
         with bounded():
             tpl.render(dict(context), jinja_env=env, autoescape=True)
         merge_marked_cells(tpl.docx)
+        if properties is not None:
+            _set_properties(tpl, properties)
     except ReportgenError:
         raise
     except Exception as exc:  # anything a template or its data can raise: never a traceback

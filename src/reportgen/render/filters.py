@@ -71,6 +71,13 @@ def cn_num(n: int) -> str:
     return head + "十" + (_DIGITS[ones] if ones else "")
 
 
+def cn_count(n: int) -> str:
+    """A Chinese count before a measure word: 2 -> 两 (两个单位), otherwise as ``cn_num`` (十二个, 二十个).
+
+    Ordinals (第二, 任务二) keep ``cn_num``."""
+    return "两" if int(n) == 2 else cn_num(n)
+
+
 def cn_ordinal(n: int) -> str:
     """一级标题序号: 1 -> ``一、``."""
     return cn_num(n) + "、"
@@ -108,6 +115,7 @@ FILTERS = {
     "num": num,
     "score": score,
     "cn_num": cn_num,
+    "cn_count": cn_count,
     "cn_ordinal": cn_ordinal,
     "cn_paren": cn_paren,
     "cn_date": cn_date,

@@ -348,7 +348,7 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, rows: _Rows, findings
         formula = f"{num(t)}/{num(a)}×{fmt_score(weight)}"
     else:  # "=": in proportion to closeness: (1 − |a − t| / |t|) × weight
         raw = weight * (1 - abs(a - t) / abs(t)) if t != 0 else ZERO
-        formula = f"(1 − |{num(a)} − {num(t)}|/{num(abs(t))})×{fmt_score(weight)}"
+        formula = f"(1 - |{num(a)} - {num(t)}|/{num(abs(t))})×{fmt_score(weight)}"
     points = _points(raw, weight)
     calc = f"指标值{goal}，实际完成{shown}，未达成，得分 = {formula} = {fmt_score(points)}分"
     return done(raw, calc, f"实际完成{shown}，未达到指标值{goal}", a, shown)
