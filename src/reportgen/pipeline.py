@@ -204,8 +204,9 @@ def render_documents(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Pat
         rows = context["projects"]["rows"][:projects] if doc.for_each == "project" else [None]
         for i, project in enumerate(rows):
             scores = context["project_scores"]
-            doc_context = context if project is None else {
-                **context, "project": project, "project_score": scores[i] if scores else None}
+            doc_context = {**context, "document": {"id": doc.id, "name": doc.name, "label": doc.label}}
+            if project is not None:
+                doc_context.update(project=project, project_score=scores[i] if scores else None)
             pattern_name = render_name(doc.output, doc_context, declaration, f"documents.{doc.id}.output")
             owner = _Owner(doc.id, evaluation.refs.get(f"projects[{i}]", "") if project is not None else None)
             name, clash, shortened = plan.add(safe_stem(pattern_name, fallback=doc.name), owner)

@@ -25,10 +25,13 @@ from reportgen.docstyle import (
     add_body,
     add_heading1,
     add_heading2,
+    add_label,
     add_note,
     add_paragraph,
+    add_signoff,
     add_table,
     add_title,
+    allow_split,
     merge,
     narrow_margins,
     new_document,
@@ -182,6 +185,7 @@ def deductions_sentence() -> str:
 
 def evaluation_report(path: Path) -> None:
     doc = new_document(table_pt=10.5)
+    add_label(doc)
     add_title(doc, "{{ unit.name }}" + BR + "{{ unit.year }}年度部门整体支出评价报告")
 
     add_heading1(doc, "一、部门、单位基本情况")
@@ -260,9 +264,7 @@ def evaluation_report(path: Path) -> None:
     add_body(doc, deductions_sentence())
     add_body(doc, "{%p endif %}")
 
-    add_body(doc, "")
-    add_paragraph(doc, "{{ unit.name }}", align="right")
-    add_paragraph(doc, "{{ unit.fill_date|cn_date }}", align="right")
+    add_signoff(doc)
     doc.save(path)
 
 
@@ -288,6 +290,7 @@ def _keep_with_next(table: Any, row: int) -> None:
 
 def report_form(path: Path) -> None:
     doc = new_document(table_pt=10.5)
+    add_label(doc)
     title = add_title(doc, "部门整体支出绩效综合评价报告表")
     title.paragraph_format.space_after = Pt(0)
     add_note(doc, "（{{ unit.year }}年度）")
@@ -341,8 +344,9 @@ def report_form(path: Path) -> None:
                           (5, 5, "{{ i.target_text }}", "center", False)])
     _cells(table, r + 4, [(0, 5, "{%tr endfor %}", "left", False)])
     _cells(table, r + 5, [(0, 5, "{%tr endfor %}", "left", False)])
-    for row in range(r, r + 4):  # keep the block label with its rows when the page breaks
-        _keep_with_next(table, row)
+    # The header keeps with the first indicator row; the indicator rows themselves may break across
+    # pages (keeping every one with the next glued the whole block together and left page 1 a third blank).
+    _keep_with_next(table, r)
     r += 6
 
     self_eval = [
@@ -370,6 +374,9 @@ def report_form(path: Path) -> None:
                        + "年\u3000\u3000月\u3000\u3000日\u3000\u3000", "right", False)])
     _row_height(table, r, 36)
     assert r == len(table.rows) - 1, (r, len(table.rows))
+    # Rows of running text (职能职责, 目标, 自评分析, 问题, 措施) may run past a page: kept whole, each
+    # would be pushed to the next page and leave a third to two thirds of this one blank.
+    allow_split(table, ind0 - 2, ind0 - 1, *range(first, r))
 
     add_paragraph(doc, "填报人：{{ unit.preparer }}\u3000\u3000\u3000\u3000联系电话：{{ unit.phone }}", TABLE_TEXT,
                   align="left")
@@ -382,6 +389,7 @@ def report_form(path: Path) -> None:
 
 def scoring_form(path: Path) -> None:
     doc = new_document(landscape=True, table_pt=10.5)
+    add_label(doc)
     section = doc.sections[0]
     # an attached form: shallower top/bottom margins fit more indicator rows on a landscape page
     section.top_margin, section.bottom_margin, section.footer_distance = Mm(25), Mm(22), Mm(10)
@@ -465,6 +473,7 @@ def questionnaire_extremes() -> str:
 
 def questionnaire_summary(path: Path) -> None:
     doc = new_document(table_pt=10.5)
+    add_label(doc)
     add_title(doc, "{{ unit.name }}{{ unit.year }}年度" + BR + "满意度调查问卷汇总")
 
     add_heading1(doc, "一、调查基本情况")
@@ -546,6 +555,7 @@ def questionnaire_summary(path: Path) -> None:
     add_body(doc, "{%p else %}")
     add_body(doc, "无")
     add_body(doc, "{%p endif %}")
+    add_signoff(doc)
     doc.save(path)
 
 

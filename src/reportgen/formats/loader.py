@@ -53,6 +53,7 @@ class DocumentSpec(BaseModel):
     output: str = Field(description="输出文件名（Jinja 文本，可用 unit.name、unit.year；逐项目文档还可用 project.name）")
     for_each: Literal["project"] | None = Field(None, description="每个项目生成一份（project）")
     needs: list[Literal["scoring", "questionnaire"]] = Field(default_factory=list, description="需要的数据")
+    label: str = Field("", description="附件标识（如“附件2”“附件3-1”），模板中用 document.label 印在左上角")
 
 
 class FormatInput(InputDecl):
