@@ -149,3 +149,13 @@ def test_emeishan_project_report_sections(built) -> None:
     assert "填报表未单列资金到位数" in text  # the rate's basis is said, not a claim of full arrival
     assert f"全年预算{project.budget:,.2f}万元" in text
     assert "项目由" in text and "组织实施" in text
+
+
+def test_blank_questionnaire_label(tmp_path: Path) -> None:
+    from reportgen.pipeline import blank_questionnaire
+
+    out = tmp_path / "blank.docx"
+    blank_questionnaire(out, "yanling-2020", None)
+    doc = Document(str(out))
+    assert doc.paragraphs[0].text == "附件5"  # format.yaml questionnaire_label
+    assert doc.paragraphs[0].style.name == docstyle.LABEL

@@ -255,7 +255,7 @@ def add_heading3(doc: DocumentObject, text: str) -> Paragraph:
     return add_paragraph(doc, text, HEADING3)
 
 
-def add_label(doc: DocumentObject, text: str = "{{ document.label }}") -> None:
+def add_label(doc: DocumentObject, text: str = "{{ document.label }}") -> Paragraph:
     """The attachment label (附件2, 附件3-1) in 黑体 at the top left, before the title.
 
     The default text comes from the document's ``label:`` in format.yaml (``document.label``); the
@@ -263,9 +263,10 @@ def add_label(doc: DocumentObject, text: str = "{{ document.label }}") -> None:
     condition = "document.label" if text == "{{ document.label }}" else ""
     if condition:
         add_paragraph(doc, f"{{%p if {condition} %}}", LABEL)
-    add_paragraph(doc, text, LABEL)
+    label = add_paragraph(doc, text, LABEL)
     if condition:
         add_paragraph(doc, "{%p endif %}", LABEL)
+    return label
 
 
 def add_signoff(

@@ -289,7 +289,8 @@ def blank_questionnaire(out: Path, format_choice: str | None, workbook: Path | N
                                      str(fmt.folder / "format.yaml")))
     # Without a workbook the unit's name is left as a line to write on by hand.
     questionnaire = fmt.questionnaire.fill_texts({"unit": unit or {"name": "＿＿＿＿＿＿＿＿"}})
-    context = {"questionnaire": _questionnaire_context(questionnaire), "unit": unit}
+    context = {"questionnaire": _questionnaire_context(questionnaire), "unit": unit,
+               "document": {"id": "questionnaire_blank", "name": "空白问卷", "label": fmt.spec.questionnaire_label}}
     render_docx(fmt.path(fmt.spec.questionnaire_template), context, out)
     return fmt
 

@@ -609,7 +609,8 @@ def blank_questionnaire(path: Path) -> None:
     doc = new_document(table_pt=Q_PT)
     section = doc.sections[0]
     # a one-sheet form, not a 公文: narrow margins and no page number
-    section.top_margin, section.bottom_margin = Mm(18), Mm(15)
+    # 12 mm on top (not 18) leaves room for the 附件5 label line on the one sheet
+    section.top_margin, section.bottom_margin = Mm(12), Mm(15)
     section.left_margin = section.right_margin = Mm(20)
     for paragraph in section.footer.paragraphs:
         for child in list(paragraph._p):
@@ -619,6 +620,8 @@ def blank_questionnaire(path: Path) -> None:
     title_style = _q_style(doc, Q_TITLE, "QTitle", XIAOBIAOSONG, 18, 28, WD_ALIGN_PARAGRAPH.CENTER)
     title_style.paragraph_format.space_after = Pt(8)
 
+    label = add_label(doc)  # 附件5: format.yaml questionnaire_label
+    label.paragraph_format.line_spacing = Pt(Q_LINE_PT)
     add_paragraph(doc, "{{ questionnaire.title }}", Q_TITLE)
     # 问卷编号 … 性别: label, then a ruled blank to write on
     label_w, value_w = 25, Q_WIDTH_MM / 3 - 25

@@ -83,6 +83,7 @@ class FormatSpec(BaseModel):
         "不写为 本年财政拨款、上年结转、其他资金。模板中逐行用 funds.rows"))
     questionnaire: str | None = Field(None, description="问卷定义文件（YAML）")
     questionnaire_template: str | None = Field(None, description="空白问卷模板（.docx，reportgen questionnaire blank 使用）")
+    questionnaire_label: str = Field("", description="空白问卷的附件标识（如“附件5”），模板中用 document.label")
     example: str | None = Field(None, description="示例数据（YAML，补充通用示例之外的数据）")
 
     @field_validator("inputs")
