@@ -102,7 +102,7 @@ def built(tmp_path: Path) -> Path:
 def test_report_text_and_tables(built: Path) -> None:
     report = Document(built / "测试县医疗保障局_2024_部门整体支出绩效自评报告.docx")
     text = full_text(report)
-    assert report.paragraphs[0].text == "测试县医疗保障局2024年度部门整体支出绩效自评报告"
+    assert report.paragraphs[0].text == "测试县医疗保障局\n2024年度部门整体支出绩效自评报告"
     # derived figures, each computed from the workbook (1,030.64 / 1,527.64 = 67.47%)
     assert "基本支出1,030.64万元，占总支出的67.47%" in text
     assert "人员经费840.78万元，占基本支出的81.58%" in text

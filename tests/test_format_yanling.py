@@ -147,7 +147,9 @@ def test_report(built: tuple[Evaluation, dict[str, DocumentObject]]) -> None:
     evaluation, docs = built
     text = full_text(docs["report"])
     name = evaluation.report.unit.name
-    assert docs["report"].paragraphs[0].text == f"{name}\n{evaluation.report.unit.year}年度部门整体支出评价报告"
+    # the attachment label (format.yaml label:), in 黑体 top left, then the title
+    assert docs["report"].paragraphs[0].text == "附件2"
+    assert docs["report"].paragraphs[1].text == f"{name}\n{evaluation.report.unit.year}年度部门整体支出评价报告"
     assert "部门整体支出绩效综合得分95.5分，评价等次为“优”" in text
     # 投入 3+5+4+4+4, 过程 3+3.5+3+4+6+5+5+4+5+2.6, 产出 9.68+6, 效果 4+4+3+7.72
     assert "其中投入20分（满分20分）、过程41.1分（满分44分）、产出15.68分（满分16分）、效果18.72分（满分20分）" in text

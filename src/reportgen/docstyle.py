@@ -36,6 +36,9 @@ from docx.text.paragraph import Paragraph
 TITLE = "公文标题"
 HEADING1 = "公文一级标题"
 HEADING2 = "公文二级标题"
+HEADING3 = "公文三级标题"
+LABEL = "公文附件标识"
+SIGNOFF = "公文落款"
 BODY = "公文正文"
 TABLE_TEXT = "公文表格"
 NOTE = "公文表题"
@@ -88,6 +91,7 @@ def _paragraph_style(
     line_pt: float | None = LINE_PT,
     at_least: bool = False,
     outline_level: int | None = None,
+    keep_with_next: bool = False,
 ) -> None:
     style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.element.styleId = style_id  # ASCII ids, as Word itself writes for Chinese names
@@ -110,8 +114,9 @@ def _paragraph_style(
         # Word prefers the character count, which stays right if the font size changes.
         ind = style.element.get_or_add_pPr().get_or_add_ind()
         ind.set(qn("w:firstLineChars"), str(indent_chars * 100))
-    if outline_level is not None:  # shows in the navigation pane / table of contents
+    if keep_with_next or outline_level is not None:  # a heading never ends a page alone
         fmt.keep_with_next = True
+    if outline_level is not None:  # shows in the navigation pane / table of contents
         lvl = OxmlElement("w:outlineLvl")
         lvl.set(qn("w:val"), str(outline_level))
         style.element.get_or_add_pPr().append(lvl)
@@ -131,7 +136,8 @@ def _setup_styles(doc: DocumentObject, table_pt: float) -> None:
     set_fonts(normal.element, FANGSONG, LATIN)
     normal.paragraph_format.space_after = Pt(0)
 
-    _paragraph_style(doc, TITLE, "GwTitle", font=XIAOBIAOSONG, size_pt=22, align="center", at_least=True)
+    _paragraph_style(doc, TITLE, "GwTitle", font=XIAOBIAOSONG, size_pt=22, align="center", at_least=True,
+                     keep_with_next=True)
     doc.styles[TITLE].paragraph_format.space_after = Pt(LINE_PT)  # 标题与正文间空一行
     _paragraph_style(
         doc, HEADING1, "GwHeading1", font=HEITI, size_pt=BODY_PT, indent_chars=2, outline_level=0
@@ -139,7 +145,21 @@ def _setup_styles(doc: DocumentObject, table_pt: float) -> None:
     _paragraph_style(
         doc, HEADING2, "GwHeading2", font=KAITI, size_pt=BODY_PT, indent_chars=2, outline_level=1
     )
-    _paragraph_style(doc, NOTE, "GwNote", font=FANGSONG, latin=LATIN, size_pt=14, align="center")
+    _paragraph_style(
+        doc, HEADING3, "GwHeading3", font=FANGSONG, latin=LATIN, size_pt=BODY_PT, indent_chars=2, outline_level=2
+    )
+    # A table caption stays with its table (keep-with-next on the paragraph before a table keeps it
+    # with the table's first row).
+    _paragraph_style(
+        doc, NOTE, "GwNote", font=FANGSONG, latin=LATIN, size_pt=14, align="center", keep_with_next=True
+    )
+    # 附件标识 (附件2, 附件3-1): 黑体, top left, no indent (GB/T 9704 8.1).
+    _paragraph_style(doc, LABEL, "GwLabel", font=HEITI, latin=HEITI, size_pt=BODY_PT, align="left",
+                     keep_with_next=True)
+    # 落款: unit name and date, right-aligned and kept together (and with the line before them).
+    _paragraph_style(doc, SIGNOFF, "GwSignoff", font=FANGSONG, latin=LATIN, size_pt=BODY_PT, align="right",
+                     keep_with_next=True)
+    doc.styles[SIGNOFF].paragraph_format.right_indent = Pt(BODY_PT * 2)
     _paragraph_style(doc, BODY, "GwBody", font=FANGSONG, latin=LATIN, size_pt=BODY_PT, indent_chars=2)
     _paragraph_style(
         doc, TABLE_TEXT, "GwTable", font=FANGSONG, latin=LATIN, size_pt=table_pt, align="center", line_pt=None
@@ -228,6 +248,35 @@ def add_heading1(doc: DocumentObject, text: str) -> Paragraph:
 
 def add_heading2(doc: DocumentObject, text: str) -> Paragraph:
     return add_paragraph(doc, text, HEADING2)
+
+
+def add_heading3(doc: DocumentObject, text: str) -> Paragraph:
+    """A third-level heading such as ``1.小标题`` (仿宋, kept with the paragraph after it)."""
+    return add_paragraph(doc, text, HEADING3)
+
+
+def add_label(doc: DocumentObject, text: str = "{{ document.label }}") -> Paragraph:
+    """The attachment label (附件2, 附件3-1) in 黑体 at the top left, before the title.
+
+    The default text comes from the document's ``label:`` in format.yaml (``document.label``); the
+    paragraph disappears when the document has none."""
+    condition = "document.label" if text == "{{ document.label }}" else ""
+    if condition:
+        add_paragraph(doc, f"{{%p if {condition} %}}", LABEL)
+    label = add_paragraph(doc, text, LABEL)
+    if condition:
+        add_paragraph(doc, "{%p endif %}", LABEL)
+    return label
+
+
+def add_signoff(
+    doc: DocumentObject, name: str = "{{ unit.name }}", date: str = "{{ unit.fill_date|cn_date }}"
+) -> list[Paragraph]:
+    """落款: an empty line, the unit's name and the date, right-aligned, as official documents end.
+
+    All three paragraphs keep with the next, so the name never ends a page without its date."""
+    blank = add_paragraph(doc, "", SIGNOFF)
+    return [blank, add_paragraph(doc, name, SIGNOFF), add_paragraph(doc, date, SIGNOFF)]
 
 
 def add_body(doc: DocumentObject, text: str) -> Paragraph:
@@ -334,6 +383,16 @@ def set_cell(
     cell = table.cell(row, col)
     cell_text(cell, text, align=align, bold=bold)
     return cell
+
+
+def allow_split(table: Table, *rows: int) -> None:
+    """Let these rows break across pages (long text cells); :func:`add_table` makes every row whole,
+    which for a row of a page's length leaves the page before it mostly blank."""
+    for r in rows:
+        tr_pr = table.rows[r]._tr.trPr
+        if tr_pr is not None:
+            for element in tr_pr.findall(qn("w:cantSplit")):
+                tr_pr.remove(element)
 
 
 def merge(table: Table, r1: int, c1: int, r2: int, c2: int) -> _Cell:

@@ -206,8 +206,9 @@ def render_documents(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Pat
         rows = context["projects"]["rows"][:projects] if doc.for_each == "project" else [None]
         for i, project in enumerate(rows):
             scores = context["project_scores"]
-            doc_context = context if project is None else {
-                **context, "project": project, "project_score": scores[i] if scores else None}
+            doc_context = {**context, "document": {"id": doc.id, "name": doc.name, "label": doc.label}}
+            if project is not None:
+                doc_context.update(project=project, project_score=scores[i] if scores else None)
             pattern_name = render_name(doc.output, doc_context, declaration, f"documents.{doc.id}.output")
             owner = _Owner(doc.id, evaluation.refs.get(f"projects[{i}]", "") if project is not None else None)
             name, clash, shortened = plan.add(safe_stem(pattern_name, fallback=doc.name), owner)
@@ -309,7 +310,8 @@ def blank_questionnaire(out: Path, format_choice: str | None, workbook: Path | N
                                      str(fmt.folder / "format.yaml")))
     # Without a workbook the unit's name is left as a line to write on by hand.
     questionnaire = fmt.questionnaire.fill_texts({"unit": unit or {"name": "＿＿＿＿＿＿＿＿"}})
-    context = {"questionnaire": _questionnaire_context(questionnaire), "unit": unit}
+    context = {"questionnaire": _questionnaire_context(questionnaire), "unit": unit,
+               "document": {"id": "questionnaire_blank", "name": "空白问卷", "label": fmt.spec.questionnaire_label}}
     name = _unit_name(context) if unit else ""
     props = DocProperties(f"{name}{questionnaire.title}", name, datetime.now(UTC).replace(microsecond=0))
     render_docx(fmt.path(fmt.spec.questionnaire_template), context, out, properties=props)

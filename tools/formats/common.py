@@ -7,6 +7,8 @@ from pathlib import Path
 from reportgen.docstyle import (
     add_body,
     add_heading2,
+    add_heading3,
+    add_label,
     add_table,
     add_title,
     merge,
@@ -74,7 +76,7 @@ def numbered_sections(doc, items: str) -> None:
     """Narrative sections as ``1.小标题`` lines (only when titled) followed by their paragraphs."""
     add_body(doc, f"{{%p for s in {items} %}}")
     add_body(doc, "{%p if s.title %}")
-    add_body(doc, "{{ loop.index }}.{{ s.title }}")
+    add_heading3(doc, "{{ loop.index }}.{{ s.title }}")
     add_body(doc, "{%p endif %}")
     add_body(doc, "{%p for para in s.paragraphs %}")
     add_body(doc, "{{ para }}")
@@ -200,8 +202,12 @@ def evaluators_table(doc) -> None:
 def scoring_table(path: Path, title: str, reason_header: str = "扣分原因和其他说明",
                   show_calculation: bool = False) -> None:
     doc = new_document(landscape=True, table_pt=10.5)
+    add_label(doc)
     add_title(doc, title)
     add_body(doc, "单位名称：{{ unit.name }}    评价年度：{{ unit.year }}年")
+    # 原表（如岳阳“职责履行”六行）共用一格评分标准：空标准沿用上一行的文字，再由 vmerge 合并；
+    # 每个二级指标的第一行重新开始，各组互不合并。
+    add_body(doc, "{%p set ns = namespace(standard='') %}")
     headers = ["一级指标", "二级指标", "三级指标", "评分标准", "分值", "自评得分",
                "计算过程和评分依据" if show_calculation else reason_header]
     widths = [20, 24, 30, 80, 12, 14, 63]
@@ -215,7 +221,9 @@ def scoring_table(path: Path, title: str, reason_header: str = "扣分原因和�
             if show_calculation else "{{ r.deduction_reason }}")
     cells = ["{{ (g.name ~ '\n（' ~ g.weight|score ~ '分）')|vmerge }}",
              "{{ (sg.name ~ '\n（' ~ sg.weight|score ~ '分）')|vmerge(g.name) }}",
-             "{{ r.name }}", "{{ r.standard }}", "{{ r.weight|score }}", "{{ r.points|score }}", last]
+             "{{ r.name }}",
+             "{% if loop.first or r.standard %}{% set ns.standard = r.standard %}{% endif %}{{ ns.standard|vmerge }}",
+             "{{ r.weight|score }}", "{{ r.points|score }}", last]
     for col, text in enumerate(cells):
         set_cell(table, 4, col, text, align="left" if col in (3, 6) else "center")
     for row in range(5, 8):

@@ -17,8 +17,10 @@ from reportgen.docstyle import (
     add_body,
     add_heading1,
     add_heading2,
+    add_label,
     add_note,
     add_paragraph,
+    add_signoff,
     add_table,
     add_title,
     merge,
@@ -79,6 +81,7 @@ def execution_cell(attr: str, result: str = "score") -> str:
 
 def unit_table(path: Path) -> None:
     doc = new_document(landscape=True, table_pt=10.5)
+    add_label(doc)
     add_title(doc, "部门整体支出绩效自评表\n（{{ unit.year }}年度）")
     rows = 18
     table = add_table(doc, rows, 9, header_rows=0, col_widths_mm=UNIT_WIDTHS)
@@ -187,6 +190,7 @@ def score_sentence() -> str:
 
 def report(path: Path) -> None:
     doc = new_document()
+    add_label(doc)
     add_title(doc, "{{ unit.name }}\n{{ unit.year }}年度部门整体支出绩效自评报告")
 
     add_heading1(doc, "一、部门基本情况")
@@ -242,6 +246,7 @@ def report(path: Path) -> None:
     add_body(doc, "{%p endfor %}")
     add_body(doc, "{%p endfor %}")
     add_body(doc, "附件：部门整体支出绩效自评表、基础数据表")
+    add_signoff(doc)
     doc.save(path)
 
 
@@ -294,6 +299,7 @@ BASE_ROWS: list[tuple[str, str, str, str]] = [
 
 def base_data(path: Path) -> None:
     doc = new_document(table_pt=10.5)
+    add_label(doc)
     add_title(doc, "{{ unit.name }}{{ unit.year }}年度\n部门整体支出绩效自评基础数据表")
     add_note(doc, "表1 主要数据")
     table = add_table(doc, len(BASE_ROWS) + 1, 4, col_widths_mm=[20, 56, 28, 52])
@@ -338,6 +344,7 @@ PROJECT_WIDTHS = [17, 13, 15, 22, 16, 16, 10, 17, 30]  # 执行率 fits "100.00%
 
 def project_table(path: Path) -> None:
     doc = new_document(table_pt=9)  # 小五: nine columns on a portrait page, as the printed forms
+    add_label(doc)
     add_title(doc, "项目支出绩效自评表\n（{{ unit.year }}年度）")
     table = add_table(doc, 19, 9, header_rows=0, col_widths_mm=PROJECT_WIDTHS)
     narrow_margins(table)

@@ -17,6 +17,8 @@ from reportgen.docstyle import (
     add_body,
     add_heading1,
     add_heading2,
+    add_label,
+    add_signoff,
     add_table,
     add_title,
     merge,
@@ -145,8 +147,15 @@ def project_line() -> str:
             + "{% endif %}")
 
 
+FUND_PARTS = ("{% if project.budget_carryover or project.budget_other %}（其中：本年财政拨款"
+              "{{ project.funds[0].final|wan }}万元{% if project.budget_carryover %}，上年结转"
+              "{{ project.budget_carryover|wan }}万元{% endif %}{% if project.budget_other %}，其他资金"
+              "{{ project.budget_other|wan }}万元{% endif %}）{% endif %}")
+
+
 def unit_report(path: Path) -> None:
     doc = new_document()
+    add_label(doc)
     add_title(doc, "{{ unit.name }}\n{{ unit.year }}年部门整体支出绩效评价报告")
 
     add_heading1(doc, "一、部门（单位）概况")
@@ -217,6 +226,7 @@ def unit_report(path: Path) -> None:
     add_heading1(doc, "六、其他需要说明的情况")
     add_body(doc, "{%p endif %}")
     numbered_sections(doc, "narrative.other")
+    add_signoff(doc)
     doc.save(path)
 
 
@@ -247,6 +257,7 @@ def _budget_cells(table: Table, row: int, label: str, planned: str, spent: str) 
 
 def goal_table(path: Path) -> None:
     doc = new_document(table_pt=10.5)
+    add_label(doc)
     add_title(doc, "项目绩效目标完成情况表\n（{{ unit.year }}年度）")
     widths = [20, 28, 28, 28, 26, 26]
     table = add_table(doc, 14, 6, header_rows=0, col_widths_mm=widths)
@@ -301,6 +312,7 @@ def goal_table(path: Path) -> None:
 
 def project_report(path: Path) -> None:
     doc = new_document()
+    add_label(doc)
     add_title(doc, "{{ unit.name }}\n项目支出绩效自评报告\n（{{ project.name }}）")
 
     add_heading1(doc, "一、项目概况")
@@ -318,15 +330,37 @@ def project_report(path: Path) -> None:
     add_body(doc, "{%p endif %}")
 
     add_heading1(doc, "二、项目资金申报及使用情况")
-    add_heading2(doc, "（一）资金计划及使用情况")
-    add_body(doc, "1.资金计划。")
+    add_heading2(doc, "（一）资金计划、到位及使用情况")
+    add_body(doc, "1.资金计划及到位。")
     add_body(doc, "{{ project.name }}年初预算{{ project.initial|wan }}万元"
              + _adjustment("project.adjustment", "，年中未作调整")
-             + "，全年预算{{ project.budget|wan }}万元。")
+             + "，全年预算{{ project.budget|wan }}万元" + FUND_PARTS + "。")
+    # 资金到位率 = 到位资金 / 全年预算: the workbook has no 到位数 column, so the rate is taken on the
+    # funds spent, and the report says so rather than claiming full arrival.
+    add_body(doc, "{%p if project.budget %}")
+    add_body(doc, "填报表未单列资金到位数，资金到位率按已支付的到位资金计算：到位资金{{ project.executed|wan }}万元"
+                  "÷全年预算{{ project.budget|wan }}万元，资金到位率{{ project.execution_rate|pct }}。")
+    add_body(doc, "{%p else %}")
+    add_body(doc, "项目全年预算为0，资金到位率无法计算。")
+    add_body(doc, "{%p endif %}")
     add_body(doc, "2.资金使用。")
     add_body(doc, "{{ unit.year }}年实际支出{{ project.executed|wan }}万元"
                   "{% if project.other_funds != 0 %}（其中财政拨款{{ project.fiscal|wan }}万元，"
                   "其他资金{{ project.other_funds|wan }}万元）{% endif %}，预算执行率{{ project.execution_rate|pct }}。")
+    add_heading2(doc, "（二）项目财务管理情况")
+    add_body(doc, "项目资金纳入{{ unit.name }}部门预算统一管理、统一核算，按全年预算{{ project.budget|wan }}万元控制支出，"
+                  "{% if project.executed > project.budget %}实际支出超出预算{{ (project.executed - project.budget)|wan }}万元。"
+                  "{% else %}实际支出未超出预算{% if project.budget > project.executed %}，年末未支出"
+                  "{{ (project.budget - project.executed)|wan }}万元{% endif %}。{% endif %}"
+                  "{% for f in project.funds if f.final or f.executed %}{% if loop.first %}按资金来源，{% endif %}"
+                  "{{ f.item }}预算{{ f.final|wan }}万元、支出{{ f.executed|wan }}万元"
+                  "{% if loop.last %}。{% else %}；{% endif %}{% endfor %}")
+    add_heading2(doc, "（三）项目组织实施情况")
+    add_body(doc, "项目由{{ unit.name }}组织实施{% if project.purpose %}，资金用于" + ended("project.purpose")
+                  + "{% else %}。{% endif %}"
+                  "{% if project.indicators %}项目按年度绩效目标设置绩效指标{{ project.indicators|length|cn_num }}个"
+                  "（{% for level, items in project.indicators|groupby('level1') %}{{ level }}{{ items|length|cn_num }}个"
+                  "{% if not loop.last %}、{% endif %}{% endfor %}），逐项跟踪完成情况。{% endif %}")
 
     add_heading1(doc, "三、项目绩效情况")
     # 效益 and 满意度 indicators make the seed's 项目效益情况; the others (产出) its 项目完成情况.
@@ -349,6 +383,7 @@ def project_report(path: Path) -> None:
     add_heading2(doc, "{{ '（三）' if benefit else '（二）' }}偏差情况及原因")
     add_body(doc, ended("project.explanation"))
     add_body(doc, "{%p endif %}")
+    add_signoff(doc)
     doc.save(path)
 
 

@@ -25,10 +25,13 @@ from reportgen.docstyle import (
     add_body,
     add_heading1,
     add_heading2,
+    add_label,
     add_note,
     add_paragraph,
+    add_signoff,
     add_table,
     add_title,
+    allow_split,
     merge,
     narrow_margins,
     new_document,
@@ -179,6 +182,7 @@ def deductions_sentence() -> str:
 
 def evaluation_report(path: Path) -> None:
     doc = new_document(table_pt=10.5)
+    add_label(doc)
     add_title(doc, "{{ unit.name }}" + BR + "{{ unit.year }}年度部门整体支出评价报告")
 
     add_heading1(doc, "一、部门、单位基本情况")
@@ -257,9 +261,7 @@ def evaluation_report(path: Path) -> None:
     add_body(doc, deductions_sentence())
     add_body(doc, "{%p endif %}")
 
-    add_body(doc, "")
-    add_paragraph(doc, "{{ unit.name }}", align="right")
-    add_paragraph(doc, "{{ unit.fill_date|cn_date }}", align="right")
+    add_signoff(doc)
     doc.save(path)
 
 
@@ -285,6 +287,7 @@ def _keep_with_next(table: Any, row: int) -> None:
 
 def report_form(path: Path) -> None:
     doc = new_document(table_pt=10.5)
+    add_label(doc)
     title = add_title(doc, "部门整体支出绩效综合评价报告表")
     title.paragraph_format.space_after = Pt(0)
     add_note(doc, "（{{ unit.year }}年度）")
@@ -338,8 +341,9 @@ def report_form(path: Path) -> None:
                           (5, 5, "{{ i.target_text }}", "center", False)])
     _cells(table, r + 4, [(0, 5, "{%tr endfor %}", "left", False)])
     _cells(table, r + 5, [(0, 5, "{%tr endfor %}", "left", False)])
-    for row in range(r, r + 4):  # keep the block label with its rows when the page breaks
-        _keep_with_next(table, row)
+    # The header keeps with the first indicator row; the indicator rows themselves may break across
+    # pages (keeping every one with the next glued the whole block together and left page 1 a third blank).
+    _keep_with_next(table, r)
     r += 6
 
     self_eval = [
@@ -367,6 +371,9 @@ def report_form(path: Path) -> None:
                        + "年\u3000\u3000月\u3000\u3000日\u3000\u3000", "right", False)])
     _row_height(table, r, 36)
     assert r == len(table.rows) - 1, (r, len(table.rows))
+    # Rows of running text (职能职责, 目标, 自评分析, 问题, 措施) may run past a page: kept whole, each
+    # would be pushed to the next page and leave a third to two thirds of this one blank.
+    allow_split(table, ind0 - 2, ind0 - 1, *range(first, r))
 
     add_paragraph(doc, "填报人：{{ unit.preparer }}\u3000\u3000\u3000\u3000联系电话：{{ unit.phone }}", TABLE_TEXT,
                   align="left")
@@ -379,6 +386,7 @@ def report_form(path: Path) -> None:
 
 def scoring_form(path: Path) -> None:
     doc = new_document(landscape=True, table_pt=10.5)
+    add_label(doc)
     section = doc.sections[0]
     # an attached form: shallower top/bottom margins fit more indicator rows on a landscape page
     section.top_margin, section.bottom_margin, section.footer_distance = Mm(25), Mm(22), Mm(10)
@@ -463,6 +471,7 @@ def questionnaire_extremes() -> str:
 
 def questionnaire_summary(path: Path) -> None:
     doc = new_document(table_pt=10.5)
+    add_label(doc)
     add_title(doc, "{{ unit.name }}{{ unit.year }}年度" + BR + "满意度调查问卷汇总")
 
     add_heading1(doc, "一、调查基本情况")
@@ -544,6 +553,7 @@ def questionnaire_summary(path: Path) -> None:
     add_body(doc, "{%p else %}")
     add_body(doc, "无")
     add_body(doc, "{%p endif %}")
+    add_signoff(doc)
     doc.save(path)
 
 
@@ -597,7 +607,8 @@ def blank_questionnaire(path: Path) -> None:
     doc = new_document(table_pt=Q_PT)
     section = doc.sections[0]
     # a one-sheet form, not a 公文: narrow margins and no page number
-    section.top_margin, section.bottom_margin = Mm(18), Mm(15)
+    # 12 mm on top (not 18) leaves room for the 附件5 label line on the one sheet
+    section.top_margin, section.bottom_margin = Mm(12), Mm(15)
     section.left_margin = section.right_margin = Mm(20)
     for paragraph in section.footer.paragraphs:
         for child in list(paragraph._p):
@@ -607,6 +618,8 @@ def blank_questionnaire(path: Path) -> None:
     title_style = _q_style(doc, Q_TITLE, "QTitle", XIAOBIAOSONG, 18, 28, WD_ALIGN_PARAGRAPH.CENTER)
     title_style.paragraph_format.space_after = Pt(8)
 
+    label = add_label(doc)  # 附件5: format.yaml questionnaire_label
+    label.paragraph_format.line_spacing = Pt(Q_LINE_PT)
     add_paragraph(doc, "{{ questionnaire.title }}", Q_TITLE)
     # 问卷编号 … 性别: label, then a ruled blank to write on
     label_w, value_w = 25, Q_WIDTH_MM / 3 - 25

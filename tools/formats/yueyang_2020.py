@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
 from reportgen.docstyle import (
     add_body,
     add_heading1,
     add_heading2,
+    add_label,
     add_note,
+    add_signoff,
     add_table,
     add_title,
+    merge,
     new_document,
     set_cell,
 )
@@ -90,9 +95,37 @@ def assets_sentence() -> str:
             "其他{{ assets.fixed_other|wan }}万元，固定资产利用率{{ assets.fixed_utilization|pct }}。")
 
 
+def score_and_signatures(doc) -> None:
+    """The 自评表's closing rows, as the seed prints them: 绩效自评综合得分 and 评价等次, the evaluators,
+    then the three sign-off blocks (评价组组长签字, 部门意见 with 负责人签章, 财政部门归口业务科室意见)."""
+    table = add_table(doc, 2, 4, header_rows=0, col_widths_mm=[40, 38, 40, 38])
+    set_cell(table, 0, 0, "绩效自评综合得分", bold=True)
+    set_cell(table, 0, 1, "{% if score %}{{ score.total|score }}{% endif %}")
+    set_cell(table, 0, 2, "评价等次", bold=True)
+    set_cell(table, 0, 3, "{% if score %}{{ score.grade }}{% endif %}")
+    set_cell(table, 1, 0, "评价人员", bold=True)
+    merge(table, 1, 0, 1, 3)
+    evaluators_table(doc)
+    blank_line = "\n\n\n"
+    date_line = "年\u3000\u3000月\u3000\u3000日\u3000\u3000"
+    blocks = [
+        ("评价组组长（签字）：", blank_line + date_line),
+        ("部门（单位）意见：", blank_line + "部门（单位）负责人（签章）：\u3000\u3000\u3000\u3000\u3000\u3000\n" + date_line),
+        ("财政部门归口业务科室意见：", blank_line + "财政部门归口业务科室负责人（签章）：\u3000\u3000\u3000\u3000\u3000\u3000\n"
+         + date_line),
+    ]
+    signatures = add_table(doc, len(blocks), 1, header_rows=0, col_widths_mm=[156])
+    for row, (head, rest) in enumerate(blocks):
+        cell = set_cell(signatures, row, 0, head, align="left")
+        paragraph = cell.add_paragraph(rest, style=cell.part.document.styles["公文表格"])
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    add_body(doc, "填报人（签名）：{{ unit.preparer }}\u3000\u3000联系电话：{{ unit.phone }}")
+
+
 def yueyang_report(path: Path) -> None:
     doc = new_document(table_pt=10.5)
-    add_title(doc, "{{ unit.name }}{{ unit.year }}年度部门整体支出绩效自评报告")
+    add_label(doc)
+    add_title(doc, "{{ unit.name }}\n{{ unit.year }}年度部门整体支出绩效自评报告")
 
     add_heading1(doc, "一、部门（单位）概况")
     add_heading2(doc, "（一）基本情况")
@@ -161,9 +194,9 @@ def yueyang_report(path: Path) -> None:
     add_heading1(doc, "七、其他需要说明的情况")
     sections(doc, "narrative.other", numbered=False)
 
-    add_heading1(doc, "八、评价人员")
-    evaluators_table(doc)
-    add_body(doc, "填报人：{{ unit.preparer }}    联系电话：{{ unit.phone }}    填报日期：{{ unit.fill_date|cn_date }}")
+    add_heading1(doc, "八、综合得分与评价人员")
+    score_and_signatures(doc)
+    add_signoff(doc)
     doc.save(path)
 
 

@@ -38,6 +38,9 @@ def questionnaire_reference() -> list[VarDoc]:
              VarDoc("questionnaire.option_labels", "列表[文本]", "选项文字")]
     docs.append(VarDoc("unit", "对象（可为空）", "单位基本信息（给出 --workbook 时）"))
     docs += describe(Unit, "unit.")
+    docs += [VarDoc("document", "对象", "当前文档（空白问卷）"), VarDoc("document.id", "文本", "文档编号"),
+             VarDoc("document.name", "文本", "文档名称"),
+             VarDoc("document.label", "文本", "附件标识（format.yaml 中的 questionnaire_label，如“附件5”；可为空）")]
     return docs
 
 

@@ -53,6 +53,7 @@ class DocumentSpec(BaseModel):
     output: str = Field(description="输出文件名（Jinja 文本，可用 unit.name、unit.year；逐项目文档还可用 project.name）")
     for_each: Literal["project"] | None = Field(None, description="每个项目生成一份（project）")
     needs: list[Literal["scoring", "questionnaire"]] = Field(default_factory=list, description="需要的数据")
+    label: str = Field("", description="附件标识（如“附件2”“附件3-1”），模板中用 document.label 印在左上角")
 
 
 class FormatInput(InputDecl):
@@ -82,6 +83,7 @@ class FormatSpec(BaseModel):
         "不写为 本年财政拨款、上年结转、其他资金。模板中逐行用 funds.rows"))
     questionnaire: str | None = Field(None, description="问卷定义文件（YAML）")
     questionnaire_template: str | None = Field(None, description="空白问卷模板（.docx，reportgen questionnaire blank 使用）")
+    questionnaire_label: str = Field("", description="空白问卷的附件标识（如“附件5”），模板中用 document.label")
     example: str | None = Field(None, description="示例数据（YAML，补充通用示例之外的数据）")
 
     @field_validator("inputs")

@@ -110,6 +110,10 @@ def variable_reference(example_context: dict[str, Any] | None = None) -> list[Va
     docs += describe(QuestionnaireSummary, "questionnaire_summary.", ctx.get("questionnaire_summary"))
     docs.append(VarDoc("questionnaire_chart", "图片", "各题答案占比条形图（需要 needs: [questionnaire] 的文档）"))
     docs += [VarDoc("format.id", "文本", "格式编号"), VarDoc("format.name", "文本", "格式名称")]
+    docs += [VarDoc("document", "对象", "当前文档（format.yaml documents 中的一项）"),
+             VarDoc("document.id", "文本", "文档编号（format.yaml documents 中的 id）"),
+             VarDoc("document.name", "文本", "文档名称"),
+             VarDoc("document.label", "文本", "附件标识（format.yaml 中的 label，如“附件2”；可为空）")]
     docs.append(VarDoc("project", "对象", "当前项目（仅用于 for_each: project 的逐项目文档）"))
     first_project = (ctx.get("projects") or {}).get("rows", [None])[0] if ctx else None
     docs += describe(Project, "project.", first_project)

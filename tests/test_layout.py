@@ -1,0 +1,161 @@
+"""Issue 11: endings (落款), attachment labels, headings kept with their text, table rows that may
+split, and the sections the seeds have (emeishan 项目财务管理/组织实施/资金到位率, yueyang sign-off)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+
+from reportgen import docstyle
+from reportgen.formats.loader import resolve_format
+from reportgen.render.filters import cn_date
+from tests.docx_helpers import build_format, full_text
+
+FORMATS = ["yueyang-2020", "yanling-2020", "emeishan-2020", "current-2021"]
+# The narrative reports (documents that end as official documents do, with the unit and the date).
+REPORTS = {
+    "yueyang-2020": ["report"],
+    "yanling-2020": ["report", "questionnaire_summary"],
+    "emeishan-2020": ["report", "project_report"],
+    "current-2021": ["report"],
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[object, dict[str, list[DocumentObject]]]]:
+    out: dict[str, tuple[object, dict[str, list[DocumentObject]]]] = {}
+    for format_id in FORMATS:
+        evaluation, paths = build_format(tmp_path_factory.mktemp(format_id), format_id)
+        docs: dict[str, list[DocumentObject]] = {}
+        names = {d.id: d.name for d in evaluation.format.spec.documents}
+        for path in paths:
+            doc_id = next((i for i, n in names.items() if Path(path).stem.endswith(n)), None)
+            if doc_id is None:  # 评分表 and the like are named by a shorter pattern
+                doc_id = next(d.id for d in evaluation.format.spec.documents
+                              if Path(path).stem.endswith(Path(d.template).stem))
+            docs.setdefault(doc_id, []).append(Document(str(path)))
+        out[format_id] = (evaluation, docs)
+    return out
+
+
+def _last_texts(doc: DocumentObject, n: int) -> list:
+    paragraphs = [p for p in doc.paragraphs if p.text.strip()]
+    return paragraphs[-n:]
+
+
+@pytest.mark.parametrize(("format_id", "doc_id"), [(f, d) for f, ds in REPORTS.items() for d in ds])
+def test_report_ends_with_unit_and_date_right_aligned(built, format_id: str, doc_id: str) -> None:
+    evaluation, docs = built[format_id]
+    unit = evaluation.report.unit
+    assert docs[doc_id], doc_id
+    for doc in docs[doc_id]:
+        name, date = _last_texts(doc, 2)
+        assert name.text == unit.name
+        assert date.text == cn_date(unit.fill_date)
+        for paragraph in (name, date):
+            assert paragraph.style.name == docstyle.SIGNOFF
+            assert paragraph.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+            assert paragraph.style.paragraph_format.keep_with_next  # the name never ends a page alone
+
+
+def test_heading_styles_keep_with_next() -> None:
+    doc = docstyle.new_document()
+    for style in (docstyle.TITLE, docstyle.HEADING1, docstyle.HEADING2, docstyle.HEADING3, docstyle.NOTE,
+                  docstyle.LABEL):
+        assert doc.styles[style].paragraph_format.keep_with_next, style
+
+
+def test_attachment_labels_are_format_data(built) -> None:
+    expected = {("yueyang-2020", "scoring"): "附件3-1", ("yanling-2020", "report"): "附件2",
+                ("emeishan-2020", "report"): "附件1", ("emeishan-2020", "project_report"): "附件2"}
+    for format_id in FORMATS:
+        spec = resolve_format(format_id).spec
+        for d in spec.documents:
+            assert d.label == expected.get((format_id, d.id), ""), (format_id, d.id)
+        _, docs = built[format_id]
+        for doc_id, found in docs.items():
+            label = expected.get((format_id, doc_id))
+            first = found[0].paragraphs[0]
+            if label:
+                assert first.text == label
+                assert first.style.name == docstyle.LABEL
+                fonts = first.style.element.rPr.find(qn("w:rFonts"))
+                assert fonts.get(qn("w:eastAsia")) == docstyle.HEITI
+            else:
+                assert first.style.name != docstyle.LABEL, (format_id, doc_id)
+
+
+def test_yueyang_title_breaks_after_unit_name(built) -> None:
+    evaluation, docs = built["yueyang-2020"]
+    unit = evaluation.report.unit
+    assert docs["report"][0].paragraphs[0].text == f"{unit.name}\n{unit.year}年度部门整体支出绩效自评报告"
+
+
+def test_yueyang_report_has_score_row_and_signoff_blocks(built) -> None:
+    evaluation, docs = built["yueyang-2020"]
+    text = full_text(docs["report"][0])
+    for part in ("绩效自评综合得分", "评价等次", "评价组组长（签字）：", "部门（单位）意见：", "部门（单位）负责人（签章）：",
+                 "财政部门归口业务科室意见：", "财政部门归口业务科室负责人（签章）："):
+        assert part in text, part
+    score_table = next(t for t in docs["report"][0].tables if t.cell(0, 0).text == "绩效自评综合得分")
+    assert score_table.cell(0, 3).text == evaluation.score.grade
+
+
+def test_yueyang_scoring_standards_merged(built) -> None:
+    _, docs = built["yueyang-2020"]
+    table = docs["scoring"][0].tables[0]
+    rows = [r for r in table.rows if r.cells[2].text.strip()]
+    duty = [r for r in rows if "职责履行" in r.cells[1].text]
+    assert len(duty) >= 2
+    # one 评分标准 cell spans the group's rows, as the seed's form
+    assert len({r.cells[3]._tc for r in duty}) == 1
+    assert "工作实绩指标" in duty[0].cells[3].text
+
+
+def test_yanling_form_long_rows_may_split(built) -> None:
+    _, docs = built["yanling-2020"]
+    table = docs["form"][0].tables[0]
+
+    def can_split(row) -> bool:
+        tr_pr = row._tr.trPr
+        return tr_pr is None or tr_pr.find(qn("w:cantSplit")) is None
+
+    labels = {"部门职能职责概述", "整体绩效目标", "支出情况分析", "绩效目标完成情况分析", "自我评价结论",
+              "存在的问题", "改进措施与建议"}
+    seen = set()
+    for row in table.rows:
+        cells = {c.text for c in row.cells}
+        for label in labels & cells:
+            seen.add(label)
+            assert can_split(row), label
+    assert seen == labels
+    # short rows stay whole
+    first = table.rows[0]
+    assert not can_split(first)
+
+
+def test_emeishan_project_report_sections(built) -> None:
+    evaluation, docs = built["emeishan-2020"]
+    project = evaluation.report.projects.rows[0]
+    text = full_text(docs["project_report"][0])
+    for heading in ("（一）资金计划、到位及使用情况", "（二）项目财务管理情况", "（三）项目组织实施情况"):
+        assert heading in text, heading
+    assert "资金到位率" in text
+    assert "填报表未单列资金到位数" in text  # the rate's basis is said, not a claim of full arrival
+    assert f"全年预算{project.budget:,.2f}万元" in text
+    assert "项目由" in text and "组织实施" in text
+
+
+def test_blank_questionnaire_label(tmp_path: Path) -> None:
+    from reportgen.pipeline import blank_questionnaire
+
+    out = tmp_path / "blank.docx"
+    blank_questionnaire(out, "yanling-2020", None)
+    doc = Document(str(out))
+    assert doc.paragraphs[0].text == "附件5"  # format.yaml questionnaire_label
+    assert doc.paragraphs[0].style.name == docstyle.LABEL
