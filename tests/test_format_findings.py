@@ -250,3 +250,22 @@ def test_every_code_is_documented_and_every_documented_code_is_used() -> None:
     assert len(documented) == len(set(documented)), "a code listed twice"
     assert used == set(documented), (sorted(used - set(documented)), sorted(set(documented) - used))
     assert all(meaning.strip() and fix.strip() for _, meaning, fix in rows)
+
+
+def test_scoring_paths_must_name_model_fields(tmp_path: Path) -> None:
+    """`value: staff.contrl_rate` used to pass format check; now it is named, with the real name."""
+    folder = tmp_path / "fmt"
+    shutil.copytree(templates_root() / "yueyang-2020", folder)
+    scoring = folder / "scoring.yaml"
+    text = scoring.read_text("utf-8")
+    assert "value: staff.control_rate" in text and "{{ projects.key_spent|wan }}" in text
+    scoring.write_text(text.replace("value: staff.control_rate", "value: staff.contrl_rate")
+                       .replace("{{ projects.key_spent|wan }}", "{{ projects.key_spnt|wan }}"), "utf-8")
+    result = CliRunner().invoke(main, ["format", "check", str(folder)])
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    value_line = _line(scoring, "value: staff.contrl_rate")
+    assert (f"错误  {scoring}:{value_line} S235 财政供养人员控制率 value: "
+            "评分规则用到的数据“staff.contrl_rate”不存在，是否想用 staff.control_rate？") in lines
+    assert any("S235 重点支出安排率 calc: 评分规则用到的数据“projects.key_spnt”不存在，是否想用 projects.key_spent？" in x
+               for x in lines), result.output

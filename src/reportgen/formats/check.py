@@ -69,6 +69,11 @@ def _check_templates(fmt: Format, findings: list[Finding]) -> None:
         if "scoring" in doc.needs and not fmt.spec.scoring:
             findings.append(Finding("文档需要评分结果（needs: scoring），但格式没有声明 scoring",
                                     fmt.where(needs), field_path(needs), code="F114"))
+    from reportgen.formats.scoring_paths import scoring_path_findings
+
+    for name in (fmt.spec.scoring, fmt.spec.project_scoring):
+        if name:
+            findings += scoring_path_findings(fmt.path(name), known, suggestions)
     if fmt.spec.questionnaire_template:
         q_reference = questionnaire_reference()
         findings += check_template(fmt.path(fmt.spec.questionnaire_template), known_paths(q_reference),
