@@ -269,3 +269,16 @@ def test_scoring_paths_must_name_model_fields(tmp_path: Path) -> None:
             "评分规则用到的数据“staff.contrl_rate”不存在，是否想用 staff.control_rate？") in lines
     assert any("S235 重点支出安排率 calc: 评分规则用到的数据“projects.key_spnt”不存在，是否想用 projects.key_spent？" in x
                for x in lines), result.output
+
+
+def test_template_naming_a_scoring_part_that_is_gone(tmp_path: Path) -> None:
+    """Renaming 预算执行率 in scoring.yaml used to leave the 自评表's `g.name == '预算执行率'` matching
+    nothing (blank 分值/得分) while format check passed."""
+    folder = tmp_path / "fmt"
+    shutil.copytree(templates_root() / "current-2021", folder)
+    scoring = folder / "scoring.yaml"
+    scoring.write_text(scoring.read_text("utf-8").replace("name: 预算执行率", "name: 资金执行率"), "utf-8")
+    result = CliRunner().invoke(main, ["format", "check", str(folder)])
+    assert result.exit_code == 2, result.output
+    line = next(x for x in result.output.splitlines() if "部门整体支出绩效自评表.docx T432" in x)
+    assert "模板按名称选取评分一级指标“预算执行率”，但评分体系中没有这一项（现有：" in line and "资金执行率" in line

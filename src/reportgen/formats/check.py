@@ -69,15 +69,36 @@ def _check_templates(fmt: Format, findings: list[Finding]) -> None:
         if "scoring" in doc.needs and not fmt.spec.scoring:
             findings.append(Finding("文档需要评分结果（needs: scoring），但格式没有声明 scoring",
                                     fmt.where(needs), field_path(needs), code="F114"))
+    from reportgen.formats.scoring_names import part_name_findings
     from reportgen.formats.scoring_paths import scoring_path_findings
 
     for name in (fmt.spec.scoring, fmt.spec.project_scoring):
         if name:
             findings += scoring_path_findings(fmt.path(name), known, suggestions)
+    names = _part_names(fmt)
+    if names:
+        for doc in fmt.spec.documents:
+            findings += part_name_findings(fmt.path(doc.template), names)
     if fmt.spec.questionnaire_template:
         q_reference = questionnaire_reference()
         findings += check_template(fmt.path(fmt.spec.questionnaire_template), known_paths(q_reference),
                                    {d.path for d in q_reference})
+
+
+def _part_names(fmt: Format) -> dict[str, set[str]]:
+    """The 一级/二级 names each loaded scoring system declares (empty when it does not load)."""
+    names: dict[str, set[str]] = {}
+    for prefix, load in (("score", lambda: fmt.scoring), ("project_score", lambda: fmt.project_scoring)):
+        try:
+            system = load()
+        except ReportgenError:
+            continue  # its own findings are reported by the loader
+        if system is None:
+            continue
+        names[f"{prefix}.levels"] = {level.name for level in system.levels}
+        if not any(level.goal_rows for level in system.levels):  # goal rows' 二级 come from the workbook
+            names[f"{prefix}.groups"] = {group.name for level in system.levels for group in level.groups}
+    return names
 
 
 def check_format(folder: Path) -> tuple[Format | None, list[Finding]]:
