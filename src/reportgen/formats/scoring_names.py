@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import TemplateSyntaxError, nodes
 
-from reportgen.errors import Finding
+from reportgen.errors import Finding, ReportgenError
 from reportgen.render.env import make_env
 from reportgen.render.source import snippet, template_parts
 
@@ -71,7 +71,11 @@ def part_name_findings(template: Path, names: Names) -> list[Finding]:
     """Every scoring part a template names that the format's scoring does not declare."""
     env = make_env()
     findings: list[Finding] = []
-    for part in template_parts(template):
+    try:
+        parts = template_parts(template)
+    except ReportgenError:
+        return []  # an unreadable template is reported by the template check (T401–T403)
+    for part in parts:
         try:
             ast = env.parse(part.source)
         except TemplateSyntaxError:
