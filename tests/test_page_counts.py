@@ -1,0 +1,33 @@
+"""Layout regressions show up as changed page counts: every format's example documents, converted
+with LibreOffice as `tools/render_pages.py` does (per-project documents: the first project).
+Runs where LibreOffice and poppler are installed (always in CI: .ci/run installs them)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reportgen import pdf
+from tools.render_pages import page_counts
+
+HAVE_TOOLS = pdf.find_soffice() is not None and shutil.which("pdfinfo") is not None
+REQUIRED = os.environ.get("REPORTGEN_REQUIRE_PDF") == "1"
+UNIT = "青山县医疗保障局_2025_"
+FIRST = "医疗保障基金监管经费_"
+
+PAGES = {  # counted with LibreOffice 7.4 and Noto CJK standing in for the official fonts
+    "yueyang-2020": {"部门整体支出绩效自评报告": 8, "评分表": 5},
+    "yanling-2020": {"部门整体支出评价报告": 8, "部门整体支出绩效综合评价报告表": 3, "评分表": 6, "满意度调查问卷汇总": 3},
+    "emeishan-2020": {"部门整体支出绩效评价报告": 8, f"{FIRST}项目绩效目标完成情况表": 1, f"{FIRST}项目支出绩效自评报告": 3},
+    "current-2021": {"部门整体支出绩效自评表": 2, "部门整体支出绩效自评报告": 4, "基础数据表": 2,
+                     f"{FIRST}项目支出绩效自评表": 1},
+}
+
+
+@pytest.mark.skipif(not (HAVE_TOOLS or REQUIRED), reason="LibreOffice (soffice) or pdfinfo not installed")
+def test_every_example_document_keeps_its_page_count(tmp_path: Path) -> None:
+    counts = page_counts(list(PAGES), tmp_path)
+    assert {fid: {stem.removeprefix(UNIT): n for stem, n in docs.items()} for fid, docs in counts.items()} == PAGES
