@@ -247,3 +247,17 @@ def test_template_zip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.Monkey
     code, output = run("format", "check", folder)
     assert code == 2, output
     assert "评分表.docx T403: 模板解压后有" in output and "不予处理" in output
+
+
+def test_workbook_from_a_local_folder_names_it_but_does_not_load_it(tmp_path: Path) -> None:
+    folder = tmp_path / "本县格式"
+    assert run("format", "new", folder, "--from", "yueyang-2020")[0] == 0  # its own id: 本县格式
+    replace_template(folder, "自评报告.docx", "LOCAL-FORMAT-WAS-USED")
+    workbook = tmp_path / "wb.xlsx"
+    assert run("init", "--example", workbook, "--format", folder)[0] == 0
+    code, output = run("build", workbook, "-o", tmp_path / "out")
+    assert code == 2 and not (tmp_path / "out").exists()
+    assert f"这份填报表是用本地格式文件夹 {folder.resolve()} 生成的：请加 --format {folder.resolve()}" in output
+    assert run("build", workbook, "-o", tmp_path / "out", "--format", folder)[0] == 0  # named: used
+    shutil.rmtree(folder)
+    assert "但该文件夹已不存在" in run("check", workbook)[1]

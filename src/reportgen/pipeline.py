@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from reportgen.errors import Finding, ReportgenError, errors_only
-from reportgen.formats.loader import Format, resolve_format
+from reportgen.formats.loader import Format, builtin_format_dirs, resolve_format
 from reportgen.model.report import Report
 from reportgen.questionnaire.tally import QuestionnaireSummary
 from reportgen.scoring.engine import ScoreResult, score
@@ -52,7 +52,8 @@ def workbook_schema(fmt: Format) -> WorkbookSchema:
         from reportgen.workbook.format_sheets import questionnaire_sheet
 
         sheets.append(questionnaire_sheet(fmt.questionnaire))
-    return WorkbookSchema(tuple(sheets), format_id=fmt.id)
+    builtin = fmt.folder.resolve() in {d.resolve() for d in builtin_format_dirs()}
+    return WorkbookSchema(tuple(sheets), format_id=fmt.id, format_folder="" if builtin else str(fmt.folder.resolve()))
 
 
 class Evaluation(BaseModel):
@@ -105,7 +106,7 @@ def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None)
 
     wb = as_book(wb)
     meta = read_meta(wb)
-    fmt = resolve_format(format_choice, meta.get("format"))
+    fmt = resolve_format(format_choice, meta.get("format"), meta.get("format_folder", ""))
     schema = workbook_schema(fmt)
     raw = (QUESTIONNAIRE_SHEET_KEY,) if fmt.questionnaire is not None else ()
     data = read_sheets(wb, schema, workbook, raw_tables=raw)

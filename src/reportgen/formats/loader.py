@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -200,13 +201,14 @@ def builtin_format_dirs() -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / DECLARATION).is_file()) if root.is_dir() else []
 
 
-def resolve_format(choice: str | None, recorded: str | None = None) -> Format:
+def resolve_format(choice: str | None, recorded: str | None = None, recorded_folder: str = "") -> Format:
     """The format to use: ``choice`` from the command line (a built-in id or a folder path), else
     ``recorded`` from the workbook's hidden 系统信息 sheet, else the default.
 
     A workbook comes from any clerk, so what it records may only name a **built-in** format: a
     path there (absolute, ``../..``, ``\\\\server\\share``) is refused. A local format folder is
-    loaded only when the person running reportgen names it with ``--format``.
+    loaded only when the person running reportgen names it with ``--format``. A workbook made from
+    a local folder remembers it (``recorded_folder``) only to say which ``--format`` to give.
     """
     builtin = {p.name: p for p in builtin_format_dirs()}
     known = "、".join(builtin)
@@ -219,9 +221,16 @@ def resolve_format(choice: str | None, recorded: str | None = None) -> Format:
     if recorded:
         if recorded in builtin:
             return load_format(builtin[recorded])
+        recorded_folder = re.sub(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", "", recorded_folder)[:300]
+        if recorded_folder and (Path(recorded_folder) / DECLARATION).is_file():
+            hint = f"这份填报表是用本地格式文件夹 {recorded_folder} 生成的：请加 --format {recorded_folder}"
+        elif recorded_folder:
+            hint = f"这份填报表是用本地格式文件夹 {recorded_folder} 生成的，但该文件夹已不存在；请用 --format 指定格式文件夹"
+        else:
+            hint = "如要使用本地格式文件夹，请在命令行用 --format 文件夹 指定"
         raise ReportgenError(Finding(
-            f"填报表记录的格式“{recorded}”不是内置格式（内置格式：{known}）；"
-            "如要使用本地格式文件夹，请在命令行用 --format 文件夹 指定", META_SHEET, "format"))
+            f"填报表记录的格式“{recorded}”不是内置格式（内置格式：{known}）；{hint}"
+            "（为安全起见，本地格式只在命令行指定时使用）", META_SHEET, "format"))
     return load_format(builtin.get(DEFAULT_FORMAT) or templates_root() / DEFAULT_FORMAT)
 
 DEFAULT_FORMAT = "yueyang-2020"

@@ -248,6 +248,8 @@ def write_workbook(schema: WorkbookSchema, path: Path, values: dict[str, Any] | 
             _table_sheet(wb, sheet, data)
     meta = wb.create_sheet(META_SHEET)
     meta.append(["format", schema.format_id])
+    if schema.format_folder:  # a local folder: remembered to name it in messages, never loaded from here
+        meta.append(["format_folder", schema.format_folder])
     meta.append(["schema_version", schema.version])
     meta.sheet_state = "hidden"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -201,7 +201,7 @@ def load(path: Path, format_choice: str | None = None) -> tuple[Book, Loaded]:
 
     wb = open_workbook(path)
     meta = read_meta(wb)
-    fmt = resolve_format(format_choice, meta.get("format"))
+    fmt = resolve_format(format_choice, meta.get("format"), meta.get("format_folder", ""))
     schema = workbook_schema(fmt)
     version = meta.get("schema_version", "")
     if version and newer(version, schema.version):

@@ -90,6 +90,7 @@ class WorkbookSchema:
     sheets: tuple[Sheet, ...]
     format_id: str = ""
     version: str = SCHEMA_VERSION
+    format_folder: str = ""  # a local format folder's path (not for built-in formats)
 
     def sheet(self, key: str) -> Sheet:
         return next(s for s in self.sheets if s.key == key)
