@@ -11,6 +11,7 @@ from reportgen.docstyle import (
     add_label,
     add_table,
     add_title,
+    allow_split,
     merge,
     new_document,
     set_cell,
@@ -226,6 +227,7 @@ def scoring_table(path: Path, title: str, reason_header: str = "扣分原因和�
              "{{ r.weight|score }}", "{{ r.points|score }}", last]
     for col, text in enumerate(cells):
         set_cell(table, 4, col, text, align="left" if col in (3, 6) else "center")
+    allow_split(table, 4)  # a long 评分标准 may continue on the next page (no half-empty pages)
     for row in range(5, 8):
         set_cell(table, row, 0, "{%tr endfor %}", align="left")
         merge(table, row, 0, row, len(headers) - 1)

@@ -414,6 +414,7 @@ def scoring_form(path: Path) -> None:
              "{{ r.points|score }}"]
     for col, text in enumerate(cells):
         set_cell(table, 4, col, text, align="left" if col in (5, 6) else "center")
+    allow_split(table, 4)  # a long 评价标准 or calculation may continue on the next page (no half-empty pages)
     for row in range(5, 8):
         set_cell(table, row, 0, "{%tr endfor %}", align="left")
         merge(table, row, 0, row, len(headers) - 1)
