@@ -1,32 +1,43 @@
 """Generate the built-in formats' .docx templates: ``.venv/bin/python -m tools.make_templates [FORMAT…]``.
 
-The committed .docx files in ``templates/<format>/`` are the source of truth for template authors
-(they edit them in Word/WPS); these scripts only make the shipped ones reproducible. Each built-in
-format has a module ``tools/formats/<format_id with _>.py`` with a ``DOCUMENTS`` dict
-(file name -> function writing that template). Every sentence there is structure with variables:
-unit-specific prose comes from the workbook.
+**For the built-in formats the generators are the source.** Each has a module
+``tools/formats/<format_id with _>.py`` with a ``DOCUMENTS`` dict (file name -> function writing that
+template); the committed .docx in ``templates/<format>/`` are their output, and a test
+(``tests/test_generated_templates.py``) fails when a committed template differs from its regeneration,
+so an edit made in Word to a built-in template cannot be lost silently: change the generator and run
+this script. A format made with ``reportgen format new`` has no generator: its .docx are edited in
+Word/WPS directly. Every sentence in a generator is structure with variables: unit-specific prose
+comes from the workbook.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 GENERATORS = Path(__file__).resolve().parent / "formats"
 
 
-def main() -> None:
-    only = set(sys.argv[1:])
+def generators() -> dict[str, dict[str, Callable[[Path], None]]]:
+    """{format id: {template file name: function writing it}} for every built-in format."""
+    found = {}
     for module_file in sorted(GENERATORS.glob("*.py")):
         if module_file.stem in ("__init__", "common"):
             continue
-        fmt = module_file.stem.replace("_", "-")
+        module = importlib.import_module(f"tools.formats.{module_file.stem}")
+        found[module_file.stem.replace("_", "-")] = module.DOCUMENTS
+    return found
+
+
+def main() -> None:
+    only = set(sys.argv[1:])
+    for fmt, documents in generators().items():
         if only and fmt not in only:
             continue
-        module = importlib.import_module(f"tools.formats.{module_file.stem}")
-        for name, build in module.DOCUMENTS.items():
+        for name, build in documents.items():
             out = TEMPLATES / fmt / name
             build(out)
             print(f"wrote {out.relative_to(TEMPLATES.parent)}")
