@@ -2,7 +2,8 @@
 
 The county (built once per module, in-process with ``--jobs 1``): two copies of the example
 (same 单位名称), one with 收入!B2 = "约50万", an Excel lock file, a hidden file, a text file and
-an old .xls. The example's score is pinned from ``reportgen check inputs/example.xlsx``:
+an old .xls. The copies are yueyang-2020's example (two documents a unit keep this file quick; the
+default example makes twelve); its score is pinned from ``reportgen check inputs/example-yueyang-2020.xlsx``:
 综合得分 95.5, 等次 优, 预算执行率 99.18 %, 收入合计 1,562.81, 支出合计 1,527.64, 结余 35.17 万元.
 """
 
@@ -23,7 +24,7 @@ from reportgen.cli import main
 from reportgen.errors import Finding, ReportgenError
 from reportgen.progress import StatusLine, cut
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "example.xlsx"
+EXAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "example-yueyang-2020.xlsx"  # two documents a unit
 UNIT = "青山县医疗保障局"
 DOCS = {f"{UNIT}_2025_部门整体支出绩效自评报告.docx", f"{UNIT}_2025_评分表.docx"}
 

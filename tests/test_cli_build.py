@@ -152,7 +152,9 @@ def test_check_prints_figures_and_scores(tmp_path: Path) -> None:
     assert "年末结转和结余 35.17 万元" in result.output
     assert "控制率 83.00%，变动率 -14.53%" in result.output  # 7.47 / 9.00; (7.47 − 8.74) / 8.74
     assert "在职人员控制率 93.33%（42/45），重点支出安排率 92.72%，固定资产利用率 97.98%" in result.output
-    assert "综合得分 95.5 分" in result.output
+    # the default format (national-2025): 满意度指标 from the questionnaire's 满意率 98.50% (≥ 90%: 10)
+    assert "满意度问卷 有效 20/20 份，得分 965/1000，满意率 98.50%" in result.output
+    assert "综合得分 99.92 分（满分 100），评价等次：优" in result.output
     assert not list(tmp_path.glob("*.docx"))
 
 
@@ -170,7 +172,7 @@ def test_blank_workbook_is_a_good_form(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(workbook)
     assert wb.sheetnames[0] == "填写说明"
     assert wb["系统信息"].sheet_state == "hidden"
-    assert [r[:2] for r in wb["系统信息"].iter_rows(values_only=True)] == [("format", "yueyang-2020"),
+    assert [r[:2] for r in wb["系统信息"].iter_rows(values_only=True)] == [("format", "national-2025"),
                                                                           ("schema_version", "2")]
     unit = wb["基本信息"]
     assert unit.freeze_panes == "A2"
@@ -178,8 +180,7 @@ def test_blank_workbook_is_a_good_form(tmp_path: Path) -> None:
     assert lists["B4"] == '"行政单位,参照公务员法管理事业单位,事业单位"'
     income = wb["收入"]
     assert income["B2"].number_format == "#,##0.00"
-    inputs = wb["评分填报"]
-    assert any("支付进度" in str(c.value) for c in inputs["A"])
+    assert "问卷" in wb.sheetnames  # the default format's 满意度指标 comes from the questionnaire
 
 
 BAD_CELLS = [
@@ -192,7 +193,7 @@ BAD_CELLS = [
 @pytest.mark.parametrize(("sheet", "cell", "value", "expected"), BAD_CELLS)
 def test_bad_workbook_exit_2_in_chinese(tmp_path: Path, sheet: str, cell: str, value, expected: str) -> None:
     workbook = tmp_path / "ex.xlsx"
-    run("init", "--example", workbook)
+    run("init", "--example", "--format", "yueyang-2020", workbook)  # it has a 评分填报 sheet
     wb = openpyxl.load_workbook(workbook)
     wb[sheet][cell] = value
     wb.save(workbook)

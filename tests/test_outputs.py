@@ -61,7 +61,7 @@ def run(*args: object):
 @pytest.fixture(scope="module")
 def example_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("example") / "填报表.xlsx"
-    assert run("init", "--example", path).exit_code == 0
+    assert run("init", "--example", "--format", "yueyang-2020", path).exit_code == 0
     return path
 
 

@@ -21,7 +21,7 @@ from reportgen import pdf
 from reportgen.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "inputs" / "example.xlsx"
+EXAMPLE = ROOT / "inputs" / "example-yueyang-2020.xlsx"  # its two documents: a quick PDF
 REPORT, SCORING = "青山县医疗保障局_2025_部门整体支出绩效自评报告", "青山县医疗保障局_2025_评分表"
 HAVE_LIBREOFFICE = pdf.find_soffice() is not None and shutil.which("pdftotext") is not None
 REQUIRED = os.environ.get("REPORTGEN_REQUIRE_PDF") == "1"  # set by .ci/run once it has installed them

@@ -233,7 +233,7 @@ def resolve_format(choice: str | None, recorded: str | None = None, recorded_fol
             "（为安全起见，本地格式只在命令行指定时使用）", META_SHEET, "format"))
     return load_format(builtin.get(DEFAULT_FORMAT) or templates_root() / DEFAULT_FORMAT)
 
-DEFAULT_FORMAT = "yueyang-2020"
+DEFAULT_FORMAT = "national-2025"
 
 
 def copy_format(source: Format, dest: Path) -> Path:

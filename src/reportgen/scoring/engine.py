@@ -287,7 +287,26 @@ def _goal_rows(system: ScoringSystem, variables: dict[str, Any]) -> _Rows:
                  subject=f"项目“{_get(project, 'name') or ''}”：")
 
 
-def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, rows: _Rows, findings: list[Finding]) -> ScoreRow:
+def _actual_from(spec: GoalRowsSpec, indicator: IndicatorRow, variables: dict[str, Any], subject: str,
+                 where: str, findings: list[Finding]) -> tuple[IndicatorRow, str]:
+    """The row with its 实际完成值 taken from ``spec.actual_from`` (e.g. the questionnaire's 满意率),
+    and the note for its calculation; the row as typed when the value cannot be had (a warning)."""
+    if not spec.actual_from or not indicator.quantitative:
+        return indicator, ""
+    note = spec.actual_note or f"实际完成值取自{spec.actual_from}"
+    try:
+        value = expr.number(spec.actual_from, variables)
+    except (expr.DataMissing, TypeError, ValueError):
+        value = None
+    if value is None:
+        findings.append(Finding(f"{subject}“{indicator.level3}”的实际完成值应取自{spec.actual_from}，但取不到"
+                                "（如没有填写满意度问卷），按表中填写的实际完成值计分", where, "实际完成值", "warning"))
+        return indicator, ""
+    return indicator.model_copy(update={"actual": round_half_up(value, 2)}), note
+
+
+def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, rows: _Rows, findings: list[Finding],
+              variables: dict[str, Any] | None = None) -> ScoreRow:
     """One 绩效指标 row (the unit's or a project's) scored against its own target. Whether it is
     met and how target and value read (``≥95%``) are the model's (``IndicatorRow.met``,
     ``target_text``): one rule, one display."""
@@ -299,6 +318,9 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, rows: _Rows, findings
         indicator = None
     ref = indicator.ref if indicator is not None else ""
     where = ref or rows.sheet
+    source = ""
+    if indicator is not None:
+        indicator, source = _actual_from(spec, indicator, variables or {}, rows.subject, where, findings)
     weight = indicator.weight if indicator is not None else None
     if weight is None:
         findings.append(Finding(f"{rows.subject}分值未填写（本格式按绩效指标打分，每行都要有分值）", where, "分值"))
@@ -317,7 +339,7 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, rows: _Rows, findings
                 findings.append(Finding(f"{rows.subject}{name}得{fmt_score(points)}分，低于分值{fmt_score(weight)}分，"
                                         "请填写偏差原因及改进措施", where, "偏差原因及改进措施", "warning"))
             reason = _join(reason, deviation)
-        return ScoreRow(**row, points=points, value=value, value_text=shown, calculation=calc,
+        return ScoreRow(**row, points=points, value=value, value_text=shown, calculation=_join_note(source, calc),
                         deduction_reason=reason if points < weight else "")
 
     if indicator is None:
@@ -354,9 +376,14 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, rows: _Rows, findings
     return done(raw, calc, f"实际完成{shown}，未达到指标值{goal}", a, shown)
 
 
-def _goal_level(level: Level, spec: GoalRowsSpec, rows: _Rows, findings: list[Finding]) -> ScoreLevel:
+def _join_note(note: str, calc: str) -> str:
+    return f"{note}，{calc}" if note else calc
+
+
+def _goal_level(level: Level, spec: GoalRowsSpec, rows: _Rows, findings: list[Finding],
+                variables: dict[str, Any] | None = None) -> ScoreLevel:
     items = [i for i in rows.items if str(_get(i, "level1") or "") in spec.level1]
-    scored = [_goal_row(level, spec, item, rows, findings) for item in items]
+    scored = [_goal_row(level, spec, item, rows, findings, variables) for item in items]
     weights = sum((r.weight for r in scored), ZERO)
     names = "、".join(spec.level1)
     if not scored:
@@ -394,7 +421,7 @@ def score(system: ScoringSystem, context: Any) -> ScoreResult:
     levels: list[ScoreLevel] = []
     for level in system.levels:
         if level.goal_rows is not None:
-            levels.append(_goal_level(level, level.goal_rows, goal_rows, findings))
+            levels.append(_goal_level(level, level.goal_rows, goal_rows, findings, variables))
             continue
         groups = []
         for group in level.groups:

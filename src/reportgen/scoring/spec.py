@@ -169,6 +169,10 @@ class GoalRowsSpec(Spec):
         default_factory=lambda: {"达成": Decimal(100), "部分达成": Decimal(60), "未达成": Decimal(0)},
         description="定性指标各完成程度的得分比例（%）")
     standard: str = Field("", description="评分标准说明（打印用）")
+    actual_from: str | None = Field(None, description=(
+        "实际完成值的来源（数据路径，如 questionnaire_summary.satisfaction_rate）：定量行的实际完成值取此值，"
+        "不取绩效指标表填写的值；取不到（如没有问卷）时仍用表中的值并提示"))
+    actual_note: str = Field("", description="实际完成值来源的说明，写在计算过程前（如“满意率取自满意度调查问卷汇总”）")
 
 
 class GroupSpec(Spec):
