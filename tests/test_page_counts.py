@@ -24,6 +24,8 @@ PAGES = {  # counted with LibreOffice 7.4 and Noto CJK standing in for the offic
     "emeishan-2020": {"部门整体支出绩效评价报告": 8, f"{FIRST}项目绩效目标完成情况表": 1, f"{FIRST}项目支出绩效自评报告": 3},
     "current-2021": {"部门整体支出绩效自评表": 2, "部门整体支出绩效自评报告": 4, "基础数据表": 2,
                      f"{FIRST}项目支出绩效自评表": 1},
+    "national-2025": {"部门整体支出绩效自评表": 2, "部门整体支出绩效自评报告": 4, "基础数据表": 2,
+                      "满意度调查问卷汇总": 3, f"{FIRST}项目支出绩效自评表": 1},
 }
 
 
