@@ -49,9 +49,9 @@ def workbook_schema(fmt: Format) -> WorkbookSchema:
         if sheet is not None:
             sheets.append(sheet)
     if fmt.questionnaire is not None:
-        from reportgen.workbook.format_sheets import questionnaire_sheet
+        from reportgen.workbook.format_sheets import counts_sheet, questionnaire_sheet
 
-        sheets.append(questionnaire_sheet(fmt.questionnaire))
+        sheets += [questionnaire_sheet(fmt.questionnaire), counts_sheet(fmt.questionnaire)]
     builtin = fmt.folder.resolve() in {d.resolve() for d in builtin_format_dirs()}
     return WorkbookSchema(tuple(sheets), format_id=fmt.id, format_folder="" if builtin else str(fmt.folder.resolve()))
 
@@ -117,7 +117,7 @@ def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None)
         from reportgen.workbook.format_sheets import tally_questionnaires
 
         summary, summary_findings = tally_questionnaires(fmt.questionnaire, schema, data)
-        if summary.valid == 0:
+        if summary is not None and summary.valid == 0:
             summary_findings.append(Finding("“问卷”表中没有有效问卷：满意度无法计算，评分表中相应指标将不得分",
                                            "问卷", "", "warning"))
     data.findings.extend(summary_findings)

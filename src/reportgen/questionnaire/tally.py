@@ -110,6 +110,7 @@ class QuestionnaireSummary(_Result):
     by_category: list[CategoryResult] = Field(description="按对象类别统计（按问卷定义的类别顺序）")
     suggestions: list[Suggestion] = Field(description="意见或建议（不含“无”）")
     options: list[str] = Field(description="选项文字（按顺序，用于表头）")
+    from_counts: bool = Field(False, description="是否由“问卷计数”表（各类别各题各选项人数，手工汇总）录入，而非逐份问卷")
 
 
 # --- cell parsing ----------------------------------------------------------------------------------
@@ -175,6 +176,7 @@ class _Tally:
         self.places: list[str] = []
         self.numbers: dict[str, str] = {}  # 问卷编号 -> where first seen
         self.suggestions: list[Suggestion] = []
+        self.from_counts = False
 
     def error(self, where: str, field: str, message: str) -> None:
         self.findings.append(Finding(message, where, field))
@@ -295,7 +297,7 @@ class _Tally:
             for name, c in self.categories.items()
         ]
         return QuestionnaireSummary(
-            issued=total.issued, valid=total.valid, invalid=total.issued - total.valid,
+            from_counts=self.from_counts, issued=total.issued, valid=total.valid, invalid=total.issued - total.valid,
             date_from=min(self.dates, default=None), date_to=max(self.dates, default=None),
             places=self.places, score=total.score, full_score=total.valid * each, full_score_each=each,
             score_rate=_rate(total.score, total.valid * each),
@@ -309,4 +311,53 @@ def tally(q: Questionnaire, rows: list[ResponseRow]) -> tuple[QuestionnaireSumma
     counter = _Tally(q)
     for row in rows:
         counter.row(row)
+    return counter.result(), counter.findings
+
+
+def tally_counts(q: Questionnaire, rows: list[tuple[str, dict[str, Any]]]) -> tuple[QuestionnaireSummary, list[Finding]]:
+    """The same summary from hand-tallied counts: one row per 对象类别 and question, with the number
+    of valid questionnaires that chose each option (``rows``: (where, {"category", "question",
+    "option_<n>"})). Every question of a category must be answered by the same number of people
+    (each valid questionnaire answers them all); a category or question given twice, or a category
+    missing a question, is an error naming the rows."""
+    counter = _Tally(q)
+    counter.from_counts = True
+    labels = {question.label: i for i, question in enumerate(q.questions)}
+    seen: dict[tuple[str, int], str] = {}
+    per_category: dict[str, dict[int, tuple[str, list[int]]]] = {}
+    for where, row in rows:
+        category, question = row.get("category"), labels.get(str(row.get("question")))
+        if category is None or question is None:
+            continue  # the reader has named the cell
+        counts = [int(row.get(f"option_{n}") or 0) for n in range(len(q.options))]
+        if (category, question) in seen:
+            counter.findings.append(Finding(f"“{category}”的“{q.questions[question].label}”填了两行（另见 "
+                                            f"{seen[category, question]}）", where, "题目"))
+            continue
+        seen[category, question] = where
+        per_category.setdefault(category, {})[question] = (where, counts)
+    for category, questions in per_category.items():
+        missing = [q.questions[i].label for i in range(len(q.questions)) if i not in questions]
+        if missing:
+            counter.findings.append(Finding(f"“{category}”缺少题目：{'、'.join(missing)}（每个对象类别每题一行）",
+                                            "问卷计数", "题目"))
+            continue
+        sizes = {sum(counts) for _, counts in questions.values()}
+        if len(sizes) > 1:
+            where = "、".join(w for w, _ in questions.values())
+            counter.findings.append(Finding(f"“{category}”各题的人数合计不同（{'、'.join(map(str, sorted(sizes)))}）："
+                                            "每份有效问卷每题都答，各题人数合计应相同", where, "人数"))
+            continue
+        valid = sizes.pop()
+        options = q.options
+        score = sum((options[o].points * n for _, counts in questions.values() for o, n in enumerate(counts)), ZERO)
+        satisfied = sum(n for _, counts in questions.values() for o, n in enumerate(counts) if options[o].satisfied)
+        for c in (counter.total, counter.categories[category]):
+            c.issued += valid
+            c.valid += valid
+            c.score += score
+            c.satisfied += satisfied
+        for i, (_, counts) in questions.items():
+            for o, n in enumerate(counts):
+                counter.counts[i][o] += n
     return counter.result(), counter.findings

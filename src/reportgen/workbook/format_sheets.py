@@ -83,9 +83,37 @@ def questionnaire_sheet(questionnaire: Any) -> TableSheet:
                       blank_rows=60)
 
 
+COUNTS_SHEET = "问卷计数"
+
+
+def counts_sheet(questionnaire: Any) -> TableSheet:
+    """For a clerk who has only hand-tallied counts: per 对象类别 and question, how many valid
+    questionnaires chose each option (instead of the 问卷 sheet's one row per questionnaire)."""
+    columns = (
+        Field("category", "对象类别", "choice", choices=tuple(questionnaire.categories), width=14),
+        Field("question", "题目", "choice", choices=tuple(q.label for q in questionnaire.questions), width=24),
+        *(Field(f"option_{n}", f"{o.label}人数", "int", required=False, width=12,
+                help="选这一项的有效问卷份数；没有填 0")
+          for n, o in enumerate(questionnaire.options)),
+    )
+    return TableSheet(COUNTS_SHEET, "questionnaire_counts", columns, help=(
+        "只有手工汇总的各题各选项人数时填写本表（每个对象类别每题一行），“问卷”表留空；两张表只能填一张。"
+        "汇总、满意率和得分的算法与逐份录入相同，问卷汇总会注明数据来自本表。"),
+        blank_rows=len(questionnaire.categories) * len(questionnaire.questions), optional=True)
+
+
 def tally_questionnaires(questionnaire: Any, schema: WorkbookSchema, data: WorkbookData) -> tuple[Any, list[Finding]]:
     from reportgen.questionnaire.tally import ResponseRow, tally
 
     sheet = schema.sheet("questionnaire")
     rows = [ResponseRow(sheet.name, row_no, cells) for row_no, cells in data.raw_tables.get("questionnaire", [])]
+    counted = data.values.get("questionnaire_counts") or []
+    if counted:
+        from reportgen.questionnaire.tally import tally_counts
+
+        if rows:
+            return None, [Finding("“问卷”表和“问卷计数”表只能填一张：逐份录入就清空“问卷计数”表，只有手工汇总的人数"
+                                  "就清空“问卷”表", COUNTS_SHEET)]
+        return tally_counts(questionnaire, [(data.ref(f"questionnaire_counts[{i}]"), row)
+                                            for i, row in enumerate(counted)])
     return tally(questionnaire, rows)

@@ -237,6 +237,9 @@ def read_sheets(wb, schema: WorkbookSchema, path: Path, raw_tables: tuple[str, .
     data = WorkbookData()
     reader = _SheetReader(wb, data, path)
     for sheet in schema.sheets:
+        if sheet.name not in wb.sheetnames and isinstance(sheet, TableSheet) and sheet.optional:
+            data.values[sheet.key] = []
+            continue
         if sheet.name not in wb.sheetnames:
             data.findings.append(Finding(f"缺少工作表“{sheet.name}”（请用 reportgen init 生成的模板填写）",
                                          sheet.name))

@@ -80,6 +80,7 @@ class TableSheet:
     min_rows: int = 0
     fixed_rows: tuple[str, ...] = ()
     blank_rows: int = 20  # rows formatted with validation in the blank workbook
+    optional: bool = False  # a workbook without this sheet reads as if it were empty (an alternative input)
 
 
 Sheet = KeyValueSheet | TableSheet
