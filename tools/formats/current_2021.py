@@ -79,6 +79,30 @@ def execution_cell(attr: str, result: str = "score") -> str:
     return f"{{% for g in {result}.levels if g.name == '{EXECUTION}' %}}{{{{ g.{attr}|score }}}}{{% endfor %}}"
 
 
+def scored_indicator_rows(table, top: int, result: str) -> None:
+    """The 绩效指标 block as scored, from row ``top``: a header row, one row per scored indicator
+    grouped by the scoring's 一级/二级 (预算执行率 has its own row above), then the 总分 row.
+    ``result`` is the score in the context: ``score`` (the unit) or ``project_score``."""
+    label = "{{ '绩效指标'|vmerge }}"
+    set_cell(table, top, 0, label, bold=True)
+    for col, text in enumerate(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+                                "偏差原因分析及改进措施"], start=1):
+        set_cell(table, top, col, text, bold=True)
+    row_tag(table, top + 1, f"{{%tr for g in {result}.levels if g.name != '{EXECUTION}' %}}")
+    row_tag(table, top + 2, "{%tr for sg in g.groups %}")
+    row_tag(table, top + 3, "{%tr for r in sg.rows %}")
+    cells = [label, "{{ g.name|vmerge }}", "{{ sg.name|vmerge(g.name) }}", "{{ r.name }}", "{{ r.standard }}",
+             "{{ r.value_text }}", "{{ r.weight|score }}", "{{ r.points|score }}", "{{ r.deduction_reason }}"]
+    for col, text in enumerate(cells):
+        set_cell(table, top + 4, col, text, align="left" if col in (3, 8) else "center", bold=(col == 0))
+    for row in range(top + 5, top + 8):
+        row_tag(table, row, "{%tr endfor %}")
+    span(table, top + 8, 0, 5, "总分", bold=True)
+    set_cell(table, top + 8, 6, f"{{{{ {result}.total_weight|score }}}}", bold=True)
+    set_cell(table, top + 8, 7, f"{{{{ {result}.total|score }}}}", bold=True)
+    set_cell(table, top + 8, 8, f"{{% if {result}.grade %}}等次：{{{{ {result}.grade }}}}{{% endif %}}", bold=True)
+
+
 def unit_table(path: Path) -> None:
     doc = new_document(landscape=True, table_pt=10.5)
     add_label(doc)
@@ -126,24 +150,7 @@ def unit_table(path: Path) -> None:
     cell_lines(table, 7, 5, ["{%p for g in goals %}", "{{ loop.index }}.{{ g.result }}", "{%p endfor %}"])
     merge(table, 7, 5, 7, 8)
 
-    label = "{{ '绩效指标'|vmerge }}"
-    set_cell(table, 8, 0, label, bold=True)
-    for col, text in enumerate(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
-                                "偏差原因分析及改进措施"], start=1):
-        set_cell(table, 8, col, text, bold=True)
-    row_tag(table, 9, f"{{%tr for g in score.levels if g.name != '{EXECUTION}' %}}")
-    row_tag(table, 10, "{%tr for sg in g.groups %}")
-    row_tag(table, 11, "{%tr for r in sg.rows %}")
-    cells = [label, "{{ g.name|vmerge }}", "{{ sg.name|vmerge(g.name) }}", "{{ r.name }}", "{{ r.standard }}",
-             "{{ r.value_text }}", "{{ r.weight|score }}", "{{ r.points|score }}", "{{ r.deduction_reason }}"]
-    for col, text in enumerate(cells):
-        set_cell(table, 12, col, text, align="left" if col in (3, 8) else "center", bold=(col == 0))
-    for row in (13, 14, 15):
-        row_tag(table, row, "{%tr endfor %}")
-    span(table, 16, 0, 5, "总分", bold=True)
-    set_cell(table, 16, 6, "{{ score.total_weight|score }}", bold=True)
-    set_cell(table, 16, 7, "{{ score.total|score }}", bold=True)
-    set_cell(table, 16, 8, "{% if score.grade %}等次：{{ score.grade }}{% endif %}", bold=True)
+    scored_indicator_rows(table, 8, "score")
     set_cell(table, 17, 0, "说明", bold=True)
     span(table, 17, 1, 8, "{% if score.capped %}{{ score.cap_reason }}；{% endif %}"
                           "预算执行率得分 = 预算执行率 × 10分；绩效指标达到年度指标值得满分，未达到按完成比例计分。",
@@ -389,24 +396,7 @@ def project_table(path: Path) -> None:
 
     # The indicator rows as scored: grouped by the scoring's 一级指标 (成本 within 产出), each with its
     # 分值, 得分 and the reason for points lost (the engine's, then the clerk's 偏差原因).
-    label = "{{ '绩效指标'|vmerge }}"
-    set_cell(table, 9, 0, label, bold=True)
-    for col, text in enumerate(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
-                                "偏差原因分析及改进措施"], start=1):
-        set_cell(table, 9, col, text, bold=True)
-    row_tag(table, 10, f"{{%tr for g in project_score.levels if g.name != '{EXECUTION}' %}}")
-    row_tag(table, 11, "{%tr for sg in g.groups %}")
-    row_tag(table, 12, "{%tr for r in sg.rows %}")
-    cells = [label, "{{ g.name|vmerge }}", "{{ sg.name|vmerge(g.name) }}", "{{ r.name }}", "{{ r.standard }}",
-             "{{ r.value_text }}", "{{ r.weight|score }}", "{{ r.points|score }}", "{{ r.deduction_reason }}"]
-    for col, text in enumerate(cells):
-        set_cell(table, 13, col, text, align="left" if col in (3, 8) else "center", bold=(col == 0))
-    for row in (14, 15, 16):
-        row_tag(table, row, "{%tr endfor %}")
-    span(table, 17, 0, 5, "总分", bold=True)
-    set_cell(table, 17, 6, "{{ project_score.total_weight|score }}", bold=True)
-    set_cell(table, 17, 7, "{{ project_score.total|score }}", bold=True)
-    set_cell(table, 17, 8, "{% if project_score.grade %}等次：{{ project_score.grade }}{% endif %}", bold=True)
+    scored_indicator_rows(table, 9, "project_score")
     set_cell(table, 18, 0, "说明", bold=True)
     funds = f"{{% for g in project_score.levels if g.name == '{EXECUTION}' %}}{{{{ g.groups[0].rows[0].calculation }}}}{{% endfor %}}"
     span(table, 18, 1, 8, f"项目资金：{funds}{{% if project.explanation %}}；{{{{ project.explanation }}}}{{% endif %}}。"
