@@ -110,8 +110,22 @@ def _hidden(path: Path) -> bool:
 # ---- one unit ---------------------------------------------------------------------------------
 
 
+class _Findings:
+    """``errors`` and ``warnings`` of a record's ``findings`` (a field of the dataclass)."""
+
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return errors_only(self.findings)
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return warnings_only(self.findings)
+
+
 @dataclass(frozen=True)
-class UnitResult:
+class UnitResult(_Findings):
     """What one workbook gave: its figures and findings, and its documents rendered in memory."""
 
     index: int  # position in input order, from 0
@@ -129,14 +143,6 @@ class UnitResult:
     documents: list[tuple[Staged, str]] | None = None  # None: not built
     internal: bool = False  # the failure was a bug, not a problem with the workbook
     name_ref: str = ""  # the 单位名称 cell (基本信息!B2), when known
-
-    @property
-    def errors(self) -> list[Finding]:
-        return errors_only(self.findings)
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return warnings_only(self.findings)
 
     @property
     def ok(self) -> bool:
@@ -302,7 +308,7 @@ def run_batch(workbooks: Sequence[Path], out_dir: Path, format_choice: str | Non
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Outcome(_Findings):
     """A unit as the summary shows it: its result (documents dropped), folder, files written."""
 
     result: UnitResult
@@ -310,14 +316,6 @@ class Outcome:
     written: list[Path] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # the result's, then any write failure
     built: bool = False
-
-    @property
-    def errors(self) -> list[Finding]:
-        return errors_only(self.findings)
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return warnings_only(self.findings)
 
     @property
     def status(self) -> str:

@@ -224,6 +224,14 @@ def text_width_mm(doc: DocumentObject) -> float:
     return (section.page_width - section.left_margin - section.right_margin) / Mm(1)
 
 
+def _one_run(paragraph: Paragraph, text: str, bold: bool) -> None:
+    """The text as a single run, so a Jinja tag in it is never split."""
+    if text:
+        run = paragraph.add_run(text)
+        if bold:
+            run.bold = True
+
+
 def add_paragraph(
     doc: DocumentObject, text: str = "", style: str = BODY, *, align: Align | None = None, bold: bool = False
 ) -> Paragraph:
@@ -231,10 +239,7 @@ def add_paragraph(
     paragraph = doc.add_paragraph(style=style)
     if align is not None:
         paragraph.alignment = _ALIGN[align]
-    if text:
-        run = paragraph.add_run(text)
-        if bold:
-            run.bold = True
+    _one_run(paragraph, text, bold)
     return paragraph
 
 
@@ -369,10 +374,7 @@ def cell_text(cell: _Cell, text: str, *, align: Align = "center", bold: bool = F
             paragraph._p.remove(child)
     paragraph.style = cell.part.document.styles[TABLE_TEXT]
     paragraph.alignment = _ALIGN[align]
-    if text:
-        run = paragraph.add_run(text)
-        if bold:
-            run.bold = True
+    _one_run(paragraph, text, bold)
     return paragraph
 
 

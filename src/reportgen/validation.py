@@ -243,3 +243,8 @@ def validation_findings(exc: ValidationError, where: str = "", data: Any = _ABSE
         code = codes.get(problem.kind, codes.get("value", ""))
         found.append(Finding(problem.message, at, problem.path, severity, code))
     return found
+
+
+def duplicates(values: list[str]) -> list[str]:
+    """The values given more than once, in order of first appearance (for "…重复" validator messages)."""
+    return sorted({v for v in values if values.count(v) > 1}, key=values.index)

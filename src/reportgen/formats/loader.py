@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from reportgen.errors import Finding, ReportgenError
 from reportgen.model.inputs import InputDecl
-from reportgen.validation import field_path, validation_findings
+from reportgen.validation import duplicates, field_path, validation_findings
 from reportgen.workbook.schema import META_SHEET
 from reportgen.yamlfile import LineMarks, load_yaml, not_a_mapping, read_yaml
 
@@ -90,19 +90,15 @@ class FormatSpec(BaseModel):
     @field_validator("inputs")
     @classmethod
     def _unique_keys(cls, inputs: list[FormatInput]) -> list[FormatInput]:
-        keys = [i.key for i in inputs]
-        duplicates = sorted({k for k in keys if keys.count(k) > 1})
-        if duplicates:
-            raise ValueError(f"填报键重复: {'、'.join(duplicates)}")
+        if repeated := sorted(duplicates([i.key for i in inputs])):
+            raise ValueError(f"填报键重复: {'、'.join(repeated)}")
         return inputs
 
     @field_validator("documents")
     @classmethod
     def _unique_ids(cls, docs: list[DocumentSpec]) -> list[DocumentSpec]:
-        ids = [d.id for d in docs]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"文档编号重复: {'、'.join(duplicates)}")
+        if repeated := sorted(duplicates([d.id for d in docs])):
+            raise ValueError(f"文档编号重复: {'、'.join(repeated)}")
         return docs
 
 

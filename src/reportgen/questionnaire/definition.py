@@ -39,7 +39,7 @@ from pydantic import (
 )
 
 from reportgen.errors import Finding, ReportgenError
-from reportgen.validation import validation_findings
+from reportgen.validation import duplicates, validation_findings
 from reportgen.yamlfile import LineMarks, load_yaml
 
 DEFAULT_SUGGESTION_PROMPT = "如果您对部门工作还存在有见解性的意见或建议，请您在此处进行说明："
@@ -56,9 +56,6 @@ def _nonblank(value: str) -> str:
         raise ValueError("不能为空")
     return value
 
-
-def _duplicates(values: list[str]) -> list[str]:
-    return sorted({v for v in values if values.count(v) > 1}, key=values.index)
 
 
 class _Strict(BaseModel):
@@ -130,9 +127,9 @@ class Questionnaire(_Strict):
     def _questions(cls, questions: list[Question]) -> list[Question]:
         if not questions:
             raise ValueError("至少需要一道题目")
-        duplicates = _duplicates([q.id.upper() for q in questions])
-        if duplicates:
-            raise ValueError(f"题号重复: {'、'.join(duplicates)}")
+        repeated = duplicates([q.id.upper() for q in questions])
+        if repeated:
+            raise ValueError(f"题号重复: {'、'.join(repeated)}")
         return questions
 
     @field_validator("options")
@@ -140,11 +137,11 @@ class Questionnaire(_Strict):
     def _options(cls, options: list[Option]) -> list[Option]:
         if len(options) < 2:
             raise ValueError("至少需要两个选项")
-        labels = _duplicates([re.sub(r"\s", "", o.label) for o in options])
+        labels = duplicates([re.sub(r"\s", "", o.label) for o in options])
         if labels:
             raise ValueError(f"选项重复: {'、'.join(labels)}")
         # an answer may be typed as its points, so points must identify one option
-        points = _duplicates([points_text(o.points) for o in options])
+        points = duplicates([points_text(o.points) for o in options])
         if points:
             raise ValueError(f"选项分值重复: {'、'.join(points)}（填写分值时无法判断是哪个选项）")
         if not any(o.satisfied for o in options):
@@ -157,9 +154,9 @@ class Questionnaire(_Strict):
         categories = [_nonblank(c) for c in categories]
         if not categories:
             raise ValueError("至少需要一个调查对象类别")
-        duplicates = _duplicates(categories)
-        if duplicates:
-            raise ValueError(f"调查对象类别重复: {'、'.join(duplicates)}")
+        repeated = duplicates(categories)
+        if repeated:
+            raise ValueError(f"调查对象类别重复: {'、'.join(repeated)}")
         return categories
 
     @field_validator("full_score")

@@ -37,7 +37,7 @@ from reportgen.scoring.spec import (
     TiersRule,
     WhenUndefined,
 )
-from reportgen.validation import Problem, translated
+from reportgen.validation import Problem, duplicates, translated
 from reportgen.yamlfile import LineMarks, Loc, load_yaml, not_a_mapping
 
 TOTAL = Decimal(100)
@@ -267,7 +267,7 @@ def _check_system(spec: SystemSpec, indicators: dict[tuple[int, int], Located],
     if total != TOTAL:
         add("S211", f"各一级指标分值合计为{num(total)}分，应为100分", "总分", ("levels",))
     names = [lv.name for lv in spec.levels]
-    for name in sorted({n for n in names if names.count(n) > 1}):
+    for name in sorted(duplicates(names)):
         add("S214", "一级指标名称重复", name, ("levels", len(names) - 1 - names[::-1].index(name)))
     goal_names: list[tuple[str, int]] = []
     for i, level in enumerate(spec.levels):
@@ -284,7 +284,7 @@ def _check_system(spec: SystemSpec, indicators: dict[tuple[int, int], Located],
             add("S212", f"二级指标分值合计为{num(group_sum)}分，与一级指标分值{num(level.weight)}分不符", level.name,
                 at + ("weight",))
         group_names = [g.name for g in groups]
-        for name in sorted({n for n in group_names if group_names.count(n) > 1}):
+        for name in sorted(duplicates(group_names)):
             last = len(group_names) - 1 - group_names[::-1].index(name)
             add("S214", "二级指标名称重复", f"{level.name}/{name}", at + ("groups", last))
         for j, group in enumerate(groups):
