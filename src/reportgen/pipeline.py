@@ -124,26 +124,25 @@ def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None)
 
     report, findings = build_report(data, inputs=data.values.get(SCORING_SHEET_KEY) or {})
     findings += check_report(report, data.refs)
-    unscored = Evaluation(format=fmt, report=report, refs=data.refs, questionnaire_summary=summary)
-    result = score(fmt.scoring, unscored.variables()) if fmt.scoring is not None else None
-    if result is not None:
-        findings += list(result.findings)
-    project_scores = score_projects(fmt, unscored)
-    findings += [f for r in project_scores for f in r.findings]
-    evaluation = Evaluation(format=fmt, report=report, refs=data.refs, findings=findings, score=result,
-                            project_scores=project_scores, questionnaire_summary=summary)
+    evaluation = Evaluation(format=fmt, report=report, refs=data.refs, questionnaire_summary=summary)
+    variables = evaluation.variables()
+    if fmt.scoring is not None:
+        evaluation.score = score(fmt.scoring, variables)
+        findings += evaluation.score.findings
+    evaluation.project_scores = score_projects(fmt, variables, report)
+    findings += [f for r in evaluation.project_scores for f in r.findings]
+    evaluation.findings = findings
     if errors_only(findings):
         raise ReportgenError(findings)
     return evaluation
 
 
-def score_projects(fmt: Format, evaluation: Evaluation) -> list[ScoreResult]:
+def score_projects(fmt: Format, variables: dict[str, Any], report: Report) -> list[ScoreResult]:
     """Each project scored by the format's ``project_scoring`` (none without one): the unit's
-    variables plus ``project``; its goal rows are the project's own 绩效指标."""
+    ``variables`` plus ``project``; its goal rows are the project's own 绩效指标."""
     if fmt.project_scoring is None:
         return []
-    variables = evaluation.variables()
-    return [score(fmt.project_scoring, {**variables, "project": project}) for project in evaluation.report.projects.rows]
+    return [score(fmt.project_scoring, {**variables, "project": project}) for project in report.projects.rows]
 
 
 def _meta_findings(meta: dict[str, str], fmt: Format, schema: WorkbookSchema, wb: Any,
