@@ -31,6 +31,15 @@ def column_letter(column: int) -> str:
     return letters
 
 
+def column_number(letters: str) -> int:
+    """``"A"`` -> 1, ``"AB"`` -> 28: the inverse of :func:`column_letter` (the XML pre-scan has a bytes
+    twin in ``container``, kept apart because it runs for every cell)."""
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
 class Cell:
     __slots__ = ("content", "row", "column")
 

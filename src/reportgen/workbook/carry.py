@@ -33,7 +33,7 @@ from pydantic import BaseModel
 from reportgen.errors import Finding, ReportgenError, errors_only
 from reportgen.model.inputs import Cell, InputModel
 from reportgen.model.report import INPUT_SHEETS
-from reportgen.workbook.book import Book, column_letter
+from reportgen.workbook.book import Book, column_letter, column_number
 from reportgen.workbook.cells import is_empty, label_key
 from reportgen.workbook.reader import MAX_ROWS, WorkbookData, open_workbook, read_meta, read_sheets
 from reportgen.workbook.schema import (
@@ -231,17 +231,10 @@ _PATH = re.compile(r"(\w+)(?:\[(\d+)\])?\.(\w+)")
 _COORD = re.compile(r"([A-Z]+)(\d+)")
 
 
-def _column(letters: str) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ord(ch) - 64
-    return number
-
-
 def _split_ref(ref: str) -> tuple[str, int, int] | None:
     sheet, _, coord = ref.rpartition("!")
     match = _COORD.fullmatch(coord)
-    return (sheet, int(match.group(2)), _column(match.group(1))) if sheet and match else None
+    return (sheet, int(match.group(2)), column_number(match.group(1))) if sheet and match else None
 
 
 def _with_contents(wb: Book, data: WorkbookData) -> dict[str, Any]:
@@ -370,7 +363,7 @@ def describe_blanks(found: list[Blank]) -> list[str]:
 
 def _place(cell: str) -> tuple[int, int]:
     match = _COORD.fullmatch(cell)
-    return (_column(match.group(1)), int(match.group(2))) if match else (0, 0)
+    return (column_number(match.group(1)), int(match.group(2))) if match else (0, 0)
 
 
 def _ranges(cells: list[str]) -> str:

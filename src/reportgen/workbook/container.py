@@ -164,6 +164,7 @@ def _attrs(raw: bytes) -> dict[bytes, bytes]:
 
 
 def _column_number(letters: bytes) -> int:
+    """``book.column_number`` for the raw bytes of the sheet XML (no decoding per cell)."""
     number = 0
     for ch in letters.upper():
         number = number * 26 + ch - 64
