@@ -38,7 +38,7 @@ def test_counts_give_the_same_summary_and_score(tmp_path: Path) -> None:
     values["questionnaire"] = []
     evaluation, paths = build_format(tmp_path, FORMAT, values)
     summary = evaluation.questionnaire_summary
-    assert summary.from_counts and (summary.issued, summary.valid) == (20, 20)
+    assert summary.source == "counts" and (summary.issued, summary.valid) == (20, 20)
     assert (summary.score, summary.full_score) == (965, 1000)  # the example's 965/1000, as row by row
     assert [(c.name, c.valid, c.score) for c in summary.by_category] == [("服务对象", 10, 485), ("社会公众", 10, 480)]
     assert str(evaluation.score.row("社会公众或服务对象满意度").points) == "7.72"
@@ -52,7 +52,7 @@ def test_counts_and_rows_together_or_inconsistent_are_errors(tmp_path: Path) -> 
     values["questionnaire_counts"] = counts
     with pytest.raises(ReportgenError) as both:
         build_format(tmp_path / "both", FORMAT, values)
-    assert any("“问卷”表和“问卷计数”表只能填一张" in f.message for f in both.value.findings)
+    assert any("“问卷”、“问卷计数”表都填了，只能填一张" in f.message for f in both.value.findings)
     values["questionnaire"] = []
     counts[0]["option_0"] += 1  # one more person for one question only
     with pytest.raises(ReportgenError) as uneven:

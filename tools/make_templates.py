@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import importlib
 import sys
+import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,15 +34,26 @@ def generators() -> dict[str, dict[str, Callable[[Path], None]]]:
     return found
 
 
+def content(path: Path) -> dict[str, bytes]:
+    """A .docx/.xlsx file's parts but docProps (its creation time differs on every run and is not content)."""
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if not n.startswith("docProps/")}
+
+
 def main() -> None:
+    """Regenerate; a template whose content is unchanged is left as it is (no churn in git)."""
     only = set(sys.argv[1:])
-    for fmt, documents in generators().items():
-        if only and fmt not in only:
-            continue
-        for name, build in documents.items():
-            out = TEMPLATES / fmt / name
-            build(out)
-            print(f"wrote {out.relative_to(TEMPLATES.parent)}")
+    with tempfile.TemporaryDirectory() as scratch:
+        for fmt, documents in generators().items():
+            if only and fmt not in only:
+                continue
+            for name, build in documents.items():
+                out, fresh = TEMPLATES / fmt / name, Path(scratch) / name
+                build(fresh)
+                if out.exists() and content(fresh) == content(out):
+                    continue
+                out.write_bytes(fresh.read_bytes())
+                print(f"wrote {out.relative_to(TEMPLATES.parent)}")
 
 
 if __name__ == "__main__":

@@ -49,9 +49,10 @@ def workbook_schema(fmt: Format) -> WorkbookSchema:
         if sheet is not None:
             sheets.append(sheet)
     if fmt.questionnaire is not None:
-        from reportgen.workbook.format_sheets import counts_sheet, questionnaire_sheet
+        from reportgen.workbook.format_sheets import counts_sheet, questionnaire_sheet, totals_sheet
 
-        sheets += [questionnaire_sheet(fmt.questionnaire), counts_sheet(fmt.questionnaire)]
+        q = fmt.questionnaire
+        sheets += [questionnaire_sheet(q), counts_sheet(q), totals_sheet(q)]
     builtin = fmt.folder.resolve() in {d.resolve() for d in builtin_format_dirs()}
     return WorkbookSchema(tuple(sheets), format_id=fmt.id, format_folder="" if builtin else str(fmt.folder.resolve()))
 
@@ -263,6 +264,8 @@ def _with_images(context: dict[str, Any], evaluation: Evaluation, needs: list[st
     """Charts are drawn only for documents that show them (matplotlib is slow to import)."""
     if "questionnaire" not in needs or evaluation.questionnaire_summary is None:
         return context
+    if not evaluation.questionnaire_summary.questions:  # totals only: nothing per question to draw
+        return {**context, "questionnaire_chart": ""}
     from reportgen.questionnaire.chart import answer_share_chart
     from reportgen.render.docx import PngImage
 

@@ -458,6 +458,14 @@ def questionnaire_result() -> str:
             "{{ '，' if not loop.last else '。' }}{% endfor %}")
 
 
+def questionnaire_totals_result() -> str:
+    s = "questionnaire_summary"
+    return (f"问卷每份满分{{{{ {s}.full_score_each|num }}}}分。有效问卷共计得分{{{{ {s}.score|num }}}}分"
+            f"（满分{{{{ {s}.full_score|num }}}}分），得分率{{{{ {s}.score_rate|pct }}}}"
+            f"{{% if {s}.satisfaction_rate is not none %}}；总体满意率{{{{ {s}.satisfaction_rate|pct }}}}"
+            "（选择满意类选项的答案占全部答案的比例）{% endif %}。")
+
+
 def questionnaire_extremes() -> str:
     # Ties are named together; when every question averages the same there is no highest or lowest.
     return ("{% set answered = questionnaire_summary.questions|selectattr('average', 'ne', none)|list %}"
@@ -478,8 +486,10 @@ def questionnaire_summary(path: Path) -> None:
     add_heading1(doc, "一、调查基本情况")
     add_body(doc, "{%p if questionnaire_summary.issued %}")
     add_body(doc, questionnaire_intro())
-    add_body(doc, "{%p if questionnaire_summary.from_counts %}")
+    add_body(doc, "{%p if questionnaire_summary.source == 'counts' %}")
     add_body(doc, "以下数据按各对象类别各题选项人数（手工汇总）录入，未逐份录入问卷。")
+    add_body(doc, "{%p elif questionnaire_summary.source == 'totals' %}")
+    add_body(doc, "以下数据按各对象类别的问卷份数和得分合计（手工汇总）录入，未逐份录入问卷，没有各题的统计。")
     add_body(doc, "{%p endif %}")
     add_body(doc, "{%p else %}")
     add_body(doc, "问卷表中没有填写问卷。")
@@ -488,6 +498,7 @@ def questionnaire_summary(path: Path) -> None:
     add_heading1(doc, "二、调查结果")
     # without a valid questionnaire there is nothing to count: no empty tables, no empty chart
     add_body(doc, "{%p if questionnaire_summary.valid %}")
+    add_body(doc, "{%p if questionnaire_summary.questions %}")
     add_body(doc, questionnaire_result())
     add_body(doc, questionnaire_extremes())
     add_note(doc, "表1 各题作答情况（有效问卷）")
@@ -529,9 +540,12 @@ def questionnaire_summary(path: Path) -> None:
                           "{% endif %}")
     set_cell(table, 5, 10, "{{ questionnaire_summary.satisfaction_rate|pct }}")
     _restyle(table, small)
-
     add_note(doc, "")
-    add_note(doc, "表2 按调查对象类别统计")
+    add_body(doc, "{%p else %}")
+    add_body(doc, questionnaire_totals_result())
+    add_body(doc, "{%p endif %}")
+
+    add_note(doc, "{{ '表2' if questionnaire_summary.questions else '表1' }} 按调查对象类别统计")
     loop_table(doc, ["对象类别", "收回份数", "有效份数", "得分合计", "满分", "得分率", "满意率"], "c in questionnaire_summary.by_category",
                ["{{ c.name }}", "{{ c.issued }}", "{{ c.valid }}", "{{ c.score|num }}", "{{ c.full_score|num }}",
                 "{{ c.score_rate|pct }}", "{{ c.satisfaction_rate|pct }}"],
@@ -539,10 +553,12 @@ def questionnaire_summary(path: Path) -> None:
                total=["合计", "{{ questionnaire_summary.issued }}", "{{ questionnaire_summary.valid }}", "{{ questionnaire_summary.score|num }}",
                       "{{ questionnaire_summary.full_score|num }}", "{{ questionnaire_summary.score_rate|pct }}", "{{ questionnaire_summary.satisfaction_rate|pct }}"])
 
+    add_body(doc, "{%p if questionnaire_summary.questions %}")
     add_note(doc, "")
     # single line spacing: a picture in a fixed-height line would be cut off
     add_paragraph(doc, "{{ questionnaire_chart }}", TABLE_TEXT, align="center")
     add_note(doc, "图1 各题答案分布（有效问卷）")
+    add_body(doc, "{%p endif %}")
     add_body(doc, "{%p else %}")
     add_body(doc, "没有有效问卷，无法统计调查结果。")
     add_body(doc, "{%p endif %}")

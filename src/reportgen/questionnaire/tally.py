@@ -1,4 +1,6 @@
-"""Tally the 问卷 sheet: one questionnaire per row -> ``QuestionnaireSummary`` plus findings.
+"""Tally the questionnaires -> ``QuestionnaireSummary`` plus findings, from whichever of three
+inputs the clerk has: the 问卷 sheet (one questionnaire per row, ``tally``), hand-tallied
+per-question option counts (``tally_counts``) or only each 对象类别's totals (``tally_totals``).
 
 Cells are read with the workbook's parsers (``workbook.cells``), so a date, a number or a choice
 means the same here as on every other sheet. Answers may be typed as an option's label (spaces,
@@ -13,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -39,6 +41,7 @@ from reportgen.workbook.cells import (
     label_key,
     parse_choice,
     parse_date,
+    parse_percent,
     parse_quantity,
 )
 
@@ -56,6 +59,9 @@ class ResponseRow:
 
 
 # --- the result templates and the scoring engine read --------------------------------------------
+
+
+Source = Literal["rows", "counts", "totals"]
 
 
 class _Result(BaseModel):
@@ -110,7 +116,9 @@ class QuestionnaireSummary(_Result):
     by_category: list[CategoryResult] = Field(description="按对象类别统计（按问卷定义的类别顺序）")
     suggestions: list[Suggestion] = Field(description="意见或建议（不含“无”）")
     options: list[str] = Field(description="选项文字（按顺序，用于表头）")
-    from_counts: bool = Field(False, description="是否由“问卷计数”表（各类别各题各选项人数，手工汇总）录入，而非逐份问卷")
+    source: Source = Field("rows", description=(
+        "问卷数据来自哪里：rows 逐份录入（“问卷”表）；counts 各类别各题各选项人数（“问卷计数”表，手工汇总）；"
+        "totals 各类别的份数和得分合计（“问卷总分”表，手工汇总，没有各题统计，questions 为空）"))
 
 
 # --- cell parsing ----------------------------------------------------------------------------------
@@ -157,7 +165,7 @@ class _Counter:
     issued: int = 0
     valid: int = 0
     score: Decimal = ZERO
-    satisfied: int = 0  # answers that chose a satisfied option
+    satisfied: Decimal | int = 0  # answers that chose a satisfied option
 
 
 def _rate(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
@@ -176,7 +184,8 @@ class _Tally:
         self.places: list[str] = []
         self.numbers: dict[str, str] = {}  # 问卷编号 -> where first seen
         self.suggestions: list[Suggestion] = []
-        self.from_counts = False
+        self.source: Source = "rows"
+        self.rates_known = True  # False for totals given without a 满意率
 
     def error(self, where: str, field: str, message: str) -> None:
         self.findings.append(Finding(message, where, field))
@@ -280,8 +289,14 @@ class _Tally:
     def result(self) -> QuestionnaireSummary:
         q, total = self.q, self.total
         each, answers_each = q.per_questionnaire_full, len(q.questions)
+
+        def satisfaction(counter: _Counter) -> Decimal | None:
+            return _rate(counter.satisfied, counter.valid * answers_each) if self.rates_known else None
+
         questions = []
         for question, counts in zip(q.questions, self.counts, strict=True):
+            if self.source == "totals":
+                break  # totals say nothing about single questions
             points = sum((o.points * n for o, n in zip(q.options, counts, strict=True)), ZERO)
             satisfied = sum(n for o, n in zip(q.options, counts, strict=True) if o.satisfied)
             questions.append(QuestionResult(
@@ -293,15 +308,15 @@ class _Tally:
         by_category = [
             CategoryResult(name=name, issued=c.issued, valid=c.valid, score=c.score, full_score=c.valid * each,
                            score_rate=_rate(c.score, c.valid * each),
-                           satisfaction_rate=_rate(c.satisfied, c.valid * answers_each))
+                           satisfaction_rate=satisfaction(c))
             for name, c in self.categories.items()
         ]
         return QuestionnaireSummary(
-            from_counts=self.from_counts, issued=total.issued, valid=total.valid, invalid=total.issued - total.valid,
+            source=self.source, issued=total.issued, valid=total.valid, invalid=total.issued - total.valid,
             date_from=min(self.dates, default=None), date_to=max(self.dates, default=None),
             places=self.places, score=total.score, full_score=total.valid * each, full_score_each=each,
             score_rate=_rate(total.score, total.valid * each),
-            satisfaction_rate=_rate(total.satisfied, total.valid * answers_each),
+            satisfaction_rate=satisfaction(total),
             questions=questions, by_category=by_category, suggestions=self.suggestions,
             options=q.option_labels)
 
@@ -321,7 +336,7 @@ def tally_counts(q: Questionnaire, rows: list[tuple[str, dict[str, Any]]]) -> tu
     (each valid questionnaire answers them all); a category or question given twice, or a category
     missing a question, is an error naming the rows."""
     counter = _Tally(q)
-    counter.from_counts = True
+    counter.source = "counts"
     labels = {question.label: i for i, question in enumerate(q.questions)}
     seen: dict[tuple[str, int], str] = {}
     per_category: dict[str, dict[int, tuple[str, list[int]]]] = {}
@@ -361,3 +376,66 @@ def tally_counts(q: Questionnaire, rows: list[tuple[str, dict[str, Any]]]) -> tu
             for o, n in enumerate(counts):
                 counter.counts[i][o] += n
     return counter.result(), counter.findings
+
+
+def tally_totals(q: Questionnaire, rows: list[tuple[dict[str, str], dict[str, Any]]]) -> tuple[QuestionnaireSummary, list[Finding]]:
+    """The summary from each 对象类别's totals alone, as a clerk with only "965/1000" has them:
+    ``rows`` are (cell refs by key, {"category", "issued", "valid", "score", "satisfaction_rate"}).
+    Score, score rate and the per-category table come out as from single questionnaires; there
+    are no per-question figures, and a 满意率 only when every category gives one (it is the share
+    of satisfied answers, which no total can tell). A category given twice, more valid than issued
+    questionnaires, a score above the full score or a rate outside 0–100 % is an error naming the cell."""
+    counter = _Tally(q)
+    counter.source = "totals"
+    each, answers_each = q.per_questionnaire_full, len(q.questions)
+    seen: dict[str, str] = {}
+    rates: list[tuple[str, Decimal | None]] = []
+    for refs, row in rows:
+        category, valid, score = row.get("category"), row.get("valid"), row.get("score")
+        if category is None or valid is None or score is None:
+            continue  # the reader has named the cell
+        where = refs.get("", "问卷总分")
+        if category in seen:
+            counter.error(refs.get("category", where), "对象类别", f"“{category}”填了两行（另见 {seen[category]}）")
+            continue
+        seen[category] = where
+        issued = row.get("issued")
+        if issued is None:
+            issued = valid
+        elif issued < valid:
+            counter.error(refs.get("issued", where), "发放份数", f"发放份数 {issued} 少于有效份数 {valid}")
+        if score > valid * each:
+            counter.error(refs.get("score", where), "得分合计",
+                          f"得分合计 {points_text(score)} 超过满分 {valid} 份 × {points_text(each)} 分 = "
+                          f"{points_text(valid * each)} 分")
+        rate = _totals_rate(counter, row.get("satisfaction_rate"), refs.get("satisfaction_rate", where))
+        rates.append((category, rate))
+        for c in (counter.total, counter.categories[category]):
+            c.issued += issued
+            c.valid += valid
+            c.score += score
+            if rate is not None:
+                c.satisfied += rate * valid * answers_each / HUNDRED  # back to answers: exact in Decimal
+    given = [category for category, rate in rates if rate is not None]
+    if given and len(given) < len(rates):
+        missing = "、".join(category for category, rate in rates if rate is None)
+        counter.error("问卷总分", "满意率", f"“{missing}”没有填满意率：满意率要么每个对象类别都填，要么都不填")
+    counter.rates_known = bool(rates) and len(given) == len(rates)
+    return counter.result(), counter.findings
+
+
+def _totals_rate(counter: _Tally, value: Any, where: str) -> Decimal | None:
+    """A 满意率 cell in percent points (``96.5`` or ``96.5%``); ``0.965`` is refused as a likely fraction."""
+    if is_empty(value):
+        return None
+    rate, problem = parse_percent(value)
+    if rate is None:
+        counter.error(where, "满意率", problem or "应为百分数")
+    elif not ZERO <= rate <= HUNDRED:
+        counter.error(where, "满意率", f"应在 0 到 100 之间（百分数）, 实际为 {as_text(value)}")
+    elif ZERO < rate <= 1:
+        counter.error(where, "满意率", f"满意率按百分数填写（如 96.5 或 96.5%）, 实际为 {as_text(value)}：是否应为 "
+                                       f"{points_text(rate * HUNDRED)}%？")
+    else:
+        return rate
+    return None

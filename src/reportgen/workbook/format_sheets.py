@@ -102,18 +102,51 @@ def counts_sheet(questionnaire: Any) -> TableSheet:
         blank_rows=len(questionnaire.categories) * len(questionnaire.questions), optional=True)
 
 
+TOTALS_SHEET = "问卷总分"
+
+
+def totals_sheet(questionnaire: Any) -> TableSheet:
+    """For a clerk who has only each 对象类别's totals (the seed's "共计得分965/1000分"): issued
+    and valid questionnaires, their score and, if counted, the 满意率."""
+    from reportgen.questionnaire.definition import points_text
+
+    satisfied = "、".join(o.label for o in questionnaire.options if o.satisfied)
+    columns = (
+        Field("category", "对象类别", "choice", choices=tuple(questionnaire.categories), width=14),
+        Field("issued", "发放份数", "int", required=False, width=12,
+              help="发放并收回的问卷份数，含无效问卷；不填按有效份数计"),
+        Field("valid", "有效份数", "int", width=12, help="全部题目都已作答的问卷份数"),
+        Field("score", "得分合计", "decimal", width=12,
+              help=f"有效问卷的得分之和（每份满分 {points_text(questionnaire.per_questionnaire_full)} 分）"),
+        Field("satisfaction_rate", "满意率（%）", "text", required=False, width=14,
+              help=f"选“{satisfied}”的答案占全部答案的比例，如 96.5%；没有统计的不填（各类别都不填则不计满意率）"),
+    )
+    return TableSheet(TOTALS_SHEET, "questionnaire_totals", columns, help=(
+        "只有各对象类别的问卷份数和得分合计（如“共计得分965/1000分”）时填写本表（每个对象类别一行），“问卷”表和"
+        "“问卷计数”表留空；三张表只能填一张。得分和得分率照常计算，问卷汇总会注明数据来自本表，但没有各题的统计和图表。"),
+        blank_rows=len(questionnaire.categories), optional=True)
+
+
 def tally_questionnaires(questionnaire: Any, schema: WorkbookSchema, data: WorkbookData) -> tuple[Any, list[Finding]]:
-    from reportgen.questionnaire.tally import ResponseRow, tally
+    """The summary from whichever questionnaire sheet the clerk filled; more than one is an error."""
+    from reportgen.questionnaire.tally import ResponseRow, tally, tally_counts, tally_totals
 
     sheet = schema.sheet("questionnaire")
     rows = [ResponseRow(sheet.name, row_no, cells) for row_no, cells in data.raw_tables.get("questionnaire", [])]
     counted = data.values.get("questionnaire_counts") or []
+    totals = data.values.get("questionnaire_totals") or []
+    filled = [name for name, given in ((QUESTIONNAIRE_SHEET, rows), (COUNTS_SHEET, counted), (TOTALS_SHEET, totals))
+              if given]
+    if len(filled) > 1:
+        return None, [Finding(f"{'、'.join(f'“{name}”' for name in filled)}表都填了，只能填一张：逐份录入的填“问卷”表，"
+                              "只有各题各选项人数的填“问卷计数”表，只有各类别得分合计的填“问卷总分”表，其余清空",
+                              filled[-1])]
     if counted:
-        from reportgen.questionnaire.tally import tally_counts
-
-        if rows:
-            return None, [Finding("“问卷”表和“问卷计数”表只能填一张：逐份录入就清空“问卷计数”表，只有手工汇总的人数"
-                                  "就清空“问卷”表", COUNTS_SHEET)]
         return tally_counts(questionnaire, [(data.ref(f"questionnaire_counts[{i}]"), row)
                                             for i, row in enumerate(counted)])
+    if totals:
+        return tally_totals(questionnaire, [
+            ({"": data.ref(f"questionnaire_totals[{i}]"),
+              **{key: data.ref(f"questionnaire_totals[{i}].{key}") for key in row}}, row)
+            for i, row in enumerate(totals)])
     return tally(questionnaire, rows)
