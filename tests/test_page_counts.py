@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,16 @@ PAGES = {
 def test_every_example_document_keeps_its_page_count(tmp_path: Path) -> None:
     counts = page_counts(list(PAGES), tmp_path)
     assert {fid: {stem.removeprefix(UNIT): n for stem, n in docs.items()} for fid, docs in counts.items()} == PAGES
+
+    # what must share a page: the yueyang sign-off form (score, evaluators, the three sign-off blocks) and
+    # each 评分表 row (the last one, 满意度, once left its final line and the 总分 alone on the last page)
+    signoff = _page_texts(tmp_path / "yueyang-2020" / f"{UNIT}部门整体支出绩效自评报告.pdf")[-1]
+    assert all(part in signoff for part in ("八、综合得分与评价人员", "绩效自评综合得分", "周明远", "评价组组长（签字）",
+                                            "部门（单位）负责人（签章）", "财政部门归口业务科室负责人（签章）"))
+    last = _page_texts(tmp_path / "yueyang-2020" / f"{UNIT}评分表.pdf")[-1]
+    assert all(part in last for part in ("社会公众或服务", "95%（含）以上计 5 分；", "低于 75%计 0 分。", "总分", "评价人："))
+
+
+def _page_texts(pdf_path: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
+    return [page for page in text.split("\f") if page.strip()]

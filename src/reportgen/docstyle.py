@@ -397,6 +397,15 @@ def allow_split(table: Table, *rows: int) -> None:
                 tr_pr.remove(element)
 
 
+def keep_with_next(table: Table, rows: Sequence[int] | None = None) -> None:
+    """Keep these rows (default: all) on the page of the row after them, as Word does for a
+    table whose paragraphs all keep with next: a short form block never splits across pages."""
+    for r in range(len(table.rows)) if rows is None else rows:
+        for cell in table.rows[r].cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
+
 def merge(table: Table, r1: int, c1: int, r2: int, c2: int) -> _Cell:
     """Merge the rectangle (r1, c1)–(r2, c2) (inclusive, 0-based) into one cell and return it.
 

@@ -11,7 +11,7 @@ from reportgen.docstyle import (
     add_label,
     add_table,
     add_title,
-    allow_split,
+    keep_with_next,
     merge,
     new_document,
     set_cell,
@@ -193,8 +193,8 @@ def goals_table(doc) -> None:
                [12, 34, 55, 55], align_first_left=False, left_cols=(2, 3))
 
 
-def evaluators_table(doc) -> None:
-    loop_table(doc, ["姓名", "职务/职称", "单位", "签字"], "e in evaluators",
+def evaluators_table(doc):  # -> docx Table
+    return loop_table(doc, ["姓名", "职务/职称", "单位", "签字"], "e in evaluators",
                ["{{ e.name }}", "{{ e.title }}", "{{ e.org }}", ""], [24, 40, 62, 30], align_first_left=False)
 
 
@@ -227,7 +227,8 @@ def scoring_table(path: Path, title: str, reason_header: str = "扣分原因和�
              "{{ r.weight|score }}", "{{ r.points|score }}", last]
     for col, text in enumerate(cells):
         set_cell(table, 4, col, text, align="left" if col in (3, 6) else "center")
-    allow_split(table, 4)  # a long 评分标准 may continue on the next page (no half-empty pages)
+    # rows stay whole: a row is a few lines (a long shared 评分标准 is spread over its merged rows), and a
+    # split one leaves a sliver of it on the next page
     for row in range(5, 8):
         set_cell(table, row, 0, "{%tr endfor %}", align="left")
         merge(table, row, 0, row, len(headers) - 1)
@@ -236,6 +237,7 @@ def scoring_table(path: Path, title: str, reason_header: str = "扣分原因和�
     set_cell(table, 8, 4, "{{ score.total_weight|score }}", bold=True)
     set_cell(table, 8, 5, "{{ score.total|score }}", bold=True)
     set_cell(table, 8, 6, "等次：{{ score.grade }}{% if score.capped %}（{{ score.cap_reason }}）{% endif %}", bold=True)
+    keep_with_next(table, [8])  # 总分 and the 评价人 line stay together
     add_body(doc, "评价人：{% for e in evaluators %}{{ e.name }}{% if not loop.last %}、{% endif %}{% endfor %}"
                   "    填报日期：{{ unit.fill_date|cn_date }}")
     doc.save(path)

@@ -32,6 +32,7 @@ from reportgen.docstyle import (
     add_table,
     add_title,
     allow_split,
+    keep_with_next,
     merge,
     narrow_margins,
     new_document,
@@ -279,12 +280,6 @@ def _cells(table: Any, row: int, cells: list[tuple[int, int, str, str, bool]]) -
             merge(table, row, c1, row, c2)
 
 
-def _keep_with_next(table: Any, row: int) -> None:
-    for cell in table.rows[row].cells:
-        for paragraph in cell.paragraphs:
-            paragraph.paragraph_format.keep_with_next = True
-
-
 def report_form(path: Path) -> None:
     doc = new_document(table_pt=10.5)
     add_label(doc)
@@ -343,7 +338,7 @@ def report_form(path: Path) -> None:
     _cells(table, r + 5, [(0, 5, "{%tr endfor %}", "left", False)])
     # The header keeps with the first indicator row; the indicator rows themselves may break across
     # pages (keeping every one with the next glued the whole block together and left page 1 a third blank).
-    _keep_with_next(table, r)
+    keep_with_next(table, [r])
     r += 6
 
     self_eval = [

@@ -15,6 +15,7 @@ from reportgen.docstyle import (
     add_signoff,
     add_table,
     add_title,
+    keep_with_next,
     merge,
     new_document,
     set_cell,
@@ -105,7 +106,8 @@ def score_and_signatures(doc) -> None:
     set_cell(table, 0, 3, "{% if score %}{{ score.grade }}{% endif %}")
     set_cell(table, 1, 0, "评价人员", bold=True)
     merge(table, 1, 0, 1, 3)
-    evaluators_table(doc)
+    keep_with_next(table)  # score, evaluators and sign-off blocks stay on one page, as one form
+    keep_with_next(evaluators_table(doc))
     blank_line = "\n\n\n"
     date_line = "年\u3000\u3000月\u3000\u3000日\u3000\u3000"
     blocks = [
@@ -119,6 +121,7 @@ def score_and_signatures(doc) -> None:
         cell = set_cell(signatures, row, 0, head, align="left")
         paragraph = cell.add_paragraph(rest, style=cell.part.document.styles["公文表格"])
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    keep_with_next(signatures, range(len(blocks) - 1))
     add_body(doc, "填报人（签名）：{{ unit.preparer }}\u3000\u3000联系电话：{{ unit.phone }}")
 
 
