@@ -159,3 +159,32 @@ def test_blank_questionnaire_label(tmp_path: Path) -> None:
     doc = Document(str(out))
     assert doc.paragraphs[0].text == "附件5"  # format.yaml questionnaire_label
     assert doc.paragraphs[0].style.name == docstyle.LABEL
+
+
+def test_report_lists_the_other_documents_as_attachments(built) -> None:
+    """附件 are the build's other documents (format.documents), one per line aligned after 附件：."""
+    _, docs = built["current-2021"]
+    texts = [p.text for p in docs["report"][0].paragraphs]
+    start = next(i for i, t in enumerate(texts) if t.startswith("附件："))
+    assert texts[start:start + 3] == ["附件：1.部门整体支出绩效自评表", "\u3000\u3000\u30002.基础数据表",
+                                      "\u3000\u3000\u30003.项目支出绩效自评表（8份，每个项目一份）"]
+
+
+@pytest.mark.parametrize(("format_id", "lead"), [
+    ("current-2021", "未得满分的指标："), ("current-2021", "主要工作成效："), ("yanling-2020", "主要职责：")])
+def test_lead_lines_keep_with_what_they_introduce(built, format_id: str, lead: str) -> None:
+    _, docs = built[format_id]
+    paragraph = next(p for p in docs["report"][0].paragraphs if p.text == lead)
+    assert paragraph.paragraph_format.keep_with_next
+
+
+def test_questionnaire_chart_keeps_its_caption_and_the_caption_lets_go(built) -> None:
+    """The figure stays with its caption below it; the caption, unlike a table's, does not pull the
+    next heading along (which once pushed the chart to a page of its own)."""
+    _, docs = built["yanling-2020"]
+    paragraphs = docs["questionnaire_summary"][0].paragraphs
+    picture = next(i for i, p in enumerate(paragraphs) if p._p.findall(".//" + qn("w:drawing")))
+    caption = paragraphs[picture + 1]
+    assert caption.text == "图1 各题答案分布（有效问卷）"
+    assert paragraphs[picture].paragraph_format.keep_with_next is True
+    assert caption.paragraph_format.keep_with_next is False

@@ -302,7 +302,7 @@ def test_chart(q: Questionnaire, tmp_path: Path) -> None:
     png = answer_share_chart(result)
     assert png.startswith(b"\x89PNG")
     width, height = png_size(png)
-    assert 1200 <= width <= 1300 and 750 <= height <= 830  # 160 × 100 mm at 200 dpi
+    assert 1200 <= width <= 1300 and 680 <= height <= 740  # 160 × 90 mm at 200 dpi
     assert 20_000 < len(png) < 1_000_000
     assert cjk_font_family() is not None
 

@@ -288,6 +288,13 @@ def add_body(doc: DocumentObject, text: str) -> Paragraph:
     return add_paragraph(doc, text, BODY)
 
 
+def add_lead(doc: DocumentObject, text: str) -> Paragraph:
+    """A body line that introduces what follows (``主要工作成效：``): never left alone at a page bottom."""
+    paragraph = add_body(doc, text)
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
 def add_note(doc: DocumentObject, text: str) -> Paragraph:
     """A short centred line such as a table caption (``表1 年度收入情况（万元）``) or a note."""
     return add_paragraph(doc, text, NOTE)

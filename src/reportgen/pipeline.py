@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from reportgen.errors import Finding, ReportgenError, errors_only
-from reportgen.formats.loader import Format, builtin_format_dirs, resolve_format
+from reportgen.formats.loader import DocumentSpec, Format, builtin_format_dirs, resolve_format
 from reportgen.model.report import Report
 from reportgen.questionnaire.tally import QuestionnaireSummary
 from reportgen.scoring.engine import ScoreResult, score
@@ -78,7 +78,24 @@ class Evaluation(BaseModel):
         """What a scoring rule can name: the report's fields and figures, ``questionnaire_summary``, ``format``."""
         names = [*Report.model_fields, *Report.model_computed_fields]
         return {**{name: getattr(self.report, name) for name in names}, "questionnaire_summary": self.questionnaire_summary,
-                "format": {"id": self.format.id, "name": self.format.spec.name}}
+                "format": self._format_data()}
+
+    def documents(self) -> list[tuple[DocumentSpec, int]]:
+        """The format's documents this workbook gets, in format.yaml order, each with its number of
+        copies (a per-project document: one per project); a questionnaire document only with a questionnaire."""
+        produced = []
+        for doc in self.format.spec.documents:
+            if "questionnaire" in doc.needs and self.questionnaire_summary is None:
+                continue
+            copies = len(self.report.projects.rows) if doc.for_each == "project" else 1
+            if copies:
+                produced.append((doc, copies))
+        return produced
+
+    def _format_data(self) -> dict[str, Any]:
+        return {"id": self.format.id, "name": self.format.spec.name,
+                "documents": [{"id": doc.id, "name": doc.name, "label": doc.label, "count": copies}
+                              for doc, copies in self.documents()]}
 
     def context(self) -> dict[str, Any]:
         """The variables every template sees (documented by ``reportgen format vars``): plain data."""
@@ -86,7 +103,7 @@ class Evaluation(BaseModel):
         ctx["score"] = self.score.model_dump() if self.score is not None else None
         ctx["project_scores"] = [result.model_dump() for result in self.project_scores]
         ctx["questionnaire_summary"] = self.questionnaire_summary.model_dump() if self.questionnaire_summary is not None else None
-        ctx["format"] = {"id": self.format.id, "name": self.format.spec.name}
+        ctx["format"] = self._format_data()
         return ctx
 
 
@@ -201,9 +218,7 @@ def render_documents(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Pat
     templates = [fmt.path(doc.template) for doc in fmt.spec.documents]
     plan = NamePlan(out_dir, [*inputs, *templates])
     rendered: list[tuple[Staged, str]] = []
-    for doc in fmt.spec.documents:
-        if "questionnaire" in doc.needs and evaluation.questionnaire_summary is None:
-            continue
+    for doc, _ in evaluation.documents():
         rows = context["projects"]["rows"][:projects] if doc.for_each == "project" else [None]
         for i, project in enumerate(rows):
             scores = context["project_scores"]

@@ -18,6 +18,7 @@ from reportgen.docstyle import (
     add_heading1,
     add_heading2,
     add_label,
+    add_lead,
     add_note,
     add_paragraph,
     add_signoff,
@@ -223,14 +224,14 @@ def report(path: Path) -> None:
     # Only rows that lost points need a sentence; the 自评表 lists every row.
     add_body(doc, "{%p set short = score.rows|selectattr('deduction_reason')|list %}")
     add_body(doc, "{%p if short %}")
-    add_body(doc, "未得满分的指标：")
+    add_lead(doc, "未得满分的指标：")
     add_body(doc, "{%p endif %}")
     add_body(doc, "{%p for r in short %}")
     add_body(doc, "{{ loop.index }}.{{ r.name }}（分值{{ r.weight|score }}分，得{{ r.points|score }}分）："
                   + ended("r.deduction_reason"))
     add_body(doc, "{%p endfor %}")
     add_body(doc, "{%p if narrative.achievements %}")
-    add_body(doc, "主要工作成效：")
+    add_lead(doc, "主要工作成效：")
     add_body(doc, "{%p endif %}")
     numbered_sections(doc, "narrative.achievements")
     add_body(doc, "{%p for s in narrative.conclusion %}")
@@ -252,7 +253,11 @@ def report(path: Path) -> None:
     add_body(doc, "{{ para }}")
     add_body(doc, "{%p endfor %}")
     add_body(doc, "{%p endfor %}")
-    add_body(doc, "附件：部门整体支出绩效自评表、基础数据表")
+    # 附件: the other documents of this build, one per line aligned after "附件：" (GB/T 9704)
+    add_body(doc, "{%p for d in format.documents|rejectattr('id', 'equalto', document.id) %}")
+    add_body(doc, "{{ '附件：' if loop.first else '　　　' }}{{ loop.index }}.{{ d.name }}"
+                  "{% if d.count > 1 %}（{{ d.count }}份，每个项目一份）{% endif %}")
+    add_body(doc, "{%p endfor %}")
     add_signoff(doc)
     doc.save(path)
 
@@ -330,7 +335,7 @@ def base_data(path: Path) -> None:
         doc, ["项目名称", "年初预算", "预算调整", "全年预算", "执行数", "执行率", "重点项目"], "p in projects.rows",
         ["{{ p.name }}", "{{ p.initial|wan }}", "{{ p.adjustment|wan }}", "{{ p.budget|wan }}",
          "{{ p.executed|wan }}", "{{ p.execution_rate|pct }}", "{% if p.is_key %}是{% else %}否{% endif %}"],
-        [50, 18, 18, 18, 18, 19, 15],  # wider name column than common.projects_table: names stay on one line
+        [47, 18, 18, 18, 17, 19, 19],  # wider name column than common.projects_table: names and 重点项目 stay on one line
         total=["合计", "{{ projects.total_initial|wan }}", "{{ projects.total_adjustment|wan }}",
                "{{ projects.total_budget|wan }}", "{{ projects.total_spent|wan }}", "{{ projects.execution_rate|pct }}",
                ""])
@@ -346,7 +351,7 @@ def base_data(path: Path) -> None:
 # 项目资金 block's 分值/得分 and each indicator row's 分值/得分 come from the project's own result
 # (project_score, project_scoring.yaml).
 # label | 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 (156 mm)
-PROJECT_WIDTHS = [17, 13, 15, 22, 16, 16, 10, 17, 30]  # 执行率 fits "100.00%" on one line
+PROJECT_WIDTHS = [17, 15.5, 15.5, 21, 18, 18, 10, 17, 24]  # 执行率 "100.00%", 一级指标 and 全年预算数 on one line
 
 
 def project_table(path: Path) -> None:

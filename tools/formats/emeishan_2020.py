@@ -18,6 +18,7 @@ from reportgen.docstyle import (
     add_heading1,
     add_heading2,
     add_label,
+    add_lead,
     add_signoff,
     add_table,
     add_title,
@@ -195,7 +196,7 @@ def unit_report(path: Path) -> None:
     add_body(doc, "各项目预算均已全部执行。")
     add_body(doc, "{%p endif %}")
     add_body(doc, "{%p if projects.rows %}")
-    add_body(doc, "我单位{{ unit.year }}年度对{{ projects.rows|length|cn_count }}个项目开展了绩效目标完成情况自评，情况如下：")
+    add_lead(doc, "我单位{{ unit.year }}年度对{{ projects.rows|length|cn_count }}个项目开展了绩效目标完成情况自评，情况如下：")
     add_body(doc, "{%p endif %}")
     add_body(doc, "{%p for p in projects.rows %}")
     add_body(doc, project_line())

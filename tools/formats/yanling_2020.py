@@ -26,6 +26,7 @@ from reportgen.docstyle import (
     add_heading1,
     add_heading2,
     add_label,
+    add_lead,
     add_note,
     add_paragraph,
     add_signoff,
@@ -190,13 +191,13 @@ def evaluation_report(path: Path) -> None:
     add_body(doc, overview_sentence())
     sections(doc, "narrative.overview", numbered=False)
     add_body(doc, "{%p if functions %}")
-    add_body(doc, "主要职责：")
+    add_lead(doc, "主要职责：")
     add_body(doc, "{%p for f in functions %}")
     add_body(doc, "{{ loop.index }}.{{ f }}")
     add_body(doc, "{%p endfor %}")
     add_body(doc, "{%p endif %}")
     add_body(doc, "{%p if goals %}")
-    add_body(doc, "{{ unit.year }}年主要工作任务：")
+    add_lead(doc, "{{ unit.year }}年主要工作任务：")
     add_body(doc, "{%p for g in goals %}")
     add_body(doc, "{{ loop.index }}.{{ g.name }}{% if g.content %}：{{ g.content }}{% else %}。{% endif %}")
     add_body(doc, "{%p endfor %}")
@@ -498,12 +499,12 @@ def questionnaire_summary(path: Path) -> None:
     add_body(doc, questionnaire_extremes())
     add_note(doc, "表1 各题作答情况（有效问卷）")
     # 4 options, as the format's questionnaire.yaml declares; headers come from questionnaire_summary.options.
-    # 11 columns on a portrait page: 小五 text and narrow cell margins keep "100.0%" on one line.
+    # 11 columns on a portrait page: 小五 text and narrow cell margins keep "100.00%" on one line.
     small = doc.styles.add_style("公文表格小", WD_STYLE_TYPE.PARAGRAPH)
     small.element.styleId = "GwTableSmall"
     small.base_style = doc.styles[TABLE_TEXT]
     small.font.size = Pt(9)
-    widths = [32] + [9, 15] * 4 + [12, 16]
+    widths = [28] + [8.5, 16.5] * 4 + [11.5, 16.5]  # "100.00%" and "人数" fit their cells
     table = add_table(doc, 6, 11, header_rows=2, col_widths_mm=widths)
     narrow_margins(table, 1)
     set_cell(table, 0, 0, "题目", bold=True)
@@ -551,8 +552,10 @@ def questionnaire_summary(path: Path) -> None:
     add_body(doc, "{%p if questionnaire_summary.questions %}")
     add_note(doc, "")
     # single line spacing: a picture in a fixed-height line would be cut off
-    add_paragraph(doc, "{{ questionnaire_chart }}", TABLE_TEXT, align="center")
-    add_note(doc, "图1 各题答案分布（有效问卷）")
+    chart = add_paragraph(doc, "{{ questionnaire_chart }}", TABLE_TEXT, align="center")
+    chart.paragraph_format.keep_with_next = True  # the figure never leaves its caption behind
+    caption = add_note(doc, "图1 各题答案分布（有效问卷）")
+    caption.paragraph_format.keep_with_next = False  # a figure's caption ends it (captions above tables keep)
     add_body(doc, "{%p endif %}")
     add_body(doc, "{%p else %}")
     add_body(doc, "没有有效问卷，无法统计调查结果。")
@@ -560,8 +563,7 @@ def questionnaire_summary(path: Path) -> None:
 
     add_heading1(doc, "三、意见和建议")
     add_body(doc, "{%p if questionnaire_summary.suggestions %}")
-    lead = add_body(doc, "调查对象共提出意见和建议{{ questionnaire_summary.suggestions|length }}条：")
-    lead.paragraph_format.keep_with_next = True
+    add_lead(doc, "调查对象共提出意见和建议{{ questionnaire_summary.suggestions|length }}条：")
     add_body(doc, "{%p for s in questionnaire_summary.suggestions %}")
     add_body(doc, "{{ loop.index }}.{{ s.text }}（{{ s.category }}，问卷编号{{ s.number }}）")
     add_body(doc, "{%p endfor %}")

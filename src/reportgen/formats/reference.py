@@ -109,7 +109,12 @@ def variable_reference(example_context: dict[str, Any] | None = None) -> list[Va
     docs.append(VarDoc("questionnaire_summary", "对象（可为空）", "满意度问卷汇总（格式有问卷时）"))
     docs += describe(QuestionnaireSummary, "questionnaire_summary.", ctx.get("questionnaire_summary"))
     docs.append(VarDoc("questionnaire_chart", "图片", "各题答案占比条形图（需要 needs: [questionnaire] 的文档）"))
-    docs += [VarDoc("format.id", "文本", "格式编号"), VarDoc("format.name", "文本", "格式名称")]
+    docs += [VarDoc("format.id", "文本", "格式编号"), VarDoc("format.name", "文本", "格式名称"),
+             VarDoc("format.documents", "列表[对象]", "本次生成的全部文档（按 format.yaml 的顺序；用于“附件”清单）"),
+             VarDoc("format.documents[].id", "文本", "文档编号"),
+             VarDoc("format.documents[].name", "文本", "文档名称"),
+             VarDoc("format.documents[].label", "文本", "附件标识（可为空）"),
+             VarDoc("format.documents[].count", "整数", "份数（逐项目文档为项目个数，其余为 1）")]
     docs += [VarDoc("document", "对象", "当前文档（format.yaml documents 中的一项）"),
              VarDoc("document.id", "文本", "文档编号（format.yaml documents 中的 id）"),
              VarDoc("document.name", "文本", "文档名称"),

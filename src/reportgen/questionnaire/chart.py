@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from reportgen.questionnaire.tally import QuestionnaireSummary
 
 _MM = 1 / 25.4  # inch per millimetre
-WIDTH_MM, HEIGHT_MM, DPI = 160, 100, 200
+WIDTH_MM, HEIGHT_MM, DPI = 160, 90, 200
 _BUNDLED_FONT = "NotoSansCJKsc-Regular.otf"  # shipped by the mplfonts package
 _SYSTEM_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "SimHei", "Microsoft YaHei",
                  "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "PingFang SC")
@@ -79,7 +79,7 @@ def _text_color(rgba: tuple[float, float, float, float]) -> str:
 
 
 def answer_share_chart(result: QuestionnaireSummary) -> bytes:
-    """PNG (about 160 × 100 mm at 200 dpi) of each question's answer shares among valid questionnaires."""
+    """PNG (about 160 × 90 mm at 200 dpi) of each question's answer shares among valid questionnaires."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -88,7 +88,7 @@ def answer_share_chart(result: QuestionnaireSummary) -> bytes:
     family = cjk_font_family()
     n = len(result.questions)
     # few questions: shorter, no slab-like bars; many: taller, never squashed
-    height_mm = max(min(HEIGHT_MM, 30 + 8 * n), 25 + 7 * n)
+    height_mm = max(min(HEIGHT_MM, 30 + 8 * n), 25 + 6 * n)
     rc = {"font.size": 8, "axes.unicode_minus": False}
     if family:
         rc["font.family"] = [family, "DejaVu Sans"]
