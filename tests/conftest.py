@@ -42,7 +42,21 @@ def write_core(tmp_path: Path):
 
     def write(values: dict[str, Any] | None = None, name: str = "wb.xlsx") -> Path:
         path = tmp_path / name
-        write_workbook(CORE, path, values if values is not None else copy.deepcopy(EXAMPLE))
+        if values is None:  # the example: written once per worker, then copied
+            path.write_bytes(_example_core_bytes(tmp_path.parent))
+        else:
+            write_workbook(CORE, path, values)
         return path
 
     return write
+
+
+_EXAMPLE_CORE: dict[str, bytes] = {}
+
+
+def _example_core_bytes(scratch: Path) -> bytes:
+    if "bytes" not in _EXAMPLE_CORE:
+        path = scratch / "example-core.xlsx"
+        write_workbook(CORE, path, copy.deepcopy(EXAMPLE))
+        _EXAMPLE_CORE["bytes"] = path.read_bytes()
+    return _EXAMPLE_CORE["bytes"]

@@ -4,6 +4,7 @@ data came from and prints no per-question table or chart, and bad totals are err
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import openpyxl
@@ -11,7 +12,10 @@ import pytest
 from docx import Document
 
 from reportgen.errors import ReportgenError
-from reportgen.pipeline import evaluate
+from reportgen.formats.loader import resolve_format
+from reportgen.pipeline import Evaluation, evaluate, workbook_schema
+from reportgen.render.docx import render_docx
+from reportgen.workbook.blank import write_workbook
 from tests.docx_helpers import build_format, example_values, full_text
 
 # the example's 20 questionnaires as a clerk would have totalled them (10 + 10, 485 + 480 = 965 of 1000)
@@ -26,12 +30,22 @@ def _values(format_id: str, totals: list[dict]) -> dict:
     return values
 
 
-def _summary_doc(paths: list[Path]) -> Document:
-    return Document(str(next(p for p in paths if p.name.endswith("满意度调查问卷汇总.docx"))))
+def _evaluate(folder: Path, format_id: str, totals: list[dict]) -> Evaluation:
+    workbook = folder / "wb.xlsx"
+    write_workbook(workbook_schema(resolve_format(format_id)), workbook, _values(format_id, totals))
+    return evaluate(workbook, format_id)
+
+
+def _summary_doc(evaluation: Evaluation) -> Document:
+    """The 问卷汇总 alone, rendered as a build renders it (no chart to draw: totals have none)."""
+    doc = next(d for d in evaluation.format.spec.documents if d.id == "questionnaire_summary")
+    context = {**evaluation.context(), "document": {"id": doc.id, "name": doc.name, "label": doc.label},
+               "questionnaire_chart": ""}
+    return Document(io.BytesIO(render_docx(evaluation.format.path(doc.template), context)))
 
 
 def test_seed_totals_score_as_the_seed_and_the_summary_says_so(tmp_path: Path) -> None:
-    evaluation, paths = build_format(tmp_path, "yanling-2020", _values("yanling-2020", TOTALS))
+    evaluation, paths = build_format(tmp_path, "yanling-2020", _values("yanling-2020", TOTALS))  # the whole build
     summary = evaluation.questionnaire_summary
     assert summary.source == "totals" and (summary.issued, summary.valid) == (20, 20)
     assert (summary.score, summary.full_score, summary.questions) == (965, 1000, [])
@@ -39,7 +53,7 @@ def test_seed_totals_score_as_the_seed_and_the_summary_says_so(tmp_path: Path) -
     row = evaluation.score.row("社会公众或服务对象满意度")
     assert (str(row.points), row.calculation) == ("7.72", "调查问卷共计得分965/1000分×8=7.72")  # the seed's
 
-    doc = _summary_doc(paths)
+    doc = Document(str(next(p for p in paths if p.name.endswith("满意度调查问卷汇总.docx"))))
     text = full_text(doc)
     assert "以下数据按各对象类别的问卷份数和得分合计（手工汇总）录入，未逐份录入问卷，没有各题的统计。" in text
     assert "有效问卷共计得分965分（满分1000分），得分率96.50%。" in text
@@ -51,11 +65,11 @@ def test_seed_totals_score_as_the_seed_and_the_summary_says_so(tmp_path: Path) -
 
 def test_totals_with_rates_feed_the_national_satisfaction_row(tmp_path: Path) -> None:
     totals = [{**TOTALS[0], "satisfaction_rate": "99%"}, {**TOTALS[1], "satisfaction_rate": "98"}]
-    evaluation, paths = build_format(tmp_path, "national-2025", _values("national-2025", totals))
+    evaluation = _evaluate(tmp_path, "national-2025", totals)
     assert str(evaluation.questionnaire_summary.satisfaction_rate) == "98.5"  # (99 × 10 + 98 × 10) / 20
     row = evaluation.score.row("参保群众满意度")
     assert (row.value_text, str(row.points)) == ("98.5%", "10.00")
-    assert "总体满意率98.50%" in full_text(_summary_doc(paths))
+    assert "总体满意率98.50%" in full_text(_summary_doc(evaluation))
 
 
 @pytest.mark.parametrize(("change", "where", "message"), [
@@ -83,7 +97,7 @@ def test_totals_and_single_questionnaires_together_are_an_error(tmp_path: Path) 
 
 def test_a_percent_formatted_rate_cell_reads_as_typed(tmp_path: Path) -> None:
     """Excel stores 98.5% in a percent-formatted cell as 0.985: it must read as 98.5, not be refused."""
-    build_format(tmp_path, "national-2025", _values("national-2025", TOTALS))
+    _evaluate(tmp_path, "national-2025", TOTALS)
     book = openpyxl.load_workbook(tmp_path / "wb.xlsx")
     sheet = book["问卷总分"]
     header = {c.value: c.column_letter for c in sheet[1] if c.value}
