@@ -29,7 +29,7 @@ from reportgen.docstyle import (
     new_document,
     set_cell,
 )
-from tools.formats.common import ended, loop_table, numbered_sections
+from tools.formats.common import ended, numbered_sections, projects_table
 
 # The 预算执行率 level of scoring.yaml: shown in the funds rows, not among the indicator rows.
 EXECUTION = "预算执行率"
@@ -331,15 +331,7 @@ def base_data(path: Path) -> None:
             start = i + 1
     add_body(doc, "")
     add_note(doc, "表2 项目预算执行情况（万元）")
-    projects = loop_table(
-        doc, ["项目名称", "年初预算", "预算调整", "全年预算", "执行数", "执行率", "重点项目"], "p in projects.rows",
-        ["{{ p.name }}", "{{ p.initial|wan }}", "{{ p.adjustment|wan }}", "{{ p.budget|wan }}",
-         "{{ p.executed|wan }}", "{{ p.execution_rate|pct }}", "{% if p.is_key %}是{% else %}否{% endif %}"],
-        [47, 18, 18, 18, 17, 19, 19],  # wider name column than common.projects_table: names and 重点项目 stay on one line
-        total=["合计", "{{ projects.total_initial|wan }}", "{{ projects.total_adjustment|wan }}",
-               "{{ projects.total_budget|wan }}", "{{ projects.total_spent|wan }}", "{{ projects.execution_rate|pct }}",
-               ""])
-    narrow_margins(projects)
+    projects = projects_table(doc)
     min_row_height(projects, 6.5)
     signature_line(doc, SIGNATURE)
     doc.save(path)
