@@ -79,7 +79,8 @@ def questionnaire_sheet(questionnaire: Any) -> TableSheet:
               other_values_ok=c.key in question_ids)
         for c in response_columns(questionnaire))
     return TableSheet(QUESTIONNAIRE_SHEET, "questionnaire", columns,
-                      help=f"“{questionnaire.title}”每收回一份填一行；答案可选下拉项，也可直接填分值。",
+                      help=f"“{questionnaire.title}”每收回一份填一行；答案可选下拉项，也可直接填分值。"
+                           f"只有手工汇总的数据时，改填“{COUNTS_SHEET}”或“{TOTALS_SHEET}”表，本表留空。",
                       blank_rows=60)
 
 
@@ -97,7 +98,7 @@ def counts_sheet(questionnaire: Any) -> TableSheet:
           for n, o in enumerate(questionnaire.options)),
     )
     return TableSheet(COUNTS_SHEET, "questionnaire_counts", columns, help=(
-        "只有手工汇总的各题各选项人数时填写本表（每个对象类别每题一行），“问卷”表留空；两张表只能填一张。"
+        "只有手工汇总的各题各选项人数时填写本表（每个对象类别每题一行），“问卷”表和“问卷总分”表留空；三张表只能填一张。"
         "汇总、满意率和得分的算法与逐份录入相同，问卷汇总会注明数据来自本表。"),
         blank_rows=len(questionnaire.categories) * len(questionnaire.questions), optional=True)
 
