@@ -15,6 +15,7 @@ from reportgen.errors import ReportgenError
 from reportgen.formats.loader import resolve_format
 from reportgen.pipeline import Evaluation, evaluate, workbook_schema
 from reportgen.render.docx import render_docx
+from reportgen.summary import key_figures
 from reportgen.workbook.blank import write_workbook
 from tests.docx_helpers import build_format, example_values, full_text
 
@@ -50,6 +51,7 @@ def test_seed_totals_score_as_the_seed_and_the_summary_says_so(tmp_path: Path) -
     assert summary.source == "totals" and (summary.issued, summary.valid) == (20, 20)
     assert (summary.score, summary.full_score, summary.questions) == (965, 1000, [])
     assert summary.satisfaction_rate is None  # no total can tell the share of satisfied answers
+    assert "满意度问卷 有效 20/20 份，得分 965/1000，满意率 —（据“问卷总分”表）" in key_figures(evaluation)  # `check`
     row = evaluation.score.row("社会公众或服务对象满意度")
     assert (str(row.points), row.calculation) == ("7.72", "调查问卷共计得分965/1000分×8=7.72")  # the seed's
 

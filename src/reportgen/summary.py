@@ -23,9 +23,11 @@ def key_figures(evaluation: Evaluation) -> str:
         f"重点支出安排率 {pct(r.projects.key_share)}，固定资产利用率 {pct(r.assets.fixed_utilization)}",
     ]
     if evaluation.questionnaire_summary is not None:
+        from reportgen.workbook.format_sheets import SOURCE_SHEETS
+
         s = evaluation.questionnaire_summary
         lines.append(f"  满意度问卷 有效 {s.valid}/{s.issued} 份，得分 {score(s.score)}/{score(s.full_score)}，"
-                     f"满意率 {pct(s.satisfaction_rate)}")
+                     f"满意率 {pct(s.satisfaction_rate)}（据“{SOURCE_SHEETS[s.source]}”表）")
     if evaluation.score is not None:
         from reportgen.scoring.engine import format_score_table
 

@@ -128,6 +128,10 @@ def totals_sheet(questionnaire: Any) -> TableSheet:
         blank_rows=len(questionnaire.categories), optional=True)
 
 
+# where each kind of questionnaire input (QuestionnaireSummary.source) is typed
+SOURCE_SHEETS = {"rows": QUESTIONNAIRE_SHEET, "counts": COUNTS_SHEET, "totals": TOTALS_SHEET}
+
+
 def tally_questionnaires(questionnaire: Any, schema: WorkbookSchema, data: WorkbookData) -> tuple[Any, list[Finding]]:
     """The summary from whichever questionnaire sheet the clerk filled; more than one is an error."""
     from reportgen.questionnaire.tally import ResponseRow, tally, tally_counts, tally_totals
