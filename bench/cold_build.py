@@ -44,18 +44,12 @@ for template, context in jobs:
 
 def prepare(workbook: Path, into: Path) -> int:
     """Pickle (filter names, [(template, context)]) as `build` renders them; returns the count."""
-    from reportgen.pipeline import evaluate
+    from reportgen.pipeline import document_jobs, evaluate
     from reportgen.render.filters import FILTERS
 
     evaluation = evaluate(workbook)
-    fmt, context = evaluation.format, evaluation.context()
-    jobs = []
-    for doc in fmt.spec.documents:
-        if "questionnaire" in doc.needs and evaluation.questionnaire_summary is None:
-            continue
-        rows = context["projects"]["rows"] if doc.for_each == "project" else [None]
-        for project in rows:
-            jobs.append((str(fmt.path(doc.template)), context if project is None else {**context, "project": project}))
+    jobs = [(str(evaluation.format.path(job.doc.template)), {**job.context, "questionnaire_chart": ""})
+            for job in document_jobs(evaluation)]  # the bare render draws no chart
     into.write_bytes(pickle.dumps((sorted(FILTERS), jobs)))
     return len(jobs)
 

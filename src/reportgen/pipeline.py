@@ -204,34 +204,53 @@ def build_outputs(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Path] 
     return [Written(path, note) for path, (_, note) in zip(paths, rendered, strict=True)]
 
 
+@dataclass(frozen=True)
+class DocumentJob:
+    """One document to render: its declaration, its project (per-project documents) and the exact
+    context its template sees, pictures aside (they are drawn only when rendering)."""
+
+    doc: DocumentSpec
+    project_index: int | None
+    context: dict[str, Any]
+
+
+def document_jobs(evaluation: Evaluation, projects: int | None = None) -> list[DocumentJob]:
+    """Every document this workbook gets, in format.yaml order; ``projects`` limits per-project
+    documents to the first N projects (``format check``'s trial)."""
+    context = evaluation.context()
+    scores = context["project_scores"]
+    jobs = []
+    for doc, _ in evaluation.documents():
+        rows = context["projects"]["rows"][:projects] if doc.for_each == "project" else [None]
+        for i, project in enumerate(rows):
+            doc_context = {**context, "document": {"id": doc.id, "name": doc.name, "label": doc.label}}
+            if project is not None:
+                doc_context.update(project=project, project_score=scores[i] if scores else None)
+            jobs.append(DocumentJob(doc, i if project is not None else None, doc_context))
+    return jobs
+
+
 def render_documents(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Path] = (),
                      projects: int | None = None) -> list[tuple[Staged, str]]:
-    """Every document of the format rendered in memory with its planned file name and name note;
-    ``projects`` limits per-project documents to the first N projects (``format check``'s trial)."""
+    """Every document of :func:`document_jobs` rendered in memory, with its planned file name and name note."""
     from reportgen.outputs import NamePlan, Staged, render_name, safe_stem
     from reportgen.render.docx import DocProperties, render_docx
 
     fmt = evaluation.format
-    context = evaluation.context()
     built = datetime.now(UTC).replace(microsecond=0)
     declaration = str(fmt.folder / "format.yaml")
     templates = [fmt.path(doc.template) for doc in fmt.spec.documents]
     plan = NamePlan(out_dir, [*inputs, *templates])
     rendered: list[tuple[Staged, str]] = []
-    for doc, _ in evaluation.documents():
-        rows = context["projects"]["rows"][:projects] if doc.for_each == "project" else [None]
-        for i, project in enumerate(rows):
-            scores = context["project_scores"]
-            doc_context = {**context, "document": {"id": doc.id, "name": doc.name, "label": doc.label}}
-            if project is not None:
-                doc_context.update(project=project, project_score=scores[i] if scores else None)
-            pattern_name = render_name(doc.output, doc_context, declaration, f"documents.{doc.id}.output")
-            owner = _Owner(doc.id, evaluation.refs.get(f"projects[{i}]", "") if project is not None else None)
-            name, clash, shortened = plan.add(safe_stem(pattern_name, fallback=doc.name), owner)
-            props = DocProperties(_doc_title(doc.name, doc_context), _unit_name(doc_context), built)
-            data = render_docx(fmt.path(doc.template), _with_images(doc_context, evaluation, doc.needs),
-                               properties=props)
-            rendered.append((Staged(name, data), _name_note(owner, clash, shortened)))
+    for job in document_jobs(evaluation, projects):
+        doc, i, doc_context = job.doc, job.project_index, job.context
+        pattern_name = render_name(doc.output, doc_context, declaration, f"documents.{doc.id}.output")
+        owner = _Owner(doc.id, evaluation.refs.get(f"projects[{i}]", "") if i is not None else None)
+        name, clash, shortened = plan.add(safe_stem(pattern_name, fallback=doc.name), owner)
+        props = DocProperties(_doc_title(doc.name, doc_context), _unit_name(doc_context), built)
+        data = render_docx(fmt.path(doc.template), _with_images(doc_context, evaluation, doc.needs),
+                           properties=props)
+        rendered.append((Staged(name, data), _name_note(owner, clash, shortened)))
     return rendered
 
 
