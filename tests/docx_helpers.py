@@ -40,6 +40,14 @@ def distinct_rows(table: Table) -> list[list[str]]:
     return result
 
 
+def form_rows(doc: DocumentObject | Path) -> list[list[str]]:
+    """:func:`distinct_rows` of every table of a document in order: a form printed as consecutive
+    tables (so that its lower part's header repeats on each page) reads as one."""
+    if not isinstance(doc, DocumentObject):
+        doc = Document(str(doc))
+    return [row for table in doc.tables for row in distinct_rows(table)]
+
+
 def example_values(format_id: str) -> dict[str, Any]:
     """The common example plus the format's own example data (a deep copy to edit freely)."""
     return copy.deepcopy({**EXAMPLE, **resolve_format(format_id).example_values})

@@ -16,7 +16,7 @@ from reportgen.pipeline import Evaluation, evaluate, workbook_schema
 from reportgen.render.filters import VMERGE_MARK, score
 from reportgen.workbook.blank import write_workbook
 from reportgen.workbook.example import EXAMPLE
-from tests.docx_helpers import EXAMPLE_PROJECTS, build_format, distinct_rows, full_text
+from tests.docx_helpers import EXAMPLE_PROJECTS, build_format, distinct_rows, form_rows, full_text
 
 FORMAT = "current-2021"
 
@@ -68,10 +68,24 @@ def test_example_checks_clean_and_scores(built: tuple[Evaluation, list[Path]]) -
         assert "{{" not in text and "{%" not in text and VMERGE_MARK not in text, path.name
 
 
+@pytest.mark.parametrize("suffix", ["_部门整体支出绩效自评表.docx", "_医疗保障基金监管经费_项目支出绩效自评表.docx"])
+def test_indicator_header_repeats_on_every_page(built: tuple[Evaluation, list[Path]], suffix: str) -> None:
+    """The 绩效指标 block is a table of its own whose header row repeats (Word and LibreOffice repeat
+    only a table's first rows), joined to the form above by a ½ pt paragraph: it prints as one form."""
+    from docx.oxml.ns import qn
+
+    doc = Document(str(one(built[1], suffix)))
+    upper, indicators = doc.tables
+    header = indicators.rows[0]
+    assert [c.text for c in header.cells][1:4] == ["一级指标", "二级指标", "三级指标"]
+    assert header._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert upper._tbl.getnext().tag == qn("w:p") and upper._tbl.getnext().getnext() is indicators._tbl
+
+
 def test_unit_table_prints_the_engines_points(built: tuple[Evaluation, list[Path]]) -> None:
     evaluation, paths = built
     r, result = evaluation.report, evaluation.score
-    table = distinct_rows(Document(str(one(paths, "_部门整体支出绩效自评表.docx"))).tables[0])
+    table = form_rows(one(paths, "_部门整体支出绩效自评表.docx"))
     assert table[0][:2] == ["单位名称", r.unit.name]
     assert table[1][-6:] == ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
     execution = execution_group(evaluation)
@@ -131,7 +145,7 @@ def test_one_project_table_per_project(built: tuple[Evaluation, list[Path]]) -> 
     assert [p.name for p in evaluation.report.projects.rows] == list(EXAMPLE_PROJECTS) == list(PROJECT_SCORES)
     for project, result in zip(evaluation.report.projects.rows, evaluation.project_scores, strict=True):
         path = next(p for p in tables if p.name == f"{unit.name}_{unit.year}_{project.name}_项目支出绩效自评表.docx")
-        table = distinct_rows(Document(str(path)).tables[0])
+        table = form_rows(path)
         initial, budget, executed, rate = EXAMPLE_PROJECTS[project.name]
         funds, points, total = PROJECT_SCORES[project.name]
         assert table[0] == ["项目名称", project.name]
@@ -154,7 +168,7 @@ def test_one_project_table_per_project(built: tuple[Evaluation, list[Path]]) -> 
         assert table[10 + len(project.indicators)] == ["总分", "100", total, "等次：优"]
         assert (score(result.total), result.grade) == (total, "优")
         assert table[-1][0] == "说明" and f"得分{funds}分" in table[-1][1]
-    training = distinct_rows(Document(str(next(p for p in tables if "业务培训经费" in p.name))).tables[0])
+    training = form_rows(next(p for p in tables if "业务培训经费" in p.name))
     assert training[12][-1] == ("实际完成93%，未达到指标值≥95%；新入职经办人员占比较高，首次考核合格率偏低；"
                                 "下年度增加岗前培训和补考辅导")
     assert "部分培训改为线上开展，节约场地费用" in training[-1][1]  # the project's 偏差说明, under 项目资金
@@ -242,7 +256,7 @@ def test_missed_indicator_shows_lost_points_and_reason(tmp_path: Path) -> None:
     reason = "实际完成90%，未达到指标值≥95%；外出务工人员参保转移接续未完成"
     assert (row.weight, row.points, row.deduction_reason) == (10, Decimal("9.47"), reason)
     assert evaluation.score.total == Decimal("99.39")
-    table = distinct_rows(Document(str(one(paths, "_部门整体支出绩效自评表.docx"))).tables[0])
+    table = form_rows(one(paths, "_部门整体支出绩效自评表.docx"))
     printed = next(cells for cells in table if row.name in cells)
     assert printed[-6:] == ["基本医疗保险参保率", "≥95%", "90%", "10", "9.47", reason]
     total = next(cells for cells in table if cells[0] == "总分")

@@ -41,6 +41,9 @@ def test_every_example_document_keeps_its_page_count(tmp_path: Path) -> None:
     signoff = _page_texts(tmp_path / "yueyang-2020" / f"{UNIT}部门整体支出绩效自评报告.pdf")[-1]
     assert all(part in signoff for part in ("八、综合得分与评价人员", "绩效自评综合得分", "周明远", "评价组组长（签字）",
                                             "部门（单位）负责人（签章）", "财政部门归口业务科室负责人（签章）"))
+    # the 自评表's 绩效指标 header row repeats on the page the indicators run onto
+    continued = _page_texts(tmp_path / "national-2025" / f"{UNIT}部门整体支出绩效自评表.pdf")[1]
+    assert all(part in continued for part in ("一级指标", "三级指标", "偏差原因分析", "总分"))
     last = _page_texts(tmp_path / "yueyang-2020" / f"{UNIT}评分表.pdf")[-1]
     assert all(part in last for part in ("社会公众或服务", "95%（含）以上计 5 分；", "低于 75%计 0 分。", "总分", "评价人："))
 

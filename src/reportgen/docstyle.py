@@ -353,6 +353,26 @@ def add_table(
     return table
 
 
+def join_tables(doc: DocumentObject, upper: Table) -> Paragraph:
+    """Between ``upper`` and the table added next, so that they print as one form: a ½ pt paragraph
+    (tables that touch are merged by Word and LibreOffice, and a merged table repeats only its
+    first rows) and no bottom border on ``upper`` (the lower table's top border closes it). The
+    lower table's header rows then repeat on every page it runs onto."""
+    paragraph = doc.add_paragraph(style=doc.styles[TABLE_TEXT])
+    fmt = paragraph.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(0.5)
+    fmt.keep_with_next = True
+    mark = OxmlElement("w:rPr")  # the paragraph mark's size sets an empty paragraph's height
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "2")
+    mark.append(size)
+    paragraph._p.get_or_add_pPr().append(mark)
+    bottom = upper._tbl.tblPr.find(qn("w:tblBorders")).find(qn("w:bottom"))
+    bottom.set(qn("w:val"), "nil")
+    return paragraph
+
+
 def narrow_margins(table: Table, mm: float = 1.0) -> None:
     """Cell padding of ``mm`` left and right (Word's default is 1.9 mm), so that amounts and short
     labels in the narrow columns of a dense form stay on one line."""

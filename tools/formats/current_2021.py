@@ -24,6 +24,7 @@ from reportgen.docstyle import (
     add_signoff,
     add_table,
     add_title,
+    join_tables,
     merge,
     narrow_margins,
     new_document,
@@ -108,10 +109,14 @@ def unit_table(path: Path) -> None:
     doc = new_document(landscape=True, table_pt=10.5)
     add_label(doc)
     add_title(doc, "部门整体支出绩效自评表\n（{{ unit.year }}年度）")
-    rows = 18
-    table = add_table(doc, rows, 9, header_rows=0, col_widths_mm=UNIT_WIDTHS)
+    # two tables that print as one form: the second's first row (the 绩效指标 header) repeats on every page
+    table = add_table(doc, 8, 9, header_rows=0, col_widths_mm=UNIT_WIDTHS)
     narrow_margins(table)
     min_row_height(table, 7)
+    join_tables(doc, table)
+    indicators = add_table(doc, 10, 9, header_rows=1, col_widths_mm=UNIT_WIDTHS)
+    narrow_margins(indicators)
+    min_row_height(indicators, 7)
 
     set_cell(table, 0, 0, "单位名称", bold=True)
     span(table, 0, 1, 3, "{{ unit.name }}", align="left")
@@ -151,9 +156,9 @@ def unit_table(path: Path) -> None:
     cell_lines(table, 7, 5, ["{%p for g in goals %}", "{{ loop.index }}.{{ g.result }}", "{%p endfor %}"])
     merge(table, 7, 5, 7, 8)
 
-    scored_indicator_rows(table, 8, "score")
-    set_cell(table, 17, 0, "说明", bold=True)
-    span(table, 17, 1, 8, "{% if score.capped %}{{ score.cap_reason }}；{% endif %}"
+    scored_indicator_rows(indicators, 0, "score")
+    set_cell(indicators, 9, 0, "说明", bold=True)
+    span(indicators, 9, 1, 8, "{% if score.capped %}{{ score.cap_reason }}；{% endif %}"
                           "预算执行率得分 = 预算执行率 × 10分；绩效指标达到年度指标值得满分，未达到按完成比例计分。",
          align="left")
     signature_line(doc, "单位负责人：{{ unit.head }}    填报人：{{ unit.preparer }}    联系电话：{{ unit.phone }}    "
@@ -350,9 +355,14 @@ def project_table(path: Path) -> None:
     doc = new_document(table_pt=9)  # 小五: nine columns on a portrait page, as the printed forms
     add_label(doc)
     add_title(doc, "项目支出绩效自评表\n（{{ unit.year }}年度）")
-    table = add_table(doc, 19, 9, header_rows=0, col_widths_mm=PROJECT_WIDTHS)
+    # two tables that print as one form: the 绩效指标 header repeats on every page the indicators run onto
+    table = add_table(doc, 9, 9, header_rows=0, col_widths_mm=PROJECT_WIDTHS)
     narrow_margins(table)
     min_row_height(table, 7)
+    join_tables(doc, table)
+    indicators = add_table(doc, 10, 9, header_rows=1, col_widths_mm=PROJECT_WIDTHS)
+    narrow_margins(indicators)
+    min_row_height(indicators, 7)
 
     set_cell(table, 0, 0, "项目名称", bold=True)
     span(table, 0, 1, 8, "{{ project.name }}", align="left")
@@ -393,10 +403,10 @@ def project_table(path: Path) -> None:
 
     # The indicator rows as scored: grouped by the scoring's 一级指标 (成本 within 产出), each with its
     # 分值, 得分 and the reason for points lost (the engine's, then the clerk's 偏差原因).
-    scored_indicator_rows(table, 9, "project_score")
-    set_cell(table, 18, 0, "说明", bold=True)
+    scored_indicator_rows(indicators, 0, "project_score")
+    set_cell(indicators, 9, 0, "说明", bold=True)
     funds = f"{{% for g in project_score.levels if g.name == '{EXECUTION}' %}}{{{{ g.groups[0].rows[0].calculation }}}}{{% endfor %}}"
-    span(table, 18, 1, 8, f"项目资金：{funds}{{% if project.explanation %}}；{{{{ project.explanation }}}}{{% endif %}}。"
+    span(indicators, 9, 1, 8, f"项目资金：{funds}{{% if project.explanation %}}；{{{{ project.explanation }}}}{{% endif %}}。"
                           "绩效指标达到年度指标值得满分，未达到按完成比例计分。", align="left")
     signature_line(doc, SIGNATURE)
     doc.save(path)
