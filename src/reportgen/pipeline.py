@@ -85,8 +85,8 @@ class Evaluation(BaseModel):
         copies (a per-project document: one per project); a questionnaire document only with a questionnaire."""
         produced = []
         for doc in self.format.spec.documents:
-            if "questionnaire" in doc.needs and self.questionnaire_summary is None:
-                continue
+            if "questionnaire" in doc.needs and not (self.questionnaire_summary and self.questionnaire_summary.issued):
+                continue  # no survey, no 问卷汇总 (tally_questionnaires has said so)
             copies = len(self.report.projects.rows) if doc.for_each == "project" else 1
             if copies:
                 produced.append((doc, copies))
@@ -135,9 +135,6 @@ def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None)
         from reportgen.workbook.format_sheets import tally_questionnaires
 
         summary, summary_findings = tally_questionnaires(fmt.questionnaire, schema, data)
-        if summary is not None and summary.valid == 0:
-            summary_findings.append(Finding("“问卷”表中没有有效问卷：满意度无法计算，评分表中相应指标将不得分",
-                                           "问卷", "", "warning"))
     data.findings.extend(summary_findings)
 
     report, findings = build_report(data, inputs=data.values.get(SCORING_SHEET_KEY) or {})

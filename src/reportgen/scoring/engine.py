@@ -299,8 +299,8 @@ def _actual_from(spec: GoalRowsSpec, indicator: IndicatorRow, variables: dict[st
     except (expr.DataMissing, TypeError, ValueError):
         value = None
     if value is None:
-        findings.append(Finding(f"{subject}“{indicator.level3}”的实际完成值应取自{spec.actual_from}，但取不到"
-                                "（如没有填写满意度问卷），按表中填写的实际完成值计分", where, "实际完成值", "warning"))
+        findings.append(Finding(f"{subject}“{indicator.level3}”：{note}，但取不到（如没有有效的满意度问卷），"
+                                "按表中填写的实际完成值计分", where, "实际完成值", "warning"))
         return indicator, ""
     return indicator.model_copy(update={"actual": round_half_up(value, 2)}), note
 

@@ -133,7 +133,21 @@ SOURCE_SHEETS = {"rows": QUESTIONNAIRE_SHEET, "counts": COUNTS_SHEET, "totals": 
 
 
 def tally_questionnaires(questionnaire: Any, schema: WorkbookSchema, data: WorkbookData) -> tuple[Any, list[Finding]]:
-    """The summary from whichever questionnaire sheet the clerk filled; more than one is an error."""
+    """The summary from whichever questionnaire sheet the clerk filled (more than one is an error),
+    with a warning when there is nothing to count: no questionnaire at all (and so no 问卷汇总
+    document), or none valid."""
+    summary, findings = _tally(questionnaire, schema, data)
+    if summary is not None and summary.valid == 0:
+        sheets = "、".join(f"“{name}”" for name in SOURCE_SHEETS.values())
+        findings.append(Finding(
+            f"没有填写满意度问卷（{sheets}表都是空的）：不生成满意度调查问卷汇总，满意度指标的计分见评分表"
+            if summary.issued == 0 else
+            f"“{SOURCE_SHEETS[summary.source]}”表中的问卷都无效（有题目未作答）：满意度无法统计，满意度指标的计分见评分表",
+            SOURCE_SHEETS[summary.source], "", "warning"))
+    return summary, findings
+
+
+def _tally(questionnaire: Any, schema: WorkbookSchema, data: WorkbookData) -> tuple[Any, list[Finding]]:
     from reportgen.questionnaire.tally import ResponseRow, tally, tally_counts, tally_totals
 
     sheet = schema.sheet("questionnaire")
