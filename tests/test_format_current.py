@@ -244,6 +244,16 @@ def test_report_and_base_data(built: tuple[Evaluation, list[Path]]) -> None:
     assert projects[-1] == ["合计", "500.00", "5.00", "505.00", "497.00", "98.42%", ""]
 
 
+def test_missed_indicator_without_reason_is_one_warning(tmp_path: Path) -> None:
+    """The scoring's warning (points lost) stands for the check's (target missed): one per cell."""
+    values = copy.deepcopy({**EXAMPLE, **resolve_format(FORMAT).example_values})
+    values["indicators"][0]["actual"] = "90"  # 基本医疗保险参保率 ≥95%, no 偏差原因
+    write_workbook(workbook_schema(resolve_format(FORMAT)), tmp_path / "wb.xlsx", values)
+    findings = evaluate(tmp_path / "wb.xlsx", FORMAT).findings
+    assert [(f.where, f.message) for f in findings] == [
+        ("绩效指标!第2行", "“基本医疗保险参保率”得9.47分，低于分值10分，请填写偏差原因及改进措施")]
+
+
 def test_missed_indicator_shows_lost_points_and_reason(tmp_path: Path) -> None:
     values = copy.deepcopy({**EXAMPLE, **resolve_format(FORMAT).example_values})
     indicator = values["indicators"][0]  # 基本医疗保险参保率 ≥95%

@@ -138,14 +138,19 @@ def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None)
     data.findings.extend(summary_findings)
 
     report, findings = build_report(data, inputs=data.values.get(SCORING_SHEET_KEY) or {})
-    findings += check_report(report, data.refs)
+    checked = check_report(report, data.refs)
     evaluation = Evaluation(format=fmt, report=report, refs=data.refs, questionnaire_summary=summary)
     variables = evaluation.variables()
+    scored: list[Finding] = []
     if fmt.scoring is not None:
         evaluation.score = score(fmt.scoring, variables)
-        findings += evaluation.score.findings
+        scored += evaluation.score.findings
     evaluation.project_scores = score_projects(fmt, variables, report)
-    findings += [f for r in evaluation.project_scores for f in r.findings]
+    scored += [f for r in evaluation.project_scores for f in r.findings]
+    # a cell the scoring already warned about (an unmet indicator without 偏差原因: "得3.92分，低于分值4分")
+    # is not warned about again by the checks ("未达到指标值")
+    warned = {(f.where, f.field) for f in scored if f.severity == "warning"}
+    findings += [f for f in checked if f.severity != "warning" or (f.where, f.field) not in warned] + scored
     evaluation.findings = findings
     if errors_only(findings):
         raise ReportgenError(findings)
