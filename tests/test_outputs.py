@@ -492,3 +492,22 @@ def test_reportgen_error_from_a_render_is_passed_through(monkeypatch: pytest.Mon
     result = run("build", workbook, "-o", out)
     assert result.exit_code == 2 and "评分表.docx 第1段: 模板渲染出错：测试" in result.output
     assert snapshot(out) == before
+
+
+def test_a_removed_projects_old_form_is_named_not_deleted(tmp_path: Path) -> None:
+    """Building again after a project was removed: its old form (and PDF) from the earlier build is
+    named in a warning, so it is not submitted by mistake, and left in place; other files are not."""
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+
+    out = tmp_path / "out"
+    out.mkdir()
+    old = ["青山县医疗保障局_2025_已删除的项目_项目支出绩效自评表.docx", "青山县医疗保障局_2025_已删除的项目_项目支出绩效自评表.pdf"]
+    for name in [*old, "青山县医疗保障局_2024_部门整体支出绩效自评表.docx", "说明.docx"]:
+        (out / name).write_bytes(b"x")
+    result = CliRunner().invoke(main, ["build", "inputs/example-current-2021.xlsx", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"提示  {out}: 输出文件夹中还有 2 个以前生成、本次没有生成的文件（如已删除或改名项目的文档）：{'、'.join(sorted(old))}" \
+        in result.output
+    assert all((out / name).exists() for name in old)  # named, never deleted

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import Finding, ReportgenError, errors_only, warnings_only
-from reportgen.outputs import Staged, fit, name_key, safe_stem
+from reportgen.outputs import Staged, fit, name_key, safe_stem, stale_outputs_finding
 
 SUMMARY_NAME = "汇总表.xlsx"
 LOCK_PREFIX = "~$"
@@ -338,4 +338,6 @@ def finish_unit(result: UnitResult, plan: FolderPlan, out_dir: Path, label: str)
             built = True
         except ReportgenError as exc:
             findings += exc.findings
+        if (stale := stale_outputs_finding(out_dir / folder.name, written)) is not None:
+            findings.append(stale)
     return Outcome(replace(result, documents=None), folder, written, findings, built)

@@ -195,7 +195,7 @@ def check(workbook: Path, format_choice: str | None) -> None:
 @handles_input_errors
 def build(workbook: Path, out_dir: Path, format_choice: str | None, pdf: bool) -> None:
     """根据填报表 WORKBOOK 生成 Word 文档（全部生成成功才写入输出文件夹）。"""
-    from reportgen.outputs import check_out_dir
+    from reportgen.outputs import check_out_dir, stale_outputs_finding
     from reportgen.pipeline import build_outputs, evaluate
 
     check_out_dir(out_dir)
@@ -207,6 +207,8 @@ def build(workbook: Path, out_dir: Path, format_choice: str | None, pdf: bool) -
         click.echo(f"已生成：{written.path}{note}")
     if pdf:
         write_pdfs([w.path for w in outputs])
+    if (stale := stale_outputs_finding(out_dir, [w.path for w in outputs])) is not None:
+        print_findings([stale])
 
 
 def write_pdfs(docx_paths: list[Path]) -> None:

@@ -16,6 +16,8 @@ Contract:
   permission, a file open in Word, Ctrl-C) puts ``-o`` back exactly as it was. Staging folders
   left by a killed run are removed by the next build into that folder.
 * :func:`write_file` writes one file atomically (``init``, ``questionnaire blank``).
+* :func:`stale_outputs_finding` names what an earlier build left that this one did not write
+  (a removed project's form): a warning, never a deletion.
 
 Every ``OSError`` becomes a ``ReportgenError`` with one Chinese message (:func:`write_finding`).
 """
@@ -416,6 +418,29 @@ def _undo(src: Path, dst: Path) -> None:
         _replace(src, dst)
     except OSError:
         pass  # an existing file left in staging/old is rescued by write_all
+
+
+def stale_outputs_finding(out_dir: Path, written: Sequence[Path]) -> Finding | None:
+    """A warning naming the .docx/.pdf files in ``out_dir`` that look like this unit's documents
+    from an earlier build (their name begins as all of this build's do, ``单位_年度_``) but were
+    not written now, typically a removed or renamed project's form. They are named, not deleted:
+    they may be the clerk's own."""
+    if not written:
+        return None
+    stems = {path.stem for path in written}
+    prefix = os.path.commonprefix([path.name for path in written])
+    prefix = prefix[: prefix.rfind("_") + 1]
+    if len(prefix) < 2:
+        return None
+    try:
+        stale = sorted(path.name for path in out_dir.iterdir() if path.is_file() and path.name.startswith(prefix)
+                       and path.suffix.lower() in (SUFFIX, ".pdf") and path.stem not in stems)
+    except OSError:
+        return None
+    if not stale:
+        return None
+    return Finding(f"输出文件夹中还有 {len(stale)} 个以前生成、本次没有生成的文件（如已删除或改名项目的文档）："
+                   f"{'、'.join(stale)}；请核对后删除，以免一并报送", str(out_dir), severity="warning")
 
 
 # ---- the staging folder -----------------------------------------------------------------------
