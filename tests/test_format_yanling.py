@@ -160,7 +160,7 @@ def test_report(built: tuple[Evaluation, dict[str, DocumentObject]]) -> None:
     assert ("项目支出497.00万元，共安排项目8个，全年预算505.00万元，项目预算执行率98.42%；"
             "其中重点项目支出460.80万元，重点支出安排率92.72%") in text
     assert "全年支出1,527.64万元，预算执行率99.18%" in text
-    assert "“三公”经费控制率83.00%。较上年8.74万元减少1.27万元，变动率-14.53%" in text
+    assert "“三公”经费控制率83.00%。较上年8.74万元减少1.27万元，下降14.53%。" in text
     assert "无政府性基金预算拨款收入和支出" in text  # the example unit has no fund appropriation
     # the seed's sections and numbering (炎陵 2020 评价报告)
     headings = ["一、部门、单位基本情况", "二、一般公共预算支出情况", "三、政府性基金预算支出情况",

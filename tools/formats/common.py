@@ -170,6 +170,12 @@ def assets_table(doc) -> None:
         set_cell(table, 1, col, f"{{{{ {expr} }}}}")
 
 
+def change_words(rate: str) -> str:
+    """The Jinja for a change rate in words, ``增长4.28%`` / ``下降14.53%``: prose carries no minus sign
+    (tables keep the signed figure). ``rate`` must not be none; test that around it."""
+    return (f"{{% if {rate} >= 0 %}}增长{{{{ {rate}|pct }}}}{{% else %}}下降{{{{ (0 - {rate})|pct }}}}{{% endif %}}")
+
+
 def projects_table(doc):  # -> docx Table
     """项目名称 … 重点项目 for every project and the 合计 row; narrow cell margins keep the longest
     names, "100.00%" and the 重点项目 header on one line at 10.5 pt."""

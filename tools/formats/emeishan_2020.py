@@ -27,7 +27,7 @@ from reportgen.docstyle import (
     new_document,
     set_cell,
 )
-from tools.formats.common import ended, numbered_sections
+from tools.formats.common import change_words, ended, numbered_sections
 
 # The seed's 项目绩效目标完成情况表 merges this label down the header and every indicator row;
 # the rows come from a loop, so the label is marked for merging rather than merged here.
@@ -43,9 +43,7 @@ def bare(expr: str) -> str:
 
 def _change(rate: str, what: str) -> str:
     """``与上年相比，收入增长x%`` / ``下降x%``; nothing when there is no previous-year figure."""
-    return (f"{{% if {rate} is not none %}}与上年相比，{what}"
-            f"{{% if {rate} >= 0 %}}增长{{{{ {rate}|pct }}}}{{% else %}}下降{{{{ (0 - {rate})|pct }}}}{{% endif %}}。"
-            "{% endif %}")
+    return f"{{% if {rate} is not none %}}与上年相比，{what}{change_words(rate)}。{{% endif %}}"
 
 
 def _adjustment(value: str, unchanged: str = "") -> str:

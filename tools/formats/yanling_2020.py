@@ -40,7 +40,7 @@ from reportgen.docstyle import (
     set_cell,
     set_fonts,
 )
-from tools.formats.common import header_row, loop_table, sections
+from tools.formats.common import change_words, header_row, loop_table, sections
 
 BR = "{{ '\\n' }}"  # a line break inside one paragraph (docx_text turns "\n" into <w:br/>)
 
@@ -155,9 +155,9 @@ def three_public_sentence() -> str:
             f"“三公”经费控制率{{{{ {tp}.control_rate|pct }}}}。"
             f"{{% if {tp}.change_rate is none %}}上年无“三公”经费支出，变动率无法计算。"
             f"{{% elif {tp}.actual_total < {tp}.last_year_total %}}较上年{{{{ {tp}.last_year_total|wan }}}}万元减少"
-            f"{{{{ ({tp}.last_year_total - {tp}.actual_total)|wan }}}}万元，变动率{{{{ {tp}.change_rate|pct }}}}。"
+            f"{{{{ ({tp}.last_year_total - {tp}.actual_total)|wan }}}}万元，{change_words(f'{tp}.change_rate')}。"
             f"{{% else %}}较上年{{{{ {tp}.last_year_total|wan }}}}万元增加{{{{ ({tp}.actual_total - {tp}.last_year_total)|wan }}}}"
-            f"万元，变动率{{{{ {tp}.change_rate|pct }}}}。{{% endif %}}")
+            f"万元，{change_words(f'{tp}.change_rate')}。{{% endif %}}")
 
 
 def indicators_summary() -> str:

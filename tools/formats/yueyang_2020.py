@@ -22,6 +22,7 @@ from reportgen.docstyle import (
 )
 from tools.formats.common import (
     assets_table,
+    change_words,
     evaluators_table,
     expenditure_table,
     goals_table,
@@ -65,7 +66,8 @@ def income_sentence() -> str:
     return ("{{ unit.year }}年度收入合计{{ income.total.total|wan }}万元，其中：上年结转{{ income.total.carryover|wan }}万元，"
             "一般公共预算财政拨款{{ income.total.general_budget|wan }}万元，政府性基金拨款{{ income.total.gov_fund|wan }}万元，"
             "纳入专户管理的非税收入{{ income.total.special_nontax|wan }}万元，其他收入{{ income.total.other|wan }}万元。"
-            "{% if budget.income_change_rate is not none %}收入合计较上年变动{{ budget.income_change_rate|pct }}。{% endif %}")
+            "{% if budget.income_change_rate is not none %}收入合计较上年" + change_words("budget.income_change_rate")
+            + "。{% endif %}")
 
 
 def budget_sentence() -> str:
@@ -79,9 +81,10 @@ def three_public_sentence() -> str:
     return ("{{ unit.year }}年“三公”经费预算{{ %s.budget_total|wan }}万元，决算{{ %s.actual_total|wan }}万元，"
             "其中：因公出国（境）费{{ %s.abroad.actual|wan }}万元，公务用车购置费{{ %s.car_purchase.actual|wan }}万元，"
             "公务用车运行维护费{{ %s.car_running.actual|wan }}万元，公务接待费{{ %s.reception.actual|wan }}万元。"
-            "“三公”经费控制率{{ %s.control_rate|pct }}；上年决算{{ %s.last_year_total|wan }}万元，"
-            "{%% if %s.change_rate is none %%}上年无“三公”经费支出，变动率无法计算。{%% else %%}变动率{{ %s.change_rate|pct }}。{%% endif %%}"
-            ) % ((tp,) * 10)
+            "“三公”经费控制率{{ %s.control_rate|pct }}；"
+            "{%% if %s.change_rate is none %%}上年无“三公”经费支出，变动率无法计算。"
+            "{%% else %%}较上年决算{{ %s.last_year_total|wan }}万元"
+            ) % ((tp,) * 9) + change_words(f"{tp}.change_rate") + "。{% endif %}"
 
 
 def projects_sentence() -> str:
