@@ -80,6 +80,10 @@ def test_indicator_header_repeats_on_every_page(built: tuple[Evaluation, list[Pa
     assert [c.text for c in header.cells][1:4] == ["一级指标", "二级指标", "三级指标"]
     assert header._tr.trPr.find(qn("w:tblHeader")) is not None
     assert upper._tbl.getnext().tag == qn("w:p") and upper._tbl.getnext().getnext() is indicators._tbl
+    # 总分 and 说明 keep with the signature line under the form: it never stands alone on a page
+    assert [row.cells[0].text for row in indicators.rows[-2:]] == ["总分", "说明"]
+    assert all(p.paragraph_format.keep_with_next for row in indicators.rows[-2:] for c in row.cells for p in c.paragraphs)
+    assert indicators._tbl.getnext().tag == qn("w:p") and "填报人" in doc.paragraphs[-1].text
 
 
 def test_unit_table_prints_the_engines_points(built: tuple[Evaluation, list[Path]]) -> None:

@@ -25,6 +25,7 @@ from reportgen.docstyle import (
     add_table,
     add_title,
     join_tables,
+    keep_with_next,
     merge,
     narrow_margins,
     new_document,
@@ -53,8 +54,10 @@ def cell_lines(table: Table, row: int, col: int, lines: list[str], align: str = 
 SIGNATURE = "填报人：{{ unit.preparer }}    联系电话：{{ unit.phone }}    填报日期：{{ unit.fill_date|cn_date }}"
 
 
-def signature_line(doc, text: str) -> None:
-    """The line under a form, in the table's size (body size would wrap it on a portrait page)."""
+def signature_line(doc, text: str, form: Table, rows: int = 1) -> None:
+    """The line under ``form``, in the table's size (body size would wrap it on a portrait page),
+    on the page of the form's last ``rows`` rows: never alone on a page of its own."""
+    keep_with_next(form, range(len(form.rows) - rows, len(form.rows)))
     paragraph = add_paragraph(doc, text, TABLE_TEXT, align="left")
     paragraph.paragraph_format.space_before = Pt(6)
 
@@ -162,7 +165,7 @@ def unit_table(path: Path) -> None:
                           "预算执行率得分 = 预算执行率 × 10分；绩效指标达到年度指标值得满分，未达到按完成比例计分。",
          align="left")
     signature_line(doc, "单位负责人：{{ unit.head }}    填报人：{{ unit.preparer }}    联系电话：{{ unit.phone }}    "
-                        "填报日期：{{ unit.fill_date|cn_date }}")
+                        "填报日期：{{ unit.fill_date|cn_date }}", indicators, rows=2)
     doc.save(path)
 
 
@@ -338,7 +341,7 @@ def base_data(path: Path) -> None:
     add_note(doc, "表2 项目预算执行情况（万元）")
     projects = projects_table(doc)
     min_row_height(projects, 6.5)
-    signature_line(doc, SIGNATURE)
+    signature_line(doc, SIGNATURE, projects)
     doc.save(path)
 
 
@@ -408,7 +411,7 @@ def project_table(path: Path) -> None:
     funds = f"{{% for g in project_score.levels if g.name == '{EXECUTION}' %}}{{{{ g.groups[0].rows[0].calculation }}}}{{% endfor %}}"
     span(indicators, 9, 1, 8, f"项目资金：{funds}{{% if project.explanation %}}；{{{{ project.explanation }}}}{{% endif %}}。"
                           "绩效指标达到年度指标值得满分，未达到按完成比例计分。", align="left")
-    signature_line(doc, SIGNATURE)
+    signature_line(doc, SIGNATURE, indicators, rows=2)  # 总分 and 说明 with it
     doc.save(path)
 
 

@@ -370,9 +370,11 @@ def report_form(path: Path) -> None:
     # Rows of running text (职能职责, 目标, 自评分析, 问题, 措施) may run past a page: kept whole, each
     # would be pushed to the next page and leave a third to two thirds of this one blank.
     allow_split(table, ind0 - 2, ind0 - 1, *range(first, r))
+    keep_with_next(table, [r])  # the 填报人 lines stay on the page of the last row
 
-    add_paragraph(doc, "填报人：{{ unit.preparer }}\u3000\u3000\u3000\u3000联系电话：{{ unit.phone }}", TABLE_TEXT,
+    first_line = add_paragraph(doc, "填报人：{{ unit.preparer }}\u3000\u3000\u3000\u3000联系电话：{{ unit.phone }}", TABLE_TEXT,
                   align="left")
+    first_line.paragraph_format.keep_with_next = True
     add_paragraph(doc, "单位负责人签字：\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000"
                        "填报日期：{{ unit.fill_date|cn_date }}", TABLE_TEXT, align="left")
     doc.save(path)
@@ -424,6 +426,7 @@ def scoring_form(path: Path) -> None:
     set_cell(table, 9, 2, "{{ score.grade }}（综合得分{{ score.total|score }}分）"
                           "{% if score.capped %}：{{ score.cap_reason }}{% endif %}", bold=True, align="left")
     merge(table, 9, 2, 9, 7)
+    keep_with_next(table, [9])  # 评价等次 and the 评价人 line stay together
     add_paragraph(doc, "评价人：{% for e in evaluators %}{{ e.name }}{% if not loop.last %}、{% endif %}{% endfor %}"
                        "\u3000\u3000填报日期：{{ unit.fill_date|cn_date }}", TABLE_TEXT, align="left")
     doc.save(path)
