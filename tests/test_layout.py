@@ -188,3 +188,19 @@ def test_questionnaire_chart_keeps_its_caption_and_the_caption_lets_go(built) ->
     assert caption.text == "图1 各题答案分布（有效问卷）"
     assert paragraphs[picture].paragraph_format.keep_with_next is True
     assert caption.paragraph_format.keep_with_next is False
+
+
+@pytest.mark.parametrize(("format_id", "doc_id"), [(f, d) for f, ds in REPORTS.items() for d in ds])
+def test_signoff_never_starts_a_page(built, format_id: str, doc_id: str) -> None:
+    """Whatever precedes the 落款 in the rendered document (the last paragraph, or a form's last row)
+    keeps with it: the template cannot say so, its last paragraph is often a removed loop tag."""
+    from reportgen.docstyle import SIGNOFF_ID
+
+    _, docs = built[format_id]
+    for doc in docs[doc_id]:
+        body = doc.element.body
+        signoff = next(p for p in body.iterchildren(qn("w:p"))
+                       if (s := p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")) is not None and s.get(qn("w:val")) == SIGNOFF_ID)
+        before = signoff.getprevious()
+        last = before if before.tag == qn("w:p") else before.findall(qn("w:tr"))[-1].findall(f".//{qn('w:p')}")[0]
+        assert last.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None, "".join(before.itertext())[-40:]

@@ -39,6 +39,7 @@ HEADING2 = "公文二级标题"
 HEADING3 = "公文三级标题"
 LABEL = "公文附件标识"
 SIGNOFF = "公文落款"
+SIGNOFF_ID = "GwSignoff"  # its style id, by which rendering finds the 落款 (render.pagination)
 BODY = "公文正文"
 TABLE_TEXT = "公文表格"
 NOTE = "公文表题"
@@ -157,7 +158,7 @@ def _setup_styles(doc: DocumentObject, table_pt: float) -> None:
     _paragraph_style(doc, LABEL, "GwLabel", font=HEITI, latin=HEITI, size_pt=BODY_PT, align="left",
                      keep_with_next=True)
     # 落款: unit name and date, right-aligned and kept together (and with the line before them).
-    _paragraph_style(doc, SIGNOFF, "GwSignoff", font=FANGSONG, latin=LATIN, size_pt=BODY_PT, align="right",
+    _paragraph_style(doc, SIGNOFF, SIGNOFF_ID, font=FANGSONG, latin=LATIN, size_pt=BODY_PT, align="right",
                      keep_with_next=True)
     doc.styles[SIGNOFF].paragraph_format.right_indent = Pt(BODY_PT * 2)
     _paragraph_style(doc, BODY, "GwBody", font=FANGSONG, latin=LATIN, size_pt=BODY_PT, indent_chars=2)

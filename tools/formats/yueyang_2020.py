@@ -124,7 +124,7 @@ def score_and_signatures(doc) -> None:
         cell = set_cell(signatures, row, 0, head, align="left")
         paragraph = cell.add_paragraph(rest, style=cell.part.document.styles["公文表格"])
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    keep_with_next(signatures, range(len(blocks) - 1))
+    keep_with_next(signatures)  # and the 填报人 line after it
     add_body(doc, "填报人（签名）：{{ unit.preparer }}\u3000\u3000联系电话：{{ unit.phone }}")
 
 

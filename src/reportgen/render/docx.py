@@ -27,6 +27,7 @@ from reportgen.outputs import write_atomic, write_file  # noqa: F401  (write_ato
 from reportgen.render.env import make_docx_env, make_env
 from reportgen.render.limits import bounded, describe_fault
 from reportgen.render.merge import merge_marked_cells
+from reportgen.render.pagination import keep_text_with_signoff
 from reportgen.render.paths import VarRef, variable_refs
 from reportgen.render.source import (
     TemplatePart,
@@ -117,6 +118,7 @@ def render_docx(template: Path, context: Mapping[str, Any], out: Path | None = N
         with bounded():
             tpl.render(dict(context), jinja_env=env, autoescape=True)
         merge_marked_cells(tpl.docx)
+        keep_text_with_signoff(tpl.docx)
         if properties is not None:
             _set_properties(tpl, properties)
     except ReportgenError:
