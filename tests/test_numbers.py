@@ -86,3 +86,16 @@ def test_project_documents_are_titled_with_the_project(tmp_path: Path) -> None:
     titles = {Document(p).core_properties.title for p in paths}
     assert f"青山县医疗保障局2025年度{first}项目支出绩效自评报告" in titles
     assert all("python-docx" not in Document(p).core_properties.author for p in paths)
+
+
+@pytest.mark.parametrize(("name", "after", "expected"), [
+    ("青山县医疗保障局", 0, "青山县医疗保障局"),
+    ("青山县医疗保障局（青山县医疗保障事务中心）", 0, "青山县医疗保障局\n（青山县医疗保障事务中心）"),  # 21 > 20
+    ("青山县医疗保障局（县医保中心）", 4, "青山县医疗保障局（县医保中心）"),  # 15 + 2025年度 (4) fits
+    ("青山县医疗保障局（青山县医保中心）", 4, "青山县医疗保障局\n（青山县医保中心）"),  # 17 + 4 does not
+    ("中共青山县委员会机构编制委员会办公室青山县分部", 0, "中共青山县委员会机构编制委员会办公室青山县分部"),  # no bracket
+])
+def test_title_break_before_the_bracketed_part(name: str, after: int, expected: str) -> None:
+    from reportgen.render.filters import title_break
+
+    assert title_break(name, after) == expected

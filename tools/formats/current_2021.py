@@ -207,7 +207,7 @@ def score_sentence() -> str:
 def report(path: Path) -> None:
     doc = new_document()
     add_label(doc)
-    add_title(doc, "{{ unit.name }}\n{{ unit.year }}年度部门整体支出绩效自评报告")
+    add_title(doc, "{{ unit.name|title_break }}\n{{ unit.year }}年度部门整体支出绩效自评报告")
 
     add_heading1(doc, "一、部门基本情况")
     add_body(doc, overview_sentence())
@@ -320,7 +320,7 @@ BASE_ROWS: list[tuple[str, str, str, str]] = [
 def base_data(path: Path) -> None:
     doc = new_document(table_pt=10.5)
     add_label(doc)
-    add_title(doc, "{{ unit.name }}{{ unit.year }}年度\n部门整体支出绩效自评基础数据表")
+    add_title(doc, "{{ unit.name|title_break(4) }}{{ unit.year }}年度\n部门整体支出绩效自评基础数据表")
     add_note(doc, "表1 主要数据")
     table = add_table(doc, len(BASE_ROWS) + 1, 4, col_widths_mm=[20, 56, 28, 52])
     min_row_height(table, 6.5)

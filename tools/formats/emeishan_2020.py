@@ -155,7 +155,7 @@ FUND_PARTS = ("{% if project.budget_carryover or project.budget_other %}（其�
 def unit_report(path: Path) -> None:
     doc = new_document()
     add_label(doc)
-    add_title(doc, "{{ unit.name }}\n{{ unit.year }}年部门整体支出绩效评价报告")
+    add_title(doc, "{{ unit.name|title_break }}\n{{ unit.year }}年部门整体支出绩效评价报告")
 
     add_heading1(doc, "一、部门（单位）概况")
     add_heading2(doc, "（一）机构组成")
@@ -312,7 +312,7 @@ def goal_table(path: Path) -> None:
 def project_report(path: Path) -> None:
     doc = new_document()
     add_label(doc)
-    add_title(doc, "{{ unit.name }}\n项目支出绩效自评报告\n（{{ project.name }}）")
+    add_title(doc, "{{ unit.name|title_break }}\n项目支出绩效自评报告\n（{{ project.name }}）")
 
     add_heading1(doc, "一、项目概况")
     add_heading2(doc, "（一）项目基本情况")

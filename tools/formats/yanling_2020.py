@@ -185,7 +185,7 @@ def deductions_sentence() -> str:
 def evaluation_report(path: Path) -> None:
     doc = new_document(table_pt=10.5)
     add_label(doc)
-    add_title(doc, "{{ unit.name }}" + BR + "{{ unit.year }}年度部门整体支出评价报告")
+    add_title(doc, "{{ unit.name|title_break }}" + BR + "{{ unit.year }}年度部门整体支出评价报告")
 
     add_heading1(doc, "一、部门、单位基本情况")
     add_body(doc, overview_sentence())
@@ -480,7 +480,7 @@ def questionnaire_extremes() -> str:
 def questionnaire_summary(path: Path) -> None:
     doc = new_document(table_pt=10.5)
     add_label(doc)
-    add_title(doc, "{{ unit.name }}{{ unit.year }}年度" + BR + "满意度调查问卷汇总")
+    add_title(doc, "{{ unit.name|title_break(4) }}{{ unit.year }}年度" + BR + "满意度调查问卷汇总")
 
     add_heading1(doc, "一、调查基本情况")
     add_body(doc, "{%p if questionnaire_summary.issued %}")

@@ -131,7 +131,7 @@ def score_and_signatures(doc) -> None:
 def yueyang_report(path: Path) -> None:
     doc = new_document(table_pt=10.5)
     add_label(doc)
-    add_title(doc, "{{ unit.name }}\n{{ unit.year }}年度部门整体支出绩效自评报告")
+    add_title(doc, "{{ unit.name|title_break }}\n{{ unit.year }}年度部门整体支出绩效自评报告")
 
     add_heading1(doc, "一、部门（单位）概况")
     add_heading2(doc, "（一）基本情况")

@@ -109,6 +109,21 @@ def vmerge(value: Any, scope: Any = "") -> str:
     return f"{VMERGE_MARK}{text}{VMERGE_SCOPE}{scope}" if scope != "" else f"{VMERGE_MARK}{text}"
 
 
+TITLE_LINE = 20  # characters of 2号 (22 pt) title on the 156 mm text width of a portrait page
+
+
+def title_break(name: Any, after: int = 0) -> str:
+    """A unit's name on a title line (followed there by ``after`` more characters): when the line
+    would be too long and the name ends in a bracketed part (``…局（…中心）``), the line breaks before
+    that part, not inside a word (GB/T 9704: 回行时词意完整). Latin letters and digits count half."""
+    text = "" if name is None else str(name)
+    width = sum(1 if ord(c) > 0x2E7F else 0.5 for c in text) + after
+    cut = text.rfind("（")
+    if width <= TITLE_LINE or cut <= 0:
+        return text
+    return text[:cut] + "\n" + text[cut:]
+
+
 FILTERS = {
     "wan": wan,
     "pct": pct,
@@ -119,5 +134,6 @@ FILTERS = {
     "cn_ordinal": cn_ordinal,
     "cn_paren": cn_paren,
     "cn_date": cn_date,
+    "title_break": title_break,
     "vmerge": vmerge,
 }
