@@ -35,6 +35,8 @@ def _type_name(annotation: Any) -> str:
         return f"列表[{_type_name(args[0])}]" if args else "列表"
     if origin is dict:
         return "字典"
+    if origin is typing.Literal:  # one of fixed words, e.g. source: rows/counts/totals
+        return "文本（" + "/".join(str(a) for a in args) + "）"
     if annotation is Decimal:
         return "数字(Decimal)"
     if annotation is int:
