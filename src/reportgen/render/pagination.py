@@ -10,40 +10,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 
 from reportgen.docstyle import SIGNOFF_ID
-
-
-def _style(paragraph: Any) -> str | None:
-    style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-    return style.get(qn("w:val")) if style is not None else None
-
-
-def _keep_with_next(paragraph: Any) -> None:
-    ppr = paragraph.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = OxmlElement("w:pPr")
-        paragraph.insert(0, ppr)
-    if ppr.find(qn("w:keepNext")) is None:
-        keep = OxmlElement("w:keepNext")
-        style = ppr.find(qn("w:pStyle"))
-        if style is not None:  # schema order: pStyle, then keepNext
-            style.addnext(keep)
-        else:
-            ppr.insert(0, keep)
 
 
 def keep_text_with_signoff(document: Any) -> None:
     """Make what precedes the document's first 落款 paragraph keep with it (no-op without one)."""
     body = document.element.body
-    signoff = next((p for p in body.iterchildren(qn("w:p")) if _style(p) == SIGNOFF_ID), None)
+    signoff = next((p for p in body.iterchildren(qn("w:p")) if p.style == SIGNOFF_ID), None)
     before = signoff.getprevious() if signoff is not None else None
     if before is None:
         return
     if before.tag == qn("w:p"):
-        _keep_with_next(before)
+        paragraphs = [before]
     elif before.tag == qn("w:tbl") and (rows := before.findall(qn("w:tr"))):
-        for paragraph in rows[-1].iter(qn("w:p")):
-            _keep_with_next(paragraph)
+        paragraphs = list(rows[-1].iter(qn("w:p")))
+    else:
+        return
+    for p in paragraphs:
+        Paragraph(p, document.part).paragraph_format.keep_with_next = True
