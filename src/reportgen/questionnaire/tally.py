@@ -294,9 +294,8 @@ class _Tally:
             return _rate(counter.satisfied, counter.valid * answers_each) if self.rates_known else None
 
         questions = []
-        for question, counts in zip(q.questions, self.counts, strict=True):
-            if self.source == "totals":
-                break  # totals say nothing about single questions
+        per_question = () if self.source == "totals" else zip(q.questions, self.counts, strict=True)  # totals: none
+        for question, counts in per_question:
             points = sum((o.points * n for o, n in zip(q.options, counts, strict=True)), ZERO)
             satisfied = sum(n for o, n in zip(q.options, counts, strict=True) if o.satisfied)
             questions.append(QuestionResult(
