@@ -53,15 +53,20 @@ def example_values(format_id: str) -> dict[str, Any]:
     return copy.deepcopy({**EXAMPLE, **resolve_format(format_id).example_values})
 
 
-def build_format(folder: Path, format_id: str, values: dict[str, Any] | None = None
-                 ) -> tuple[Evaluation, list[Path]]:
-    """Write the format's example (or ``values``) as a workbook, evaluate it, build every document."""
+def evaluate_format(folder: Path, format_id: str, values: dict[str, Any] | None = None) -> Evaluation:
+    """Write the format's example (or ``values``) as ``folder/wb.xlsx`` and evaluate it."""
     workbook = folder / "wb.xlsx"
     if values is None:
         init_workbook(workbook, format_id, example=True)
     else:
         write_workbook(workbook_schema(resolve_format(format_id)), workbook, values)
-    evaluation = evaluate(workbook, format_id)
+    return evaluate(workbook, format_id)
+
+
+def build_format(folder: Path, format_id: str, values: dict[str, Any] | None = None
+                 ) -> tuple[Evaluation, list[Path]]:
+    """:func:`evaluate_format`, then build every document into ``folder/out``."""
+    evaluation = evaluate_format(folder, format_id, values)
     return evaluation, build_documents(evaluation, folder / "out")
 
 

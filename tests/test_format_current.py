@@ -12,11 +12,17 @@ import pytest
 from docx import Document
 
 from reportgen.formats.loader import resolve_format
-from reportgen.pipeline import Evaluation, evaluate, workbook_schema
+from reportgen.pipeline import Evaluation
 from reportgen.render.filters import VMERGE_MARK, score
-from reportgen.workbook.blank import write_workbook
 from reportgen.workbook.example import EXAMPLE
-from tests.docx_helpers import EXAMPLE_PROJECTS, build_format, distinct_rows, form_rows, full_text
+from tests.docx_helpers import (
+    EXAMPLE_PROJECTS,
+    build_format,
+    distinct_rows,
+    evaluate_format,
+    form_rows,
+    full_text,
+)
 
 FORMAT = "current-2021"
 
@@ -183,8 +189,7 @@ def test_project_row_short_of_target_without_reason_warns_naming_the_cell(tmp_pa
     values = copy.deepcopy({**EXAMPLE, **resolve_format(FORMAT).example_values})
     row = next(i for i in values["project_indicators"] if i["level3"] == "经办人员业务考核合格率")
     row["deviation_reason"] = None
-    write_workbook(workbook_schema(resolve_format(FORMAT)), tmp_path / "wb.xlsx", values)
-    evaluation = evaluate(tmp_path / "wb.xlsx", FORMAT)
+    evaluation = evaluate_format(tmp_path, FORMAT, values)
     # the 23rd indicator row, under the header: sheet row 24
     assert values["project_indicators"].index(row) == 22
     assert [str(f) for f in evaluation.findings] == [
@@ -252,8 +257,7 @@ def test_missed_indicator_without_reason_is_one_warning(tmp_path: Path) -> None:
     """The scoring's warning (points lost) stands for the check's (target missed): one per cell."""
     values = copy.deepcopy({**EXAMPLE, **resolve_format(FORMAT).example_values})
     values["indicators"][0]["actual"] = "90"  # 基本医疗保险参保率 ≥95%, no 偏差原因
-    write_workbook(workbook_schema(resolve_format(FORMAT)), tmp_path / "wb.xlsx", values)
-    findings = evaluate(tmp_path / "wb.xlsx", FORMAT).findings
+    findings = evaluate_format(tmp_path, FORMAT, values).findings
     assert [(f.where, f.message) for f in findings] == [
         ("绩效指标!第2行", "“基本医疗保险参保率”得9.47分，低于分值10分，请填写偏差原因及改进措施")]
 

@@ -59,15 +59,12 @@ def test_a_lower_rate_scores_in_proportion_and_no_questionnaire_keeps_the_typed_
 def test_no_questionnaire_means_no_summary_document_and_a_plain_warning(tmp_path: Path) -> None:
     """A unit that ran no survey gets no empty 问卷汇总 (nor an 附件 naming it), one warning saying so,
     and the 满意度 row scored on the typed value, with the reason in words (not a variable path)."""
-    from reportgen.formats.loader import resolve_format
-    from reportgen.pipeline import document_jobs, workbook_schema
-    from reportgen.workbook.blank import write_workbook
-    from tests.docx_helpers import example_values
+    from reportgen.pipeline import document_jobs
+    from tests.docx_helpers import evaluate_format, example_values
 
     values = example_values("national-2025")
     values["questionnaire"] = []
-    write_workbook(workbook_schema(resolve_format("national-2025")), tmp_path / "wb.xlsx", values)
-    evaluation = evaluate(tmp_path / "wb.xlsx")
+    evaluation = evaluate_format(tmp_path, "national-2025", values)
     assert [f.message for f in evaluation.findings] == [
         "没有填写满意度问卷（“问卷”、“问卷计数”、“问卷总分”表都是空的）：不生成满意度调查问卷汇总，满意度指标的计分见评分表",
         "“参保群众满意度”：满意率取自满意度调查问卷汇总，但取不到（如没有有效的满意度问卷），按表中填写的实际完成值计分"]

@@ -12,12 +12,10 @@ import pytest
 from docx import Document
 
 from reportgen.errors import ReportgenError
-from reportgen.formats.loader import resolve_format
-from reportgen.pipeline import Evaluation, evaluate, workbook_schema
+from reportgen.pipeline import Evaluation, document_jobs, evaluate
 from reportgen.render.docx import render_docx
 from reportgen.summary import key_figures
-from reportgen.workbook.blank import write_workbook
-from tests.docx_helpers import build_format, example_values, full_text
+from tests.docx_helpers import build_format, evaluate_format, example_values, full_text
 
 # the example's 20 questionnaires as a clerk would have totalled them (10 + 10, 485 + 480 = 965 of 1000)
 TOTALS = [{"category": "服务对象", "issued": 10, "valid": 10, "score": 485},
@@ -32,17 +30,14 @@ def _values(format_id: str, totals: list[dict]) -> dict:
 
 
 def _evaluate(folder: Path, format_id: str, totals: list[dict]) -> Evaluation:
-    workbook = folder / "wb.xlsx"
-    write_workbook(workbook_schema(resolve_format(format_id)), workbook, _values(format_id, totals))
-    return evaluate(workbook, format_id)
+    return evaluate_format(folder, format_id, _values(format_id, totals))
 
 
 def _summary_doc(evaluation: Evaluation) -> Document:
-    """The 问卷汇总 alone, rendered as a build renders it (no chart to draw: totals have none)."""
-    doc = next(d for d in evaluation.format.spec.documents if d.id == "questionnaire_summary")
-    context = {**evaluation.context(), "document": {"id": doc.id, "name": doc.name, "label": doc.label},
-               "questionnaire_chart": ""}
-    return Document(io.BytesIO(render_docx(evaluation.format.path(doc.template), context)))
+    """The 问卷汇总 alone, with the context a build gives it (no chart to draw: totals have none)."""
+    job = next(job for job in document_jobs(evaluation) if job.doc.id == "questionnaire_summary")
+    context = {**job.context, "questionnaire_chart": ""}
+    return Document(io.BytesIO(render_docx(evaluation.format.path(job.doc.template), context)))
 
 
 def test_seed_totals_score_as_the_seed_and_the_summary_says_so(tmp_path: Path) -> None:
