@@ -84,6 +84,22 @@ def execution_cell(attr: str, result: str = "score") -> str:
     return f"{{% for g in {result}.levels if g.name == '{EXECUTION}' %}}{{{{ g.{attr}|score }}}}{{% endfor %}}"
 
 
+def form_tables(doc, rows: int, widths: list[float]) -> tuple[Table, Table]:
+    """A 自评表 as two tables that print as one form: the upper part (``rows`` rows) and, joined
+    below it, the 绩效指标 block (header, scored rows, 总分) plus 说明, whose header row repeats on
+    every page the indicators run onto (a table repeats only its own first rows)."""
+    upper = _form_part(doc, rows, widths, header_rows=0)
+    join_tables(doc, upper)
+    return upper, _form_part(doc, 10, widths, header_rows=1)
+
+
+def _form_part(doc, rows: int, widths: list[float], header_rows: int) -> Table:
+    table = add_table(doc, rows, 9, header_rows=header_rows, col_widths_mm=widths)
+    narrow_margins(table)
+    min_row_height(table, 7)
+    return table
+
+
 def scored_indicator_rows(table, top: int, result: str) -> None:
     """The 绩效指标 block as scored, from row ``top``: a header row, one row per scored indicator
     grouped by the scoring's 一级/二级 (预算执行率 has its own row above), then the 总分 row.
@@ -112,14 +128,7 @@ def unit_table(path: Path) -> None:
     doc = new_document(landscape=True, table_pt=10.5)
     add_label(doc)
     add_title(doc, "部门整体支出绩效自评表\n（{{ unit.year }}年度）")
-    # two tables that print as one form: the second's first row (the 绩效指标 header) repeats on every page
-    table = add_table(doc, 8, 9, header_rows=0, col_widths_mm=UNIT_WIDTHS)
-    narrow_margins(table)
-    min_row_height(table, 7)
-    join_tables(doc, table)
-    indicators = add_table(doc, 10, 9, header_rows=1, col_widths_mm=UNIT_WIDTHS)
-    narrow_margins(indicators)
-    min_row_height(indicators, 7)
+    table, indicators = form_tables(doc, 8, UNIT_WIDTHS)
 
     set_cell(table, 0, 0, "单位名称", bold=True)
     span(table, 0, 1, 3, "{{ unit.name }}", align="left")
@@ -358,14 +367,7 @@ def project_table(path: Path) -> None:
     doc = new_document(table_pt=9)  # 小五: nine columns on a portrait page, as the printed forms
     add_label(doc)
     add_title(doc, "项目支出绩效自评表\n（{{ unit.year }}年度）")
-    # two tables that print as one form: the 绩效指标 header repeats on every page the indicators run onto
-    table = add_table(doc, 9, 9, header_rows=0, col_widths_mm=PROJECT_WIDTHS)
-    narrow_margins(table)
-    min_row_height(table, 7)
-    join_tables(doc, table)
-    indicators = add_table(doc, 10, 9, header_rows=1, col_widths_mm=PROJECT_WIDTHS)
-    narrow_margins(indicators)
-    min_row_height(indicators, 7)
+    table, indicators = form_tables(doc, 9, PROJECT_WIDTHS)
 
     set_cell(table, 0, 0, "项目名称", bold=True)
     span(table, 0, 1, 8, "{{ project.name }}", align="left")
