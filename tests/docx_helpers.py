@@ -11,7 +11,8 @@ from docx.document import Document as DocumentObject
 from docx.table import Table
 
 from reportgen.formats.loader import resolve_format
-from reportgen.pipeline import Evaluation, build_documents, evaluate, init_workbook, workbook_schema
+from reportgen.formats.sheets import workbook_schema
+from reportgen.pipeline import Evaluation, build_documents, evaluate, init_workbook
 from reportgen.workbook.blank import write_workbook
 from reportgen.workbook.example import EXAMPLE
 

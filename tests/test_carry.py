@@ -13,11 +13,13 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from reportgen.carry.blanks import Blank, blanks, describe_blanks
+from reportgen.carry.next_year import carry_declarations
+from reportgen.carry.source import load
 from reportgen.cli import main
 from reportgen.errors import ReportgenError
 from reportgen.model.report import INPUT_SHEETS
 from reportgen.pipeline import evaluate
-from reportgen.workbook.carry import Blank, blanks, carry_declarations, describe_blanks, load
 from reportgen.workbook.schema import CORE_SHEETS, RENAMED, SCHEMA_VERSION, KeyValueSheet
 
 DATA = Path(__file__).parent / "data"

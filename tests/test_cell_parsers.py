@@ -17,14 +17,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from reportgen.errors import Finding
-from reportgen.model.build import _indicators
-from reportgen.model.report import Indicator
-from reportgen.questionnaire.definition import load_questionnaire, response_columns
-from reportgen.questionnaire.tally import ResponseRow, tally
-from reportgen.scoring.engine import _normalize
-from reportgen.scoring.system import InputSpec
-from reportgen.workbook.cells import (
+from reportgen.cells import (
     as_text,
     cell_value,
     parse_cell,
@@ -35,7 +28,13 @@ from reportgen.workbook.cells import (
     parse_quantity,
     parse_yesno,
 )
-from reportgen.workbook.format_sheets import input_field
+from reportgen.errors import Finding
+from reportgen.model.report import Indicator
+from reportgen.questionnaire.definition import load_questionnaire, response_columns
+from reportgen.questionnaire.tally import ResponseRow, tally
+from reportgen.scoring.engine import _normalize
+from reportgen.scoring.system import InputSpec, input_field
+from reportgen.workbook.assemble import _indicators
 from reportgen.workbook.reader import WorkbookData, open_workbook, read_sheets
 from reportgen.workbook.schema import Field, KeyValueSheet, TableSheet, WorkbookSchema, sheet_of
 
@@ -345,7 +344,7 @@ def test_percent_formatted_number_reads_as_shown(value: Any, number_format: str,
         assert parse_number(read_as) == (None, NUM(read_as))
 
 
-CELL_READERS = ("workbook/reader.py", "workbook/cells.py", "questionnaire/tally.py", "model/build.py")
+CELL_READERS = ("workbook/reader.py", "cells.py", "questionnaire/tally.py", "workbook/assemble.py")
 
 
 @pytest.mark.parametrize("module", CELL_READERS)

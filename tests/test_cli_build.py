@@ -47,7 +47,7 @@ def _label(text) -> str:
 def fill_like_a_clerk(path: Path, values: dict) -> None:
     """Type values into a blank workbook by label and header text, as a clerk would."""
     from reportgen.formats.loader import resolve_format
-    from reportgen.pipeline import workbook_schema
+    from reportgen.formats.sheets import workbook_schema
 
     schema = workbook_schema(resolve_format("yueyang-2020"))
     wb = openpyxl.load_workbook(path)

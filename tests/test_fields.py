@@ -16,9 +16,9 @@ import pytest
 
 from reportgen.checks import check_report
 from reportgen.errors import ReportgenError
-from reportgen.model.build import build_report
 from reportgen.model.report import Report
 from reportgen.render.filters import pct, wan
+from reportgen.workbook.assemble import build_report
 from reportgen.workbook.example import EXAMPLE
 from reportgen.workbook.reader import WorkbookData, open_workbook, read_sheets
 from tests.conftest import CORE, without_breakdowns

@@ -66,7 +66,7 @@ def test_zero_denominators_are_undefined_not_errors() -> None:
 
 
 def test_example_workbook_figures(write_core) -> None:
-    from reportgen.model.build import build_report
+    from reportgen.workbook.assemble import build_report
     from reportgen.workbook.reader import open_workbook, read_sheets
     from tests.conftest import CORE
 

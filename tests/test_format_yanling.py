@@ -14,13 +14,13 @@ from openpyxl.utils import get_column_letter
 
 from reportgen.errors import ReportgenError
 from reportgen.formats.loader import resolve_format
+from reportgen.formats.sheets import workbook_schema
 from reportgen.pipeline import (
     Evaluation,
     blank_questionnaire,
     build_documents,
     evaluate,
     init_workbook,
-    workbook_schema,
 )
 from reportgen.questionnaire.definition import response_columns
 from reportgen.render.filters import VMERGE_MARK, VMERGE_SCOPE, score

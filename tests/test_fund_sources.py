@@ -13,7 +13,8 @@ import pytest
 
 from reportgen.errors import ReportgenError
 from reportgen.formats.loader import templates_root
-from reportgen.pipeline import evaluate, resolve_format, workbook_schema
+from reportgen.formats.sheets import workbook_schema
+from reportgen.pipeline import evaluate, resolve_format
 from reportgen.workbook.blank import write_workbook
 from tests.docx_helpers import example_values
 

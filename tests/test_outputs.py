@@ -22,7 +22,7 @@ import yaml
 from click.testing import CliRunner
 from docx import Document
 
-from reportgen import outputs
+from reportgen import filenames, outputs
 from reportgen.cli import main
 from reportgen.errors import Finding, ReportgenError
 
@@ -128,22 +128,22 @@ def doc(output: str, doc_id: str = "scoring", **extra: object) -> dict:
     ("e\u0301.docx", "é"),  # NFC
 ])
 def test_safe_stem(rendered: str, expected: str) -> None:
-    assert outputs.safe_stem(rendered, fallback="评分表") == expected
+    assert filenames.safe_stem(rendered, fallback="评分表") == expected
 
 
 @pytest.mark.parametrize("stem", ["单" * 300 + "_2025_评分表", "x" * 300 + "_评分表", "𝒳" * 200 + "_评分表"])
 def test_long_names_are_shortened_in_the_middle(stem: str) -> None:
     for tail in (".docx", "（12）.docx"):
-        name, shortened = outputs.fit(stem, tail)
+        name, shortened = filenames.fit(stem, tail)
         assert shortened and name.endswith("_评分表" + tail) and name.startswith(stem[0]) and "…" in name
         assert len(name) <= 120 and len(name.encode("utf-8")) <= 240
 
 
 def test_name_plan_compares_like_windows_and_macos(tmp_path: Path) -> None:
-    plan = outputs.NamePlan(tmp_path, [tmp_path / "Input.DOCX"])
+    plan = filenames.NamePlan(tmp_path, [tmp_path / "Input.DOCX"])
     assert plan.add("input", "a")[:2] == ("input（2）.docx", "“Input.DOCX”（输入文件）")
     assert plan.add("Café", "b") == ("Café.docx", None, False)
-    assert plan.add(outputs.safe_stem(unicodedata.normalize("NFD", "CAFÉ")), "c")[:2] == ("CAFÉ（2）.docx", "b")
+    assert plan.add(filenames.safe_stem(unicodedata.normalize("NFD", "CAFÉ")), "c")[:2] == ("CAFÉ（2）.docx", "b")
     assert plan.add("café", "d")[0] == "café（3）.docx"
 
 

@@ -12,14 +12,14 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from reportgen.cells import parse_cell
 from reportgen.checks import check_report
 from reportgen.cli import main
 from reportgen.formats.loader import resolve_format
-from reportgen.model.build import build_report
-from reportgen.pipeline import workbook_schema
+from reportgen.formats.sheets import workbook_schema
 from reportgen.plausibility import LIMITS, describe
+from reportgen.workbook.assemble import build_report
 from reportgen.workbook.blank import write_workbook
-from reportgen.workbook.cells import parse_cell
 from reportgen.workbook.example import EXAMPLE
 from reportgen.workbook.reader import open_workbook, read_sheets
 from reportgen.workbook.schema import CORE_SHEETS, INSTRUCTIONS_SHEET, Field, TableSheet

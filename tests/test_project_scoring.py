@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 
 from reportgen.errors import ReportgenError
 from reportgen.formats.loader import load_format, templates_root
-from reportgen.pipeline import evaluate, init_workbook, workbook_schema
+from reportgen.formats.sheets import workbook_schema
+from reportgen.pipeline import evaluate, init_workbook
 from reportgen.scoring.system import build_scoring_system
 from reportgen.workbook.blank import write_workbook
 from reportgen.workbook.example import EXAMPLE

@@ -8,10 +8,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from reportgen.cells import label_key
 from reportgen.errors import ReportgenError
 from reportgen.formats.loader import resolve_format
-from reportgen.pipeline import evaluate, evaluate_workbook, init_workbook, workbook_schema
-from reportgen.workbook.cells import label_key
+from reportgen.formats.sheets import workbook_schema
+from reportgen.pipeline import evaluate, evaluate_workbook, init_workbook
 from reportgen.workbook.schema import KeyValueSheet
 
 GARBAGE = ["约50万", True, dt.datetime(2020, 1, 1), -1, "=A1"]

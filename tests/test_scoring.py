@@ -203,7 +203,7 @@ def test_yueyang_required_inputs(yueyang):
 
 
 def test_current_2021_scores_the_example_workbook(write_core):
-    from reportgen.model.build import build_report
+    from reportgen.workbook.assemble import build_report
     from reportgen.workbook.reader import open_workbook, read_sheets
     from tests.conftest import CORE
 

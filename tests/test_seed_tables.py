@@ -9,7 +9,8 @@ from pathlib import Path
 import yaml
 
 from reportgen.formats.loader import resolve_format
-from reportgen.pipeline import evaluate, workbook_schema
+from reportgen.formats.sheets import workbook_schema
+from reportgen.pipeline import evaluate
 from reportgen.workbook.blank import write_workbook
 from reportgen.workbook.example import EXAMPLE
 from tests.conftest import without_breakdowns

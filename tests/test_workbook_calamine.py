@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from reportgen.formats.loader import resolve_format
-from reportgen.pipeline import QUESTIONNAIRE_SHEET_KEY, workbook_schema
+from reportgen.formats.sheets import QUESTIONNAIRE_SHEET_KEY, workbook_schema
 from reportgen.workbook import container
 from reportgen.workbook.book import CalamineBook, OpenpyxlBook
 from reportgen.workbook.reader import open_workbook, read_meta, read_sheets

@@ -14,10 +14,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from reportgen.cells import parse_cell
 from reportgen.errors import ReportgenError
 from reportgen.model.report import Unit
 from reportgen.workbook import container, reader
-from reportgen.workbook.cells import parse_cell
 from reportgen.workbook.reader import open_workbook, read_sheets
 from reportgen.workbook.schema import Field, TableSheet, WorkbookSchema, sheet_of
 from tests.test_workbook_errors import _edit, _messages

@@ -10,7 +10,7 @@ import pytest
 
 from reportgen.checks import check_report
 from reportgen.errors import ReportgenError
-from reportgen.model.build import build_report
+from reportgen.workbook.assemble import build_report
 from reportgen.workbook.reader import open_workbook, read_sheets
 from tests.conftest import CORE
 

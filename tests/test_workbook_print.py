@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from reportgen.formats.loader import resolve_format
-from reportgen.pipeline import workbook_schema
+from reportgen.formats.sheets import workbook_schema
 from reportgen.workbook.blank import write_workbook
 from reportgen.workbook.schema import INSTRUCTIONS_SHEET, META_SHEET
 

@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import Finding, ReportgenError, errors_only, warnings_only
-from reportgen.outputs import Staged, fit, name_key, safe_stem, stale_outputs_finding
+from reportgen.filenames import fit, name_key, safe_stem
+from reportgen.outputs import Staged, stale_outputs_finding
 
 SUMMARY_NAME = "汇总表.xlsx"
 LOCK_PREFIX = "~$"
@@ -76,7 +77,7 @@ def find_workbooks(folder: Path, out_dir: Path) -> tuple[list[Path], list[tuple[
 
 def check_folders(folder: Path, out_dir: Path) -> None:
     """The input must be a folder, and neither folder may contain the other the wrong way round."""
-    from reportgen.outputs import check_out_dir
+    from reportgen.filenames import check_out_dir
 
     if not folder.is_dir():
         what = "不存在" if not folder.exists() else "不是文件夹"

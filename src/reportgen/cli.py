@@ -100,7 +100,7 @@ def main() -> None:
 @handles_input_errors
 def init(out: Path, format_choice: str | None, example: bool, previous: Path | None, force: bool) -> None:
     """生成空白（或示例，或以上年数据为起点的）填报表 OUT.xlsx。"""
-    from reportgen.outputs import check_out_file
+    from reportgen.filenames import check_out_file
     from reportgen.pipeline import init_workbook
 
     if example and previous is not None:
@@ -109,7 +109,7 @@ def init(out: Path, format_choice: str | None, example: bool, previous: Path | N
     if out.exists() and not force:
         raise ReportgenError(Finding("文件已存在；如要覆盖请加 --force", str(out)))
     if previous is not None:
-        from reportgen.workbook.carry import carry_forward
+        from reportgen.carry.next_year import carry_forward
 
         carried = carry_forward(previous, out, format_choice)
         click.echo(f"已生成新年度填报表：{out}（以 {previous} 为起点；格式：{carried.format.id} {carried.format.spec.name}）")
@@ -130,8 +130,8 @@ def upgrade(old: Path, new: Path, format_choice: str | None, force: bool) -> Non
 
     列出新表中需要填写的新增必填单元格。
     """
-    from reportgen.outputs import check_out_file
-    from reportgen.workbook.carry import upgrade as upgrade_workbook
+    from reportgen.carry.upgrade import upgrade as upgrade_workbook
+    from reportgen.filenames import check_out_file
 
     check_out_file(new, ".xlsx", "填报表", inputs=[old])
     if new.exists() and not force:
@@ -146,7 +146,7 @@ def upgrade(old: Path, new: Path, format_choice: str | None, force: bool) -> Non
 
 def print_carried(carried: Any, out: Path) -> None:
     """What ``init --from`` / ``upgrade`` carried, could not carry, and what the clerk fills in."""
-    from reportgen.workbook.carry import describe_blanks
+    from reportgen.carry.blanks import describe_blanks
 
     def section(title: str, lines: list[str], color: str | None = None) -> None:
         if lines:
@@ -195,7 +195,8 @@ def check(workbook: Path, format_choice: str | None) -> None:
 @handles_input_errors
 def build(workbook: Path, out_dir: Path, format_choice: str | None, pdf: bool) -> None:
     """根据填报表 WORKBOOK 生成 Word 文档（全部生成成功才写入输出文件夹）。"""
-    from reportgen.outputs import check_out_dir, stale_outputs_finding
+    from reportgen.filenames import check_out_dir
+    from reportgen.outputs import stale_outputs_finding
     from reportgen.pipeline import build_outputs, evaluate
 
     check_out_dir(out_dir)
@@ -387,7 +388,7 @@ def questionnaire() -> None:
 @handles_input_errors
 def questionnaire_blank(out: Path, format_choice: str | None, workbook: Path | None) -> None:
     """按格式的问卷定义生成可打印的空白问卷 OUT.docx。"""
-    from reportgen.outputs import check_out_file
+    from reportgen.filenames import check_out_file
     from reportgen.pipeline import blank_questionnaire
 
     check_out_file(out, ".docx", "问卷", inputs=[workbook])

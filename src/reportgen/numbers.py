@@ -5,7 +5,7 @@ Never via binary float arithmetic: a float is converted through its shortest rep
 stays ``1502.19``). This is deliberately lenient for program-side text: every ``,``/``，`` is
 dropped and a trailing ``%``/``％`` is ignored, and exponent forms (``1E3``) are accepted.
 
-Workbook cells never come through here: they are read by ``reportgen.workbook.cells`` (one parser
+Workbook cells never come through here: they are read by ``reportgen.cells`` (one parser
 per kind, with a thousands-separator rule, a magnitude limit and Chinese messages naming the cell).
 """
 

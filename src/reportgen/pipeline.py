@@ -13,48 +13,16 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from reportgen.errors import Finding, ReportgenError, errors_only
-from reportgen.formats.loader import DocumentSpec, Format, builtin_format_dirs, resolve_format
+from reportgen.formats.loader import DocumentSpec, Format, resolve_format
 from reportgen.model.report import Report
 from reportgen.questionnaire.tally import QuestionnaireSummary
 from reportgen.scoring.engine import ScoreResult, score
-from reportgen.workbook.schema import CORE_SHEETS, Sheet, WorkbookSchema
+from reportgen.workbook.schema import WorkbookSchema
 
 if TYPE_CHECKING:
     from reportgen.outputs import Staged
 
-QUESTIONNAIRE_SHEET_KEY = "questionnaire"
-SCORING_SHEET_KEY = "inputs"
-
-
-def workbook_schema(fmt: Format) -> WorkbookSchema:
-    """The common core plus what this format's scoring systems, own inputs and questionnaire need;
-    the 一级指标 columns offer the parts its scoring declares (``goal_rows``) when it does, and the
-    资金来源 rows are the format's ``fund_sources`` when it declares them."""
-    sheets: list[Sheet] = list(CORE_SHEETS)
-    if fmt.spec.fund_sources:
-        from reportgen.workbook.format_sheets import with_fund_sources
-
-        sheets = [with_fund_sources(s, fmt.spec.fund_sources) if s.key == "funds" else s for s in sheets]
-    if fmt.scoring is not None or fmt.project_scoring is not None:
-        from reportgen.scoring.system import goal_levels
-        from reportgen.workbook.format_sheets import with_level1_choices
-
-        unit_parts = goal_levels(fmt.scoring)
-        parts = {"indicators": unit_parts, "project_indicators": goal_levels(fmt.project_scoring) or unit_parts}
-        sheets = [with_level1_choices(s, parts[s.key]) if s.key in parts else s for s in sheets]
-    if fmt.scoring is not None or fmt.spec.inputs:
-        from reportgen.workbook.format_sheets import inputs_sheet
-
-        sheet = inputs_sheet(fmt)
-        if sheet is not None:
-            sheets.append(sheet)
-    if fmt.questionnaire is not None:
-        from reportgen.workbook.format_sheets import counts_sheet, questionnaire_sheet, totals_sheet
-
-        q = fmt.questionnaire
-        sheets += [questionnaire_sheet(q), counts_sheet(q), totals_sheet(q)]
-    builtin = fmt.folder.resolve() in {d.resolve() for d in builtin_format_dirs()}
-    return WorkbookSchema(tuple(sheets), format_id=fmt.id, format_folder="" if builtin else str(fmt.folder.resolve()))
+from reportgen.formats.sheets import QUESTIONNAIRE_SHEET_KEY, SCORING_SHEET_KEY, workbook_schema
 
 
 class Evaluation(BaseModel):
@@ -118,7 +86,7 @@ def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None)
     """:func:`evaluate` for a workbook already opened from the file ``workbook``: as
     ``open_workbook`` returns it, or an openpyxl workbook (opened with ``data_only=True``)."""
     from reportgen.checks import check_report
-    from reportgen.model.build import build_report
+    from reportgen.workbook.assemble import build_report
     from reportgen.workbook.book import as_book
     from reportgen.workbook.reader import read_meta, read_sheets
 
@@ -132,7 +100,7 @@ def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None)
 
     summary, summary_findings = None, []
     if fmt.questionnaire is not None and QUESTIONNAIRE_SHEET_KEY in data.raw_tables:
-        from reportgen.workbook.format_sheets import tally_questionnaires
+        from reportgen.formats.sheets import tally_questionnaires
 
         summary, summary_findings = tally_questionnaires(fmt.questionnaire, schema, data)
     data.findings.extend(summary_findings)
@@ -169,7 +137,7 @@ def _meta_findings(meta: dict[str, str], fmt: Format, schema: WorkbookSchema, wb
                    workbook: Path) -> list[Finding]:
     """A workbook from another schema version or format is named as such before its cells are:
     an older one is to be converted with ``reportgen upgrade``."""
-    from reportgen.workbook.carry import version_finding
+    from reportgen.workbook.versions import version_finding
 
     version = version_finding(wb, meta, schema, workbook)
     findings = [version] if version is not None else []
@@ -235,7 +203,8 @@ def document_jobs(evaluation: Evaluation, projects: int | None = None) -> list[D
 def render_documents(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Path] = (),
                      projects: int | None = None) -> list[tuple[Staged, str]]:
     """Every document of :func:`document_jobs` rendered in memory, with its planned file name and name note."""
-    from reportgen.outputs import NamePlan, Staged, render_name, safe_stem
+    from reportgen.filenames import NamePlan, render_name, safe_stem
+    from reportgen.outputs import Staged
     from reportgen.render.docx import DocProperties, render_docx
 
     fmt = evaluation.format
@@ -308,15 +277,10 @@ def _with_images(context: dict[str, Any], evaluation: Evaluation, needs: list[st
     return {**context, "questionnaire_chart": PngImage(answer_share_chart(evaluation.questionnaire_summary), 150)}
 
 
-def init_workbook(out: Path, format_choice: str | None, example: bool, previous: Path | None = None) -> Format:
-    """A blank workbook, the example, or (``previous``: last year's workbook) next year's, started
-    from last year's data (``workbook.carry.carry_forward``, which also says what it carried)."""
+def init_workbook(out: Path, format_choice: str | None, example: bool) -> Format:
+    """A blank workbook, or the example (next year's, from last year's: ``carry.next_year``)."""
     from reportgen.workbook.blank import write_workbook
 
-    if previous is not None:
-        from reportgen.workbook.carry import carry_forward
-
-        return carry_forward(previous, out, format_choice).format
     fmt = resolve_format(format_choice)
     values = None
     if example:

@@ -23,7 +23,7 @@ def key_figures(evaluation: Evaluation) -> str:
         f"重点支出安排率 {pct(r.projects.key_share)}，固定资产利用率 {pct(r.assets.fixed_utilization)}",
     ]
     if evaluation.questionnaire_summary is not None:
-        from reportgen.workbook.format_sheets import SOURCE_SHEETS
+        from reportgen.formats.sheets import SOURCE_SHEETS
 
         s = evaluation.questionnaire_summary
         lines.append(f"  满意度问卷 有效 {s.valid}/{s.issued} 份，得分 {score(s.score)}/{score(s.full_score)}，"

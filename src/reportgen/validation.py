@@ -15,7 +15,7 @@ Contract:
 * ``validation_findings(exc, where, data, codes=, marks=)`` makes findings of them: ``where``
   names the file (with the line from ``marks``), ``field`` is the path, ``code`` from ``codes``
   by kind. Used for format.yaml, scoring.yaml (``translated``, to keep indicator names) and
-  questionnaire.yaml; meant too for the workbook fallback in ``model/build.py``.
+  questionnaire.yaml; meant too for the workbook fallback in ``workbook/assemble.py``.
 """
 
 from __future__ import annotations

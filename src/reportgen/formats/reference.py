@@ -139,7 +139,7 @@ def known_paths(docs: list[VarDoc]) -> set[str]:
 
 def example_context() -> dict[str, Any]:
     """The example unit's report as a template context, for example values in the reference."""
-    from reportgen.model.build import build_report
+    from reportgen.workbook.assemble import build_report
     from reportgen.workbook.example import EXAMPLE
     from reportgen.workbook.reader import WorkbookData
 

@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic.fields import FieldInfo
 
-Kind = Literal["text", "longtext", "int", "money", "decimal", "date", "yesno", "choice", "list"]
+from reportgen.cells import Kind
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Cell:
     """A field the clerk fills in. ``kind`` is inferred from the field's type when omitted
     (str → text, int → int, Decimal → money, date → date, bool → 是/否, list[str] → list,
     ``choices`` given → choice); ``required`` follows whether the field has a default. ``carry`` and
-    ``last_year_of`` say what a new year's workbook takes from last year's (``workbook.carry``)."""
+    ``last_year_of`` say what a new year's workbook takes from last year's (``carry.next_year``)."""
 
     label: str
     kind: Kind | None = None

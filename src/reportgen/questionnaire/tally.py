@@ -19,6 +19,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reportgen.cells import (
+    NOT_A_NUMBER,
+    as_text,
+    fold,
+    is_empty,
+    label_key,
+    parse_choice,
+    parse_date,
+    parse_percent,
+    parse_quantity,
+)
 from reportgen.errors import Finding
 from reportgen.questionnaire.definition import (
     CATEGORY,
@@ -32,17 +43,6 @@ from reportgen.questionnaire.definition import (
     Option,
     Questionnaire,
     points_text,
-)
-from reportgen.workbook.cells import (
-    NOT_A_NUMBER,
-    as_text,
-    fold,
-    is_empty,
-    label_key,
-    parse_choice,
-    parse_date,
-    parse_percent,
-    parse_quantity,
 )
 
 ZERO = Decimal(0)

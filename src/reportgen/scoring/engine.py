@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
 
+from reportgen.cells import is_empty, parse_cell
 from reportgen.errors import Finding
 from reportgen.model.report import Indicator, IndicatorRow, ProjectIndicator
 from reportgen.render.filters import num, round_half_up
@@ -29,13 +30,12 @@ from reportgen.scoring.system import (
     ScoringSystem,
     count_key,
     goal_levels,
+    input_field,
     item_key,
     manual_keys,
     referenced_inputs,
     required_inputs,
 )
-from reportgen.workbook.cells import is_empty, parse_cell
-from reportgen.workbook.format_sheets import input_field
 
 HUNDRED = Decimal(100)
 

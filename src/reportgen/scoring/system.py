@@ -17,6 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from reportgen.cells import Field as CellField
+from reportgen.cells import Kind
 from reportgen.errors import Finding, ReportgenError
 from reportgen.render.filters import num
 from reportgen.scoring import expr
@@ -98,6 +100,18 @@ class InputSpec(BaseModel):
 
 
 # -- inputs -------------------------------------------------------------------------------------------
+
+_INPUT_KINDS: dict[str, Kind] = {"yesno": "yesno", "number": "decimal", "integer": "int", "score": "decimal", "text": "longtext"}
+
+
+def input_field(spec: InputSpec) -> CellField:
+    """The 评分填报 row for one scoring input (``scoring.system.InputSpec``). The reader parses the
+    cell with it and the scoring engine re-checks a given value with the same declaration, so
+    both accept exactly the same values."""
+    help_text = f"【{spec.group}/{spec.indicator}】{spec.help}" if spec.group else spec.help
+    if spec.max is not None:
+        help_text += f"（最高 {spec.max} 分）"
+    return CellField(spec.key, spec.label, _INPUT_KINDS[spec.kind], required=spec.required, help=help_text)
 
 
 def manual_keys(indicator: IndicatorSpec) -> tuple[str, str]:

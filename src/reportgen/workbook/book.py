@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from reportgen.workbook.cells import cell_value
+from reportgen.cells import cell_value
 
 _MAX_INT_FLOAT = 2 ** 53  # calamine gives every number as a float; openpyxl gives whole ones as int
 

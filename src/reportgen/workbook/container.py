@@ -32,6 +32,7 @@ from typing import Any
 
 from reportgen.errors import Finding, ReportgenError
 
+MAX_ROWS = 10_000  # per sheet; more is a paste gone wrong or formatting dragged to the bottom
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # sum of the zip parts' uncompressed sizes
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: old .xls/.et, or an encrypted .xlsx
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")  # stream name in an OLE directory entry
@@ -174,7 +175,6 @@ def _column_number(letters: bytes) -> int:
 def scan(path: Path) -> _Scans:
     """Refuse entity declarations in any XML part; per worksheet name, what ``SheetScan`` holds.
     A sheet the package structure does not lead to is left out (openpyxl then reads it)."""
-    from reportgen.workbook.reader import MAX_ROWS
 
     try:
         with zipfile.ZipFile(path) as archive:

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reportgen.cells import is_empty, label_key, parse_cell, text_problem
 from reportgen.errors import Finding
 from reportgen.workbook.book import Book, Cell, as_book
-from reportgen.workbook.cells import is_empty, label_key, parse_cell, text_problem
-from reportgen.workbook.container import load, load_openpyxl
+from reportgen.workbook.container import MAX_ROWS, load, load_openpyxl
 from reportgen.workbook.schema import (
     META_SHEET,
     Field,
@@ -23,7 +23,6 @@ from reportgen.workbook.schema import (
 )
 
 RawCell = tuple[Any, str]  # (decoded cell content, "E7")
-MAX_ROWS = 10_000  # per sheet; more is a paste gone wrong or formatting dragged to the bottom
 
 
 @dataclass

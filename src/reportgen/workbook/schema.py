@@ -6,11 +6,12 @@ into the sheet descriptions that ``reportgen init`` writes and the reader parses
 reader and model can never drift. Sheets are found by name, fields by their Chinese label and
 columns by their header text, never by fixed cell address: a clerk who inserts a row or reorders
 columns does not break anything. Format-specific sheets (评分填报, 问卷) are built from the
-format's own declarations in ``format_sheets``.
+format's own declarations in ``formats.sheets``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import types
 import typing
@@ -20,7 +21,8 @@ from typing import Any
 
 from pydantic.fields import FieldInfo
 
-from reportgen.model.inputs import Cell, InputModel, KeyValue, Kind
+from reportgen.cells import Field, Kind
+from reportgen.model.inputs import Cell, InputModel, KeyValue
 from reportgen.model.report import INPUT_SHEETS
 
 SCHEMA_VERSION = "2"
@@ -33,29 +35,6 @@ RENAMED: dict[str, tuple[str, ...]] = {
     "project_indicators.target": ("预期值",),
     "project_indicators.actual": ("实际值",),
 }
-
-
-YES_NO = ("是", "否")
-
-
-@dataclass(frozen=True)
-class Field:
-    """One value the clerk types: a row of a key–value sheet or a column of a table sheet."""
-
-    key: str
-    label: str
-    kind: Kind = "text"
-    required: bool = True
-    help: str = ""
-    choices: tuple[str, ...] = ()
-    allow_negative: bool = False
-    width: int = 14  # column width in characters, for table sheets
-    other_values_ok: bool = False  # dropdown only suggests (e.g. a questionnaire answer typed as points)
-    bounds: tuple[int, int] | None = None  # plausible numbers, inclusive: anything outside is an error
-
-    def __post_init__(self) -> None:
-        if self.kind == "yesno" and not self.choices:
-            object.__setattr__(self, "choices", YES_NO)
 
 
 @dataclass(frozen=True)
@@ -95,6 +74,17 @@ class WorkbookSchema:
 
     def sheet(self, key: str) -> Sheet:
         return next(s for s in self.sheets if s.key == key)
+
+
+def sheet_fields(sheet: Sheet) -> tuple[Field, ...]:
+    return sheet.fields if isinstance(sheet, KeyValueSheet) else sheet.columns
+
+
+def with_fields(sheet: Sheet, fields: tuple[Field, ...], **changes: Any) -> Sheet:
+    if isinstance(sheet, KeyValueSheet):
+        return dataclasses.replace(sheet, fields=fields, **changes)
+    return dataclasses.replace(sheet, columns=fields, **changes)
+
 
 
 META_SHEET = "系统信息"  # hidden sheet: format id and schema version

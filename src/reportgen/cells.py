@@ -52,10 +52,36 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
-from reportgen.workbook.schema import YES_NO, Field
+# The kinds of cell a field can be (model.inputs.Cell.kind): how its content is parsed.
+Kind = Literal["text", "longtext", "int", "money", "decimal", "date", "yesno", "choice", "list"]
+
+
+YES_NO = ("是", "否")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One value the clerk types: a row of a key–value sheet or a column of a table sheet."""
+
+    key: str
+    label: str
+    kind: Kind = "text"
+    required: bool = True
+    help: str = ""
+    choices: tuple[str, ...] = ()
+    allow_negative: bool = False
+    width: int = 14  # column width in characters, for table sheets
+    other_values_ok: bool = False  # dropdown only suggests (e.g. a questionnaire answer typed as points)
+    bounds: tuple[int, int] | None = None  # plausible numbers, inclusive: anything outside is an error
+
+    def __post_init__(self) -> None:
+        if self.kind == "yesno" and not self.choices:
+            object.__setattr__(self, "choices", YES_NO)
+
 
 MAX_CELL_CHARS = 20_000  # longer text in one cell is a paste gone wrong, not a report paragraph
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")

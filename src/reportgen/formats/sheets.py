@@ -13,19 +13,20 @@ import dataclasses
 from typing import Any
 
 from reportgen.errors import Finding, ReportgenError
+from reportgen.formats.loader import Format, builtin_format_dirs
 from reportgen.workbook.reader import WorkbookData
-from reportgen.workbook.schema import Field, KeyValueSheet, Sheet, TableSheet, WorkbookSchema
-
-_INPUT_KINDS = {"yesno": "yesno", "number": "decimal", "integer": "int", "score": "decimal", "text": "longtext"}
+from reportgen.workbook.schema import CORE_SHEETS, Field, KeyValueSheet, Sheet, TableSheet, WorkbookSchema
 
 QUESTIONNAIRE_SHEET = "问卷"
+QUESTIONNAIRE_SHEET_KEY = "questionnaire"  # the 问卷 table, read unparsed (the tally interprets its cells)
+SCORING_SHEET_KEY = "inputs"  # the 评分填报 (or 补充填报) key–value sheet
 FORMAT_INPUTS_SHEET = "补充填报"  # the sheet's name when the format's own inputs are all it holds
 
 
 def inputs_sheet(fmt: Any) -> KeyValueSheet | None:
     """The 评分填报 sheet: what the scoring rules need, then the format's own ``inputs``."""
     from reportgen.scoring.rules import INPUTS_SHEET
-    from reportgen.scoring.system import InputSpec, required_inputs
+    from reportgen.scoring.system import InputSpec, input_field, required_inputs
 
     scoring = required_inputs(fmt.scoring) if fmt.scoring is not None else []
     declared = {spec.key for spec in scoring}
@@ -58,16 +59,6 @@ def with_fund_sources(sheet: Sheet, sources: list[str] | None) -> Sheet:
         return sheet
     columns = tuple(dataclasses.replace(c, choices=tuple(sources)) if c.key == "item" else c for c in sheet.columns)
     return dataclasses.replace(sheet, columns=columns, fixed_rows=tuple(sources), blank_rows=len(sources))
-
-
-def input_field(spec: Any) -> Field:
-    """The 评分填报 row for one scoring input (``scoring.system.InputSpec``). The reader parses the
-    cell with it and the scoring engine re-checks a given value with the same declaration, so
-    both accept exactly the same values."""
-    help_text = f"【{spec.group}/{spec.indicator}】{spec.help}" if spec.group else spec.help
-    if spec.max is not None:
-        help_text += f"（最高 {spec.max} 分）"
-    return Field(spec.key, spec.label, _INPUT_KINDS[spec.kind], required=spec.required, help=help_text)
 
 
 def questionnaire_sheet(questionnaire: Any) -> TableSheet:
@@ -169,3 +160,27 @@ def _tally(questionnaire: Any, schema: WorkbookSchema, data: WorkbookData) -> tu
               **{key: data.ref(f"questionnaire_totals[{i}].{key}") for key in row}}, row)
             for i, row in enumerate(totals)])
     return tally(questionnaire, rows)
+
+
+def workbook_schema(fmt: Format) -> WorkbookSchema:
+    """The common core plus what this format's scoring systems, own inputs and questionnaire need;
+    the 一级指标 columns offer the parts its scoring declares (``goal_rows``) when it does, and the
+    资金来源 rows are the format's ``fund_sources`` when it declares them."""
+    sheets: list[Sheet] = list(CORE_SHEETS)
+    if fmt.spec.fund_sources:
+        sheets = [with_fund_sources(s, fmt.spec.fund_sources) if s.key == "funds" else s for s in sheets]
+    if fmt.scoring is not None or fmt.project_scoring is not None:
+        from reportgen.scoring.system import goal_levels
+
+        unit_parts = goal_levels(fmt.scoring)
+        parts = {"indicators": unit_parts, "project_indicators": goal_levels(fmt.project_scoring) or unit_parts}
+        sheets = [with_level1_choices(s, parts[s.key]) if s.key in parts else s for s in sheets]
+    if fmt.scoring is not None or fmt.spec.inputs:
+        sheet = inputs_sheet(fmt)
+        if sheet is not None:
+            sheets.append(sheet)
+    if fmt.questionnaire is not None:
+        q = fmt.questionnaire
+        sheets += [questionnaire_sheet(q), counts_sheet(q), totals_sheet(q)]
+    builtin = fmt.folder.resolve() in {d.resolve() for d in builtin_format_dirs()}
+    return WorkbookSchema(tuple(sheets), format_id=fmt.id, format_folder="" if builtin else str(fmt.folder.resolve()))

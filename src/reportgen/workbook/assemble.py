@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from reportgen.cells import parse_quantity
 from reportgen.errors import Finding, ReportgenError, errors_only
 from reportgen.model.report import (
     NARRATIVE_PARTS,
@@ -40,7 +41,6 @@ from reportgen.model.report import (
     Unit,
 )
 from reportgen.validation import field_path, translated
-from reportgen.workbook.cells import parse_quantity
 from reportgen.workbook.reader import WorkbookData
 
 _NARRATIVE_KEYS = dict(zip(NARRATIVE_PARTS, ("overview", "achievements", "problems", "measures", "other",

@@ -1,0 +1,53 @@
+"""``reportgen upgrade``: a workbook of an older schema version rewritten in this one, all its data
+carried (the input is only read), and what the CLI reports about it (:class:`Carried`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportgen.carry.blanks import Blank, blanks
+from reportgen.carry.source import load
+from reportgen.errors import Finding, errors_only
+from reportgen.workbook.schema import WorkbookSchema
+from reportgen.workbook.versions import Rename
+
+if TYPE_CHECKING:
+    from reportgen.formats.loader import Format
+
+
+@dataclass
+class Carried:
+    """What ``upgrade`` or ``init --from`` did: for the CLI to print."""
+
+    format: Format
+    version: str  # the source workbook's recorded schema version
+    current: str  # this program's
+    older: bool
+    renamed: list[Rename] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # the source's data without a place here
+    unreadable: list[Finding] = field(default_factory=list)  # source cells kept as typed
+    carried: list[str] = field(default_factory=list)  # init --from: what was taken from last year
+    missing: list[str] = field(default_factory=list)  # init --from: 上年 cells that could not be filled
+    problems: list[Finding] = field(default_factory=list)  # init --from: last year's errors
+    blanks: list[Blank] = field(default_factory=list)  # the new workbook's required empty cells
+    errors: list[Finding] = field(default_factory=list)  # the new workbook's other errors
+
+
+def write_workbook_values(out: Path, schema: WorkbookSchema, fmt: Format, values: dict[str, Any]) -> None:
+    from reportgen.outputs import write_file
+    from reportgen.workbook.blank import write_workbook
+
+    write_file(out, lambda tmp: write_workbook(schema, tmp, values, title=f"{fmt.spec.name} 数据填报表"))
+
+
+def upgrade(source: Path, out: Path, format_choice: str | None = None) -> Carried:
+    """Write ``out``, a workbook of this schema version holding all of ``source``'s data."""
+    _, loaded = load(source, format_choice)
+    write_workbook_values(out, loaded.schema, loaded.format, loaded.contents)
+    found, errors = blanks(out, loaded.schema)
+    return Carried(loaded.format, loaded.version, loaded.schema.version, loaded.older, loaded.renamed,
+                   unread=loaded.unread,
+                   unreadable=errors_only(loaded.findings), blanks=found, errors=errors)
