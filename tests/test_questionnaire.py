@@ -145,7 +145,7 @@ def test_loader_errors(tmp_path: Path, change: tuple[str, str], field: str, mess
     with pytest.raises(ReportgenError) as info:
         load_questionnaire(path)
     finding = info.value.findings[0]
-    assert finding.where.startswith(f"{path}:") and finding.code.startswith("Q3")
+    assert str(finding.where).startswith(f"{path}:") and finding.code.startswith("Q3")
     assert finding.field == field
     assert message in finding.message
 

@@ -57,7 +57,7 @@ def test_counts_and_rows_together_or_inconsistent_are_errors(tmp_path: Path) -> 
     counts[0]["option_0"] += 1  # one more person for one question only
     with pytest.raises(ReportgenError) as uneven:
         build_format(tmp_path / "uneven", FORMAT, values)
-    assert any("各题的人数合计不同" in f.message and f.where.startswith("问卷计数!第") for f in uneven.value.findings)
+    assert any("各题的人数合计不同" in f.message and str(f.where).startswith("问卷计数!第") for f in uneven.value.findings)
 
 
 def test_workbooks_without_the_counts_sheet_still_read(tmp_path: Path) -> None:

@@ -364,7 +364,7 @@ def _load_error(tmp_path: Path, text: str) -> tuple[str, list]:
     with pytest.raises(ReportgenError) as info:
         load_scoring_system(path)
     for finding in info.value.findings:
-        assert re.fullmatch(re.escape(str(path)) + r":\d+", finding.where), finding.where
+        assert re.fullmatch(re.escape(str(path)) + r":\d+", str(finding.where)), finding.where
         assert re.fullmatch(r"S2\d\d", finding.code), finding.code
     return str(path), info.value.findings
 

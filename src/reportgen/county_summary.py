@@ -122,9 +122,10 @@ def finding_rows(outcomes: Sequence[Outcome], folder: Path) -> list[list[Any]]:
 
 
 def _where(finding: Finding, path: Path) -> str:
-    if finding.where and (finding.where == str(path) or Path(finding.where) == path):
+    where = finding.where
+    if where.file and not where.line and not where.part and Path(where.file) == path:
         return WHOLE_FILE
-    return finding.where
+    return str(where)
 
 
 def _money(value: Decimal | None) -> Decimal | None:

@@ -236,5 +236,5 @@ def check_plausibility(report: Report, refs: dict[str, str], limits: Limits = LI
                  lambda: _execution(report, refs, named, limits), lambda: _per_head(report, refs, named, limits)):
         found = rule()
         findings += found
-        named.update(ref for f in found for ref in f.where.split("、"))
+        named.update(ref for f in found for ref in str(f.where).split("、"))
     return findings

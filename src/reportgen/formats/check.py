@@ -134,7 +134,7 @@ def _trial_build(fmt: Format, findings: list[Finding]) -> None:
             render_documents(evaluate(workbook, folder), Path(scratch) / "out", projects=1)
         except ReportgenError as exc:
             for f in exc.findings:
-                if f.where.startswith(folder) or f.where.endswith(".docx") or not f.is_error:
+                if str(f.where).startswith(folder) or str(f.where).endswith(".docx") or not f.is_error:
                     findings.append(f)
                 else:  # a cell of the example workbook
                     findings.append(Finding(f"用格式的示例数据试生成时：{f.message}", f.where, f.field, "warning"))
