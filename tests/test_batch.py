@@ -4,7 +4,7 @@ The county (built once per module, in-process with ``--jobs 1``): two copies of 
 (same 单位名称), one with 收入!B2 = "约50万", an Excel lock file, a hidden file, a text file and
 an old .xls. The copies are yueyang-2020's example (two documents a unit keep this file quick; the
 default example makes twelve); its score is pinned from ``reportgen check inputs/example-yueyang-2020.xlsx``:
-综合得分 95.5, 等次 优, 预算执行率 99.18 %, 收入合计 1,562.81, 支出合计 1,527.64, 结余 35.17 万元.
+综合得分 95.5, 等次 优, 预算执行率 99.18 %, 收入合计 1,540.25, 支出合计 1,527.64, 结余 12.61 万元.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def test_batch_exit_code_and_console(county):
     assert result.stdout.count("已生成  ") == 2
     assert f"已生成  a.xlsx → {out / UNIT}，2 个文件" in result.stdout
     assert f"已生成  sub/b.xlsx → {out / (UNIT + '（2）')}，2 个文件；单位名称与“a.xlsx”相同" in result.stdout
-    assert f"未生成  z_bad.xlsx（{UNIT}）：1 个错误，如 收入!B2 上年结转: 应为数字" in result.stderr
+    assert f"未生成  z_bad.xlsx（{UNIT}）：1 个错误，如 收入!B2 W502 上年结转: 应为数字" in result.stderr
     assert "跳过  old.xls：不是 .xlsx 文件" in result.stderr
     assert "共 3 个填报表：已生成 2 个，未生成 1 个。" in result.stderr
     assert "Traceback" not in result.output
@@ -89,15 +89,15 @@ def test_summary_sheet_rows(county):
     assert rows[0] == ("序号", "文件", "单位名称", "格式", "年度", "总分", "等次", "预算执行率",
                        "收入合计（万元）", "支出合计（万元）", "年末结转和结余（万元）", "错误数", "提示数",
                        "输出文件夹", "文件数", "状态", "备注")
-    built = (UNIT, "yueyang-2020", 2025, 95.5, "优", 0.9918, 1562.81, 1527.64, 35.17)
+    built = (UNIT, "yueyang-2020", 2025, 95.5, "优", 0.9918, 1540.25, 1527.64, 12.61)
     assert rows[1] == (1, "a.xlsx", *built, 0, 0, UNIT, 2, "已生成", None)
     assert rows[2] == (2, "sub/b.xlsx", *built, 0, 1, f"{UNIT}（2）", 2, "已生成",
                        f"单位名称与“a.xlsx”相同，输出到“{UNIT}（2）”")
     assert rows[3] == (3, "z_bad.xlsx", UNIT, "yueyang-2020", 2025, None, None, None, None, None, None,
                        1, 1, None, None, "有错误未生成", None)
     # Money summed, 总分 and 执行率 averaged over the two units built.
-    assert rows[4][:17] == ("合计", "共 3 个填报表", None, None, None, 95.5, None, 0.9918, 3125.62, 3055.28,
-                            70.34, 1, 2, None, 4, "已生成 2 个，未生成 1 个",
+    assert rows[4][:17] == ("合计", "共 3 个填报表", None, None, None, 95.5, None, 0.9918, 3080.5, 3055.28,
+                            25.22, 1, 2, None, 4, "已生成 2 个，未生成 1 个",
                             "金额为已生成单位之和；总分、预算执行率为其平均值")
     ws = wb["汇总"]
     assert [ws.cell(2, c).number_format for c in (6, 8, 9, 10, 11)] == ["0.00", "0.00%", *["#,##0.00"] * 3]

@@ -64,7 +64,7 @@ def test_check_on_an_old_workbook_leads_with_the_upgrade_hint(tmp_path: Path) ->
     assert result.exit_code == 2
     lines = result.output.splitlines()
     assert "这是旧版本的填报表，请运行 reportgen upgrade" in lines[0] and "项目指标“预期值”现名“年度指标值”" in lines[0]
-    assert "项目指标 指标性质: 找不到“指标性质”列" in result.output  # the missing columns are still named
+    assert "项目指标 W506 指标性质: 找不到“指标性质”列" in result.output  # the missing columns are still named
 
 
 def test_upgrade_keeps_all_data_and_lists_the_new_cells(tmp_path: Path) -> None:
@@ -90,7 +90,7 @@ def test_upgrade_keeps_all_data_and_lists_the_new_cells(tmp_path: Path) -> None:
     assert {f.where for f in exc.value.findings} == places  # only the cells to fill
     fill_blanks(new, found)
     evaluation = evaluate(new)
-    assert evaluation.report.budget.income_total == Decimal("1562.81")
+    assert evaluation.report.budget.income_total == Decimal("1562.81")  # the version-1 workbook in tests/data
     assert evaluation.report.budget.last_year_income == Decimal("1498.60")
     assert evaluation.questionnaire_summary is not None and evaluation.questionnaire_summary.valid == 20
     out = tmp_path / "out"
@@ -138,14 +138,14 @@ def test_init_from_a_workbook_with_errors_carries_what_it_can(tmp_path: Path) ->
     wb.save(old)
     result = run("init", tmp_path / "new.xlsx", "--from", old)
     assert result.exit_code == 0, result.output
-    assert "收入!B2 上年结转: 应为数字" in result.output  # last year's problem, listed
+    assert "收入!B2 W502 上年结转: 应为数字" in result.output  # last year's problem, listed
     assert "预算“上年收入合计”← 上年“本年收入合计（含上年结转）”" in result.output.split("未能取得")[1]
     new = openpyxl.load_workbook(tmp_path / "new.xlsx")
     assert new["三公经费"]["D4"].value == 5.12 and new["预算"]["B5"].value is None
 
     result = run("upgrade", old, tmp_path / "up.xlsx")
     assert result.exit_code == 0, result.output
-    assert "项目!K1“备注”列" in result.output and "收入!B2 上年结转: 应为数字" in result.output
+    assert "项目!K1“备注”列" in result.output and "收入!B2 W502 上年结转: 应为数字" in result.output
     assert openpyxl.load_workbook(tmp_path / "up.xlsx")["收入"]["B2"].value == "约50万"  # kept as typed
 
 

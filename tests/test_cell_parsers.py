@@ -288,7 +288,7 @@ def test_indicator_value_with_unit(raw: str, unit: str | None, verdict: Any) -> 
     if isinstance(verdict, D):
         assert findings == [] and row["target"] == verdict
     else:
-        assert [str(f) for f in findings] == [f"绩效指标!E2 年度指标值: 定量指标（≥）{verdict}"]
+        assert [str(f) for f in findings] == [f"绩效指标!E2 W520 年度指标值: 定量指标（≥）{verdict}"]
     if unit == "%" and not raw.startswith("≥"):
         assert parse_percent(raw) == ((verdict, None) if isinstance(verdict, D) else (None, verdict))
 

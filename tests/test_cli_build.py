@@ -19,7 +19,7 @@ from tests.docx_helpers import full_text
 RUNNER = CliRunner()
 
 # yueyang-2020 评分表 for the example, pinned: 三级指标, 分值, 自评得分. By hand from example.py / example.yaml:
-#   预算调整率 4.05% = 60.00 / 1,480.25, in the 0-10%（含）band: 2; 资金结余 35.17 ≤ 上年结转 52.36: 2;
+#   预算调整率 4.05% = 60.00 / 1,480.25, in the 0-10%（含）band: 2; 资金结余 12.61 ≤ 上年结转 52.36: 2;
 #   政府采购执行率 96.00% = 86.40 / 90.00, 4 points short × 0.2 = 0.8: 2.2;
 #   固定资产利用率 97.98% = 203.60 / 207.80, 2.02 points short × 0.1 = 0.2: 2.8;
 #   其他工作实绩 3.5 and 履职效益 14 are typed in; 满意度 96.5 ≥ 95: 5. Sum 95.5.
@@ -108,13 +108,13 @@ def test_report_text_and_tables(built: Path) -> None:
     assert "人员经费840.78万元，占基本支出的81.58%" in text
     assert "预算执行率99.18%" in text
     assert "“三公”经费控制率83.00%；较上年决算8.74万元下降14.53%。" in text  # (7.47 − 8.74) / 8.74, in words
-    assert "收入合计较上年增长4.28%。" in text  # (1,562.81 − 1,498.60) / 1,498.60: no minus sign in prose
+    assert "收入合计较上年增长2.78%。" in text  # (1,540.25 − 1,498.60) / 1,498.60: no minus sign in prose
     # free text survives escaping and line breaks
     assert "第一行 A&B <x>\n第二行 \"引号\" '单引号'" in text
     income = next(t for t in report.tables if t.cell(0, 0).text == "机构名称" and "收入合计" in t.cell(0, 1).text)
     summary = [c.text for c in income.rows[2].cells]
-    assert summary == ["汇总", "1,562.81", "52.36", "1,502.25", "0.00", "0.00", "8.20"]
-    assert [c.text for c in income.rows[3].cells][:2] == ["1、局机关", "1,247.01"]
+    assert summary == ["汇总", "1,540.25", "52.36", "1,479.69", "0.00", "0.00", "8.20"]
+    assert [c.text for c in income.rows[3].cells][:2] == ["1、局机关", "1,224.45"]
     three_public = next(t for t in report.tables if t.cell(0, 0).text == "项目" and t.cell(0, 4).text == "变动率")
     assert [c.text for c in three_public.rows[1].cells] == ["合计", "9.00", "7.47", "8.74", "-14.53%", "83.00%"]
     # the score and grade come from the same scoring result as the 评分表
@@ -148,9 +148,9 @@ def test_check_prints_figures_and_scores(tmp_path: Path) -> None:
     result = run("check", workbook)
     assert result.exit_code == 0
     assert "基本支出 1,030.64（67.47%）" in result.output
-    # 1,527.64 / (1,480.25 + 60.00); 60.00 / 1,480.25; 52.36 + 1,510.45 − 1,527.64
+    # 1,527.64 / (1,480.25 + 60.00); 60.00 / 1,480.25; 52.36 + 1,487.89 − 1,527.64
     assert "全年预算 1,540.25 万元，预算执行率 99.18%，预算调整率 4.05%" in result.output
-    assert "年末结转和结余 35.17 万元" in result.output
+    assert "年末结转和结余 12.61 万元" in result.output
     assert "控制率 83.00%，变动率 -14.53%" in result.output  # 7.47 / 9.00; (7.47 − 8.74) / 8.74
     assert "在职人员控制率 93.33%（42/45），重点支出安排率 92.72%，固定资产利用率 97.98%" in result.output
     # the default format (national-2025): 满意度指标 from the questionnaire's 满意率 98.50% (≥ 90%: 10)
@@ -185,8 +185,8 @@ def test_blank_workbook_is_a_good_form(tmp_path: Path) -> None:
 
 
 BAD_CELLS = [
-    ("收入", "B2", "约50万", '收入!B2 上年结转: 应为数字, 实际为 "约50万"'),
-    ("基本信息", "B2", None, "基本信息!B2 单位名称: 必填，不能为空"),
+    ("收入", "B2", "约50万", '收入!B2 W502 上年结转: 应为数字, 实际为 "约50万"'),
+    ("基本信息", "B2", None, "基本信息!B2 W501 单位名称: 必填，不能为空"),
     ("评分填报", "B3", "也许", "评分填报!B3"),
 ]
 

@@ -58,7 +58,7 @@ def test_declared_sources_must_add_up(tmp_path: Path, sichuan: Path) -> None:
     with pytest.raises(ReportgenError) as info:
         evaluate(_workbook(tmp_path, sichuan, rows), str(sichuan))
     messages = [str(f) for f in info.value.findings]
-    assert any(m.startswith("资金来源!B2、资金来源!B3、资金来源!B4、资金来源!B5 年初预算数") and
+    assert any(m.startswith("资金来源!B2、资金来源!B3、资金来源!B4、资金来源!B5、预算!B2 C603 年初预算数") and
                "财政资金、财政专户管理资金、单位资金、其他资金" in m for m in messages), messages
 
 

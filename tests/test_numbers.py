@@ -56,9 +56,9 @@ def test_yueyang_current_year_balance_is_income_total_less_expenditure(
     report = Document(next(p for p in paths if p.name.endswith("自评报告.docx")))
     table = next(t for t in report.tables if len(t.columns) == 8 and t.cell(1, 6).text == "当年结余")
     rows = [[c.text for c in r.cells] for r in table.rows]
-    # 汇总: 收入合计 1,562.81 − 支出合计 1,527.64 (the example printed 本年收入 − 支出 = −17.19 before)
-    assert rows[3] == ["汇总", "1,527.64", "1,030.64", "840.78", "189.86", "497.00", "35.17", "35.17"]
-    assert rows[4][0] == "1、局机关" and rows[4][6:] == ["35.17", "35.17"]  # 1,247.01 − 1,211.84
+    # 汇总: 收入合计 1,540.25 − 支出合计 1,527.64 (not 本年收入 − 支出 = 1,487.89 − 1,527.64 = −39.75)
+    assert rows[3] == ["汇总", "1,527.64", "1,030.64", "840.78", "189.86", "497.00", "12.61", "12.61"]
+    assert rows[4][0] == "1、局机关" and rows[4][6:] == ["12.61", "12.61"]  # 1,224.45 − 1,211.84
 
 
 def test_file_properties_name_the_document_and_unit(yueyang: tuple[list[Path], datetime, datetime]) -> None:

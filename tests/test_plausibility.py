@@ -117,7 +117,7 @@ def test_full_precision_amount_stops_check_naming_only_its_cell(write) -> None:
     wb.save(path)
     code, errors, warnings = _check(path)
     assert code == 2
-    assert errors == ["收入!B2 上年结转: 金额以万元为单位，最多两位小数, 实际为 283.628389"
+    assert errors == ["收入!B2 W502 上年结转: 金额以万元为单位，最多两位小数, 实际为 283.628389"
                       "（四舍五入到两位小数为 283.63；如由元换算而来，请先四舍五入到分）"]
     assert warnings == []
 
@@ -128,7 +128,7 @@ def test_whole_workbook_in_yuan_stops_check(write) -> None:
     code, errors, _ = _check(write(_in_yuan(EXAMPLE)))
     assert code == 2
     assert errors == [
-        "支出!C2、支出!C3、基本信息!B12 人员经费: 人员经费合计 8,407,800.00 万元 ÷ 年末实有人数 42 人 = 人均 200,185.71 万元，"
+        "支出!C2、支出!C3、基本信息!B12 P704 人员经费: 人员经费合计 8,407,800.00 万元 ÷ 年末实有人数 42 人 = 人均 200,185.71 万元，"
         "超过 100 万元/人，疑似以元填写，应为万元（如整张表都以元填写，请把所有金额除以 10000）"]
 
 
@@ -136,22 +136,25 @@ def test_one_row_in_yuan_is_named_with_all_its_cells(write) -> None:
     code, errors, _ = _check(write(_in_yuan(EXAMPLE, "expenditure", row=1)))
     assert code == 2
     # the row's cells, all of them; the execution rate and per-head cost it distorts are not repeated.
-    # The median of the 58 nonzero amounts is 78.05 (the 10 largest are this row's), so 5,000× is 390,250.00.
+    # Every amount typed is judged (the declaration's money fields): the median of the example's 88 nonzero
+    # amounts with this row ×10⁴ is 86.40 (the 44th and 45th), so 5,000× is 432,000.00: 公用经费 416,000.00
+    # and 商品和服务支出 391,000.00 stay below it but are named with their row.
     assert errors == [
-        "支出!B3、支出!C3、支出!D3、支出!E3、支出!F3、支出!G3、支出!H3、支出!I3、支出!N3 基本支出、人员经费、公用经费、"
-        "工资福利支出、商品和服务支出、项目支出、项目支出中商品和服务支出: 基本支出 2,700,000.00、人员经费 2,284,000.00、"
-        "公用经费 416,000.00、工资福利支出 2,155,000.00、商品和服务支出 391,000.00、项目支出 458,000.00、"
-        "项目支出中商品和服务支出 458,000.00 达到本单位各项金额中位数 78.05 的 "
-        "5,000 倍以上，疑似以元填写，应为万元（如确以元填写，请除以 10000，并核对同一行的其他金额）"]
+        "支出!B3、支出!C3、支出!D3、支出!E3、支出!F3、支出!G3、支出!H3、支出!I3、支出!N3 P701 基本支出、人员经费、"
+        "工资福利支出、项目支出、项目支出中商品和服务支出: 青山县医疗保障事务中心 基本支出 2,700,000.00、"
+        "青山县医疗保障事务中心 人员经费 2,284,000.00、青山县医疗保障事务中心 工资福利支出 2,155,000.00、"
+        "青山县医疗保障事务中心 项目支出 458,000.00、青山县医疗保障事务中心 项目支出中商品和服务支出 458,000.00 "
+        "达到本单位各项金额中位数 86.40 的 5,000 倍以上，疑似以元填写，应为万元（如确以元填写，请除以 10000，"
+        "并核对同一行（表）的其他金额）"]
 
 
 def test_income_row_and_assets_in_yuan(tmp_path: Path) -> None:
     values = _in_yuan(_in_yuan(EXAMPLE, "income", row=0), "assets")
     errors = [m for m in _findings(values, tmp_path) if m.startswith("error")]
     assert len(errors) == 2
-    assert errors[0].startswith("error 收入!B2、收入!C2、收入!K2 上年结转、一般公共预算财政拨款: "
-                                "上年结转 523,600.00、一般公共预算财政拨款 11,864,500.00 达到本单位各项金额中位数 ")
-    assert errors[1].startswith("error 资产!B2、资产!B3、资产!B4、资产!B6 资产总额、在用固定资产: ")
+    assert errors[0].startswith("error 收入!B2、收入!C2、收入!K2 P701 上年结转、一般公共预算财政拨款: "
+                                "局机关 上年结转 523,600.00、局机关 一般公共预算财政拨款 11,638,900.00 达到本单位各项金额中位数 ")
+    assert errors[1].startswith("error 资产!B2、资产!B3、资产!B4、资产!B6、资产!B7、资产!B8、资产!B9、资产!B10 P701 ")
     assert all(YUAN in m for m in errors)
 
 
@@ -159,7 +162,7 @@ def test_three_public_in_yuan_is_more_than_the_whole(tmp_path: Path) -> None:
     values = copy.deepcopy(EXAMPLE)
     values["three_public"][3]["actual"] = D("23500")  # 公务接待费 2.35 万元 typed as 23,500 元
     errors = [m for m in _findings(values, tmp_path) if m.startswith("error")]
-    assert errors == ["error 三公经费!C4、三公经费!C5 决算数: “三公”经费决算数合计 23,505.12 万元大于单位支出合计 "
+    assert errors == ["error 三公经费!C4、三公经费!C5 P702 决算数: “三公”经费决算数合计 23,505.12 万元大于单位支出合计 "
                       "1,527.64 万元，疑似以元填写，应为万元"]
 
 
@@ -169,7 +172,7 @@ def test_project_spent_far_beyond_its_budget_is_an_error_not_a_hint(tmp_path: Pa
     values["projects"][5]["explanation"] = None
     messages = _findings(values, tmp_path)
     assert [m for m in messages if "业务培训经费" in m] == [
-        "error 项目!D7、项目!B7、项目!C7 执行数: “业务培训经费”执行数 30.00 万元是全年预算 12.00 万元的 250.00%"
+        "error 项目!D7、项目!B7、项目!C7 P703 执行数: “业务培训经费”执行数 30.00 万元是全年预算 12.00 万元的 250.00%"
         "（超过 150%），疑似以元填写，应为万元"]
 
 
@@ -178,7 +181,7 @@ def test_small_project_row_in_yuan_is_more_than_the_unit_spent(tmp_path: Path) -
     values = _in_yuan(EXAMPLE, "projects", row=5)
     messages = _findings(values, tmp_path)
     assert [m for m in messages if m.startswith("error")] == [
-        "error 项目!D7、项目!B7、项目!C7 执行数: “业务培训经费”执行数 84,000.00 万元大于单位支出合计 1,527.64 万元，"
+        "error 项目!D7、项目!B7、项目!C7 P702 执行数: “业务培训经费”执行数 84,000.00 万元大于单位支出合计 1,527.64 万元，"
         "疑似以元填写，应为万元（同一行的年初预算、预算调整请一并核对）"]
 
 
@@ -188,8 +191,8 @@ def test_mild_overruns_stay_hints(tmp_path: Path) -> None:
     values["budget"]["adjustment"] = D("-400.00")  # 1,527.64 of 1,080.25: 141.42 %
     messages = _findings(values, tmp_path)
     assert not [m for m in messages if m.startswith("error")]
-    assert "warning 项目!D2 执行数: “医疗保障基金监管经费”执行数 179.00 超过全年预算 120.00，请在“偏差说明”中说明原因" in messages
-    assert "warning 预算!B2 全年预算数: 支出合计 1,527.64 超过全年预算数 1,080.25（执行率 141.42%）" in messages
+    assert "warning 项目!D2 C619 执行数: “医疗保障基金监管经费”执行数 179.00 超过全年预算 120.00，请在“偏差说明”中说明原因" in messages
+    assert "warning 预算!B2 C619 全年预算数: 支出合计 1,527.64 超过全年预算数 1,080.25（执行率 141.42%）" in messages
 
 
 def test_unit_spending_far_beyond_budget_is_one_error(tmp_path: Path) -> None:
@@ -197,7 +200,8 @@ def test_unit_spending_far_beyond_budget_is_one_error(tmp_path: Path) -> None:
     values["budget"]["adjustment"] = D("-500.00")  # 1,527.64 of 980.25: 155.84 %
     messages = _findings(values, tmp_path)
     assert [m for m in messages if "全年预算数" in m] == [
-        "error 支出!B2、支出!I2、支出!B3、支出!I3、预算!B2、预算!B3 支出合计/全年预算数: 支出合计 1,527.64 万元是全年预算数 "
+        "error 支出!B2、支出!I2、支出!J2、支出!K2、支出!L2、支出!B3、支出!I3、支出!J3、支出!K3、支出!L3、预算!B2、预算!B3 P703 "
+        "支出合计/全年预算数: 支出合计 1,527.64 万元是全年预算数 "
         "980.25 万元的 155.84%（超过 150%），疑似以元填写，应为万元；如确有上年结转资金安排的支出，请计入“预算调整数”"]
 
 
@@ -211,7 +215,7 @@ def test_per_head_cost_outside_a_salary(tmp_path: Path, staff: int, expected: st
     values["unit"] |= {"staff_actual": staff, "staff_quota": 2000}
     errors = [m for m in _findings(values, tmp_path) if m.startswith("error")]
     assert len(errors) == 1
-    assert errors[0].startswith(f"error 支出!C2、支出!C3、基本信息!B12 人员经费: {expected}")
+    assert errors[0].startswith(f"error 支出!C2、支出!C3、基本信息!B12 P704 人员经费: {expected}")
 
 
 @pytest.mark.parametrize("values", [EXAMPLE, yueyang_2020_values()], ids=["example", "yueyang-2020"])

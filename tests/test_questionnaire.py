@@ -228,16 +228,16 @@ def test_invalid_rows(q: Questionnaire) -> None:
     result, findings = tally(q, sample_rows(q) + bad)
     messages = [str(f) for f in findings]
     assert messages == [
-        "问卷!第30行: 问卷 No.21 Q2、Q5 未作答：按无效问卷计（计入发放份数，不计入有效份数和得分），请核对纸质问卷",
-        '问卷!J31 Q3: 应为 非常满意/满意/一般/不满意 或 5/4/3/0, 实际为 "很好"',
-        "问卷!K32 Q4: 2 分没有对应的选项, 应为 非常满意/满意/一般/不满意 或 5/4/3/0",
-        '问卷!G33 对象类别: 应为 服务对象/社会公众 之一, 实际为 "游客"',
-        '问卷!B34 调查时间: 应为日期（如 2026-03-31）, 实际为 "九月"',
-        "问卷!A36 问卷编号: 问卷编号 3 重复（与 问卷!A4 相同），每份问卷编号应唯一",
-        "问卷!B38 调查时间: 未填写调查时间",
-        "问卷!C38 调查地点: 未填写调查地点",
-        "问卷!D38 调查人员: 未填写调查人员",
-        "问卷!第38行: 问卷 No.27 全部 10 题均未作答：按无效问卷计（计入发放份数，不计入有效份数和得分），请核对纸质问卷",
+        "问卷!第30行 G822: 问卷 No.21 Q2、Q5 未作答：按无效问卷计（计入发放份数，不计入有效份数和得分），请核对纸质问卷",
+        '问卷!J31 W502 Q3: 应为 非常满意/满意/一般/不满意 或 5/4/3/0, 实际为 "很好"',
+        "问卷!K32 W502 Q4: 2 分没有对应的选项, 应为 非常满意/满意/一般/不满意 或 5/4/3/0",
+        '问卷!G33 W502 对象类别: 应为 服务对象/社会公众 之一, 实际为 "游客"',
+        '问卷!B34 W502 调查时间: 应为日期（如 2026-03-31）, 实际为 "九月"',
+        "问卷!A36 G821 问卷编号: 问卷编号 3 重复（与 问卷!A4 相同），每份问卷编号应唯一",
+        "问卷!B38 W501 调查时间: 未填写调查时间",
+        "问卷!C38 W501 调查地点: 未填写调查地点",
+        "问卷!D38 W501 调查人员: 未填写调查人员",
+        "问卷!第38行 G822: 问卷 No.27 全部 10 题均未作答：按无效问卷计（计入发放份数，不计入有效份数和得分），请核对纸质问卷",
     ]
     assert [f.severity for f in findings] == ["warning"] + ["error"] * 8 + ["warning"]
     # 20 good + row 37; rows with errors or gaps are issued but not valid
@@ -251,7 +251,7 @@ def test_dates_and_points_spellings(q: Questionnaire) -> None:
             make_row(q, 4, valid_values(3, date=dt.date(2021, 9, 15), Q1=4.0, Q2=Decimal("3"))),
             make_row(q, 5, valid_values(4, date="2021-02-30"))]
     result, findings = tally(q, rows)
-    assert [str(f) for f in findings] == ['问卷!B5 调查时间: 应为日期（如 2026-03-31）, 实际为 "2021-02-30"']
+    assert [str(f) for f in findings] == ['问卷!B5 W502 调查时间: 应为日期（如 2026-03-31）, 实际为 "2021-02-30"']
     assert (result.date_from, result.date_to) == (dt.date(2021, 9, 1), dt.date(2021, 9, 30))
     assert result.questions[0].counts[1].count == 1 and result.questions[1].counts[2].count == 1
 
@@ -285,7 +285,7 @@ def test_other_question_set_from_yaml(tmp_path: Path) -> None:
     assert [(c.name, c.score, c.score_rate) for c in result.by_category] == [
         ("群众", 26, Decimal("65")), ("企业", 26, Decimal("65"))]
     _, findings = tally(q, [ResponseRow("问卷", 9, {**rows[0].cells, "A1 服务": (4, "H9")})])
-    assert [str(f) for f in findings] == ["问卷!H9 A1: 4 分没有对应的选项, 应为 满意/基本满意/不满意 或 10/6/0"]
+    assert [str(f) for f in findings] == ["问卷!H9 W502 A1: 4 分没有对应的选项, 应为 满意/基本满意/不满意 或 10/6/0"]
 
 
 # --- chart ------------------------------------------------------------------------------------------

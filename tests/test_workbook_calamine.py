@@ -80,7 +80,7 @@ def test_error_value_is_named_as_excel_shows_it(tmp_path: Path) -> None:
         '<c r="B2" t="n"><v>1</v></c>', '<c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'))
     fast, slow = _both(path, WorkbookSchema((TWO,)))
     assert [str(f) for f in fast.findings] == [str(f) for f in slow.findings] == [
-        '收入!B2 金额: 应为数字, 实际为 "#DIV/0!"']
+        '收入!B2 W502 金额: 应为数字, 实际为 "#DIV/0!"']
 
 
 def test_formula_without_a_cached_value_is_named(tmp_path: Path) -> None:
@@ -88,7 +88,7 @@ def test_formula_without_a_cached_value_is_named(tmp_path: Path) -> None:
     required = TableSheet("收入", "rows", (Field("text", "正文"), Field("amount", "金额", "money", required=True)))
     fast, slow = _both(path, WorkbookSchema((required,)))
     assert [str(f) for f in fast.findings] == [str(f) for f in slow.findings] == [
-        "收入!B2 金额: 公式 =1+1 没有计算结果（请在 Excel/WPS 中打开并保存后再试，或直接填写数值）"]
+        "收入!B2 W512 金额: 公式 =1+1 没有计算结果（请在 Excel/WPS 中打开并保存后再试，或直接填写数值）"]
 
 
 def test_empty_required_cell_without_formulas_does_not_open_openpyxl(tmp_path, monkeypatch) -> None:
@@ -96,7 +96,7 @@ def test_empty_required_cell_without_formulas_does_not_open_openpyxl(tmp_path, m
     required = TableSheet("收入", "rows", (Field("text", "正文"), Field("amount", "金额", "money", required=True)))
     monkeypatch.setattr(container, "load_openpyxl", lambda *a, **k: pytest.fail("openpyxl opened"))
     data = read_sheets(open_workbook(path), WorkbookSchema((required,)), path)
-    assert [str(f) for f in data.findings] == ["收入!B2 金额: 必填，不能为空"]
+    assert [str(f) for f in data.findings] == ["收入!B2 W501 金额: 必填，不能为空"]
 
 
 def test_cells_far_apart_are_read_sparsely(tmp_path: Path) -> None:
@@ -122,7 +122,7 @@ def test_huge_sheet_is_refused_without_parsing(tmp_path: Path) -> None:
     data = read_sheets(open_workbook(path), WorkbookSchema((TableSheet("收入", "rows", (Field("text", "正文"),)),)),
                        path)
     assert [str(f) for f in data.findings] == [
-        "收入: 工作表“收入”有 1,048,576 行，超过上限 10,000 行（如下方有大量空白但带格式的行，请选中删除这些行后保存再试）"]
+        "收入 W511: 工作表“收入”有 1,048,576 行，超过上限 10,000 行（如下方有大量空白但带格式的行，请选中删除这些行后保存再试）"]
 
 
 def test_check_does_not_import_openpyxl_or_numpy() -> None:

@@ -200,7 +200,7 @@ def test_blank_workbook_offers_only_plausible_years(write_core) -> None:
 def test_duplicated_table_header_names_both_cells(write_core) -> None:
     path = _edit(write_core(), "收入", "G1", " 上年结转")  # normalises to the same label
     assert _messages(path) == [
-        "收入!B1、收入!G1 上年结转: 表头重复：有 2 列都是“上年结转”，无法确定该读哪一列，请删除其中一列"]
+        "收入!B1、收入!G1 W507 上年结转: 表头重复：有 2 列都是“上年结转”，无法确定该读哪一列，请删除其中一列"]
 
 
 def test_duplicated_key_value_label_names_both_cells(write_core) -> None:
@@ -208,7 +208,7 @@ def test_duplicated_key_value_label_names_both_cells(write_core) -> None:
     _edit(path, "基本信息", "A19", "单位名称")
     _edit(path, "基本信息", "B19", "另一个局")
     assert _messages(path) == [
-        "基本信息!A2、基本信息!A19 单位名称: “单位名称”这一行出现了 2 次，无法确定该读哪一行，请删除其中一行"]
+        "基本信息!A2、基本信息!A19 W505 单位名称: “单位名称”这一行出现了 2 次，无法确定该读哪一行，请删除其中一行"]
 
 
 SURVEY = TableSheet("问卷", "survey", (Field("number", "问卷编号"), Field("q1", "Q1")))
@@ -219,7 +219,7 @@ def test_duplicated_header_in_a_raw_table_is_not_handed_over(tmp_path) -> None:
     path = _rename_sheet(path, "问卷")
     data = read_sheets(open_workbook(path), WorkbookSchema((SURVEY,)), path, raw_tables=("survey",))
     assert [str(f) for f in data.findings] == [
-        "问卷!B1、问卷!C1 Q1: 表头重复：有 2 列都是“Q1”，无法确定该读哪一列，请删除其中一列"]
+        "问卷!B1、问卷!C1 W507 Q1: 表头重复：有 2 列都是“Q1”，无法确定该读哪一列，请删除其中一列"]
     assert "survey" not in data.raw_tables  # the tally would count one column or the other
 
 
@@ -228,7 +228,7 @@ def test_three_equal_headers(tmp_path) -> None:
     path = _rename_sheet(path, "问卷")
     data = read_sheets(open_workbook(path), WorkbookSchema((SURVEY,)), path, raw_tables=("survey",))
     assert [str(f) for f in data.findings] == [
-        "问卷!B1、问卷!C1、问卷!D1 Q1: 表头重复：有 3 列都是“Q1”，无法确定该读哪一列，请只保留其中一列"]
+        "问卷!B1、问卷!C1、问卷!D1 W507 Q1: 表头重复：有 3 列都是“Q1”，无法确定该读哪一列，请只保留其中一列"]
 
 
 # --- cell text: Excel's escapes decoded once, oversized or invisible content refused -----------------
@@ -271,8 +271,8 @@ def test_control_characters_are_refused(tmp_path) -> None:
     path = _tiny_workbook(tmp_path / "wb.xlsx", [["正文"]])
     _with_strings(path, "正常", ["响铃_x0007_", "半个_xD83D_字"])
     texts, findings = _texts(path)
-    assert findings == ["收入!A3 正文: 含有不可见的控制字符（U+0007），请删除后再试",
-                        "收入!A4 正文: 含有不可见的控制字符（U+D83D），请删除后再试"]
+    assert findings == ["收入!A3 W503 正文: 含有不可见的控制字符（U+0007），请删除后再试",
+                        "收入!A4 W503 正文: 含有不可见的控制字符（U+D83D），请删除后再试"]
 
 
 def test_word_manual_line_break_is_a_newline(tmp_path) -> None:
@@ -290,7 +290,7 @@ def test_escaped_astral_character(tmp_path) -> None:
 def test_overlong_cell_text_names_the_cell(tmp_path) -> None:
     path = _tiny_workbook(tmp_path / "wb.xlsx", [["正文"], ["字" * 20_001], ["字" * 20_000]])
     texts, findings = _texts(path)
-    assert findings == ["收入!A2 正文: 内容过长（20,001 个字符，上限 20,000），请检查是否误粘贴了大段内容"]
+    assert findings == ["收入!A2 W503 正文: 内容过长（20,001 个字符，上限 20,000），请检查是否误粘贴了大段内容"]
     assert texts == [None, "字" * 20_000]
 
 
@@ -298,7 +298,7 @@ def test_overlong_text_in_a_raw_table(tmp_path) -> None:
     path = _rename_sheet(_tiny_workbook(tmp_path / "wb.xlsx", [["问卷编号", "Q1"], ["1", "满" * 20_001]]), "问卷")
     data = read_sheets(open_workbook(path), WorkbookSchema((SURVEY,)), path, raw_tables=("survey",))
     assert [str(f) for f in data.findings] == [
-        "问卷!B2 Q1: 内容过长（20,001 个字符，上限 20,000），请检查是否误粘贴了大段内容"]
+        "问卷!B2 W503 Q1: 内容过长（20,001 个字符，上限 20,000），请检查是否误粘贴了大段内容"]
 
 
 # --- sheet size ---------------------------------------------------------------------------------------
@@ -307,5 +307,5 @@ def test_sheet_with_too_many_rows_is_named_and_not_read(tmp_path, monkeypatch) -
     monkeypatch.setattr(reader, "MAX_ROWS", 5)
     path = _tiny_workbook(tmp_path / "wb.xlsx", [["正文"]] + [["段落"]] * 5)
     texts, findings = _texts(path)
-    assert findings == ["收入: 工作表“收入”有 6 行，超过上限 5 行（如下方有大量空白但带格式的行，请选中删除这些行后保存再试）"]
+    assert findings == ["收入 W511: 工作表“收入”有 6 行，超过上限 5 行（如下方有大量空白但带格式的行，请选中删除这些行后保存再试）"]
     assert texts == []

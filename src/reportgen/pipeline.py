@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reportgen.errors import Finding, ReportgenError, errors_only
+from reportgen.errors import Finding, Location, ReportgenError, errors_only
 from reportgen.formats.loader import DocumentSpec, Format, resolve_format
 from reportgen.model.report import Report
 from reportgen.questionnaire.tally import QuestionnaireSummary
@@ -36,7 +36,7 @@ class Evaluation(BaseModel):
 
     format: Format
     report: Report
-    refs: dict[str, str]
+    refs: dict[str, Location]
     findings: list[Finding] = Field(default_factory=list)
     score: ScoreResult | None = None
     project_scores: list[ScoreResult] = Field(default_factory=list, description="各项目的评分（与 projects.rows 对应）")
@@ -216,7 +216,7 @@ def render_documents(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Pat
     for job in document_jobs(evaluation, projects):
         doc, i, doc_context = job.doc, job.project_index, job.context
         pattern_name = render_name(doc.output, doc_context, declaration, f"documents.{doc.id}.output")
-        owner = _Owner(doc.id, evaluation.refs.get(f"projects[{i}]", "") if i is not None else None)
+        owner = _Owner(doc.id, str(evaluation.refs.get(f"projects[{i}]", "")) if i is not None else None)
         name, clash, shortened = plan.add(safe_stem(pattern_name, fallback=doc.name), owner)
         props = DocProperties(_doc_title(doc.name, doc_context), _unit_name(doc_context), built)
         data = render_docx(fmt.path(doc.template), _with_images(doc_context, evaluation, doc.needs),

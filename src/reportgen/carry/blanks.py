@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reportgen.carry.source import COORD, split_ref
 from reportgen.cells import is_empty
-from reportgen.errors import Finding, errors_only
+from reportgen.errors import Finding, Location, errors_only
 from reportgen.formats.sheets import QUESTIONNAIRE_SHEET_KEY
 from reportgen.workbook.book import Book, column_letter, column_number
 from reportgen.workbook.reader import open_workbook, read_sheets
@@ -52,7 +52,7 @@ def blanks(path: Path, schema: WorkbookSchema) -> tuple[list[Blank], list[Findin
     return found, [f for f in errors_only(data.findings) if f.where not in places]
 
 
-def _blank(wb: Book, sheet: Sheet, spec: Field, ref: str) -> Blank | None:
+def _blank(wb: Book, sheet: Sheet, spec: Field, ref: Location) -> Blank | None:
     where = split_ref(ref)
     if where is None:
         return Blank(sheet.name, spec.label)

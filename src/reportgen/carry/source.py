@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen.cells import is_empty, label_key
-from reportgen.errors import Finding, ReportgenError
+from reportgen.errors import Finding, Location, ReportgenError
 from reportgen.formats.loader import resolve_format
 from reportgen.formats.sheets import QUESTIONNAIRE_SHEET_KEY
 from reportgen.workbook.book import Book, column_number
@@ -106,10 +106,10 @@ _PATH = re.compile(r"(\w+)(?:\[(\d+)\])?\.(\w+)")
 COORD = re.compile(r"([A-Z]+)(\d+)")
 
 
-def split_ref(ref: str) -> tuple[str, int, int] | None:
-    sheet, _, coord = ref.rpartition("!")
-    match = COORD.fullmatch(coord)
-    return (sheet, int(match.group(2)), column_number(match.group(1))) if sheet and match else None
+def split_ref(ref: Location) -> tuple[str, int, int] | None:
+    """(sheet, row, column) of a one-cell place, else None."""
+    match = COORD.fullmatch(ref.refs[0].cell) if len(ref.refs) == 1 else None
+    return (ref.refs[0].sheet, int(match.group(2)), column_number(match.group(1))) if match else None
 
 
 def _with_contents(wb: Book, data: WorkbookData) -> dict[str, Any]:

@@ -16,7 +16,11 @@ annotated field.
 
 from __future__ import annotations
 
+import datetime as dt
+import types
+import typing
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -46,10 +50,55 @@ class Cell:
     # this cell is last year's value of that field (typed or computed) of the same record: the
     # sheet's model in last year's report, or the table row with the same carried key
     last_year_of: str = ""
+    # the sums (``Sum`` on the model's ``relations``) this amount is a part of: the totals it enters,
+    # the "其中…" lists documents print and the checks it takes part in all follow from this
+    part_of: tuple[str, ...] = ()
+    # the official term documents print for it (the 决算 table's name), when it differs from the label
+    term: str = ""
+    # the 资金来源 (FUND_SOURCES) this amount comes from, for the 收入 vs 资金来源 comparison
+    fund: str = ""
+    # how ``plausibility`` judges a money amount typed in 元 instead of 万元: "amount" against the
+    # unit's other amounts, "fund" (a 社会保险基金, far larger than the unit's own budget) with a
+    # wider margin, "none" not at all (say why beside the field)
+    plausible: Literal["amount", "fund", "none"] = "amount"
+
+    @property
+    def name(self) -> str:
+        """What documents call it: the official ``term``, else the label."""
+        return self.term or self.label
 
     @property
     def description(self) -> str:
         return self.meaning or self.label
+
+
+@dataclass(frozen=True)
+class Sum:
+    """A whole and the amounts that make it up, declared once on the model (``relations``); an
+    amount joins it with ``Cell(part_of=(name,))`` and from then on enters the total, the lists the
+    documents print and the checks, in declaration order. ``total`` is the model attribute that is
+    the whole:
+
+    * ``check="computed"``: a computed field summing the parts (收入合计, 支出合计): nothing to check;
+    * ``check="equal"``: a typed field that must equal its parts (基本支出 = 人员经费 + 公用经费);
+    * ``check="at_most"``: a field the parts may not exceed, the rest being ``rest`` (项目的年初预算中
+      上年结转和其他资金, the rest 本年财政拨款).
+
+    ``includes``: other sums of the same model whose parts are parts of this one too (收入合计 takes
+    本年收入's). ``when``: checked only when that sum (often this one) has a part filled in — an
+    optional breakdown such as 项目支出按经济分类 (an empty optional field, or a zero one whose empty
+    cell reads as 0, is not filled). ``label`` names the whole in messages; ``what`` names the parts
+    together (人员经费 + 公用经费) when their labels joined by 、 would not read well."""
+
+    name: str
+    total: str
+    label: str
+    check: Literal["computed", "equal", "at_most"] = "computed"
+    includes: tuple[str, ...] = ()
+    when: str = ""
+    when_complete: bool = False  # ``when``'s every part filled, not just one
+    rest: str = ""
+    what: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,6 +130,24 @@ def cell_of(info: FieldInfo) -> Cell | None:
     return next((m for m in info.metadata if isinstance(m, Cell)), None)
 
 
+def cell_kind(annotation: Any, cell: Cell) -> Kind:
+    """The kind of cell a field is: ``cell.kind``, else inferred from its type (see :class:`Cell`)."""
+    if cell.kind is not None:
+        return cell.kind
+    if cell.choices:
+        return "choice"
+    base = annotation
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):  # X | None: the X
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        base = args[0] if len(args) == 1 else annotation
+    if typing.get_origin(base) is list:
+        return "list"
+    kinds: dict[Any, Kind] = {bool: "yesno", int: "int", Decimal: "money", dt.date: "date", str: "text"}
+    if base not in kinds:
+        raise TypeError(f"{annotation!r}: 请在 Cell 中写明 kind")
+    return kinds[base]
+
+
 class InputModel(BaseModel):
     """Base of the report's models: frozen, and a Cell's label becomes the field description.
     ``lead`` names fields that come first in the workbook although declared later (a subclass's
@@ -88,6 +155,10 @@ class InputModel(BaseModel):
 
     model_config = ConfigDict(frozen=True)
     lead: ClassVar[tuple[str, ...]] = ()
+    relations: ClassVar[tuple[Sum, ...]] = ()
+    # the field that names one row of a table in messages (机构名称, 项目名称), quoted or not
+    record_title: ClassVar[str] = ""
+    record_title_quoted: ClassVar[bool] = False
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

@@ -18,7 +18,8 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, Field, computed_field
 
-from reportgen.model.inputs import Cell, InputModel, KeyValue, Placement, Table
+from reportgen.model.inputs import Cell, InputModel, KeyValue, Placement, Sum, Table
+from reportgen.model.relations import filled, parts, sum_of
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -73,12 +74,22 @@ class Share(_Model):
     share: Decimal | None = _d("占合计的比例（%）；合计为 0 时为空")
 
 
-def _shares(whole: Decimal, parts: list[tuple[str, str, Decimal]]) -> list[Share]:
-    return [Share(key=key, name=name, amount=amount, share=percent(amount, whole)) for key, name, amount in parts]
+def shares(record: InputModel, name: str, whole: Decimal | None = None) -> list[Share]:
+    """Every part of the declared sum ``name`` of ``record`` (in declaration order, zeros included)
+    with its share of ``whole`` (by default the sum itself)."""
+    members = parts(type(record), name)
+    whole = sum_of(record, name) if whole is None else whole
+    return [Share(key=key, name=cell.name, amount=(amount := getattr(record, key) or ZERO),
+                  share=percent(amount, whole)) for key, cell in members]
 
 
 class Unit(_Model):
     sheet: ClassVar[Placement] = KeyValue("基本信息", "unit", help="单位的基本情况。带 * 的为必填项。")
+    relations: ClassVar[tuple[Sum, ...]] = (
+        Sum("quota_kinds", "staff_quota", "人员编制数", check="equal", when="quota_kinds", what="行政、参公、事业编制数"),
+        Sum("actual_kinds", "staff_actual", "年末实有人数", check="equal", when="actual_kinds",
+            what="行政、参公、事业实有人数"),
+    )
 
     name: Annotated[str, Cell("单位名称", help="全称，如：某某县医疗保障局", carry="same")]
     year: Annotated[int, Cell("年度", help="评价年度，如 2025", bounds=(2000, 2100), meaning="评价年度", carry="next")]
@@ -93,12 +104,12 @@ class Unit(_Model):
                                             meaning="下属单位（列表）", carry="same")] = Field(default_factory=list)
     staff_quota: Annotated[int, Cell("人员编制数", help="核定编制总数（人）", carry="same")]
     staff_actual: Annotated[int, Cell("年末实有人数", help="年末在职实有人数（人）")]
-    quota_admin: Annotated[int | None, Cell("行政编制数", help="人员编制数中的行政编制（人）；按类别填写时，三类之和应等于人员编制数", carry="same")] = None
-    quota_civil: Annotated[int | None, Cell("参公编制数", help="参照公务员法管理事业编制（人）", carry="same")] = None
-    quota_public: Annotated[int | None, Cell("事业编制数", help="事业编制（人）", carry="same")] = None
-    actual_admin: Annotated[int | None, Cell("行政实有人数", help="年末实有人数中的行政编制人员；按类别填写时，三类之和应等于年末实有人数")] = None
-    actual_civil: Annotated[int | None, Cell("参公实有人数")] = None
-    actual_public: Annotated[int | None, Cell("事业实有人数")] = None
+    quota_admin: Annotated[int | None, Cell("行政编制数", part_of=("quota_kinds",), help="人员编制数中的行政编制（人）；按类别填写时，三类之和应等于人员编制数", carry="same")] = None
+    quota_civil: Annotated[int | None, Cell("参公编制数", part_of=("quota_kinds",), help="参照公务员法管理事业编制（人）", carry="same")] = None
+    quota_public: Annotated[int | None, Cell("事业编制数", part_of=("quota_kinds",), help="事业编制（人）", carry="same")] = None
+    actual_admin: Annotated[int | None, Cell("行政实有人数", part_of=("actual_kinds",), help="年末实有人数中的行政编制人员；按类别填写时，三类之和应等于年末实有人数")] = None
+    actual_civil: Annotated[int | None, Cell("参公实有人数", part_of=("actual_kinds",))] = None
+    actual_public: Annotated[int | None, Cell("事业实有人数", part_of=("actual_kinds",))] = None
     temporary: Annotated[int | None, Cell("临聘人员数", help="编制外临时聘用人员（人），不计入年末实有人数")] = None
     dispatched: Annotated[int | None, Cell("劳务派遣人数", help="不计入年末实有人数")] = None
     retired: Annotated[int | None, Cell("退休人数")] = None
@@ -152,85 +163,132 @@ class Goal(_Model):
     result: Annotated[str, Cell("完成情况", "longtext", width=50)]
 
 
+_CURRENT = ("current_year",)  # 本年收入: every income of the year (上年结转 is not one)
+_FISCAL, _CARRIED, _OTHER_FUNDS = FUND_SOURCES
+
+
 class IncomeRow(_Model):
     sheet: ClassVar[Placement] = Table("收入", "income", min_rows=1, blank_rows=10,
                                        help="金额单位：万元，保留两位小数。合计由程序计算，不需填写。没有的填 0。")
+    record_title: ClassVar[str] = "org"
+    relations: ClassVar[tuple[Sum, ...]] = (
+        Sum("current_year", "current_year", "本年收入"),
+        Sum("total", "total", "收入合计", includes=("current_year",)),
+    )
 
     org: Annotated[str, Cell("机构名称", width=24, help="局机关及各二级机构，每行一个")]
-    carryover: Annotated[Decimal, Cell("上年结转")]
-    general_budget: Annotated[Decimal, Cell("一般公共预算财政拨款", width=20)]
-    gov_fund: Annotated[Decimal, Cell("政府性基金拨款", width=16, meaning="政府性基金预算财政拨款")]
-    state_capital: Annotated[Decimal, Cell("国有资本经营预算财政拨款", width=24, help="没有的可留空（按 0 计）"),
+    carryover: Annotated[Decimal, Cell("上年结转", help="年初结转和结余", part_of=("total",), fund=_CARRIED)]
+    general_budget: Annotated[Decimal, Cell("一般公共预算财政拨款", width=20, term="一般公共预算财政拨款收入",
+                                            part_of=_CURRENT, fund=_FISCAL)]
+    gov_fund: Annotated[Decimal, Cell("政府性基金拨款", width=16, meaning="政府性基金预算财政拨款",
+                                      term="政府性基金预算财政拨款收入", part_of=_CURRENT, fund=_FISCAL)]
+    state_capital: Annotated[Decimal, Cell("国有资本经营预算财政拨款", width=24, help="没有的可留空（按 0 计）",
+                                           term="国有资本经营预算财政拨款收入", part_of=_CURRENT, fund=_FISCAL),
                              EMPTY_IS_ZERO] = ZERO
-    upper_grant: Annotated[Decimal, Cell("上级补助收入", help="没有的可留空（按 0 计）"), EMPTY_IS_ZERO] = ZERO
-    business: Annotated[Decimal, Cell("事业收入", help="没有的可留空（按 0 计）"), EMPTY_IS_ZERO] = ZERO
-    operating: Annotated[Decimal, Cell("经营收入", help="没有的可留空（按 0 计）"), EMPTY_IS_ZERO] = ZERO
-    affiliated: Annotated[Decimal, Cell("附属单位上缴收入", width=16, help="没有的可留空（按 0 计）"),
-                          EMPTY_IS_ZERO] = ZERO
-    special_nontax: Annotated[Decimal, Cell("纳入专户管理的非税收入", width=22)]
-    other: Annotated[Decimal, Cell("其他收入")]
+    upper_grant: Annotated[Decimal, Cell("上级补助收入", help="没有的可留空（按 0 计）", part_of=_CURRENT,
+                                         fund=_OTHER_FUNDS), EMPTY_IS_ZERO] = ZERO
+    business: Annotated[Decimal, Cell("事业收入", help="没有的可留空（按 0 计）", part_of=_CURRENT, fund=_OTHER_FUNDS),
+                        EMPTY_IS_ZERO] = ZERO
+    operating: Annotated[Decimal, Cell("经营收入", help="没有的可留空（按 0 计）", part_of=_CURRENT, fund=_OTHER_FUNDS),
+                         EMPTY_IS_ZERO] = ZERO
+    affiliated: Annotated[Decimal, Cell("附属单位上缴收入", width=16, help="没有的可留空（按 0 计）", part_of=_CURRENT,
+                                        fund=_OTHER_FUNDS), EMPTY_IS_ZERO] = ZERO
+    special_nontax: Annotated[Decimal, Cell("纳入专户管理的非税收入", width=22, part_of=_CURRENT, fund=_OTHER_FUNDS)]
+    other: Annotated[Decimal, Cell("其他收入", part_of=_CURRENT, fund=_OTHER_FUNDS)]
 
     @computed_field(description="本年收入（不含上年结转）= 各项收入之和")
     @property
     def current_year(self) -> Decimal:
-        return sum((getattr(self, key) for key, _ in INCOME_CATEGORIES), ZERO)
+        return sum_of(self, "current_year")
 
-    @computed_field(description="收入合计（含上年结转）")
+    @computed_field(description="收入合计（含上年结转）= 上年结转 + 本年收入")
     @property
     def total(self) -> Decimal:
-        return self.carryover + self.current_year
+        return sum_of(self, "total")
+
+    @computed_field(description=(
+        "收入合计的全部组成（上年结转和本年各项收入，按填报表顺序，含为 0 的项）：key、name（决算名称）、amount、"
+        "share（占收入合计的比例，%）；打印“其中”时用 if c.amount 只列非零项"))
+    @property
+    def sources(self) -> list[Share]:
+        return shares(self, "total")
+
+    @computed_field(description=(
+        "本年收入按来源（决算口径，依次为一般公共预算财政拨款收入、政府性基金预算财政拨款收入、国有资本经营预算财政拨款收入、"
+        "上级补助收入、事业收入、经营收入、附属单位上缴收入、纳入专户管理的非税收入、其他收入）：key、name、amount、"
+        "share（占本年收入的比例，%）"))
+    @property
+    def categories(self) -> list[Share]:
+        return shares(self, "current_year")
 
 
 class ExpenditureRow(_Model):
     sheet: ClassVar[Placement] = Table("支出", "expenditure", min_rows=1, blank_rows=10, help=(
         "金额单位：万元。基本支出按决算报表填写；人员经费+公用经费、四项经济分类之和都应等于基本支出，"
         "程序会核对。支出合计、结余和各项占比由程序计算。"))
+    record_title: ClassVar[str] = "org"
+    relations: ClassVar[tuple[Sum, ...]] = (
+        Sum("total", "total", "支出合计"),
+        Sum("basic_uses", "basic", "基本支出", check="equal", what="人员经费 + 公用经费"),
+        Sum("basic_economy", "basic", "基本支出", check="equal",
+            what="工资福利、商品和服务、对个人和家庭的补助、资本性支出"),
+        Sum("project_economy", "project", "项目支出", check="equal", when="project_economy",
+            what="项目支出中工资福利、商品和服务、对个人和家庭的补助、资本性支出"),
+    )
 
     org: Annotated[str, Cell("机构名称", width=24, help="与“收入”表的机构一致")]
-    basic: Annotated[Decimal, Cell("基本支出", help="决算报表中的基本支出数")]
-    personnel: Annotated[Decimal, Cell("人员经费")]
-    public: Annotated[Decimal, Cell("公用经费")]
-    wages: Annotated[Decimal, Cell("工资福利支出")]
-    goods_services: Annotated[Decimal, Cell("商品和服务支出", width=16)]
-    household: Annotated[Decimal, Cell("对个人和家庭的补助", width=18)]
-    capital: Annotated[Decimal, Cell("资本性支出")]
-    project: Annotated[Decimal, Cell("项目支出")]
-    to_upper: Annotated[Decimal, Cell("上缴上级支出", help="没有的可留空（按 0 计）"), EMPTY_IS_ZERO] = ZERO
-    operating: Annotated[Decimal, Cell("经营支出", help="没有的可留空（按 0 计）"), EMPTY_IS_ZERO] = ZERO
-    to_affiliated: Annotated[Decimal, Cell("对附属单位补助支出", width=18, help="没有的可留空（按 0 计）"),
-                             EMPTY_IS_ZERO] = ZERO
+    basic: Annotated[Decimal, Cell("基本支出", help="决算报表中的基本支出数", part_of=("total",))]
+    personnel: Annotated[Decimal, Cell("人员经费", part_of=("basic_uses",))]
+    public: Annotated[Decimal, Cell("公用经费", part_of=("basic_uses",))]
+    wages: Annotated[Decimal, Cell("工资福利支出", part_of=("basic_economy",))]
+    goods_services: Annotated[Decimal, Cell("商品和服务支出", width=16, part_of=("basic_economy",))]
+    household: Annotated[Decimal, Cell("对个人和家庭的补助", width=18, part_of=("basic_economy",))]
+    capital: Annotated[Decimal, Cell("资本性支出", part_of=("basic_economy",))]
+    project: Annotated[Decimal, Cell("项目支出", part_of=("total",))]
+    to_upper: Annotated[Decimal, Cell("上缴上级支出", help="没有的可留空（按 0 计）", part_of=("total",)),
+                        EMPTY_IS_ZERO] = ZERO
+    operating: Annotated[Decimal, Cell("经营支出", help="没有的可留空（按 0 计）", part_of=("total",)),
+                         EMPTY_IS_ZERO] = ZERO
+    to_affiliated: Annotated[Decimal, Cell("对附属单位补助支出", width=18, help="没有的可留空（按 0 计）",
+                                           part_of=("total",)), EMPTY_IS_ZERO] = ZERO
     project_wages: Annotated[Decimal, Cell("项目支出中工资福利支出", width=20, help=(
-        "项目支出按经济分类（四项之和应等于项目支出）；四项都不填表示未分类"), meaning="项目支出中工资福利支出"),
-                             EMPTY_IS_ZERO] = ZERO
-    project_goods_services: Annotated[Decimal, Cell("项目支出中商品和服务支出", width=22), EMPTY_IS_ZERO] = ZERO
-    project_household: Annotated[Decimal, Cell("项目支出中对个人和家庭的补助", width=24), EMPTY_IS_ZERO] = ZERO
-    project_capital: Annotated[Decimal, Cell("项目支出中资本性支出", width=20), EMPTY_IS_ZERO] = ZERO
+        "项目支出按经济分类（四项之和应等于项目支出）；四项都不填表示未分类"), meaning="项目支出中工资福利支出",
+        term="工资福利支出", part_of=("project_economy",)), EMPTY_IS_ZERO] = ZERO
+    project_goods_services: Annotated[Decimal, Cell("项目支出中商品和服务支出", width=22, term="商品和服务支出",
+                                                    part_of=("project_economy",)), EMPTY_IS_ZERO] = ZERO
+    project_household: Annotated[Decimal, Cell("项目支出中对个人和家庭的补助", width=24, term="对个人和家庭的补助",
+                                               part_of=("project_economy",)), EMPTY_IS_ZERO] = ZERO
+    project_capital: Annotated[Decimal, Cell("项目支出中资本性支出", width=20, term="资本性支出",
+                                             part_of=("project_economy",)), EMPTY_IS_ZERO] = ZERO
 
     @computed_field(description="支出合计 = 基本支出 + 项目支出 + 上缴上级支出 + 经营支出 + 对附属单位补助支出")
     @property
     def total(self) -> Decimal:
-        return sum((getattr(self, key) for key, _ in EXPENDITURE_KINDS), ZERO)
+        return sum_of(self, "total")
 
     @computed_field(description="项目支出是否按经济分类填写（四项不全为 0）")
     @property
     def project_classified(self) -> bool:
-        return any(getattr(self, key) for key, _ in PROJECT_ECONOMY)
+        return filled(self, "project_economy")
 
+    @computed_field(description=(
+        "支出合计的全部组成（基本支出、项目支出、上缴上级支出、经营支出、对附属单位补助支出，含为 0 的项）："
+        "key、name、amount、share（占支出合计的比例，%）；打印“其中”时用 if k.amount 只列非零项"))
+    @property
+    def kinds(self) -> list[Share]:
+        return shares(self, "total")
 
-# (field, the 决算 table's name), in the order of 收入支出决算总表 and 支出决算表.
-INCOME_CATEGORIES = (
-    ("general_budget", "一般公共预算财政拨款收入"), ("gov_fund", "政府性基金预算财政拨款收入"),
-    ("state_capital", "国有资本经营预算财政拨款收入"), ("upper_grant", "上级补助收入"), ("business", "事业收入"),
-    ("operating", "经营收入"), ("affiliated", "附属单位上缴收入"), ("special_nontax", "纳入专户管理的非税收入"),
-    ("other", "其他收入"),
-)
-EXPENDITURE_KINDS = (
-    ("basic", "基本支出"), ("project", "项目支出"), ("to_upper", "上缴上级支出"), ("operating", "经营支出"),
-    ("to_affiliated", "对附属单位补助支出"),
-)
-BASIC_ECONOMY = (("wages", "工资福利支出"), ("goods_services", "商品和服务支出"),
-                 ("household", "对个人和家庭的补助"), ("capital", "资本性支出"))
-PROJECT_ECONOMY = tuple((f"project_{key}", name) for key, name in BASIC_ECONOMY)
+    @computed_field(description="基本支出按用途（人员经费、公用经费）：key、name、amount、share（占基本支出的比例，%）")
+    @property
+    def basic_uses(self) -> list[Share]:
+        return shares(self, "basic_uses", self.basic)
+
+    @computed_field(description=(
+        "基本支出按经济分类（工资福利支出、商品和服务支出、对个人和家庭的补助、资本性支出）：key、name、amount、"
+        "share（占基本支出的比例，%）"))
+    @property
+    def basic_economy(self) -> list[Share]:
+        return shares(self, "basic_economy", self.basic)
 
 
 def _sum_rows(rows: list[Any], model: type[_Model], label: str) -> Any:
@@ -246,14 +304,15 @@ class Income(_Model):
     def total(self) -> IncomeRow:
         return _sum_rows(self.rows, IncomeRow, "合计")
 
-    @computed_field(description=(
-        "本年收入按来源（决算口径，依次为一般公共预算财政拨款收入、政府性基金预算财政拨款收入、国有资本经营预算财政拨款收入、"
-        "上级补助收入、事业收入、经营收入、附属单位上缴收入、纳入专户管理的非税收入、其他收入）：key、name、amount、"
-        "share（占本年收入的比例，%）"))
+    @computed_field(description="本年收入按来源（同 total.categories）：key、name、amount、share（占本年收入的比例，%）")
     @property
     def categories(self) -> list[Share]:
-        total = self.total
-        return _shares(total.current_year, [(key, name, getattr(total, key)) for key, name in INCOME_CATEGORIES])
+        return self.total.categories
+
+    @computed_field(description="收入合计的全部组成（同 total.sources：上年结转和本年各项收入）")
+    @property
+    def sources(self) -> list[Share]:
+        return self.total.sources
 
 
 class Expenditure(_Model):
@@ -275,22 +334,20 @@ class Expenditure(_Model):
         return percent(self.total.project, self.total.total)
 
     @computed_field(description=(
-        "本年支出按性质（决算口径，依次为基本支出、项目支出、上缴上级支出、经营支出、对附属单位补助支出）："
+        "本年支出按性质（同 total.kinds：基本支出、项目支出、上缴上级支出、经营支出、对附属单位补助支出）："
         "key、name、amount、share（占支出合计的比例，%）"))
     @property
     def kinds(self) -> list[Share]:
-        total = self.total
-        return _shares(total.total, [(key, name, getattr(total, key)) for key, name in EXPENDITURE_KINDS])
+        return self.total.kinds
 
     @computed_field(description=(
         "项目支出按经济分类（工资福利支出、商品和服务支出、对个人和家庭的补助、资本性支出）：key、name、amount、"
         "share（占项目支出的比例，%）；没有机构填写项目支出经济分类时为空"))
     @property
     def project_economy(self) -> list[Share] | None:
-        total = self.total
         if not any(row.project_classified for row in self.rows):
             return None
-        return _shares(total.project, [(key, name, getattr(total, f"project_{key}")) for key, name in BASIC_ECONOMY])
+        return shares(self.total, "project_economy", self.total.project)
 
     @computed_field(description="人员经费占基本支出比例（%）")
     @property
@@ -326,6 +383,7 @@ class Expenditure(_Model):
 class ThreePublicItem(_Model):
     sheet: ClassVar[Placement] = Table("三公经费", "three_public", help="金额单位：万元。四行项目已列好，只填数字；没有的填 0。",
                                        fixed_rows=THREE_PUBLIC_ITEMS, blank_rows=4)
+    record_title: ClassVar[str] = "item"
 
     item: Annotated[str, Cell("项目", choices=THREE_PUBLIC_ITEMS, width=22, meaning="项目名称（因公出国（境）费 等）", carry="same")]
     budget: Annotated[Decimal, Cell("预算数")]
@@ -400,6 +458,7 @@ class FundSource(_Model):
         "金额单位：万元。单位全年资金按来源（部门整体支出绩效自评表“年度资金情况”）：三行已列好，只填数字。"
         "各来源之和应等于“预算”表的年初预算数、全年预算数和“支出”表的支出合计，程序会核对；"
         "不掌握来源构成的可整表留空（自评表中这几行留空）。"))
+    record_title: ClassVar[str] = "item"
 
     item: Annotated[str, Cell("资金来源", choices=FUND_SOURCES, width=16,
                               meaning="资金来源（本年财政拨款、上年结转、其他资金）")]
@@ -443,21 +502,26 @@ class Funds(_Model):
 
 class Assets(_Model):
     sheet: ClassVar[Placement] = KeyValue("资产", "assets", help="金额单位：万元。固定资产合计、净资产、固定资产利用率由程序计算。")
+    relations: ClassVar[tuple[Sum, ...]] = (
+        Sum("fixed", "fixed_total", "固定资产合计"),
+        Sum("balance_sheet", "total", "资产总额", check="at_most", when="balance_sheet"),
+        Sum("depreciated", "fixed_original", "固定资产原值", check="at_most", when="depreciated"),
+    )
 
     total: Annotated[Decimal, Cell("资产总额", help="年末数，万元")]
     liabilities: Annotated[Decimal, Cell("负债总额")]
-    fixed_in_use: Annotated[Decimal, Cell("在用固定资产")]
-    fixed_rented: Annotated[Decimal, Cell("出租固定资产")]
-    fixed_other: Annotated[Decimal, Cell("其他固定资产", help="闲置、待处置等")]
-    current: Annotated[Decimal | None, Cell("流动资产", help="资产负债简表年末数；没有可留空")] = None
+    fixed_in_use: Annotated[Decimal, Cell("在用固定资产", part_of=("fixed",))]
+    fixed_rented: Annotated[Decimal, Cell("出租固定资产", part_of=("fixed",))]
+    fixed_other: Annotated[Decimal, Cell("其他固定资产", part_of=("fixed",), help="闲置、待处置等")]
+    current: Annotated[Decimal | None, Cell("流动资产", part_of=("balance_sheet",), help="资产负债简表年末数；没有可留空")] = None
     fixed_original: Annotated[Decimal | None, Cell("固定资产原值", help="资产负债简表年末数；没有可留空")] = None
-    fixed_net: Annotated[Decimal | None, Cell("固定资产净值", help="原值减累计折旧；不大于原值")] = None
-    intangible: Annotated[Decimal | None, Cell("无形资产", help="年末净值；没有可留空")] = None
+    fixed_net: Annotated[Decimal | None, Cell("固定资产净值", part_of=("balance_sheet", "depreciated"), help="原值减累计折旧；不大于原值")] = None
+    intangible: Annotated[Decimal | None, Cell("无形资产", part_of=("balance_sheet",), help="年末净值；没有可留空")] = None
 
     @computed_field(description="固定资产合计 = 在用 + 出租 + 其他")
     @property
     def fixed_total(self) -> Decimal:
-        return self.fixed_in_use + self.fixed_rented + self.fixed_other
+        return sum_of(self, "fixed")
 
     @computed_field(description="净资产 = 资产总额 − 负债总额")
     @property
@@ -492,24 +556,33 @@ class Assets(_Model):
     @computed_field(description="资产负债简表中各项（流动资产、固定资产净值、无形资产）中已填写部分之和")
     @property
     def parts_total(self) -> Decimal:
-        return sum((v for v in (self.current, self.fixed_net, self.intangible) if v is not None), ZERO)
+        return sum_of(self, "balance_sheet")
 
 
 class Project(_Model):
     sheet: ClassVar[Placement] = Table("项目", "projects", help="金额单位：万元。全年预算、执行率由程序计算。")
+    record_title: ClassVar[str] = "name"
+    record_title_quoted: ClassVar[bool] = True
+    # each amount's 上年结转 and 其他资金 fit inside it; what remains is 本年财政拨款
+    relations: ClassVar[tuple[Sum, ...]] = (
+        Sum("budget", "budget", "全年预算"),
+        Sum("initial_sources", "initial", "年初预算", check="at_most", rest=_FISCAL, what="年初预算中上年结转和其他资金"),
+        Sum("budget_sources", "budget", "全年预算", check="at_most", rest=_FISCAL, what="全年预算中上年结转和其他资金"),
+        Sum("executed_sources", "executed", "执行数", check="at_most", rest=_FISCAL, what="执行数中上年结转和其他资金"),
+    )
 
     name: Annotated[str, Cell("项目名称", width=30, carry="same")]
-    initial: Annotated[Decimal, Cell("年初预算")]
-    adjustment: Annotated[Decimal, Cell("预算调整", allow_negative=True)]
+    initial: Annotated[Decimal, Cell("年初预算", part_of=("budget",))]
+    adjustment: Annotated[Decimal, Cell("预算调整", allow_negative=True, part_of=("budget",))]
     executed: Annotated[Decimal, Cell("执行数")]
-    initial_carryover: Annotated[Decimal, Cell("年初预算中上年结转", width=18, help=(
+    initial_carryover: Annotated[Decimal, Cell("年初预算中上年结转", width=18, part_of=("initial_sources",), fund=_CARRIED, help=(
         "资金来源：年初预算、全年预算、执行数中的上年结转资金和其他资金（均可留空，按 0 计）；"
         "其余为本年财政拨款")), EMPTY_IS_ZERO] = ZERO
-    initial_other: Annotated[Decimal, Cell("年初预算中其他资金", width=18), EMPTY_IS_ZERO] = ZERO
-    budget_carryover: Annotated[Decimal, Cell("全年预算中上年结转", width=18), EMPTY_IS_ZERO] = ZERO
-    budget_other: Annotated[Decimal, Cell("全年预算中其他资金", width=18), EMPTY_IS_ZERO] = ZERO
-    executed_carryover: Annotated[Decimal, Cell("执行数中上年结转", width=16), EMPTY_IS_ZERO] = ZERO
-    executed_other: Annotated[Decimal, Cell("执行数中其他资金", width=16, help="执行数中非财政拨款的部分"),
+    initial_other: Annotated[Decimal, Cell("年初预算中其他资金", width=18, part_of=("initial_sources",), fund=_OTHER_FUNDS), EMPTY_IS_ZERO] = ZERO
+    budget_carryover: Annotated[Decimal, Cell("全年预算中上年结转", width=18, part_of=("budget_sources",), fund=_CARRIED), EMPTY_IS_ZERO] = ZERO
+    budget_other: Annotated[Decimal, Cell("全年预算中其他资金", width=18, part_of=("budget_sources",), fund=_OTHER_FUNDS), EMPTY_IS_ZERO] = ZERO
+    executed_carryover: Annotated[Decimal, Cell("执行数中上年结转", width=16, part_of=("executed_sources",), fund=_CARRIED), EMPTY_IS_ZERO] = ZERO
+    executed_other: Annotated[Decimal, Cell("执行数中其他资金", width=16, part_of=("executed_sources",), fund=_OTHER_FUNDS, help="执行数中非财政拨款的部分"),
                               EMPTY_IS_ZERO] = ZERO
     is_key: Annotated[bool, Cell("是否重点项目")]
     purpose: Annotated[str | None, Cell("资金用途", "longtext", width=40)] = None
@@ -522,7 +595,7 @@ class Project(_Model):
     @computed_field(description="全年预算 = 年初预算 + 预算调整")
     @property
     def budget(self) -> Decimal:
-        return self.initial + self.adjustment
+        return sum_of(self, "budget")
 
     @computed_field(description="执行数中财政拨款（含上年结转的财政资金）= 执行数 − 执行数中其他资金")
     @property
@@ -544,12 +617,15 @@ class Project(_Model):
         "本年财政拨款 = 总数 − 上年结转 − 其他资金（未填来源时即为总数）"))
     @property
     def funds(self) -> list[FundSource]:
-        carry = (self.initial_carryover, self.budget_carryover, self.executed_carryover)
-        other = (self.initial_other, self.budget_other, self.executed_other)
-        whole = (self.initial, self.budget, self.executed)
-        fiscal = tuple(w - c - o for w, c, o in zip(whole, carry, other, strict=True))
-        return [FundSource(item=item, initial=i, final=f, executed=e)
-                for item, (i, f, e) in zip(FUND_SOURCES, (fiscal, carry, other), strict=True)]
+        columns = {"initial": "initial_sources", "final": "budget_sources", "executed": "executed_sources"}
+        by_source: dict[str, dict[str, Decimal]] = {item: {} for item in FUND_SOURCES}
+        for column, name in columns.items():
+            relation = next(r for r in self.relations if r.name == name)
+            members = parts(Project, name)
+            for item in FUND_SOURCES:
+                by_source[item][column] = sum((getattr(self, key) for key, cell in members if cell.fund == item), ZERO)
+            by_source[relation.rest][column] = getattr(self, relation.total) - sum_of(self, name)
+        return [FundSource(item=item, **figures) for item, figures in by_source.items()]
 
     @computed_field(description="预算执行率（%）= 执行数 / 全年预算 × 100")
     @property
@@ -619,16 +695,24 @@ def _part(initial: Decimal | None, adjustment: Decimal | None, executed: Decimal
 class Budget(_Model):
     sheet: ClassVar[Placement] = KeyValue("预算", "budget", help=(
         "全年预算数 = 年初预算数 + 预算调整数；预算执行率 = 支出合计 / 全年预算数，均由程序计算。"))
+    relations: ClassVar[tuple[Sum, ...]] = (
+        Sum("final", "final", "全年预算数"),
+        # checked once both 年初预算数 parts are given (one alone is its own finding)
+        Sum("initial_parts", "initial", "年初预算数", check="equal", when="initial_parts", when_complete=True,
+            what="基本支出年初预算数 + 项目支出年初预算数"),
+        Sum("adjustment_parts", "adjustment", "预算调整数", check="equal", when="initial_parts", when_complete=True,
+            what="基本支出预算调整数 + 项目支出预算调整数"),
+    )
 
-    initial: Annotated[Decimal, Cell("年初预算数", help="万元")]
+    initial: Annotated[Decimal, Cell("年初预算数", help="万元", part_of=("final",))]
     adjustment: Annotated[Decimal, Cell("预算调整数", allow_negative=True, help="年中追加为正、追减为负（万元）",
-                                        meaning="预算调整数（追加为正、追减为负）")]
-    basic_initial: Annotated[Decimal | None, Cell("基本支出年初预算数", help=(
+                                        meaning="预算调整数（追加为正、追减为负）", part_of=("final",))]
+    basic_initial: Annotated[Decimal | None, Cell("基本支出年初预算数", part_of=("initial_parts",), help=(
         "年初预算数中的基本支出（万元）；与项目支出年初预算数之和应等于年初预算数。没有分开的可留空"))] = None
-    basic_adjustment: Annotated[Decimal | None, Cell("基本支出预算调整数", allow_negative=True, help=(
+    basic_adjustment: Annotated[Decimal | None, Cell("基本支出预算调整数", part_of=("adjustment_parts",), allow_negative=True, help=(
         "预算调整数中的基本支出，追加为正、追减为负；留空按 0 计"))] = None
-    project_initial: Annotated[Decimal | None, Cell("项目支出年初预算数", help="年初预算数中的项目支出（万元）")] = None
-    project_adjustment: Annotated[Decimal | None, Cell("项目支出预算调整数", allow_negative=True, help=(
+    project_initial: Annotated[Decimal | None, Cell("项目支出年初预算数", part_of=("initial_parts",), help="年初预算数中的项目支出（万元）")] = None
+    project_adjustment: Annotated[Decimal | None, Cell("项目支出预算调整数", part_of=("adjustment_parts",), allow_negative=True, help=(
         "预算调整数中的项目支出；留空按 0 计"))] = None
     executed: Decimal = _d("全年执行数（= 支出合计）")
     basic_executed: Decimal = _d("基本支出执行数（= 支出表基本支出合计）", default=ZERO)
@@ -642,7 +726,7 @@ class Budget(_Model):
     @computed_field(description="全年预算数 = 年初预算数 + 预算调整数")
     @property
     def final(self) -> Decimal:
-        return self.initial + self.adjustment
+        return sum_of(self, "final")
 
     @computed_field(description="预算执行率（%）= 全年执行数 / 全年预算数 × 100")
     @property
@@ -697,6 +781,7 @@ class FunctionItem(_Model):
         "金额单位：万元。按支出功能分类科目填写支出决算表（或一般公共预算财政拨款支出决算表），每行一个科目，"
         "通常填到“项”；只掌握“类”合计的可只填“类”，但同一类不要既填合计行又填明细行。类合计、占比、完成预算比例由程序计算。"
         "决算数之和不能大于“支出”表的支出合计。没有可整表留空。"))
+    record_title: ClassVar[str] = "name"
 
     category: Annotated[str, Cell("类", width=24, help="科目“类”名称，如：卫生健康支出", meaning="科目类名称")]
     section: Annotated[str | None, Cell("款", width=24, help="科目“款”名称，如：医疗保障管理事务",
@@ -776,10 +861,10 @@ class SocialFund(_Model):
 
     managed: Annotated[bool | None, Cell("是否有社会保险基金预算", help="填“是”时须填写收入和支出；留空视为“否”",
                                          meaning="是否有社会保险基金预算（未填为空，视为没有）")] = None
-    income: Annotated[Decimal | None, Cell("社会保险基金收入")] = None
-    expenditure: Annotated[Decimal | None, Cell("社会保险基金支出")] = None
+    income: Annotated[Decimal | None, Cell("社会保险基金收入", plausible="fund")] = None
+    expenditure: Annotated[Decimal | None, Cell("社会保险基金支出", plausible="fund")] = None
     balance: Annotated[Decimal | None, Cell("社会保险基金年末结余", help="年末滚存结余；没有可留空",
-                                            allow_negative=True)] = None
+                                            allow_negative=True, plausible="fund")] = None
 
     @computed_field(description="是否有社会保险基金（“是否有社会保险基金预算”填“是”）；否则报告写“无”")
     @property

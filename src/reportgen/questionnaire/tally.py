@@ -30,7 +30,7 @@ from reportgen.cells import (
     parse_percent,
     parse_quantity,
 )
-from reportgen.errors import Finding
+from reportgen.errors import Finding, Location
 from reportgen.questionnaire.definition import (
     CATEGORY,
     DATE,
@@ -182,21 +182,21 @@ class _Tally:
         self.counts = [[0] * len(q.options) for _ in q.questions]
         self.dates: list[dt.date] = []
         self.places: list[str] = []
-        self.numbers: dict[str, str] = {}  # 问卷编号 -> where first seen
+        self.numbers: dict[str, Location] = {}  # 问卷编号 -> where first seen
         self.suggestions: list[Suggestion] = []
         self.source: Source = "rows"
         self.rates_known = True  # False for totals given without a 满意率
 
-    def error(self, where: str, field: str, message: str) -> None:
-        self.findings.append(Finding(message, where, field))
+    def error(self, where: Location | str, field: str, message: str, code: str) -> None:
+        self.findings.append(Finding(message, where, field, code=code))
 
     def row(self, r: ResponseRow) -> None:
         cells = {label_key(h): cell for h, cell in r.cells.items()}
-        row_where = f"{r.sheet}!第{r.row}行"
+        row_where = Location.row(r.sheet, r.row)
 
-        def cell(header: str) -> tuple[Any, str]:
+        def cell(header: str) -> tuple[Any, Location]:
             value, ref = cells.get(label_key(header), (None, ""))
-            return value, f"{r.sheet}!{ref}" if ref else row_where
+            return value, Location.cell(r.sheet, ref) if ref else row_where
 
         if all(is_empty(value) for value, _ in r.cells.values()):
             return
@@ -207,12 +207,12 @@ class _Tally:
         if number:
             first = self.numbers.setdefault(number, cell(NUMBER)[1])
             if first != cell(NUMBER)[1]:
-                self.error(cell(NUMBER)[1], NUMBER, f"问卷编号 {number} 重复（与 {first} 相同），每份问卷编号应唯一")
+                self.error(cell(NUMBER)[1], NUMBER, f"问卷编号 {number} 重复（与 {first} 相同），每份问卷编号应唯一", "G821")
         date_value, date_where = cell(DATE)
         if is_empty(date_value):
-            self.error(date_where, DATE, "未填写调查时间")
+            self.error(date_where, DATE, "未填写调查时间", "W501")
         elif (date := parse_date(date_value))[1]:
-            self.error(date_where, DATE, date[1])
+            self.error(date_where, DATE, date[1], "W502")
         else:
             self.dates.append(date[0])
         place = self._required_text(cell(PLACE), PLACE)
@@ -221,7 +221,7 @@ class _Tally:
         self._required_text(cell(SURVEYOR), SURVEYOR)
         gender, gender_where = cell(GENDER)
         if not is_empty(gender) and (problem := parse_choice(gender, GENDERS)[1]):
-            self.error(gender_where, GENDER, f"{problem}（也可不填）")
+            self.error(gender_where, GENDER, f"{problem}（也可不填）", "W502")
         category = self._category(cell(CATEGORY))
 
         chosen: list[int] = []
@@ -235,7 +235,7 @@ class _Tally:
                 continue
             index, message = self.scale.parse(value)
             if index is None:
-                self.error(where, question.id, message)
+                self.error(where, question.id, message, "W502")
             else:
                 chosen.append(index)
 
@@ -251,27 +251,27 @@ class _Tally:
                      else f"{'、'.join(missing)} 未作答")
             self.findings.append(Finding(
                 f"问卷 {label} {which}：按无效问卷计（计入发放份数，不计入有效份数和得分），请核对纸质问卷",
-                row_where, severity="warning"))
+                row_where, severity="warning", code="G822"))
             return
         if len(self.findings) > errors_before:
             return  # a row with errors cannot be scored; the errors block the build anyway
         self._count(chosen, category)
 
-    def _required_text(self, cell: tuple[Any, str], header: str) -> str:
+    def _required_text(self, cell: tuple[Any, Location], header: str) -> str:
         value, where = cell
         if is_empty(value):
-            self.error(where, header, f"未填写{header}")
+            self.error(where, header, f"未填写{header}", "W501")
             return ""
         return as_text(value)
 
-    def _category(self, cell: tuple[Any, str]) -> str | None:
+    def _category(self, cell: tuple[Any, Location]) -> str | None:
         value, where = cell
         if is_empty(value):
-            self.error(where, CATEGORY, f"未填写对象类别（{'/'.join(self.q.categories)}）")
+            self.error(where, CATEGORY, f"未填写对象类别（{'/'.join(self.q.categories)}）", "W501")
             return None
         category, problem = parse_choice(value, self.q.categories)
         if problem:
-            self.error(where, CATEGORY, problem)
+            self.error(where, CATEGORY, problem, "W502")
         return category
 
     def _count(self, chosen: list[int], category: str | None) -> None:
@@ -328,7 +328,7 @@ def tally(q: Questionnaire, rows: list[ResponseRow]) -> tuple[QuestionnaireSumma
     return counter.result(), counter.findings
 
 
-def tally_counts(q: Questionnaire, rows: list[tuple[str, dict[str, Any]]]) -> tuple[QuestionnaireSummary, list[Finding]]:
+def tally_counts(q: Questionnaire, rows: list[tuple[Location, dict[str, Any]]]) -> tuple[QuestionnaireSummary, list[Finding]]:
     """The same summary from hand-tallied counts: one row per 对象类别 and question, with the number
     of valid questionnaires that chose each option (``rows``: (where, {"category", "question",
     "option_<n>"})). Every question of a category must be answered by the same number of people
@@ -337,8 +337,8 @@ def tally_counts(q: Questionnaire, rows: list[tuple[str, dict[str, Any]]]) -> tu
     counter = _Tally(q)
     counter.source = "counts"
     labels = {question.label: i for i, question in enumerate(q.questions)}
-    seen: dict[tuple[str, int], str] = {}
-    per_category: dict[str, dict[int, tuple[str, list[int]]]] = {}
+    seen: dict[tuple[str, int], Location] = {}
+    per_category: dict[str, dict[int, tuple[Location, list[int]]]] = {}
     for where, row in rows:
         category, question = row.get("category"), labels.get(str(row.get("question")))
         if category is None or question is None:
@@ -346,7 +346,7 @@ def tally_counts(q: Questionnaire, rows: list[tuple[str, dict[str, Any]]]) -> tu
         counts = [int(row.get(f"option_{n}") or 0) for n in range(len(q.options))]
         if (category, question) in seen:
             counter.findings.append(Finding(f"“{category}”的“{q.questions[question].label}”填了两行（另见 "
-                                            f"{seen[category, question]}）", where, "题目"))
+                                            f"{seen[category, question]}）", where, "题目", code="G823"))
             continue
         seen[category, question] = where
         per_category.setdefault(category, {})[question] = (where, counts)
@@ -354,13 +354,13 @@ def tally_counts(q: Questionnaire, rows: list[tuple[str, dict[str, Any]]]) -> tu
         missing = [q.questions[i].label for i in range(len(q.questions)) if i not in questions]
         if missing:
             counter.findings.append(Finding(f"“{category}”缺少题目：{'、'.join(missing)}（每个对象类别每题一行）",
-                                            "问卷计数", "题目"))
+                                            Location.sheet("问卷计数"), "题目", code="G824"))
             continue
         sizes = {sum(counts) for _, counts in questions.values()}
         if len(sizes) > 1:
-            where = "、".join(w for w, _ in questions.values())
+            where = Location.join(w for w, _ in questions.values())
             counter.findings.append(Finding(f"“{category}”各题的人数合计不同（{'、'.join(map(str, sorted(sizes)))}）："
-                                            "每份有效问卷每题都答，各题人数合计应相同", where, "人数"))
+                                            "每份有效问卷每题都答，各题人数合计应相同", where, "人数", code="G825"))
             continue
         valid = sizes.pop()
         options = q.options
@@ -377,7 +377,7 @@ def tally_counts(q: Questionnaire, rows: list[tuple[str, dict[str, Any]]]) -> tu
     return counter.result(), counter.findings
 
 
-def tally_totals(q: Questionnaire, rows: list[tuple[dict[str, str], dict[str, Any]]]) -> tuple[QuestionnaireSummary, list[Finding]]:
+def tally_totals(q: Questionnaire, rows: list[tuple[dict[str, Location], dict[str, Any]]]) -> tuple[QuestionnaireSummary, list[Finding]]:
     """The summary from each 对象类别's totals alone, as a clerk with only "965/1000" has them:
     ``rows`` are (cell refs by key, {"category", "issued", "valid", "score", "satisfaction_rate"}).
     Score, score rate and the per-category table come out as from single questionnaires; there
@@ -387,26 +387,26 @@ def tally_totals(q: Questionnaire, rows: list[tuple[dict[str, str], dict[str, An
     counter = _Tally(q)
     counter.source = "totals"
     each, answers_each = q.per_questionnaire_full, len(q.questions)
-    seen: dict[str, str] = {}
+    seen: dict[str, Location] = {}
     rates: list[tuple[str, Decimal | None]] = []
     for refs, row in rows:
         category, valid, score = row.get("category"), row.get("valid"), row.get("score")
         if category is None or valid is None or score is None:
             continue  # the reader has named the cell
-        where = refs.get("", "问卷总分")
+        where = refs.get("") or Location.sheet("问卷总分")
         if category in seen:
-            counter.error(refs.get("category", where), "对象类别", f"“{category}”填了两行（另见 {seen[category]}）")
+            counter.error(refs.get("category", where), "对象类别", f"“{category}”填了两行（另见 {seen[category]}）", "G826")
             continue
         seen[category] = where
         issued = row.get("issued")
         if issued is None:
             issued = valid
         elif issued < valid:
-            counter.error(refs.get("issued", where), "发放份数", f"发放份数 {issued} 少于有效份数 {valid}")
+            counter.error(refs.get("issued", where), "发放份数", f"发放份数 {issued} 少于有效份数 {valid}", "G827")
         if score > valid * each:
             counter.error(refs.get("score", where), "得分合计",
                           f"得分合计 {points_text(score)} 超过满分 {valid} 份 × {points_text(each)} 分 = "
-                          f"{points_text(valid * each)} 分")
+                          f"{points_text(valid * each)} 分", "G828")
         rate = _totals_rate(counter, row.get("satisfaction_rate"), refs.get("satisfaction_rate", where))
         rates.append((category, rate))
         for c in (counter.total, counter.categories[category]):
@@ -418,23 +418,24 @@ def tally_totals(q: Questionnaire, rows: list[tuple[dict[str, str], dict[str, An
     given = [category for category, rate in rates if rate is not None]
     if given and len(given) < len(rates):
         missing = "、".join(category for category, rate in rates if rate is None)
-        counter.error("问卷总分", "满意率", f"“{missing}”没有填满意率：满意率要么每个对象类别都填，要么都不填")
+        counter.error(Location.sheet("问卷总分"), "满意率", f"“{missing}”没有填满意率：满意率要么每个对象类别都填，要么都不填",
+                      "G829")
     counter.rates_known = bool(rates) and len(given) == len(rates)
     return counter.result(), counter.findings
 
 
-def _totals_rate(counter: _Tally, value: Any, where: str) -> Decimal | None:
+def _totals_rate(counter: _Tally, value: Any, where: Location) -> Decimal | None:
     """A 满意率 cell in percent points (``96.5`` or ``96.5%``); ``0.965`` is refused as a likely fraction."""
     if is_empty(value):
         return None
     rate, problem = parse_percent(value)
     if rate is None:
-        counter.error(where, "满意率", problem or "应为百分数")
+        counter.error(where, "满意率", problem or "应为百分数", "W502")
     elif not ZERO <= rate <= HUNDRED:
-        counter.error(where, "满意率", f"应在 0 到 100 之间（百分数）, 实际为 {as_text(value)}")
+        counter.error(where, "满意率", f"应在 0 到 100 之间（百分数）, 实际为 {as_text(value)}", "W502")
     elif ZERO < rate <= 1:
         counter.error(where, "满意率", f"满意率按百分数填写（如 96.5 或 96.5%）, 实际为 {as_text(value)}：是否应为 "
-                                       f"{points_text(rate * HUNDRED)}%？")
+                                       f"{points_text(rate * HUNDRED)}%？", "G830")
     else:
         return rate
     return None

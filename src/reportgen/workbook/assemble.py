@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from reportgen.cells import parse_quantity
-from reportgen.errors import Finding, ReportgenError, errors_only
+from reportgen.errors import Finding, Location, ReportgenError, errors_only
 from reportgen.model.report import (
     NARRATIVE_PARTS,
     Assets,
@@ -65,27 +65,36 @@ def _indicators(data: WorkbookData, findings: list[Finding], key: str = "indicat
                 number, problem = parse_quantity(row[field], row["unit"], sign=row["nature"])
                 if problem:
                     findings.append(Finding(f'定量指标（{row["nature"]}）{problem}',
-                                            data.ref(f"{key}[{i}].{field}"), label))
+                                            data.ref(f"{key}[{i}].{field}"), label, code="W520"))
                 else:
                     row[field] = number
         elif row["nature"] == "定性" and not row.get("achievement"):
             findings.append(Finding("定性指标请在“完成程度”中选择 达成/部分达成/未达成，未填按“达成”处理",
-                                    data.ref(f"{key}[{i}].achievement"), "完成程度", "warning"))
-        row["ref"] = data.ref(f"{key}[{i}]")
+                                    data.ref(f"{key}[{i}].achievement"), "完成程度", "warning", "W521"))
+        row["ref"] = str(data.ref(f"{key}[{i}]"))
         result.append(row)
     return result
 
 
 def _projects(data: WorkbookData, findings: list[Finding]) -> list[dict[str, Any]]:
-    projects = []
-    for row in data.values.get("projects", []):
-        projects.append(row | {"indicators": []})
+    """The 项目 rows, each with its 项目指标 rows (matched by 项目名称, which must be unique)."""
+    projects = [row | {"indicators": []} for row in data.values.get("projects", [])]
+    rows: dict[str, list[int]] = {}
+    for i, p in enumerate(projects):
+        rows.setdefault(p["name"], []).append(i)
+    for name, indexes in rows.items():
+        if len(indexes) > 1 and name:
+            findings.append(Finding(f"项目名称“{name}”重复（{len(indexes)} 行）：项目指标按名称对应项目，请把名称改为各不相同",
+                                    Location.join(data.ref(f"projects[{i}].name") for i in indexes), "项目名称",
+                                    code="W523"))
     by_name = {p["name"]: p for p in projects}
     for i, row in enumerate(_indicators(data, findings, "project_indicators")):
+        if len(rows.get(row["project"], ())) > 1:
+            continue  # its project is ambiguous: the duplicate name is the finding
         project = by_name.get(row["project"])
         if project is None:
             findings.append(Finding(f'“项目”表中没有名为“{row["project"]}”的项目',
-                                    data.ref(f"project_indicators[{i}].project"), "项目名称"))
+                                    data.ref(f"project_indicators[{i}].project"), "项目名称", code="W522"))
             continue
         project["indicators"].append(ProjectIndicator(**row))
     return projects
@@ -133,6 +142,7 @@ def build_report(data: WorkbookData, inputs: dict[str, Any] | None = None) -> tu
             inputs=inputs or {},
         )
     except ValidationError as exc:  # should not happen after the reader's typing; never a traceback
-        raise ReportgenError(findings + [Finding(f"数据不完整: {p.message}", field_path(p.loc))
+        raise ReportgenError(findings + [Finding(f"数据不完整: {p.message}", data.ref(field_path(p.loc)) or Location(part=field_path(p.loc)),
+                                                 code="W524")
                                          for p in translated(exc)]) from exc
     return report, findings

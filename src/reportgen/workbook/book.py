@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -40,6 +40,16 @@ def column_number(letters: str) -> int:
     return number
 
 
+_CELL = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+def _bounds(text: str) -> tuple[int, int, int, int]:
+    """``A3:B5`` -> (top row, left column, bottom row, right column)."""
+    first, _, last = text.partition(":")
+    (c1, r1), (c2, r2) = (_CELL.fullmatch(x).groups() for x in (first, last or first))  # type: ignore[union-attr]
+    return int(r1), column_number(c1), int(r2), column_number(c2)
+
+
 class Cell:
     __slots__ = ("content", "row", "column")
 
@@ -56,10 +66,19 @@ class Sheet:
     reports it (the last row with any cell element, formatted blanks included)."""
 
     def __init__(self, max_row: int, max_column: int, content: Callable[[int, int], Any],
-                 formulas: bool = True):
+                 formulas: bool = True, merged: Iterable[str] = ()):
         self.max_row, self.max_column = max_row, max_column
         self._content = content
         self.may_hold_formulas = formulas  # False only when the sheet is known to have none
+        self._merged = [(_bounds(text), text) for text in merged]
+
+    def merged_range(self, row: int, column: int) -> str | None:
+        """The merged range (``A3:A5``) that covers this cell without starting at it: the cell shows
+        the range's value but holds nothing itself."""
+        for (top, left, bottom, right), text in self._merged:
+            if top <= row <= bottom and left <= column <= right and (row, column) != (top, left):
+                return text
+        return None
 
     def cell(self, row: int, column: int) -> Cell:
         return Cell(self._content(row, column), row, column)
@@ -91,7 +110,8 @@ class OpenpyxlBook(Book):
 
     def __getitem__(self, name: str) -> Sheet:
         ws = self.wb[name]
-        return Sheet(ws.max_row, ws.max_column, lambda r, c: cell_value(ws.cell(row=r, column=c)))
+        merged = [str(r) for r in getattr(ws, "merged_cells", None) and ws.merged_cells.ranges or ()]
+        return Sheet(ws.max_row, ws.max_column, lambda r, c: cell_value(ws.cell(row=r, column=c)), merged=merged)
 
 
 def as_book(wb: Any) -> Book:
@@ -186,4 +206,4 @@ class CalamineBook(Book):
 
         height = max(scan.max_row, top + len(grid))
         width = max(scan.max_column, left + max((len(r) for r in grid), default=0))
-        return Sheet(max(height, 1), max(width, 1), content, scan.formulas)
+        return Sheet(max(height, 1), max(width, 1), content, scan.formulas, scan.merged)

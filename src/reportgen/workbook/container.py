@@ -137,6 +137,7 @@ _ENTITY = tuple(b"<!ENTITY" if enc is None else "<!ENTITY".encode(enc) for enc i
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(c|row|f)(?=[\s/>])([^>]*)>")
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"([A-Za-z]{0,3})(\d*)")
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]+:[A-Z]{1,3}[0-9]+)"')
 _R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]{1,3})(\d+)["']""")
 _S_ATTR = re.compile(rb"""(?:^|\s)s\s*=\s*["'](\d+)["']""")
 _T_ERROR = re.compile(rb"""(?:^|\s)t\s*=\s*["']e["']""")
@@ -153,6 +154,7 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cached error values
     formulas: bool = False
     row_limit: int = 0  # sheets longer than this are not parsed (the reader refuses them)
+    merged: list[str] = field(default_factory=list)  # merged ranges ("A3:A5")
 
     @property
     def dense_ok(self) -> bool:
@@ -309,6 +311,9 @@ def _scan_sheet(xml: bytes, percent_styles: set[bytes]) -> SheetScan:
             if value := _VALUE.match(xml, match.end()):
                 result.errors[(row, col)] = value.group(1).decode("utf-8", "replace")
     result.max_row, result.max_column = max(max_row, 1), max(max_col, 1)
+    merges = xml.find(b"mergeCells", max(in_sheet_data, 0))
+    if merges >= 0:
+        result.merged = [m.group(1).decode("ascii") for m in _MERGE.finditer(xml, merges)]
     return result
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.cells import is_empty, label_key, parse_cell, text_problem
-from reportgen.errors import Finding
+from reportgen.errors import Finding, Location, Ref
 from reportgen.workbook.book import Book, Cell, as_book
 from reportgen.workbook.container import MAX_ROWS, load, load_openpyxl
 from reportgen.workbook.schema import (
@@ -31,12 +31,12 @@ class WorkbookData:
     came from, so later checks can name the cell."""
 
     values: dict[str, Any] = field(default_factory=dict)  # sheet key -> dict (key–value) or list of dicts
-    refs: dict[str, str] = field(default_factory=dict)
+    refs: dict[str, Location] = field(default_factory=dict)
     raw_tables: dict[str, list[tuple[int, dict[str, RawCell]]]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 
-    def ref(self, path: str) -> str:
-        return self.refs.get(path, "")
+    def ref(self, path: str) -> Location:
+        return self.refs.get(path, Location())
 
 
 def open_workbook(path: Path) -> Book:
@@ -59,8 +59,8 @@ def read_meta(wb: Any) -> dict[str, str]:
 
 # --- sheets ---------------------------------------------------------------------------------
 
-def _refs(sheet: str, cells: list[Cell]) -> str:
-    return "、".join(f"{sheet}!{c.coordinate}" for c in cells)
+def _refs(sheet: str, cells: list[Cell]) -> Location:
+    return Location(tuple(Ref(sheet, c.coordinate) for c in cells))
 
 
 def _delete_one(cells: list[Cell], what: str) -> str:
@@ -74,8 +74,8 @@ class _SheetReader:
         self.path = path
         self._formula_wb = None  # loaded only if an empty cell might be an uncached formula
 
-    def error(self, where: str, spec_label: str, message: str, severity: str = "error") -> None:
-        self.data.findings.append(Finding(message, where, spec_label, severity))  # type: ignore[arg-type]
+    def error(self, where: Location, spec_label: str, message: str, code: str, severity: str = "error") -> None:
+        self.data.findings.append(Finding(message, where, spec_label, severity, code))  # type: ignore[arg-type]
 
     def empty_cell_message(self, sheet: str, coord: str) -> str:
         """An empty cell may really be a formula Excel never calculated (files written by scripts);
@@ -94,12 +94,12 @@ class _SheetReader:
         value = cell.content
         problem = text_problem(value)
         if problem:
-            self.error(ref, spec.label, problem)
+            self.error(ref, spec.label, problem, "W503")
         return value, problem is None
 
     def store(self, path: str, sheet: str, cell: Cell, spec: Field) -> Any:
         """Parse one cell, remember where it came from, report problems; returns the value."""
-        ref = f"{sheet}!{cell.coordinate}"
+        ref = Location.cell(sheet, cell.coordinate)
         self.data.refs[path] = ref
         nothing = [] if spec.kind == "list" else None
         raw, usable = self.content(ref, cell, spec)
@@ -107,12 +107,22 @@ class _SheetReader:
             return nothing
         if is_empty(raw):
             if spec.required:
-                self.error(ref, spec.label, self.empty_cell_message(sheet, cell.coordinate))
+                self.empty_required(ref, sheet, cell, spec)
             return nothing
         value, problem = parse_cell(raw, spec)
         if problem:
-            self.error(ref, spec.label, problem)
+            self.error(ref, spec.label, problem, "W502")
         return value
+
+    def empty_required(self, ref: Location, sheet: str, cell: Cell, spec: Field) -> None:
+        """A required cell left empty — or hidden under a merged cell, which is named as such."""
+        merged = self.wb[sheet].merged_range(cell.row, cell.column)
+        if merged is not None:
+            self.error(Location.cell(sheet, merged), spec.label,
+                       f"{merged} 是合并单元格，请取消合并后在每个单元格分别填写", "W513")
+            return
+        message = self.empty_cell_message(sheet, cell.coordinate)
+        self.error(ref, spec.label, message, "W512" if message.startswith("公式") else "W501")
 
     def key_value(self, sheet: KeyValueSheet) -> None:
         ws = self.wb[sheet.name]
@@ -133,13 +143,14 @@ class _SheetReader:
             labels = rows_by_label.get(label_key(spec.label), [])
             if len(labels) != 1:
                 record[spec.key] = [] if spec.kind == "list" else None
-                self.data.refs[path] = sheet.name
+                self.data.refs[path] = Location.sheet(sheet.name)
                 if len(labels) > 1:
                     self.error(_refs(sheet.name, labels), spec.label,
                                f"“{spec.label}”这一行出现了 {len(labels)} 次，无法确定该读哪一行，"
-                               + _delete_one(labels, "行"))
+                               + _delete_one(labels, "行"), "W505")
                 elif spec.required:
-                    self.error(sheet.name, spec.label, f"找不到“{spec.label}”这一行（请勿删除或改名）")
+                    self.error(Location.sheet(sheet.name), spec.label, f"找不到“{spec.label}”这一行（请勿删除或改名）",
+                               "W504")
                 continue
             value_cell = ws.cell(row=labels[0].row, column=value_col)
             record[spec.key] = self.store(path, sheet.name, value_cell, spec)
@@ -171,9 +182,9 @@ class _SheetReader:
                 duplicated = True
                 self.error(_refs(sheet.name, headers), spec.label,
                            f"表头重复：有 {len(headers)} 列都是“{spec.label}”，无法确定该读哪一列，"
-                           + _delete_one(headers, "列"))
+                           + _delete_one(headers, "列"), "W507")
             elif spec.required:
-                self.error(sheet.name, spec.label, f"找不到“{spec.label}”列（请勿删除或改名表头）")
+                self.error(Location.sheet(sheet.name), spec.label, f"找不到“{spec.label}”列（请勿删除或改名表头）", "W506")
         return columns, duplicated
 
     def table(self, sheet: TableSheet, raw: bool = False) -> None:
@@ -192,7 +203,7 @@ class _SheetReader:
                 raw_rows.append((row_no, self._raw_row(sheet, cells)))
                 continue
             prefix = f"{sheet.key}[{len(records)}]"
-            self.data.refs[prefix] = f"{sheet.name}!第{row_no}行"
+            self.data.refs[prefix] = Location.row(sheet.name, row_no)
             record: dict[str, Any] = {}
             for spec in sheet.columns:
                 cell = cells.get(spec.key)
@@ -204,7 +215,7 @@ class _SheetReader:
                 self.data.raw_tables[sheet.key] = raw_rows
             return
         if len(records) < sheet.min_rows:
-            self.error(sheet.name, "", f"至少需要填写 {sheet.min_rows} 行")
+            self.error(Location.sheet(sheet.name), "", f"至少需要填写 {sheet.min_rows} 行", "W508")
         if sheet.fixed_rows and sheet.columns[0].key in columns:
             self._check_fixed_rows(sheet, records)
         self.data.values[sheet.key] = records
@@ -214,7 +225,7 @@ class _SheetReader:
         row: dict[str, RawCell] = {}
         for spec in sheet.columns:
             if (cell := cells.get(spec.key)) is not None:
-                value, _ = self.content(f"{sheet.name}!{cell.coordinate}", cell, spec)
+                value, _ = self.content(Location.cell(sheet.name, cell.coordinate), cell, spec)
                 row[spec.label] = (value, cell.coordinate)
         return row
 
@@ -223,9 +234,10 @@ class _SheetReader:
         seen = [r[first.key] for r in records]
         for label in sheet.fixed_rows:
             if seen.count(label) == 0:
-                self.error(sheet.name, first.label, f"缺少“{label}”一行")
+                self.error(Location.sheet(sheet.name), first.label, f"缺少“{label}”一行", "W509")
             elif seen.count(label) > 1:
-                self.error(sheet.name, first.label, f"“{label}”出现了 {seen.count(label)} 次，只能填一行")
+                self.error(Location.sheet(sheet.name), first.label, f"“{label}”出现了 {seen.count(label)} 次，只能填一行",
+                           "W509")
 
 
 def read_sheets(wb, schema: WorkbookSchema, path: Path, raw_tables: tuple[str, ...] = ()) -> WorkbookData:
@@ -241,12 +253,12 @@ def read_sheets(wb, schema: WorkbookSchema, path: Path, raw_tables: tuple[str, .
             continue
         if sheet.name not in wb.sheetnames:
             data.findings.append(Finding(f"缺少工作表“{sheet.name}”（请用 reportgen init 生成的模板填写）",
-                                         sheet.name))
+                                         Location.sheet(sheet.name), code="W510"))
             continue
         if (rows := wb[sheet.name].max_row) > MAX_ROWS:
             data.findings.append(Finding(
                 f"工作表“{sheet.name}”有 {rows:,} 行，超过上限 {MAX_ROWS:,} 行"
-                "（如下方有大量空白但带格式的行，请选中删除这些行后保存再试）", sheet.name))
+                "（如下方有大量空白但带格式的行，请选中删除这些行后保存再试）", Location.sheet(sheet.name), code="W511"))
             continue
         if isinstance(sheet, KeyValueSheet):
             reader.key_value(sheet)

@@ -12,17 +12,13 @@ format's own declarations in ``formats.sheets``.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import types
-import typing
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from pydantic.fields import FieldInfo
 
-from reportgen.cells import Field, Kind
-from reportgen.model.inputs import Cell, InputModel, KeyValue
+from reportgen.cells import Field
+from reportgen.model.inputs import Cell, InputModel, KeyValue, cell_kind
 from reportgen.model.report import INPUT_SHEETS
 
 SCHEMA_VERSION = "2"
@@ -94,26 +90,9 @@ INSTRUCTIONS_SHEET = "填写说明"
 # ---- derived from the model: the one declaration of every input field ---------------------------
 
 
-def _kind(annotation: Any, cell: Cell) -> Kind:
-    if cell.kind is not None:
-        return cell.kind
-    if cell.choices:
-        return "choice"
-    base = annotation
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):  # X | None: the X
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        base = args[0] if len(args) == 1 else annotation
-    if typing.get_origin(base) is list:
-        return "list"
-    kinds: dict[Any, Kind] = {bool: "yesno", int: "int", Decimal: "money", dt.date: "date", str: "text"}
-    if base not in kinds:
-        raise TypeError(f"{annotation!r}: 请在 Cell 中写明 kind")
-    return kinds[base]
-
-
 def input_field(name: str, info: FieldInfo, cell: Cell) -> Field:
     """The workbook side of one annotated model field."""
-    return Field(name, cell.label, _kind(info.annotation, cell), required=info.is_required(), help=cell.help,
+    return Field(name, cell.label, cell_kind(info.annotation, cell), required=info.is_required(), help=cell.help,
                  choices=cell.choices, allow_negative=cell.allow_negative, width=cell.width, bounds=cell.bounds)
 
 
