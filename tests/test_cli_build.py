@@ -112,9 +112,11 @@ def test_report_text_and_tables(built: Path) -> None:
     # free text survives escaping and line breaks
     assert "第一行 A&B <x>\n第二行 \"引号\" '单引号'" in text
     income = next(t for t in report.tables if t.cell(0, 0).text == "机构名称" and "收入合计" in t.cell(0, 1).text)
-    summary = [c.text for c in income.rows[2].cells]
-    assert summary == ["汇总", "1,540.25", "52.36", "1,479.69", "0.00", "0.00", "8.20"]
-    assert [c.text for c in income.rows[3].cells][:2] == ["1、局机关", "1,224.45"]
+    # a column per source the unit has: 上年结转, 一般公共预算财政拨款, 其他收入 (the zero ones are left out)
+    assert [c.text for c in income.rows[0].cells] == ["机构名称", "收入合计", "上年结转", "一般公共预算财政拨款", "其他收入"]
+    summary = [c.text for c in income.rows[1].cells]
+    assert summary == ["汇总", "1,540.25", "52.36", "1,479.69", "8.20"]  # 52.36 + 1,479.69 + 8.20
+    assert [c.text for c in income.rows[2].cells] == ["1、局机关", "1,224.45", "52.36", "1,163.89", "8.20"]
     three_public = next(t for t in report.tables if t.cell(0, 0).text == "项目" and t.cell(0, 4).text == "变动率")
     assert [c.text for c in three_public.rows[1].cells] == ["合计", "9.00", "7.47", "8.74", "-14.53%", "83.00%"]
     # the score and grade come from the same scoring result as the 评分表
@@ -231,4 +233,4 @@ def test_workbook_from_another_schema_version(tmp_path: Path) -> None:
     wb.save(workbook)
     result = run("check", workbook)
     assert result.exit_code == 2
-    assert "系统信息 schema_version: 填报表结构版本为 0，本程序为 2" in result.output
+    assert "系统信息 W514 schema_version: 填报表结构版本为 0，本程序为 2" in result.output

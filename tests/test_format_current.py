@@ -193,7 +193,7 @@ def test_project_row_short_of_target_without_reason_warns_naming_the_cell(tmp_pa
     # the 23rd indicator row, under the header: sheet row 24
     assert values["project_indicators"].index(row) == 22
     assert [str(f) for f in evaluation.findings] == [
-        "项目指标!第24行 偏差原因及改进措施: 项目“业务培训经费”：“经办人员业务考核合格率”得29.37分，低于分值30分，"
+        "项目指标!第24行 G804 偏差原因及改进措施: 项目“业务培训经费”：“经办人员业务考核合格率”得29.37分，低于分值30分，"
         "请填写偏差原因及改进措施"]
     assert evaluation.findings[0].severity == "warning"
     assert evaluation.project_scores[5].total == Decimal("96.37")  # scored all the same
@@ -220,7 +220,7 @@ def test_report_and_base_data(built: tuple[Evaluation, list[Path]]) -> None:
 
     base = Document(str(one(paths, "_基础数据表.docx")))
     # explanations use the plain "-" (仿宋_GB2312 has no U+2212)
-    assert "\u2212" not in full_text(base) and "资产总额 - 负债总额" in full_text(base)
+    assert "\u2212" not in full_text(base) and "资产总额减负债总额" in full_text(base)
     main_figures = {row[1]: row[2] for row in distinct_rows(base.tables[0])[1:]}
     for item, figure in {
         "在职人员控制率": "93.33%",  # 42 / 45

@@ -76,7 +76,7 @@ def test_report_figures_match_the_model(built: tuple[Evaluation, list[Path]]) ->
     text = full_text(named(paths, "_部门整体支出绩效评价报告.docx")[0])
     assert f"{r.unit.name}\n{r.unit.year}年部门整体支出绩效评价报告" in text
     # 1,540.25 = 结转 52.36 + 财政拨款 1,479.69 (1,163.89 + 315.80) + 其他 8.20
-    assert ("总收入为1,540.25万元（其中：年初结转和结余52.36万元，一般公共预算财政拨款收入1,479.69万元，"
+    assert ("总收入为1,540.25万元（其中：上年结转52.36万元，一般公共预算财政拨款收入1,479.69万元，"
             "其他收入8.20万元）") in text
     assert "分机构看，局机关1,224.45万元，青山县医疗保障事务中心315.80万元" in text  # 52.36 + 1,163.89 + 8.20
     # 1,527.64 = 基本 1,030.64 + 项目 497.00; 67.47% = 1,030.64 / 1,527.64
@@ -128,8 +128,8 @@ def test_project_reports(built: tuple[Evaluation, list[Path]]) -> None:
 
 def test_project_without_indicators_and_with_other_funds(tmp_path: Path) -> None:
     values = copy.deepcopy({**EXAMPLE, **resolve_format(FORMAT).example_values})
-    first = values["projects"][0]["name"]
-    values["project_indicators"] = [i for i in values["project_indicators"] if i["project"] != first]
+    second = values["projects"][1]["name"]
+    values["project_indicators"] = [i for i in values["project_indicators"] if i["project"] != second]
     values["projects"][0] |= {"budget_other": D(10), "executed_other": D(10)}
     evaluation, paths = build_format(tmp_path, FORMAT, values)
     project = evaluation.report.projects.rows[0]
@@ -139,6 +139,9 @@ def test_project_without_indicators_and_with_other_funds(tmp_path: Path) -> None
     assert table[2] == ["预算执行情况（万元）", "预算数", "120.00", "执行数", "118.50"]
     assert table[3][2] == "110.00" and table[4][2] == "10.00"  # 全年预算 120.00 of which 其他资金 10.00
     assert table[3][4] == "108.50" and table[4][4] == "10.00"  # 财政拨款 118.50 − 10 = 108.50, 其他资金 10.00
-    assert table[8][1] == "（未填报项目绩效指标）"
+    # a project without 绩效指标 gets no 完成情况表 (it would list nothing), one warning, and its 自评报告
+    assert not any(p.name.endswith(f"{second}_项目绩效目标完成情况表.docx") for p in paths)
+    assert any(p.name.endswith(f"{second}_项目支出绩效自评报告.docx") for p in paths)
+    assert [(str(f.where), f.code) for f in evaluation.findings if second in f.message] == [("项目!第3行", "G812")]
     report = next(p for p in paths if p.name.endswith(f"{project.name}_项目支出绩效自评报告.docx"))
     assert "实际支出118.50万元（其中财政拨款108.50万元，其他资金10.00万元），预算执行率98.75%" in full_text(report)

@@ -82,7 +82,7 @@ def test_declaration_errors_inside_documents(tmp_path: Path) -> None:
     _edit(declaration, "    needs: [scoring]\n  - id: scoring", "    needs: [scoring, 评分]\n  - id: scoring")
     _edit(declaration, "template: 评分表.docx", "template: 评分表.docx\n    for_each: 单位")
     assert sorted(_errors(folder)) == sorted([
-        f"{declaration}:{_line(declaration, '评分]')} F104 documents[1].needs[2]: 取值应为 scoring 或 questionnaire，实际为“评分”",
+        f"{declaration}:{_line(declaration, '评分]')} F104 documents[1].needs[2]: 取值应为 scoring、questionnaire 或 project_indicators，实际为“评分”",
         f"{declaration}:{_line(declaration, 'for_each')} F104 documents[2].for_each: 取值应为 project，实际为“单位”",
     ])
 
@@ -241,10 +241,12 @@ def test_validation_findings_with_lines_and_codes(tmp_path: Path) -> None:
 CODE = re.compile(r"\b[YFSQT]\d{3}\b")
 
 
-def test_every_code_is_documented_and_every_documented_code_is_used() -> None:
+@pytest.mark.parametrize(("families", "doc"), [("YFSQT", "docs/templating.md"), ("WCPG", "docs/findings.md")],
+                         ids=["format-files", "workbook"])
+def test_every_code_is_documented_and_every_documented_code_is_used(families: str, doc: str) -> None:
     used = {code for path in (ROOT / "src").rglob("*.py")
-            for code in re.findall(r"""["']([YFSQT]\d{3})["']""", path.read_text("utf-8"))}
-    rows = re.findall(r"^\| ([YFSQT]\d{3}) \| (.+?) \| (.+?) \|$", (ROOT / "docs/templating.md").read_text("utf-8"),
+            for code in re.findall(rf"""["']([{families}]\d{{3}})["']""", path.read_text("utf-8"))}
+    rows = re.findall(rf"^\| ([{families}]\d{{3}}) \| (.+?) \| (.+?) \|$", (ROOT / doc).read_text("utf-8"),
                       re.MULTILINE)
     documented = [code for code, _, _ in rows]
     assert len(documented) == len(set(documented)), "a code listed twice"

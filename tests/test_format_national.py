@@ -29,7 +29,13 @@ def satisfaction(result) -> object:
 
 def test_example_is_national_and_its_satisfaction_row_is_the_questionnaires(evaluation: Evaluation) -> None:
     assert evaluation.format.id == "national-2025"
-    assert evaluation.findings == []
+    # the typed 96.5 (the survey's 得分率) is replaced by the 满意率 the format scores: said, once, at its row
+    assert [str(f) for f in evaluation.findings] == [
+        "绩效指标!第9行 G813 实际完成值: “参保群众满意度”实际完成值 96.5% 已按问卷满意率 98.50% 计"
+        "（满意率取自满意度调查问卷汇总）；如需一致，请在表中填写 98.50%"]
+    assert [s.model_dump() for s in evaluation.score.substitutions] == [
+        {"indicator": "参保群众满意度", "typed": "96.5%", "value": Decimal("98.50"), "measure": "问卷满意率",
+         "ref": "绩效指标!第9行"}]
     assert evaluation.questionnaire_summary.satisfaction_rate == Decimal("98.50")
     row = satisfaction(evaluation.score)
     assert (row.name, row.value_text, row.value, row.weight, row.points) == (

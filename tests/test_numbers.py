@@ -54,11 +54,11 @@ def test_yueyang_current_year_balance_is_income_total_less_expenditure(
     # the seed's 表: 收入合计 2274.44（含上年结转 498.88）− 支出合计 2241.3 = 当年结余 33.14 = 累计结余
     paths, _, _ = yueyang
     report = Document(next(p for p in paths if p.name.endswith("自评报告.docx")))
-    table = next(t for t in report.tables if len(t.columns) == 8 and t.cell(1, 6).text == "当年结余")
+    table = next(t for t in report.tables if t.cell(0, 6).text == "当年结余")
     rows = [[c.text for c in r.cells] for r in table.rows]
     # 汇总: 收入合计 1,540.25 − 支出合计 1,527.64 (not 本年收入 − 支出 = 1,487.89 − 1,527.64 = −39.75)
-    assert rows[3] == ["汇总", "1,527.64", "1,030.64", "840.78", "189.86", "497.00", "12.61", "12.61"]
-    assert rows[4][0] == "1、局机关" and rows[4][6:] == ["12.61", "12.61"]  # 1,224.45 − 1,211.84
+    assert rows[1] == ["汇总", "1,527.64", "1,030.64", "840.78", "189.86", "497.00", "12.61", "12.61"]
+    assert rows[2][0] == "1、局机关" and rows[2][6:] == ["12.61", "12.61"]  # 1,224.45 − 1,211.84
 
 
 def test_file_properties_name_the_document_and_unit(yueyang: tuple[list[Path], datetime, datetime]) -> None:

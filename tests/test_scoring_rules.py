@@ -189,7 +189,7 @@ def test_arithmetic_stays_decimal():
 
 def test_missing_context_data_is_an_error():
     result = score(system(STAFF), {"staff": {}})
-    assert errors(result) == ["t.yaml 财政供养人员控制率: 评分需要的数据“staff.control_rate”不存在"]
+    assert errors(result) == ["t.yaml S241 财政供养人员控制率: 评分需要的数据“staff.control_rate”不存在"]
     assert first(result).points == 0
 
 
@@ -212,7 +212,7 @@ def test_checklist_award():
 def test_checklist_yesno_must_be_yes_or_no():
     result = score(system(AWARD), {"inputs": {"管理制度健全性_1": "也许", "管理制度健全性_2": True,
                                               "管理制度健全性_3": True}})
-    assert errors(result) == ['评分填报 管理制度健全性：①已制定管理制度: 应为 是/否 之一, 实际为 "也许"']
+    assert errors(result) == ['评分填报 W502 管理制度健全性：①已制定管理制度: 应为 是/否 之一, 实际为 "也许"']
 
 
 def test_checklist_deduct_items_floor_at_zero():
@@ -237,7 +237,7 @@ def test_checklist_deduct_by_count():
     assert first(score(sys_, {"inputs": {"支出进度_不符合例数": 0}})).points == 4
     assert first(score(sys_, {"inputs": {"支出进度_不符合例数": 9}})).points == 0
     result = score(sys_, {"inputs": {"支出进度_不符合例数": D("1.5")}})
-    assert errors(result) == ['评分填报 支出进度：不符合要求的例数: 应为整数, 实际为 "1.5"']
+    assert errors(result) == ['评分填报 W502 支出进度：不符合要求的例数: 应为整数, 实际为 "1.5"']
 
 
 # -- ratio --------------------------------------------------------------------------------------------
@@ -271,8 +271,8 @@ def test_ratio_of_a_rate_and_missing_inputs():
     assert first(score(system(ind), {"budget": {"execution_rate": D("101.2")}})).points == 10
     result = score(system(KEY_WORK), {"inputs": {"完成": 5, "计划": 5}})
     assert sorted(errors(result)) == [
-        "评分填报 考核得分: 未填写（评分指标“重点工作实际完成率”需要）",
-        "评分填报 考核总分: 未填写（评分指标“重点工作实际完成率”需要）",
+        "评分填报 G810 考核得分: 未填写（评分指标“重点工作实际完成率”需要）",
+        "评分填报 G810 考核总分: 未填写（评分指标“重点工作实际完成率”需要）",
     ]
     assert first(result).points == 0 and first(result).deduction_reason.startswith("缺少评分填报数据")
 
@@ -308,17 +308,17 @@ def test_manual_inputs_and_full_marks():
 
 
 @pytest.mark.parametrize(("given", "message"), [
-    ("4.5", "得分4.5超出范围，应在 0 至 4 分之间"),
-    ("-1", "不能为负数, 实际为 -1"),  # as the 评分填报 cell itself is refused: a score is not negative
+    ("4.5", "G815 经济效益得分: 得分4.5超出范围，应在 0 至 4 分之间"),
+    ("-1", "W502 经济效益得分: 不能为负数, 实际为 -1"),  # as the 评分填报 cell itself is refused: a score is not negative
 ])
 def test_manual_out_of_range(given, message):
     result = score(system(MANUAL), {"inputs": {"经济效益_得分": D(given), "经济效益_扣分原因": "x"}})
-    assert errors(result) == [f"评分填报 经济效益得分: {message}"]
+    assert errors(result) == [f"评分填报 {message}"]
 
 
 def test_manual_below_full_needs_reason():
     result = score(system(MANUAL), {"inputs": {"经济效益_得分": D("3.5"), "经济效益_扣分原因": "  "}})
-    assert errors(result) == ["评分填报 经济效益扣分原因: 得分3.5低于满分4分，请填写扣分原因"]
+    assert errors(result) == ["评分填报 G816 经济效益扣分原因: 得分3.5低于满分4分，请填写扣分原因"]
     result = score(system(MANUAL), {"inputs": {"经济效益_得分": D("3.5"), "经济效益_扣分原因": "效益指标未量化"}})
     assert errors(result) == []
     assert first(result).points == D("3.5") and first(result).deduction_reason == "效益指标未量化"
@@ -326,7 +326,7 @@ def test_manual_below_full_needs_reason():
 
 def test_manual_missing_score():
     result = score(system(MANUAL), {"inputs": {}})
-    assert errors(result) == ["评分填报 经济效益得分: 未填写（评分指标“经济效益”需要）"]
+    assert errors(result) == ["评分填报 G810 经济效益得分: 未填写（评分指标“经济效益”需要）"]
     result = score(system(MANUAL), {})  # no inputs at all
     assert len(errors(result)) == 1
 
@@ -429,7 +429,7 @@ def test_goal_rows_weights_must_sum_to_level():
     rows = goal_rows()
     rows[1]["weight"] = D(15)
     result = goal_score(rows)
-    assert errors(result) == ["绩效指标!A2、绩效指标!A3、绩效指标!A4 分值: 一级指标“产出指标、成本指标”各行分值合计45分，应为50分"]
+    assert errors(result) == ["绩效指标!A2、绩效指标!A3、绩效指标!A4 G811 分值: 一级指标“产出指标、成本指标”各行分值合计45分，应为50分"]
 
 
 def test_goal_rows_missing_weight_unknown_level_and_empty_level():
@@ -438,8 +438,8 @@ def test_goal_rows_missing_weight_unknown_level_and_empty_level():
     rows.append(row("其他指标", "x", "y", "≥", D(1), D(1), 0, n=9))
     rows = [r for r in rows if r["level1"] != "满意度指标"]
     messages = errors(goal_score(rows))
-    assert "绩效指标!A2 分值: 分值未填写（本格式按绩效指标打分，每行都要有分值）" in messages
-    assert any(m.startswith("绩效指标!A9 一级指标: 一级指标“其他指标”不在评分体系中") for m in messages)
+    assert "绩效指标!A2 G803 分值: 分值未填写（本格式按绩效指标打分，每行都要有分值）" in messages
+    assert any(m.startswith("绩效指标!A9 G807 一级指标: 一级指标“其他指标”不在评分体系中") for m in messages)
     assert any("没有一级指标为“满意度指标”的绩效指标" in m for m in messages)
 
 
@@ -459,7 +459,7 @@ def test_goal_rows_with_cost_split_off():
 def test_goal_rows_non_numeric_quantitative():
     rows = goal_rows()
     rows[0]["actual"] = "大约九成"
-    assert any(e.startswith("绩效指标!A2 实际完成值") for e in errors(goal_score(rows)))
+    assert any(e.startswith("绩效指标!A2 G806 实际完成值") for e in errors(goal_score(rows)))
 
 
 # -- grades and cap -----------------------------------------------------------------------------------

@@ -354,6 +354,38 @@ def add_table(
     return table
 
 
+def loop_columns(table: Table, row: int, first: int, loop: str, text: str, *, width_mm: float,
+                 bold: bool = False) -> None:
+    """Cells ``first`` to ``first + 2`` of ``row``: a docxtpl column loop (``{%tc for loop %}``, then one
+    printed cell per item with ``text``, then ``{%tc endfor %}``; the tag cells vanish). The table
+    will be ``width_mm`` wide: after rendering each row is scaled to it (``render.columns``), so the
+    looped cell's width is a nominal one, in proportion to the other columns'; give the tag cells
+    almost none."""
+    set_cell(table, row, first, f"{{%tc for {loop} %}}")
+    set_cell(table, row, first + 1, text, bold=bold)
+    set_cell(table, row, first + 2, "{%tc endfor %}")
+    tbl_pr = table._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        tbl_pr.append(tbl_w)
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(round(width_mm * 56.7)))  # twentieths of a point
+
+
+def small_text(table: Table, pt: float = 9) -> None:
+    """Every run of ``table`` at ``pt`` points (小五 by default): a dense table of amounts whose
+    columns a loop multiplies keeps ``2,521.45`` on one line."""
+    for run in table._tbl.iter(qn("w:r")):
+        rpr = run.get_or_add_rPr()
+        for tag in ("w:sz", "w:szCs"):
+            size = rpr.find(qn(tag))
+            if size is None:
+                size = OxmlElement(tag)
+                rpr.append(size)
+            size.set(qn("w:val"), str(round(pt * 2)))
+
+
 def join_tables(doc: DocumentObject, upper: Table) -> Paragraph:
     """Between ``upper`` and the table added next, so that they print as one form: a ½ pt paragraph
     (tables that touch are merged by Word and LibreOffice, and a merged table repeats only its

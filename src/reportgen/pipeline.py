@@ -39,7 +39,8 @@ class Evaluation(BaseModel):
     refs: dict[str, Location]
     findings: list[Finding] = Field(default_factory=list)
     score: ScoreResult | None = None
-    project_scores: list[ScoreResult] = Field(default_factory=list, description="各项目的评分（与 projects.rows 对应）")
+    project_scores: list[ScoreResult | None] = Field(default_factory=list, description=(
+        "各项目的评分（与 projects.rows 对应；没有绩效指标的项目为空）"))
     questionnaire_summary: QuestionnaireSummary | None = None
 
     def variables(self) -> dict[str, Any]:
@@ -50,15 +51,22 @@ class Evaluation(BaseModel):
 
     def documents(self) -> list[tuple[DocumentSpec, int]]:
         """The format's documents this workbook gets, in format.yaml order, each with its number of
-        copies (a per-project document: one per project); a questionnaire document only with a questionnaire."""
+        copies (a per-project document: one per project it is made for); a questionnaire document only
+        with a questionnaire."""
         produced = []
         for doc in self.format.spec.documents:
             if "questionnaire" in doc.needs and not (self.questionnaire_summary and self.questionnaire_summary.issued):
                 continue  # no survey, no 问卷汇总 (tally_questionnaires has said so)
-            copies = len(self.report.projects.rows) if doc.for_each == "project" else 1
+            copies = len(self.projects_for(doc)) if doc.for_each == "project" else 1
             if copies:
                 produced.append((doc, copies))
         return produced
+
+    def projects_for(self, doc: DocumentSpec) -> list[int]:
+        """The projects (indexes into projects.rows) a per-project document is made for: all, or, when it
+        needs project indicators, those that have some (the others were named by ``unscored_projects``)."""
+        rows = self.report.projects.rows
+        return [i for i, p in enumerate(rows) if p.indicators or "project_indicators" not in doc.needs]
 
     def _format_data(self) -> dict[str, Any]:
         return {"id": self.format.id, "name": self.format.spec.name,
@@ -69,7 +77,7 @@ class Evaluation(BaseModel):
         """The variables every template sees (documented by ``reportgen format vars``): plain data."""
         ctx = self.report.model_dump()
         ctx["score"] = self.score.model_dump() if self.score is not None else None
-        ctx["project_scores"] = [result.model_dump() for result in self.project_scores]
+        ctx["project_scores"] = [r.model_dump() if r is not None else None for r in self.project_scores]
         ctx["questionnaire_summary"] = self.questionnaire_summary.model_dump() if self.questionnaire_summary is not None else None
         ctx["format"] = self._format_data()
         return ctx
@@ -114,7 +122,8 @@ def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None)
         evaluation.score = score(fmt.scoring, variables)
         scored += evaluation.score.findings
     evaluation.project_scores = score_projects(fmt, variables, report)
-    scored += [f for r in evaluation.project_scores for f in r.findings]
+    scored += [f for r in evaluation.project_scores if r is not None for f in r.findings]
+    scored += unscored_projects(fmt, report, data.refs)
     # a cell the scoring already warned about (an unmet indicator without 偏差原因: "得3.92分，低于分值4分")
     # is not warned about again by the checks ("未达到指标值")
     warned = {(f.where, f.field) for f in scored if f.severity == "warning"}
@@ -125,12 +134,27 @@ def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None)
     return evaluation
 
 
-def score_projects(fmt: Format, variables: dict[str, Any], report: Report) -> list[ScoreResult]:
+def score_projects(fmt: Format, variables: dict[str, Any], report: Report) -> list[ScoreResult | None]:
     """Each project scored by the format's ``project_scoring`` (none without one): the unit's
-    ``variables`` plus ``project``; its goal rows are the project's own 绩效指标."""
+    ``variables`` plus ``project``; its goal rows are the project's own 绩效指标. A project without any
+    is not scored (None) unless the format requires project indicators (then its score says what is missing)."""
     if fmt.project_scoring is None:
         return []
-    return [score(fmt.project_scoring, {**variables, "project": project}) for project in report.projects.rows]
+    required = fmt.spec.project_indicators == "required"
+    return [score(fmt.project_scoring, {**variables, "project": project}) if project.indicators or required else None
+            for project in report.projects.rows]
+
+
+def unscored_projects(fmt: Format, report: Report, refs: dict[str, Location]) -> list[Finding]:
+    """One warning per project without 绩效指标 whose documents need them: the unit's documents are
+    built, the project's form is not (a format that requires project indicators errs in the scoring)."""
+    needing = [doc.name for doc in fmt.spec.documents if doc.for_each == "project" and "project_indicators" in doc.needs]
+    if not needing or fmt.spec.project_indicators == "required":
+        return []
+    return [Finding(f"项目“{p.name}”在“项目指标”表中没有绩效指标：不生成它的{'、'.join(needing)}（单位的其他文档照常生成）；"
+                    "如需生成，请在“项目指标”表为它添加产出、效益、满意度指标（每行一个三级指标）",
+                    refs.get(f"projects[{i}]") or Location.sheet("项目"), "项目名称", "warning", "G812")
+            for i, p in enumerate(report.projects.rows) if not p.indicators]
 
 
 def _meta_findings(meta: dict[str, str], fmt: Format, schema: WorkbookSchema, wb: Any,
@@ -144,7 +168,7 @@ def _meta_findings(meta: dict[str, str], fmt: Format, schema: WorkbookSchema, wb
     recorded = meta.get("format")
     if recorded and recorded != fmt.id:
         findings.append(Finding(f"填报表是按格式“{recorded}”生成的，现按“{fmt.id}”处理；如缺少工作表，请用该格式重新 init",
-                                "系统信息", "format", "warning"))
+                                Location.sheet("系统信息"), "format", "warning", "W515"))
     return findings
 
 
@@ -189,14 +213,16 @@ def document_jobs(evaluation: Evaluation, projects: int | None = None) -> list[D
     documents to the first N projects (``format check``'s trial)."""
     context = evaluation.context()
     scores = context["project_scores"]
+    rows = context["projects"]["rows"]
     jobs = []
     for doc, _ in evaluation.documents():
-        rows = context["projects"]["rows"][:projects] if doc.for_each == "project" else [None]
-        for i, project in enumerate(rows):
-            doc_context = {**context, "document": {"id": doc.id, "name": doc.name, "label": doc.label}}
-            if project is not None:
-                doc_context.update(project=project, project_score=scores[i] if scores else None)
-            jobs.append(DocumentJob(doc, i if project is not None else None, doc_context))
+        document = {"id": doc.id, "name": doc.name, "label": doc.label}
+        if doc.for_each != "project":
+            jobs.append(DocumentJob(doc, None, {**context, "document": document}))
+            continue
+        for i in evaluation.projects_for(doc)[:projects]:
+            jobs.append(DocumentJob(doc, i, {**context, "document": document, "project": rows[i],
+                                             "project_score": scores[i] if scores else None}))
     return jobs
 
 

@@ -32,8 +32,12 @@ def key_figures(evaluation: Evaluation) -> str:
         from reportgen.scoring.engine import format_score_table
 
         lines += ["", format_score_table(evaluation.score)]
-    if evaluation.project_scores:
-        lines += ["", f"项目评分：{evaluation.project_scores[0].system_name}"]
+    scored = [r for r in evaluation.project_scores if r is not None]
+    if scored:
+        lines += ["", f"项目评分：{scored[0].system_name}"]
         lines += [f"  {p.name}：{score(result.total)} 分（满分 {score(result.total_weight)}），等次：{result.grade or '—'}"
+                  if result is not None else f"  {p.name}：没有绩效指标，不计分"
                   for p, result in zip(evaluation.report.projects.rows, evaluation.project_scores, strict=True)]
+    lines += ["", "将生成：" + "、".join(doc.name + (f"（{copies} 份）" if doc.for_each == "project" else "")
+                                        for doc, copies in evaluation.documents())]
     return "\n".join(lines)

@@ -12,10 +12,12 @@ from reportgen.docstyle import (
     add_table,
     add_title,
     keep_with_next,
+    loop_columns,
     merge,
     narrow_margins,
     new_document,
     set_cell,
+    small_text,
 )
 
 
@@ -86,67 +88,82 @@ def numbered_sections(doc, items: str) -> None:
     add_body(doc, "{%p endfor %}")
 
 
+# --- lists of parts: every non-zero part of a declared whole, in declared order --------------------------------
+#
+# The model declares which amounts make up a whole (model.inputs.Sum) and gives each whole's parts as a list
+# of shares (key, name, amount, share): income.sources (收入合计), income.categories (本年收入),
+# expenditure.kinds (支出合计), its rows' basic_uses and basic_economy (基本支出), expenditure.project_economy.
+# Templates print them with these helpers, never a fixed choice of parts, so a unit's 事业收入 or 经营支出
+# appears wherever its whole does and every printed list adds up to its printed total.
+
+
+def parts_list(parts: str, share: str = "") -> str:
+    """Jinja for every non-zero part of ``parts`` as ``名称X万元`` joined by ，, or, with ``share`` (such
+    as ``占基本支出的``), as ``名称X万元，占基本支出的Y%`` joined by ；."""
+    if share:
+        item, sep = f"{{{{ c.name }}}}{{{{ c.amount|wan }}}}万元，{share}{{{{ c.share|pct }}}}", "；"
+    else:
+        item, sep = "{{ c.name }}{{ c.amount|wan }}万元", "，"
+    return f"{{% for c in {parts} if c.amount %}}{item}{{{{ '{sep}' if not loop.last else '' }}}}{{% endfor %}}"
+
+
+def whole_and_parts(words: str, total: str, parts: str, share: str = "") -> str:
+    """``收入合计X万元，其中：A…`` — the whole, then its non-zero parts (no "其中" when there are none)."""
+    return (f"{words}{{{{ {total}|wan }}}}万元{{% if {parts}|selectattr('amount')|list %}}，其中："
+            + parts_list(parts, share) + "{% endif %}")
+
+
 def income_table(doc) -> None:
-    labels = ["上年结转", "一般公共预算财政拨款", "政府性基金拨款", "纳入专户管理的非税收入", "其他收入"]
-    keys = ["carryover", "general_budget", "gov_fund", "special_nontax", "other"]
-    table = add_table(doc, 6, 7, header_rows=2, col_widths_mm=[30, 24, 20, 24, 20, 22, 16])
-    set_cell(table, 0, 0, "机构名称", bold=True)
+    """机构名称 | 收入合计 | one column per income source the unit has (上年结转 and each 本年收入 category
+    with a non-zero total), from ``income.sources``: the 汇总 row and one row per 机构."""
+    used = "income.total.sources|selectattr('amount')|map(attribute='key')|list"
+    table = add_table(doc, 5, 5, col_widths_mm=[30, 22, 1, 17, 1])  # scaled to 156 mm with the printed columns
+    set_cell(table, 0, 0, "{% set used = " + used + " %}机构名称", bold=True)
     set_cell(table, 0, 1, "收入合计", bold=True)
-    set_cell(table, 0, 2, "其中：", bold=True)
-    merge(table, 0, 2, 0, 6)
-    merge(table, 0, 0, 1, 0)
-    merge(table, 0, 1, 1, 1)
-    header_row_cells = dict(enumerate(labels, start=2))
-    for col, label in header_row_cells.items():
-        set_cell(table, 1, col, label, bold=True)
-    set_cell(table, 2, 0, "汇总", bold=True)
-    set_cell(table, 2, 1, "{{ income.total.total|wan }}")
-    for col, key in enumerate(keys, start=2):
-        set_cell(table, 2, col, f"{{{{ income.total.{key}|wan }}}}")
-    set_cell(table, 3, 0, "{%tr for r in income.rows %}", align="left")
-    merge(table, 3, 0, 3, 6)
-    set_cell(table, 4, 0, "{{ loop.index }}、{{ r.org }}", align="left")
-    set_cell(table, 4, 1, "{{ r.total|wan }}")
-    for col, key in enumerate(keys, start=2):
-        set_cell(table, 4, col, f"{{{{ r.{key}|wan }}}}")
-    set_cell(table, 5, 0, "{%tr endfor %}", align="left")
-    merge(table, 5, 0, 5, 6)
+    loop_columns(table, 0, 2, "c in income.total.sources if c.key in used", "{{ c.label }}", width_mm=156, bold=True)
+    set_cell(table, 1, 0, "汇总", bold=True)
+    set_cell(table, 1, 1, "{{ income.total.total|wan }}")
+    loop_columns(table, 1, 2, "c in income.total.sources if c.key in used", "{{ c.amount|wan }}", width_mm=156)
+    set_cell(table, 2, 0, "{%tr for r in income.rows %}", align="left")
+    merge(table, 2, 0, 2, 4)
+    set_cell(table, 3, 0, "{{ loop.index }}、{{ r.org }}", align="left")
+    set_cell(table, 3, 1, "{{ r.total|wan }}")
+    loop_columns(table, 3, 2, "c in r.sources if c.key in used", "{{ c.amount|wan }}", width_mm=156)
+    set_cell(table, 4, 0, "{%tr endfor %}", align="left")
+    merge(table, 4, 0, 4, 4)
+    small_text(table)
 
 
 def expenditure_table(doc) -> None:
-    table = add_table(doc, 7, 8, header_rows=3, col_widths_mm=[24, 20, 20, 18, 18, 18, 19, 19])
-    for col, label in ((0, "机构名称"), (1, "支出合计"), (5, "项目支出")):
+    """机构名称 | 支出合计 | 基本支出 | 其中：人员经费 | 公用经费 | 项目支出 | any other kind of spending the
+    unit has (上缴上级、经营、对附属单位补助) | 结余: the 汇总 row and one row per 机构."""
+    other = "expenditure.total.kinds|rejectattr('key', 'in', ['basic', 'project'])|selectattr('amount')|map(attribute='key')|list"
+    table = add_table(doc, 5, 11, col_widths_mm=[24, 17, 17, 16, 16, 17, 1, 16, 1, 16, 16])
+    headers = ["{% set other = " + other + " %}机构名称", "支出合计", "基本支出", "其中：人员经费", "公用经费", "项目支出"]
+    for col, label in enumerate(headers):
         set_cell(table, 0, col, label, bold=True)
-        merge(table, 0, col, 2, col)
-    set_cell(table, 0, 2, "基本支出", bold=True)
-    merge(table, 0, 2, 0, 4)
-    set_cell(table, 1, 2, "合计", bold=True)
-    merge(table, 1, 2, 2, 2)
-    set_cell(table, 1, 3, "其中：", bold=True)
-    merge(table, 1, 3, 1, 4)
-    set_cell(table, 2, 3, "人员经费", bold=True)
-    set_cell(table, 2, 4, "公用经费", bold=True)
-    set_cell(table, 0, 6, "结余", bold=True)
-    merge(table, 0, 6, 0, 7)
-    set_cell(table, 1, 6, "当年结余", bold=True)
-    merge(table, 1, 6, 2, 6)
-    set_cell(table, 1, 7, "累计结余", bold=True)
-    merge(table, 1, 7, 2, 7)
-    set_cell(table, 3, 0, "汇总", bold=True)
+    loop_columns(table, 0, 6, "k in expenditure.total.kinds if k.key in other", "{{ k.label }}", width_mm=156, bold=True)
+    # 当年结余 as the yueyang seed has it: 收入合计（含上年结转）− 支出合计
+    set_cell(table, 0, 9, "当年结余", bold=True)
+    set_cell(table, 0, 10, "累计结余", bold=True)
+    set_cell(table, 1, 0, "汇总", bold=True)
     for col, expr in enumerate(["expenditure.total.total", "expenditure.total.basic", "expenditure.total.personnel",
-                                "expenditure.total.public", "expenditure.total.project",
-                                # 当年结余 as the yueyang seed has it: 收入合计（含上年结转）− 支出合计
-                                "balance.year_end", "balance.year_end"], start=1):
+                                "expenditure.total.public", "expenditure.total.project"], start=1):
+        set_cell(table, 1, col, f"{{{{ {expr}|wan }}}}")
+    loop_columns(table, 1, 6, "k in expenditure.total.kinds if k.key in other", "{{ k.amount|wan }}", width_mm=156)
+    set_cell(table, 1, 9, "{{ balance.year_end|wan }}")
+    set_cell(table, 1, 10, "{{ balance.year_end|wan }}")
+    set_cell(table, 2, 0, "{%tr for r in expenditure.rows %}", align="left")
+    merge(table, 2, 0, 2, 10)
+    set_cell(table, 3, 0, "{{ loop.index }}、{{ r.org }}", align="left")
+    for col, expr in enumerate(["r.total", "r.basic", "r.personnel", "r.public", "r.project"], start=1):
         set_cell(table, 3, col, f"{{{{ {expr}|wan }}}}")
-    set_cell(table, 4, 0, "{%tr for r in expenditure.rows %}", align="left")
-    merge(table, 4, 0, 4, 7)
-    set_cell(table, 5, 0, "{{ loop.index }}、{{ r.org }}", align="left")
-    for col, expr in enumerate(["r.total", "r.basic", "r.personnel", "r.public", "r.project",
-                                "org_balances[loop.index0].year_end", "org_balances[loop.index0].year_end"],
-                               start=1):
-        set_cell(table, 5, col, f"{{{{ {expr}|wan }}}}")
-    set_cell(table, 6, 0, "{%tr endfor %}", align="left")
-    merge(table, 6, 0, 6, 7)
+    loop_columns(table, 3, 6, "k in r.kinds if k.key in other", "{{ k.amount|wan }}", width_mm=156)
+    set_cell(table, 3, 9, "{{ org_balances[loop.index0].year_end|wan }}")
+    set_cell(table, 3, 10, "{{ org_balances[loop.index0].year_end|wan }}")
+    set_cell(table, 4, 0, "{%tr endfor %}", align="left")
+    merge(table, 4, 0, 4, 10)
+    small_text(table)
 
 
 def three_public_table(doc) -> None:

@@ -31,7 +31,7 @@ from reportgen.docstyle import (
     new_document,
     set_cell,
 )
-from tools.formats.common import ended, numbered_sections, projects_table
+from tools.formats.common import ended, numbered_sections, projects_table, whole_and_parts
 
 # The 预算执行率 level of scoring.yaml: shown in the funds rows, not among the indicator rows.
 EXECUTION = "预算执行率"
@@ -195,9 +195,8 @@ def overview_sentence() -> str:
 def budget_paragraphs() -> list[str]:
     return [
         "{{ unit.year }}年度收入合计{{ income.total.total|wan }}万元，其中上年结转{{ income.total.carryover|wan }}万元，"
-        "本年收入{{ income.total.current_year|wan }}万元。支出合计{{ expenditure.total.total|wan }}万元，其中基本支出"
-        "{{ expenditure.total.basic|wan }}万元，占{{ expenditure.basic_share|pct }}；项目支出"
-        "{{ expenditure.total.project|wan }}万元，占{{ expenditure.project_share|pct }}。",
+        "本年收入{{ income.total.current_year|wan }}万元。"
+        + whole_and_parts("支出合计", "expenditure.total.total", "expenditure.kinds", "占") + "。",
         "年初预算{{ budget.initial|wan }}万元，全年预算{{ budget.final|wan }}万元，全年执行{{ budget.executed|wan }}万元，"
         "预算执行率{{ budget.execution_rate|pct }}。全年安排{{ projects.rows|length|cn_count }}个项目，项目预算"
         "{{ projects.total_budget|wan }}万元，执行{{ projects.total_spent|wan }}万元，项目预算执行率"
@@ -281,49 +280,67 @@ def report(path: Path) -> None:
 
 # --- 基础数据表 ------------------------------------------------------------------------------------
 
-# (category, item, value, basis): the figures the self-evaluation rests on, each with how it is derived.
-BASE_ROWS: list[tuple[str, str, str, str]] = [
-    ("人员", "编制数（人）", "{{ staff.quota }}", ""),
-    ("人员", "年末实有人数（人）", "{{ staff.actual }}", ""),
-    ("人员", "在职人员控制率", "{{ staff.control_rate|pct }}", "实有人数 / 编制数"),
-    ("收入", "收入合计（万元）", "{{ income.total.total|wan }}", "含上年结转"),
-    ("收入", "上年结转（万元）", "{{ income.total.carryover|wan }}", ""),
-    ("收入", "一般公共预算财政拨款（万元）", "{{ income.total.general_budget|wan }}", ""),
-    ("收入", "政府性基金拨款（万元）", "{{ income.total.gov_fund|wan }}", ""),
-    ("收入", "纳入专户管理的非税收入（万元）", "{{ income.total.special_nontax|wan }}", ""),
-    ("收入", "其他收入（万元）", "{{ income.total.other|wan }}", ""),
-    ("收入", "收入同比变动率", "{{ budget.income_change_rate|pct }}", "（本年 - 上年）/ 上年；未填上年数为“—”"),
-    ("支出", "支出合计（万元）", "{{ expenditure.total.total|wan }}", "基本支出 + 项目支出"),
-    ("支出", "基本支出（万元）", "{{ expenditure.total.basic|wan }}", "占支出合计 {{ expenditure.basic_share|pct }}"),
-    ("支出", "其中：人员经费（万元）", "{{ expenditure.total.personnel|wan }}",
-     "占基本支出 {{ expenditure.personnel_share|pct }}"),
-    ("支出", "公用经费（万元）", "{{ expenditure.total.public|wan }}", "占基本支出 {{ expenditure.public_share|pct }}"),
-    ("支出", "项目支出（万元）", "{{ expenditure.total.project|wan }}", "占支出合计 {{ expenditure.project_share|pct }}"),
-    ("支出", "支出同比变动率", "{{ budget.expenditure_change_rate|pct }}", "（本年 - 上年）/ 上年；未填上年数为“—”"),
-    ("预算执行", "年初预算数（万元）", "{{ budget.initial|wan }}", ""),
-    ("预算执行", "预算调整数（万元）", "{{ budget.adjustment|wan }}", "追加为正、调减为负"),
-    ("预算执行", "全年预算数（万元）", "{{ budget.final|wan }}", "年初预算数 + 预算调整数"),
-    ("预算执行", "全年执行数（万元）", "{{ budget.executed|wan }}", "= 支出合计"),
-    ("预算执行", "预算执行率", "{{ budget.execution_rate|pct }}", "全年执行数 / 全年预算数"),
-    ("预算执行", "预算调整率", "{{ budget.adjustment_rate|pct }}", "|预算调整数| / 年初预算数"),
-    ("预算执行", "年末结转和结余（万元）", "{{ balance.year_end|wan }}", "上年结转 + 本年收入 - 本年支出"),
-    ("项目", "项目个数（个）", "{{ projects.rows|length }}", ""),
-    ("项目", "项目全年预算（万元）", "{{ projects.total_budget|wan }}", ""),
-    ("项目", "项目执行数（万元）", "{{ projects.total_spent|wan }}", ""),
-    ("项目", "项目预算执行率", "{{ projects.execution_rate|pct }}", "项目执行数 / 项目全年预算"),
-    ("项目", "重点支出安排率", "{{ projects.key_share|pct }}",
-     "重点项目支出 {{ projects.key_spent|wan }} 万元 / 项目支出"),
-    ("“三公”经费", "预算数（万元）", "{{ three_public.budget_total|wan }}", ""),
-    ("“三公”经费", "决算数（万元）", "{{ three_public.actual_total|wan }}", ""),
-    ("“三公”经费", "上年决算数（万元）", "{{ three_public.last_year_total|wan }}", ""),
-    ("“三公”经费", "控制率", "{{ three_public.control_rate|pct }}", "决算数 / 预算数"),
-    ("“三公”经费", "变动率", "{{ three_public.change_rate|pct }}", "（本年 - 上年）/ 上年；上年为0时为“—”"),
-    ("资产", "资产总额（万元）", "{{ assets.total|wan }}", ""),
-    ("资产", "负债总额（万元）", "{{ assets.liabilities|wan }}", ""),
-    ("资产", "净资产（万元）", "{{ assets.net|wan }}", "资产总额 - 负债总额"),
-    ("资产", "固定资产合计（万元）", "{{ assets.fixed_total|wan }}", "在用 + 出租 + 其他"),
-    ("资产", "固定资产利用率", "{{ assets.fixed_utilization|pct }}", "在用固定资产 / 固定资产合计"),
+# The figures the self-evaluation rests on, by category, each with how it is derived (in a reviewer's
+# words). A row is (item, value, basis); a LOOP row prints one row per non-zero part of a declared whole
+# (the model's income.sources, expenditure.kinds …), so every part of a total is listed and they add up.
+LOOP = "loop"
+BaseRow = tuple[str, str, str] | tuple[str, str, str, str, str]
+
+BASE_ROWS: list[tuple[str, list[BaseRow]]] = [
+    ("人员", [
+        ("编制数（人）", "{{ staff.quota }}", ""),
+        ("年末实有人数（人）", "{{ staff.actual }}", ""),
+        ("在职人员控制率", "{{ staff.control_rate|pct }}", "年末实有人数 ÷ 编制数"),
+    ]),
+    ("收入", [
+        ("收入合计（万元）", "{{ income.total.total|wan }}", "上年结转与本年各项收入之和"),
+        (LOOP, "c in income.sources if c.amount", "{{ c.label }}（万元）", "{{ c.amount|wan }}",
+         "占收入合计 {{ c.share|pct }}"),
+        ("收入同比变动率", "{{ budget.income_change_rate|pct }}", "与上年收入合计相比；上年未填写的不计算"),
+    ]),
+    ("支出", [
+        ("支出合计（万元）", "{{ expenditure.total.total|wan }}", "以下各项支出之和"),
+        (LOOP, "c in expenditure.kinds if c.amount", "{{ c.label }}（万元）", "{{ c.amount|wan }}",
+         "占支出合计 {{ c.share|pct }}"),
+        (LOOP, "c in expenditure.total.basic_uses if c.amount", "{{ '基本支出中：' if loop.first else '' }}{{ c.label }}（万元）",
+         "{{ c.amount|wan }}", "占基本支出 {{ c.share|pct }}"),
+        ("支出同比变动率", "{{ budget.expenditure_change_rate|pct }}", "与上年支出合计相比；上年未填写的不计算"),
+    ]),
+    ("预算执行", [
+        ("年初预算数（万元）", "{{ budget.initial|wan }}", ""),
+        ("预算调整数（万元）", "{{ budget.adjustment|wan }}", "年中追加为正、调减为负"),
+        ("全年预算数（万元）", "{{ budget.final|wan }}", "年初预算数与预算调整数之和"),
+        ("全年执行数（万元）", "{{ budget.executed|wan }}", "即支出合计"),
+        ("预算执行率", "{{ budget.execution_rate|pct }}", "全年执行数 ÷ 全年预算数"),
+        ("预算调整率", "{{ budget.adjustment_rate|pct }}", "预算调整数（不计正负）÷ 年初预算数"),
+        ("年末结转和结余（万元）", "{{ balance.year_end|wan }}", "收入合计减支出合计"),
+    ]),
+    ("项目", [
+        ("项目个数（个）", "{{ projects.rows|length }}", ""),
+        ("项目全年预算（万元）", "{{ projects.total_budget|wan }}", ""),
+        ("项目执行数（万元）", "{{ projects.total_spent|wan }}", ""),
+        ("项目预算执行率", "{{ projects.execution_rate|pct }}", "项目执行数 ÷ 项目全年预算"),
+        ("重点支出安排率", "{{ projects.key_share|pct }}", "重点项目执行数 {{ projects.key_spent|wan }} 万元 ÷ 项目执行数"),
+    ]),
+    ("“三公”经费", [
+        ("预算数（万元）", "{{ three_public.budget_total|wan }}", ""),
+        ("决算数（万元）", "{{ three_public.actual_total|wan }}", ""),
+        ("上年决算数（万元）", "{{ three_public.last_year_total|wan }}", ""),
+        ("控制率", "{{ three_public.control_rate|pct }}", "决算数 ÷ 预算数"),
+        ("变动率", "{{ three_public.change_rate|pct }}", "与上年决算数相比；上年为 0 的不计算"),
+    ]),
+    ("资产", [
+        ("资产总额（万元）", "{{ assets.total|wan }}", ""),
+        ("负债总额（万元）", "{{ assets.liabilities|wan }}", ""),
+        ("净资产（万元）", "{{ assets.net|wan }}", "资产总额减负债总额"),
+        ("固定资产合计（万元）", "{{ assets.fixed_total|wan }}", "在用、出租、其他固定资产之和"),
+        ("固定资产利用率", "{{ assets.fixed_utilization|pct }}", "在用固定资产 ÷ 固定资产合计"),
+    ]),
 ]
+
+
+def _base_table_rows() -> int:
+    return 1 + sum(3 if row[0] == LOOP else 1 for _, rows in BASE_ROWS for row in rows)
 
 
 def base_data(path: Path) -> None:
@@ -331,21 +348,30 @@ def base_data(path: Path) -> None:
     add_label(doc)
     add_title(doc, "{{ unit.name|title_break(4) }}{{ unit.year }}年度\n部门整体支出绩效自评基础数据表")
     add_note(doc, "表1 主要数据")
-    table = add_table(doc, len(BASE_ROWS) + 1, 4, col_widths_mm=[20, 56, 28, 52])
+    table = add_table(doc, _base_table_rows(), 4, col_widths_mm=[20, 56, 28, 52])
     min_row_height(table, 6.5)
     for col, text in enumerate(["类别", "项目", "数值", "计算口径"]):
         set_cell(table, 0, col, text, bold=True)
-    start = 1
-    for i, (category, item, value, basis) in enumerate(BASE_ROWS, start=1):
-        set_cell(table, i, 1, item, align="left")
-        set_cell(table, i, 2, value, align="right")
-        set_cell(table, i, 3, basis, align="left")
-        last_of_category = i == len(BASE_ROWS) or BASE_ROWS[i][0] != category
-        if last_of_category:
-            set_cell(table, start, 0, category, bold=True)
-            if i > start:
-                merge(table, start, 0, i, 0)
-            start = i + 1
+    r = 1
+    for category, rows in BASE_ROWS:
+        first = r
+        for row in rows:
+            if row[0] == LOOP:
+                _, loop, item, value, basis = row  # type: ignore[misc]
+                row_tag(table, r, f"{{%tr for {loop} %}}")
+                r += 1
+            else:
+                item, value, basis = row  # type: ignore[misc]
+            # the category in every row, merged after rendering (|vmerge): a loop's rows join it too
+            set_cell(table, r, 0, f"{{{{ '{category}'|vmerge }}}}", bold=True)
+            set_cell(table, r, 1, item, align="left")
+            set_cell(table, r, 2, value, align="right")
+            set_cell(table, r, 3, basis, align="left")
+            r += 1
+            if row[0] == LOOP:
+                row_tag(table, r, "{%tr endfor %}")
+                r += 1
+        keep_with_next(table, range(first, r - 1))  # a category stays on one page: no label-less rows
     add_body(doc, "")
     add_note(doc, "表2 项目预算执行情况（万元）")
     projects = projects_table(doc)

@@ -27,7 +27,7 @@ from reportgen.docstyle import (
     new_document,
     set_cell,
 )
-from tools.formats.common import change_words, ended, numbered_sections
+from tools.formats.common import change_words, ended, numbered_sections, parts_list, whole_and_parts
 
 # The seed's 项目绩效目标完成情况表 merges this label down the header and every indicator row;
 # the rows come from a loop, so the label is marked for merging rather than merged here.
@@ -72,37 +72,24 @@ def staff_sentence() -> str:
 
 
 def income_sentence() -> str:
-    t = "income.total"
-    parts = [("general_budget", "一般公共预算财政拨款收入"), ("gov_fund", "政府性基金预算财政拨款收入"),
-             ("special_nontax", "纳入专户管理的非税收入"), ("other", "其他收入")]
-    # Only the sources the unit has, as the seed lists them; the year's total always shows.
-    items = "".join(f"{{% if {t}.{key} %}}，{label}{{{{ {t}.{key}|wan }}}}万元{{% endif %}}" for key, label in parts)
-    return ("我单位{{ unit.year }}年度总收入为{{ income.total.total|wan }}万元（其中：年初结转和结余"
-            "{{ income.total.carryover|wan }}万元" + items + "）。"
+    # every source the unit has (上年结转 and each 本年收入 category), as the seed lists them
+    return ("我单位{{ unit.year }}年度总收入为{{ income.total.total|wan }}万元"
+            "{% if income.sources|selectattr('amount')|list %}（其中：" + parts_list("income.sources") + "）{% endif %}。"
             + "{% if income.rows|length > 1 %}分机构看，{% for r in income.rows %}{{ r.org }}{{ r.total|wan }}万元"
               "{% if not loop.last %}，{% endif %}{% endfor %}。{% endif %}"
             + _change("budget.income_change_rate", "总收入"))
 
 
-# The 决算 explanation's income sources (收入决算情况说明): these seven always, as the seed prints them
-# (0 included), and any other source the unit has.
-DECISION_INCOME = "['general_budget', 'gov_fund', 'upper_grant', 'business', 'operating', 'affiliated', 'other']"
-
-
 def income_categories_sentence() -> str:
-    return ("本年收入合计{{ income.total.current_year|wan }}万元，其中："
-            f"{{% for c in income.categories if c.key in {DECISION_INCOME} or c.amount %}}"
-            "{{ c.name }}{{ c.amount|wan }}万元，占{{ c.share|pct }}{% if not loop.last %}；{% endif %}{% endfor %}。")
+    # the 决算 explanation's income sources (收入决算情况说明): those the unit has, with their shares
+    return whole_and_parts("本年收入合计", "income.total.current_year", "income.categories", "占") + "。"
 
 
 def spending_sentence() -> str:
-    e = "expenditure"
-    # every kind of the 支出决算表 (基本、项目、上缴上级、经营、对附属单位补助), 0 included, as the seed prints them
-    return ("我单位{{ unit.year }}年度总支出{{ %s.total.total|wan }}万元。其中：{%% for k in %s.kinds %%}"
-            "{{ k.name }}{{ k.amount|wan }}万元，占{{ k.share|pct }}{%% if not loop.last %%}；{%% endif %%}{%% endfor %%}。"
-            "基本支出中，人员经费{{ %s.total.personnel|wan }}万元，占基本支出的{{ %s.personnel_share|pct }}；"
-            "公用经费{{ %s.total.public|wan }}万元，占基本支出的{{ %s.public_share|pct }}。" % ((e,) * 6)
-            + _change("budget.expenditure_change_rate", "总支出"))
+    # every kind of the 支出决算表 the unit has (基本、项目、上缴上级、经营、对附属单位补助), with shares
+    return ("我单位" + whole_and_parts("{{ unit.year }}年度总支出", "expenditure.total.total", "expenditure.kinds", "占")
+            + "。" + whole_and_parts("基本支出", "expenditure.total.basic", "expenditure.total.basic_uses", "占基本支出的")
+            + "。" + _change("budget.expenditure_change_rate", "总支出"))
 
 
 def function_classes_sentence() -> str:

@@ -40,7 +40,7 @@ from reportgen.docstyle import (
     set_cell,
     set_fonts,
 )
-from tools.formats.common import change_words, header_row, loop_table, sections
+from tools.formats.common import change_words, header_row, loop_table, parts_list, sections, whole_and_parts
 
 BR = "{{ '\\n' }}"  # a line break inside one paragraph (docx_text turns "\n" into <w:br/>)
 
@@ -85,11 +85,9 @@ def overview_sentence() -> str:
 
 
 def basic_sentence() -> str:
-    t = "expenditure.total"
-    return (f"{{{{ unit.year }}}}年{{{{ unit.name }}}}基本支出合计{{{{ {t}.basic|wan }}}}万元，其中人员经费"
-            f"{{{{ {t}.personnel|wan }}}}万元、公用经费{{{{ {t}.public|wan }}}}万元。按经济科目分类有工资福利支出"
-            f"{{{{ {t}.wages|wan }}}}万元、商品和服务支出{{{{ {t}.goods_services|wan }}}}万元、对个人和家庭的补助"
-            f"{{{{ {t}.household|wan }}}}万元、资本性支出{{{{ {t}.capital|wan }}}}万元。")
+    return (whole_and_parts("{{ unit.year }}年{{ unit.name }}基本支出合计", "expenditure.total.basic",
+                            "expenditure.total.basic_uses")
+            + "。按经济科目分类，" + parts_list("expenditure.total.basic_economy") + "。")
 
 
 def project_sentence() -> str:
@@ -127,17 +125,12 @@ def social_fund_sentence() -> str:
 
 def funds_sentence() -> str:
     i, b = "income.total", "budget"
-    return (f"{{{{ unit.year }}}}年度收入合计{{{{ {i}.total|wan }}}}万元，其中上年结转{{{{ {i}.carryover|wan }}}}万元，"
-            f"一般公共预算财政拨款{{{{ {i}.general_budget|wan }}}}万元"
-            f"{{% if {i}.gov_fund %}}，政府性基金拨款{{{{ {i}.gov_fund|wan }}}}万元{{% endif %}}"
-            f"{{% if {i}.special_nontax %}}，纳入专户管理的非税收入{{{{ {i}.special_nontax|wan }}}}万元{{% endif %}}"
-            f"{{% if {i}.other %}}，其他收入{{{{ {i}.other|wan }}}}万元{{% endif %}}。"
+    return (whole_and_parts("{{ unit.year }}年度收入合计", f"{i}.total", "income.sources") + "。"
             f"年初预算{{{{ {b}.initial|wan }}}}万元"
             f"{{% if {b}.adjustment %}}，年中预算调整{{{{ {b}.adjustment|wan }}}}万元{{% endif %}}，"
             f"全年预算{{{{ {b}.final|wan }}}}万元；全年支出{{{{ {b}.executed|wan }}}}万元，预算执行率"
-            f"{{{{ {b}.execution_rate|pct }}}}。其中基本支出{{{{ expenditure.total.basic|wan }}}}万元，占"
-            f"{{{{ expenditure.basic_share|pct }}}}；项目支出{{{{ expenditure.total.project|wan }}}}万元，占"
-            f"{{{{ expenditure.project_share|pct }}}}。年末结转和结余{{{{ balance.year_end|wan }}}}万元。")
+            f"{{{{ {b}.execution_rate|pct }}}}。其中" + parts_list("expenditure.kinds", "占") +
+            "。年末结转和结余{{ balance.year_end|wan }}万元。")
 
 
 def assets_sentence() -> str:
@@ -289,15 +282,20 @@ def report_form(path: Path) -> None:
     add_note(doc, "（{{ unit.year }}年度）")
     add_paragraph(doc, "填报单位（盖章）：{{ unit.name }}", TABLE_TEXT, align="left")
 
-    budget_rows = [  # 年度预算收支情况（万元）: income on the left, spending on the right
-        ("年初预算资金", "{{ budget.initial|wan }}", "全年预算数", "{{ budget.final|wan }}"),
+    # 年度预算收支情况（万元）: income on the left, spending on the right; under each total every part the
+    # unit has (income.sources, expenditure.kinds), side by side, as many rows as the longer list needs
+    sides = ("{% set ins = income.sources|selectattr('amount')|list %}"
+             "{% set outs = expenditure.kinds|selectattr('amount')|list %}")
+    part = ("{{% if n < {0}|length %}}{{{{ '其中：' if n == 0 else '\u3000\u3000\u3000' }}}}{{{{ {0}[n].label }}}}"
+            "{{% endif %}}")
+    amount = "{{% if n < {0}|length %}}{{{{ {0}[n].amount|wan }}}}{{% endif %}}"
+    budget_rows = [
+        (sides + "年初预算资金", "{{ budget.initial|wan }}", "全年预算数", "{{ budget.final|wan }}"),
         ("年度收入总额", "{{ income.total.total|wan }}", "年度支出总额", "{{ expenditure.total.total|wan }}"),
-        ("其中：公共财政拨款", "{{ income.total.general_budget|wan }}", "其中：基本支出", "{{ expenditure.total.basic|wan }}"),
-        ("\u3000\u3000\u3000政府性基金拨款", "{{ income.total.gov_fund|wan }}", "\u3000\u3000\u3000项目支出",
-         "{{ expenditure.total.project|wan }}"),
-        ("\u3000\u3000\u3000纳入专户管理的非税收入拨款", "{{ income.total.special_nontax|wan }}", "", ""),
-        ("\u3000\u3000\u3000其他资金", "{{ income.total.other|wan }}", "", ""),
-        ("\u3000\u3000\u3000上年结转", "{{ income.total.carryover|wan }}", "年末结转和结余", "{{ balance.year_end|wan }}"),
+        ("{%tr for n in range([ins|length, outs|length]|max) %}",),
+        (part.format("ins"), amount.format("ins"), part.format("outs"), amount.format("outs")),
+        ("{%tr endfor %}",),
+        ("", "", "年末结转和结余", "{{ balance.year_end|wan }}"),
     ]
     b0 = 3  # after 名称/人数/资产
     ind0 = b0 + len(budget_rows) + 2  # after 职能职责 and 整体绩效目标
@@ -310,11 +308,14 @@ def report_form(path: Path) -> None:
             ("年末资产总额", "{{ assets.total|wan }}万元", "负债总额", "{{ assets.liabilities|wan }}万元"))):
         _cells(table, row, [(0, 0, l1, "center", True), (1, 3, v1, "left", False),
                             (4, 4, l2, "center", True), (5, 5, v2, "left", False)])
-    for row, (l1, v1, l2, v2) in enumerate(budget_rows, start=b0):
-        _cells(table, row, [(1, 2, l1, "left", False), (3, 3, v1, "right", False),
+    label = "{{ '年度预算收支情况（万元）'|vmerge }}"  # one merged cell, the loop's rows included
+    for row, cells in enumerate(budget_rows, start=b0):
+        if len(cells) == 1:
+            _cells(table, row, [(0, 5, cells[0], "left", False)])
+            continue
+        l1, v1, l2, v2 = cells
+        _cells(table, row, [(0, 0, label, "center", True), (1, 2, l1, "left", False), (3, 3, v1, "right", False),
                             (4, 4, l2, "left", False), (5, 5, v2, "right", False)])
-    set_cell(table, b0, 0, "年度预算收支情况（万元）", bold=True)
-    merge(table, b0, 0, b0 + len(budget_rows) - 1, 0)
 
     r = b0 + len(budget_rows)
     _cells(table, r, [(0, 0, "部门职能职责概述", "center", True),

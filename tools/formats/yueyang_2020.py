@@ -29,10 +29,12 @@ from tools.formats.common import (
     income_table,
     indicators_table,
     numbered_sections,
+    parts_list,
     projects_table,
     scoring_table,
     sections,
     three_public_table,
+    whole_and_parts,
 )
 
 
@@ -47,25 +49,17 @@ def overview_sentence() -> str:
 
 
 def spending_sentence() -> str:
-    e = "expenditure"
-    return ("{{ unit.year }}年决算总支出{{ %s.total.total|wan }}万元，其中：基本支出{{ %s.total.basic|wan }}万元，"
-            "占总支出的{{ %s.basic_share|pct }}；项目支出{{ %s.total.project|wan }}万元，占总支出的"
-            "{{ %s.project_share|pct }}。基本支出中，人员经费{{ %s.total.personnel|wan }}万元，占基本支出的"
-            "{{ %s.personnel_share|pct }}；公用经费{{ %s.total.public|wan }}万元，占基本支出的{{ %s.public_share|pct }}。"
-            ) % ((e,) * 9)
+    return (whole_and_parts("{{ unit.year }}年决算总支出", "expenditure.total.total", "expenditure.kinds", "占总支出的")
+            + "。" + whole_and_parts("基本支出", "expenditure.total.basic", "expenditure.total.basic_uses", "占基本支出的")
+            + "。")
 
 
 def economic_sentence() -> str:
-    return ("按经济分类，工资福利支出{{ expenditure.total.wages|wan }}万元，占基本支出的{{ expenditure.wages_share|pct }}；"
-            "商品和服务支出{{ expenditure.total.goods_services|wan }}万元，占{{ expenditure.goods_services_share|pct }}；"
-            "对个人和家庭的补助{{ expenditure.total.household|wan }}万元，占{{ expenditure.household_share|pct }}；"
-            "资本性支出{{ expenditure.total.capital|wan }}万元，占{{ expenditure.capital_share|pct }}。")
+    return "按经济分类，基本支出中" + parts_list("expenditure.total.basic_economy", "占基本支出的") + "。"
 
 
 def income_sentence() -> str:
-    return ("{{ unit.year }}年度收入合计{{ income.total.total|wan }}万元，其中：上年结转{{ income.total.carryover|wan }}万元，"
-            "一般公共预算财政拨款{{ income.total.general_budget|wan }}万元，政府性基金拨款{{ income.total.gov_fund|wan }}万元，"
-            "纳入专户管理的非税收入{{ income.total.special_nontax|wan }}万元，其他收入{{ income.total.other|wan }}万元。"
+    return (whole_and_parts("{{ unit.year }}年度收入合计", "income.total.total", "income.sources") + "。"
             "{% if budget.income_change_rate is not none %}收入合计较上年" + change_words("budget.income_change_rate")
             + "。{% endif %}")
 

@@ -24,7 +24,8 @@ from reportgen.render.filters import wan
 CENT = Decimal("0.01")
 YUAN = Decimal(10_000)  # a 元 amount typed as 万元 is this many times too large
 MIN_YUAN = Decimal(100)  # the least an amount typed in 元 can be (0.01 万元)
-AT_MOST_YUAN = Decimal(1000)  # a part this many times its whole, and 10⁴ too large: typed in 元
+AT_MOST_YUAN = Decimal(10_000)  # a part beyond its whole is taken for 元 only from 1 万元 (in 元) up
+AT_MOST_TIMES = Decimal(10)  # … and when it is this many times the whole
 TYPED_IN_YUAN = "疑似以元填写，应为万元"
 
 
@@ -114,16 +115,17 @@ class Judge:
     def _typed_in_yuan(self, relation: Relation, diff: Decimal, slack: Decimal) -> Finding | None:
         """The one typed amount whose division by 10⁴ makes the relation hold, as a finding. An
         ``equal`` relation then holds to the cent, which no ordinary slip does; a part that merely
-        exceeds its whole (``at_most``) is taken for 元 only when it is at least ``AT_MOST_YUAN`` times
-        the whole — a part typed in 元 is 10⁴ times itself, and a part worth at least a tenth of its
-        whole is then 10³ times the whole — otherwise the plain "大于" is said."""
+        exceeds its whole (``at_most``) is taken for 元 only when it is far beyond it (``AT_MOST_TIMES``
+        the whole) and, read as 元, still at least 1 万元 (``AT_MOST_YUAN``): 200 typed for a whole of
+        118.50 is a plain "大于", 215,000 for 486.32 is 21.50 typed in 元."""
         explains = []
         whole = _sum(relation.right)
         for side, sign in ((relation.left, 1), (relation.right, -1)):
             for term in side:
                 if not term.typed or abs(term.value) < MIN_YUAN:
                     continue
-                if relation.kind == "at_most" and (sign < 0 or abs(term.value) < AT_MOST_YUAN * abs(whole)):
+                if relation.kind == "at_most" and (sign < 0 or abs(term.value) < AT_MOST_YUAN
+                                                   or abs(term.value) < AT_MOST_TIMES * abs(whole)):
                     continue
                 fixed = diff - sign * (term.value - (term.value / YUAN).quantize(CENT))
                 holds = fixed <= slack + CENT if relation.kind == "at_most" else abs(fixed) <= slack + CENT

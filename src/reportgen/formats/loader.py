@@ -53,7 +53,9 @@ class DocumentSpec(BaseModel):
     template: str = Field(description="模板文件名（.docx，位于格式文件夹内）")
     output: str = Field(description="输出文件名（Jinja 文本，可用 unit.name、unit.year；逐项目文档还可用 project.name）")
     for_each: Literal["project"] | None = Field(None, description="每个项目生成一份（project）")
-    needs: list[Literal["scoring", "questionnaire"]] = Field(default_factory=list, description="需要的数据")
+    needs: list[Literal["scoring", "questionnaire", "project_indicators"]] = Field(default_factory=list, description=(
+        "需要的数据：scoring 评分、questionnaire 问卷（没有问卷时不生成）、project_indicators 项目的绩效指标"
+        "（逐项目文档：没有绩效指标的项目不生成这份文档，并提示）"))
     label: str = Field("", description="附件标识（如“附件2”“附件3-1”），模板中用 document.label 印在左上角")
 
 
@@ -79,6 +81,9 @@ class FormatSpec(BaseModel):
     scoring: str | None = Field(None, description="评分体系文件（YAML）")
     project_scoring: str | None = Field(None, description="项目支出绩效自评表的评分体系文件（YAML），逐项目计分")
     inputs: list[FormatInput] = Field(default_factory=list, description="格式自己的填报项（模板中为 inputs.键）")
+    project_indicators: Literal["optional", "required"] = Field("optional", description=(
+        "项目的绩效指标：optional（默认）没有绩效指标的项目不计分、不生成需要它的逐项目文档，只作提示；"
+        "required 每个项目都必须有（如项目支出绩效评价格式），没有的是错误"))
     fund_sources: list[str] | None = Field(None, min_length=1, description=(
         "“资金来源”表的行（本省自评表的资金来源，如 财政资金、财政专户管理资金、单位资金、其他资金）；"
         "不写为 本年财政拨款、上年结转、其他资金。模板中逐行用 funds.rows"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from reportgen.errors import Finding, ReportgenError
+from reportgen.errors import Finding, Location, ReportgenError
 from reportgen.formats.loader import Format, builtin_format_dirs
 from reportgen.workbook.reader import WorkbookData
 from reportgen.workbook.schema import CORE_SHEETS, Field, KeyValueSheet, Sheet, TableSheet, WorkbookSchema
@@ -134,7 +134,7 @@ def tally_questionnaires(questionnaire: Any, schema: WorkbookSchema, data: Workb
             f"没有填写满意度问卷（{sheets}表都是空的）：不生成满意度调查问卷汇总，满意度指标的计分见评分表"
             if summary.issued == 0 else
             f"“{SOURCE_SHEETS[summary.source]}”表中的问卷都无效（有题目未作答）：满意度无法统计，满意度指标的计分见评分表",
-            SOURCE_SHEETS[summary.source], "", "warning"))
+            Location.sheet(SOURCE_SHEETS[summary.source]), "", "warning", "G820"))
     return summary, findings
 
 
@@ -150,7 +150,7 @@ def _tally(questionnaire: Any, schema: WorkbookSchema, data: WorkbookData) -> tu
     if len(filled) > 1:
         return None, [Finding(f"{'、'.join(f'“{name}”' for name in filled)}表都填了，只能填一张：逐份录入的填“问卷”表，"
                               "只有各题各选项人数的填“问卷计数”表，只有各类别得分合计的填“问卷总分”表，其余清空",
-                              filled[-1])]
+                              Location.sheet(filled[-1]), code="G819")]
     if counted:
         return tally_counts(questionnaire, [(data.ref(f"questionnaire_counts[{i}]"), row)
                                             for i, row in enumerate(counted)])

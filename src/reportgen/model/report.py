@@ -69,7 +69,8 @@ class Share(_Model):
     """One category of a whole (an income source, a kind of spending) and its share of that whole."""
 
     key: str = _d("字段名，模板可按它挑选（如 general_budget、basic）")
-    name: str = _d("名称（如 一般公共预算财政拨款收入、基本支出）")
+    name: str = _d("名称（决算口径，如 一般公共预算财政拨款收入、基本支出）")
+    label: str = _d("简称（填报表的列名，如 一般公共预算财政拨款；表头用）", default="")
     amount: Decimal = _d("金额（万元）")
     share: Decimal | None = _d("占合计的比例（%）；合计为 0 时为空")
 
@@ -79,7 +80,7 @@ def shares(record: InputModel, name: str, whole: Decimal | None = None) -> list[
     with its share of ``whole`` (by default the sum itself)."""
     members = parts(type(record), name)
     whole = sum_of(record, name) if whole is None else whole
-    return [Share(key=key, name=cell.name, amount=(amount := getattr(record, key) or ZERO),
+    return [Share(key=key, name=cell.name, label=cell.label, amount=(amount := getattr(record, key) or ZERO),
                   share=percent(amount, whole)) for key, cell in members]
 
 

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from reportgen.errors import Finding, ReportgenError
 from reportgen.outputs import write_atomic, write_file  # noqa: F401  (write_atomic: re-exported)
+from reportgen.render.columns import spread_looped_columns
 from reportgen.render.env import make_docx_env, make_env
 from reportgen.render.limits import bounded, describe_fault
 from reportgen.render.merge import merge_marked_cells
@@ -118,6 +119,7 @@ def render_docx(template: Path, context: Mapping[str, Any], out: Path | None = N
         with bounded():
             tpl.render(dict(context), jinja_env=env, autoescape=True)
         merge_marked_cells(tpl.docx)
+        spread_looped_columns(tpl.docx)
         keep_text_with_signoff(tpl.docx)
         if properties is not None:
             _set_properties(tpl, properties)

@@ -16,9 +16,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
 
 from reportgen.cells import is_empty, parse_cell
-from reportgen.errors import Finding
+from reportgen.errors import Finding, Location
 from reportgen.model.report import Indicator, IndicatorRow, ProjectIndicator
-from reportgen.render.filters import num, round_half_up
+from reportgen.render.filters import num, pct, round_half_up
 from reportgen.render.filters import score as fmt_score
 from reportgen.render.limits import bounded, describe_fault
 from reportgen.scoring import expr, rules
@@ -87,6 +87,18 @@ class ScoreLevel(BaseModel):
         return sum(g.row_count for g in self.groups)
 
 
+class Substitution(BaseModel):
+    """A 绩效指标 row scored with a value taken from elsewhere (``goal_rows.actual_from``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    indicator: str = Field(description="三级指标")
+    typed: str = Field(description="表中填写的实际完成值（文字）")
+    value: Decimal = Field(description="计分所用的值")
+    measure: str = Field(description="计分所用的值叫什么（如 问卷满意率）")
+    ref: str = Field("", description="绩效指标所在行")
+
+
 class ScoreResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -101,6 +113,8 @@ class ScoreResult(BaseModel):
     capped: bool = Field(False, description="是否因封顶规则降低了总分")
     cap_reason: str = Field("", description="封顶说明")
     findings: list[Finding] = Field(default_factory=list, description="评分中发现的问题")
+    substitutions: list[Substitution] = Field(default_factory=list, description=(
+        "实际完成值取自别处（如满意度调查问卷汇总的满意率）的绩效指标行：indicator、typed、value、measure"))
 
     def row(self, key_or_name: str) -> ScoreRow:
         """A row by key, or by name when the name is unique."""
@@ -143,7 +157,7 @@ def _inputs(system: ScoringSystem, given: Any, findings: list[Finding]) -> tuple
     for key, spec in specs.items():
         value, problem = _normalize(spec, given.get(key))
         if problem:
-            findings.append(Finding(problem, INPUTS_SHEET, spec.label))
+            findings.append(Finding(problem, Location.sheet(INPUTS_SHEET), spec.label, code="W502"))
             invalid.add(key)
         values[key] = value
     return values, specs, invalid
@@ -169,7 +183,7 @@ def _undefined(ind: IndicatorSpec, scope: Scope, findings: list[Finding]) -> tup
     rule = getattr(ind.rule, "when_undefined", None)
     if rule is None:
         findings.append(Finding(f"{ind.value_label}无法计算（分母为0或缺少数据），评分体系未规定 when_undefined，按0分计",
-                                scope.source, ind.name, "warning"))
+                                scope.source, ind.name, "warning", "G801"))
         return ZERO, f"{ind.value_label}无法计算，按0分计"
     points = ind.weight if rule.points == "full" else ZERO if rule.points == "zero" else Decimal(rule.points)
     how = "满分" if points == ind.weight else f"{fmt_score(points)}分"
@@ -222,7 +236,8 @@ def _score_indicator(level: str, group: str, ind: IndicatorSpec, variables: dict
     missing = [key for key in _needed(ind) if variables[expr.INPUTS].get(key) is None]
     if missing:
         for key in (k for k in missing if k not in invalid):  # invalid ones are reported already
-            findings.append(Finding(f"未填写（评分指标“{ind.name}”需要）", INPUTS_SHEET, labels.get(key, key)))
+            findings.append(Finding(f"未填写（评分指标“{ind.name}”需要）", Location.sheet(INPUTS_SHEET), labels.get(key, key),
+                                    code="G810"))
         return failed("缺少评分填报数据：" + "、".join(labels.get(k, k) for k in missing))
 
     value = None
@@ -230,10 +245,10 @@ def _score_indicator(level: str, group: str, ind: IndicatorSpec, variables: dict
         try:
             value = expr.number(ind.value, variables)
         except expr.DataMissing as exc:
-            findings.append(Finding(str(exc), source, ind.name))
+            findings.append(Finding(str(exc), source, ind.name, code="S241"))
             return failed(f"缺少数据：{exc.path}")
         except TypeError as exc:
-            findings.append(Finding(f"value 不是数字：{exc}", source, ind.name))
+            findings.append(Finding(f"value 不是数字：{exc}", source, ind.name, code="S242"))
             return failed("取值不是数字")
         row["value"], row["value_text"] = value, value_text(value, ind.unit)
 
@@ -288,9 +303,10 @@ def _goal_rows(system: ScoringSystem, variables: dict[str, Any]) -> _Rows:
 
 
 def _actual_from(spec: GoalRowsSpec, indicator: IndicatorRow, variables: dict[str, Any], subject: str,
-                 where: str, findings: list[Finding]) -> tuple[IndicatorRow, str]:
+                 where: str, findings: list[Finding], taken: list[Substitution]) -> tuple[IndicatorRow, str]:
     """The row with its 实际完成值 taken from ``spec.actual_from`` (e.g. the questionnaire's 满意率),
-    and the note for its calculation; the row as typed when the value cannot be had (a warning)."""
+    and the note for its calculation; the row as typed when the value cannot be had (a warning). A
+    taken value is recorded in ``taken``, and said (a warning) when it differs from what was typed."""
     if not spec.actual_from or not indicator.quantitative:
         return indicator, ""
     note = spec.actual_note or f"实际完成值取自{spec.actual_from}"
@@ -300,13 +316,20 @@ def _actual_from(spec: GoalRowsSpec, indicator: IndicatorRow, variables: dict[st
         value = None
     if value is None:
         findings.append(Finding(f"{subject}“{indicator.level3}”：{note}，但取不到（如没有有效的满意度问卷），"
-                                "按表中填写的实际完成值计分", where, "实际完成值", "warning"))
+                                "按表中填写的实际完成值计分", where, "实际完成值", "warning", "G809"))
         return indicator, ""
-    return indicator.model_copy(update={"actual": round_half_up(value, 2)}), note
+    used = round_half_up(value, 2)
+    measure = spec.actual_measure or "取来的值"
+    taken.append(Substitution(indicator=indicator.level3, typed=indicator.actual_text, value=used, measure=measure,
+                              ref=indicator.ref))
+    if not (isinstance(indicator.actual, Decimal) and indicator.actual == used):
+        findings.append(Finding(f"{subject}“{indicator.level3}”实际完成值 {indicator.actual_text} 已按{measure} {pct(used)} 计"
+                                f"（{note}）；如需一致，请在表中填写 {pct(used)}", where, "实际完成值", "warning", "G813"))
+    return indicator.model_copy(update={"actual": used}), note
 
 
 def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, rows: _Rows, findings: list[Finding],
-              variables: dict[str, Any] | None = None) -> ScoreRow:
+              variables: dict[str, Any] | None = None, taken: list[Substitution] | None = None) -> ScoreRow:
     """One 绩效指标 row (the unit's or a project's) scored against its own target. Whether it is
     met and how target and value read (``≥95%``) are the model's (``IndicatorRow.met``,
     ``target_text``): one rule, one display."""
@@ -314,16 +337,18 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, rows: _Rows, findings
         indicator = item if isinstance(item, IndicatorRow) else IndicatorRow.model_validate(expr.top_level(item))
     except ValidationError as exc:  # a context that did not come from the reader (tests, tools)
         where = str(_get(item, "ref") or rows.sheet)
-        findings.append(Finding(f"{rows.subject}绩效指标行无法评分：{exc.errors()[0]['msg']}", where))
+        findings.append(Finding(f"{rows.subject}绩效指标行无法评分：{exc.errors()[0]['msg']}", where, code="G802"))
         indicator = None
     ref = indicator.ref if indicator is not None else ""
     where = ref or rows.sheet
     source = ""
     if indicator is not None:
-        indicator, source = _actual_from(spec, indicator, variables or {}, rows.subject, where, findings)
+        indicator, source = _actual_from(spec, indicator, variables or {}, rows.subject, where, findings,
+                                         taken if taken is not None else [])
     weight = indicator.weight if indicator is not None else None
     if weight is None:
-        findings.append(Finding(f"{rows.subject}分值未填写（本格式按绩效指标打分，每行都要有分值）", where, "分值"))
+        findings.append(Finding(f"{rows.subject}分值未填写（本格式按绩效指标打分，每行都要有分值）", where, "分值",
+                                code="G803"))
         weight = ZERO
     row = {"level": level.name, "group": indicator.level2 if indicator else "",
            "name": indicator.level3 if indicator else "", "key": ref or (indicator.level3 if indicator else ""),
@@ -337,7 +362,7 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, rows: _Rows, findings
             if not deviation:
                 name = f"“{indicator.level3}”" if indicator else "该指标"
                 findings.append(Finding(f"{rows.subject}{name}得{fmt_score(points)}分，低于分值{fmt_score(weight)}分，"
-                                        "请填写偏差原因及改进措施", where, "偏差原因及改进措施", "warning"))
+                                        "请填写偏差原因及改进措施", where, "偏差原因及改进措施", "warning", "G804"))
             reason = _join(reason, deviation)
         return ScoreRow(**row, points=points, value=value, value_text=shown, calculation=_join_note(source, calc),
                         deduction_reason=reason if points < weight else "")
@@ -349,14 +374,15 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, rows: _Rows, findings
         share = spec.qualitative.get(level_name)
         if share is None:
             findings.append(Finding(f"{rows.subject}完成程度“{level_name}”无法识别（可选：{'、'.join(spec.qualitative)}）",
-                                    where, "完成程度"))
+                                    where, "完成程度", code="G805"))
             share = ZERO
         raw = weight * share / HUNDRED
         calc = f"完成程度：{level_name}，按分值的{num(share)}%计，得{fmt_score(_points(raw, weight))}分"
         return done(raw, calc, f"完成程度为“{level_name}”，按{num(share)}%计分", None, indicator.actual_text)
     t, a, nature = indicator.target, indicator.actual, indicator.nature
     if not isinstance(t, Decimal) or not isinstance(a, Decimal) or nature not in ("≥", "≤", "="):
-        findings.append(Finding(f"{rows.subject}定量指标（{nature}）的指标值和实际完成值都应为数字", where, "实际完成值"))
+        findings.append(Finding(f"{rows.subject}定量指标（{nature}）的指标值和实际完成值都应为数字", where, "实际完成值",
+                                code="G806"))
         return done(ZERO, "指标值或实际完成值不是数字，无法计分", "指标值或实际完成值不是数字", None,
                     indicator.actual_text)
     shown, goal = indicator.actual_text, indicator.target_text
@@ -381,18 +407,18 @@ def _join_note(note: str, calc: str) -> str:
 
 
 def _goal_level(level: Level, spec: GoalRowsSpec, rows: _Rows, findings: list[Finding],
-                variables: dict[str, Any] | None = None) -> ScoreLevel:
+                variables: dict[str, Any] | None = None, taken: list[Substitution] | None = None) -> ScoreLevel:
     items = [i for i in rows.items if str(_get(i, "level1") or "") in spec.level1]
-    scored = [_goal_row(level, spec, item, rows, findings, variables) for item in items]
+    scored = [_goal_row(level, spec, item, rows, findings, variables, taken) for item in items]
     weights = sum((r.weight for r in scored), ZERO)
     names = "、".join(spec.level1)
     if not scored:
-        findings.append(Finding(f"{rows.subject}没有一级指标为“{names}”的绩效指标，“{level.name}”无法计分", rows.sheet,
-                                "一级指标"))
+        findings.append(Finding(f"{rows.subject}没有一级指标为“{names}”的绩效指标，“{level.name}”无法计分",
+                                Location.sheet(rows.sheet), "一级指标", code="G808"))
     elif weights != level.weight:
         refs = "、".join(r.ref for r in scored if r.ref) or rows.sheet
         findings.append(Finding(f"{rows.subject}一级指标“{names}”各行分值合计{num(weights)}分，应为{num(level.weight)}分",
-                                refs, "分值"))
+                                refs, "分值", code="G811"))
     subgroups: dict[str, list[ScoreRow]] = {}
     for r in scored:
         subgroups.setdefault(r.group, []).append(r)
@@ -417,11 +443,12 @@ def score(system: ScoringSystem, context: Any) -> ScoreResult:
             name = str(_get(item, "level1") or "")
             if name not in matched:
                 findings.append(Finding(f"{goal_rows.subject}一级指标“{name}”不在评分体系中（可用：{'、'.join(matched)}）",
-                                        str(_get(item, "ref") or goal_rows.sheet), "一级指标"))
+                                        str(_get(item, "ref") or goal_rows.sheet), "一级指标", code="G807"))
     levels: list[ScoreLevel] = []
+    taken: list[Substitution] = []
     for level in system.levels:
         if level.goal_rows is not None:
-            levels.append(_goal_level(level, level.goal_rows, goal_rows, findings, variables))
+            levels.append(_goal_level(level, level.goal_rows, goal_rows, findings, variables, taken))
             continue
         groups = []
         for group in level.groups:
@@ -443,7 +470,7 @@ def score(system: ScoringSystem, context: Any) -> ScoreResult:
     grade = next((g.name for g in system.grades if g.range.contains(total)), "")
     return ScoreResult(system_id=system.id, system_name=system.name, levels=levels, rows=rows, total=total,
                        raw_total=raw_total, total_weight=sum((lv.weight for lv in system.levels), ZERO), grade=grade,
-                       capped=total < raw_total, cap_reason=cap_reason, findings=findings)
+                       capped=total < raw_total, cap_reason=cap_reason, findings=findings, substitutions=taken)
 
 
 def _cap(system: ScoringSystem, variables: dict[str, Any], raw_total: Decimal,
@@ -454,10 +481,10 @@ def _cap(system: ScoringSystem, variables: dict[str, Any], raw_total: Decimal,
     try:
         value = expr.number(cap.value, variables)
     except (expr.DataMissing, TypeError) as exc:
-        findings.append(Finding(f"总分封顶取值失败：{exc}", system.source, "cap"))
+        findings.append(Finding(f"总分封顶取值失败：{exc}", system.source, "cap", code="S243"))
         return raw_total, ""
     if value is None:
-        findings.append(Finding(f"{cap.label}无法计算，未按其封顶", system.source, "cap", "warning"))
+        findings.append(Finding(f"{cap.label}无法计算，未按其封顶", system.source, "cap", "warning", "G814"))
         return raw_total, ""
     band = next((b for b in cap.bands if b.range.contains(value)), None)
     if band is None or raw_total <= band.cap:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from reportgen.errors import Finding
+from reportgen.errors import Finding, Location
 from reportgen.render.filters import num, pct
 from reportgen.render.filters import score as fmt_score
 from reportgen.render.limits import describe_fault
@@ -87,7 +87,8 @@ def bands(ind: IndicatorSpec, rule: BandsRule, scope: Scope) -> Outcome:
                            reason=f"{ind.value_label}{shown}，属于“{where}”档，计{_s(band.points)}分",
                            detail={"band": where})
     message = f"{ind.value_label}{shown} 不在任何分档内，按0分计；请检查评分体系的分档"
-    return Outcome(calc=f"{ind.value_label}{shown}", reason=message, findings=[Finding(message, scope.source, ind.name)])
+    return Outcome(calc=f"{ind.value_label}{shown}", reason=message,
+                   findings=[Finding(message, scope.source, ind.name, code="S244")])
 
 
 def deduction(ind: IndicatorSpec, rule: DeductionRule, scope: Scope) -> Outcome:
@@ -156,7 +157,7 @@ def ratio(ind: IndicatorSpec, rule: RatioRule, scope: Scope) -> Outcome:
                 rate = None if achieved is None or not planned else achieved * HUNDRED / planned
         except (expr.DataMissing, TypeError) as exc:
             message = str(exc) if isinstance(exc, expr.DataMissing) else f"ratio 第{n}部分不是数字：{exc}"
-            return Outcome(findings=[Finding(message, scope.source, ind.name)], reason=message)
+            return Outcome(findings=[Finding(message, scope.source, ind.name, code="S241")], reason=message)
         if rate is None:
             return Outcome(undefined=True, detail={"parts": parts})
         got = part.weight * min(max(rate, ZERO), HUNDRED) / HUNDRED
@@ -180,10 +181,10 @@ def tiers(ind: IndicatorSpec, rule: TiersRule, scope: Scope) -> Outcome:
                 holds = expr.condition(tier.when, variables)
             except expr.DataMissing as exc:
                 message = f"tiers 第{n}档条件：{exc}"
-                return Outcome(findings=[Finding(message, scope.source, ind.name)], reason=message)
+                return Outcome(findings=[Finding(message, scope.source, ind.name, code="S241")], reason=message)
             if holds is None:
                 findings.append(Finding(f"tiers 第{n}档条件无法判断（有空值或分母为0），视为不成立",
-                                        scope.source, ind.name, "warning"))
+                                        scope.source, ind.name, "warning", "G817"))
             if not holds:
                 continue
         try:
@@ -205,10 +206,10 @@ def manual(ind: IndicatorSpec, rule: ManualRule, scope: Scope) -> Outcome:
     label = scope.labels.get(score_key, score_key)
     if not ZERO <= given <= ind.weight:
         findings.append(Finding(f"得分{num(given)}超出范围，应在 0 至 {num(ind.weight)} 分之间",
-                                INPUTS_SHEET, label))
+                                Location.sheet(INPUTS_SHEET), label, code="G815"))
     elif given < ind.weight and not reason:
         findings.append(Finding(f"得分{num(given)}低于满分{num(ind.weight)}分，请填写扣分原因",
-                                INPUTS_SHEET, scope.labels.get(reason_key, reason_key)))
+                                Location.sheet(INPUTS_SHEET), scope.labels.get(reason_key, reason_key), code="G816"))
     calc = reason or f"自评得分{_s(given)}分"
     return Outcome(points=min(max(given, ZERO), ind.weight), calc=calc, reason=reason, findings=findings,
                    detail={"reason": reason, "score": given})

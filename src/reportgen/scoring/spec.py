@@ -173,6 +173,9 @@ class GoalRowsSpec(Spec):
         "实际完成值的来源（数据路径，如 questionnaire_summary.satisfaction_rate）：定量行的实际完成值取此值，"
         "不取绩效指标表填写的值；取不到（如没有问卷）时仍用表中的值并提示"))
     actual_note: str = Field("", description="实际完成值来源的说明，写在计算过程前（如“满意率取自满意度调查问卷汇总”）")
+    actual_measure: str = Field("", description=(
+        "取来的值叫什么（如“问卷满意率”）：check 在它替换了表中填写的值时说“实际完成值 96.5 已按问卷满意率 98.50% 计”，"
+        "问卷汇总据此说明自评表用的是哪个数"))
 
 
 class GroupSpec(Spec):

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reportgen.errors import Finding, ReportgenError
+from reportgen.errors import Finding, Location, ReportgenError
 
 MAX_ROWS = 10_000  # per sheet; more is a paste gone wrong or formatting dragged to the bottom
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # sum of the zip parts' uncompressed sizes
@@ -40,7 +40,7 @@ _CHUNK = 1024 * 1024
 
 
 def _fail(message: str, path: Path) -> ReportgenError:
-    return ReportgenError(Finding(message, str(path)))
+    return ReportgenError(Finding(message, Location.in_file(path), code="W500"))
 
 
 def _has_encryption_info(path: Path) -> bool:

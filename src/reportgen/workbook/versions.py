@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.cells import label_key
-from reportgen.errors import Finding
+from reportgen.errors import Finding, Location
 from reportgen.workbook.book import Book
 from reportgen.workbook.container import MAX_ROWS
 from reportgen.workbook.schema import (
@@ -67,15 +67,16 @@ def version_finding(wb: Book, meta: dict[str, str], schema: WorkbookSchema,
     hint = f"这是旧版本的填报表，请运行 {upgrade_command(workbook)} 转为新版本（已填的数据自动转入），再填写新增的内容"
     if version and newer(version, schema.version):
         return Finding(f"填报表结构版本为 {version}，本程序为 {schema.version}：填报表由较新版本的 reportgen 生成，"
-                       "请升级 reportgen", META_SHEET, "schema_version")
+                       "请升级 reportgen", Location.sheet(META_SHEET), "schema_version", code="W514")
     _, renamed = legacy_schema(wb, schema)
     renames = f"（{'；'.join(map(str, renamed))}）" if renamed else ""
     if version and version != schema.version:
-        return Finding(f"填报表结构版本为 {version}，本程序为 {schema.version}：{hint}{renames}", META_SHEET,
-                       "schema_version")
+        return Finding(f"填报表结构版本为 {version}，本程序为 {schema.version}：{hint}{renames}",
+                       Location.sheet(META_SHEET), "schema_version", code="W514")
     if renamed:  # an error leads the list; only an optional column renamed leaves the workbook usable
         severity = "error" if any(r.required for r in renamed) else "warning"
-        return Finding(f"{hint}（{'；'.join(map(str, renamed))}）", META_SHEET, "schema_version", severity)
+        return Finding(f"{hint}（{'；'.join(map(str, renamed))}）", Location.sheet(META_SHEET), "schema_version", severity,
+                       "W514")
     return None
 
 
