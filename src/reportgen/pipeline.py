@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from reportgen.errors import Finding, Location, ReportgenError, errors_only
-from reportgen.formats.loader import DocumentSpec, Format, resolve_format
+from reportgen.formats.loader import MEASURES, DocumentSpec, Format, resolve_format
 from reportgen.model.report import Report
 from reportgen.questionnaire.tally import QuestionnaireSummary
 from reportgen.scoring.engine import ScoreResult, score
@@ -71,7 +71,17 @@ class Evaluation(BaseModel):
     def _format_data(self) -> dict[str, Any]:
         return {"id": self.format.id, "name": self.format.spec.name,
                 "documents": [{"id": doc.id, "name": doc.name, "label": doc.label, "count": copies}
-                              for doc, copies in self.documents()]}
+                              for doc, copies in self.documents()],
+                "satisfaction_measure": self._satisfaction_measure()}
+
+    def _satisfaction_measure(self) -> dict[str, Any] | None:
+        """The survey's measure the format means by 满意度 (format.yaml ``satisfaction_measure``): its
+        key, what a clerk calls it and its value (None without a valid questionnaire)."""
+        key = self.format.spec.satisfaction_measure
+        if key is None:
+            return None
+        summary = self.questionnaire_summary
+        return {"key": key, "name": MEASURES[key], "value": getattr(summary, key) if summary is not None else None}
 
     def context(self) -> dict[str, Any]:
         """The variables every template sees (documented by ``reportgen format vars``): plain data."""

@@ -363,7 +363,8 @@ def base_data(path: Path) -> None:
             else:
                 item, value, basis = row  # type: ignore[misc]
             # the category in every row, merged after rendering (|vmerge): a loop's rows join it too
-            set_cell(table, r, 0, f"{{{{ '{category}'|vmerge }}}}", bold=True)
+            label = category.replace("“", "\\u201c").replace("”", "\\u201d")  # curly quotes would be read as Word's
+            set_cell(table, r, 0, f"{{{{ '{label}'|vmerge }}}}", bold=True)
             set_cell(table, r, 1, item, align="left")
             set_cell(table, r, 2, value, align="right")
             set_cell(table, r, 3, basis, align="left")

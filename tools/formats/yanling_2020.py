@@ -545,6 +545,12 @@ def questionnaire_summary(path: Path) -> None:
     add_body(doc, questionnaire_totals_result())
     add_body(doc, "{%p endif %}")
 
+    # which of the survey's figures is the unit's 满意度 (format.yaml satisfaction_measure), and where it was used
+    add_body(doc, "{%p if format.satisfaction_measure and format.satisfaction_measure.value is not none %}")
+    add_body(doc, "本次调查的满意度以{{ format.satisfaction_measure.name }}计，为{{ format.satisfaction_measure.value|pct }}"
+                  "{% if score %}{% for t in score.substitutions %}{{ '，即' if loop.first else '、' }}自评表中"
+                  "“{{ t.indicator }}”{% if loop.last %}的实际完成值{% endif %}{% endfor %}{% endif %}。")
+    add_body(doc, "{%p endif %}")
     add_note(doc, "{{ '表2' if questionnaire_summary.questions else '表1' }} 按调查对象类别统计")
     loop_table(doc, ["对象类别", "收回份数", "有效份数", "得分合计", "满分", "得分率", "满意率"], "c in questionnaire_summary.by_category",
                ["{{ c.name }}", "{{ c.issued }}", "{{ c.valid }}", "{{ c.score|num }}", "{{ c.full_score|num }}",

@@ -85,6 +85,35 @@ def _check_templates(fmt: Format, findings: list[Finding]) -> None:
                                    {d.path for d in q_reference})
 
 
+def _measure_findings(fmt: Format) -> list[Finding]:
+    """A 满意度 row scored from the survey (``goal_rows.actual_from: questionnaire_summary.<measure>``) must
+    take the measure the format means (``satisfaction_measure``): two measures of one survey in one
+    submission (问卷汇总 96.50%, 自评表 98.50%) is what a reviewer returns."""
+    from reportgen.formats.loader import MEASURES
+
+    found = []
+    for name, load in ((fmt.spec.scoring, lambda: fmt.scoring), (fmt.spec.project_scoring, lambda: fmt.project_scoring)):
+        try:
+            system = load()
+        except ReportgenError:
+            continue
+        for level in system.levels if system is not None else ():
+            source = level.goal_rows.actual_from if level.goal_rows is not None else None
+            measure = (source or "").removeprefix("questionnaire_summary.")
+            if measure not in MEASURES:
+                continue
+            declared = fmt.spec.satisfaction_measure
+            if declared is None:
+                found.append(Finding(f"“{level.name}”的实际完成值取问卷的{MEASURES[measure]}，请在 format.yaml 中写明"
+                                     f"satisfaction_measure: {measure}，问卷汇总才会写明满意度按哪个数计", fmt.where(),
+                                     "satisfaction_measure", "warning", "F119"))
+            elif declared != measure:
+                found.append(Finding(f"“{level.name}”的实际完成值取问卷的{MEASURES[measure]}（{name}），而 format.yaml 说满意度"
+                                     f"按{MEASURES[declared]}计：同一份问卷两个满意度，请改为同一个", fmt.where(("satisfaction_measure",)),
+                                     "satisfaction_measure", code="F119"))
+    return found
+
+
 def _part_names(fmt: Format) -> dict[str, set[str]]:
     """The 一级/二级 names each loaded scoring system declares (empty when it does not load)."""
     names: dict[str, set[str]] = {}
@@ -111,6 +140,7 @@ def check_format(folder: Path) -> tuple[Format | None, list[Finding]]:
     _collect(findings, lambda: fmt.project_scoring)
     _collect(findings, lambda: fmt.questionnaire)
     _collect(findings, lambda: fmt.example_values)
+    findings += _measure_findings(fmt)
     _check_templates(fmt, findings)
     if not any(f.is_error for f in findings):
         _trial_build(fmt, findings)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from reportgen.scoring.system import ScoringSystem
 
 DECLARATION = "format.yaml"
+MEASURES = {"satisfaction_rate": "满意率", "score_rate": "得分率"}  # satisfaction_measure: what a clerk calls it
 
 
 def templates_root() -> Path:
@@ -90,6 +91,9 @@ class FormatSpec(BaseModel):
     questionnaire: str | None = Field(None, description="问卷定义文件（YAML）")
     questionnaire_template: str | None = Field(None, description="空白问卷模板（.docx，reportgen questionnaire blank 使用）")
     questionnaire_label: str = Field("", description="空白问卷的附件标识（如“附件5”），模板中用 document.label")
+    satisfaction_measure: Literal["satisfaction_rate", "score_rate"] | None = Field(None, description=(
+        "满意度按问卷的哪个数计：satisfaction_rate 满意率（选满意类选项的答案占全部答案的比例）或 score_rate 得分率"
+        "（得分合计 ÷ 满分）。问卷汇总据此写明满意度是多少；评分取问卷的数（goal_rows 的 actual_from）时须是同一个"))
     example: str | None = Field(None, description="示例数据（YAML，补充通用示例之外的数据）")
 
     @field_validator("inputs")

@@ -116,7 +116,12 @@ def variable_reference(example_context: dict[str, Any] | None = None) -> list[Va
              VarDoc("format.documents[].id", "文本", "文档编号"),
              VarDoc("format.documents[].name", "文本", "文档名称"),
              VarDoc("format.documents[].label", "文本", "附件标识（可为空）"),
-             VarDoc("format.documents[].count", "整数", "份数（逐项目文档为项目个数，其余为 1）")]
+             VarDoc("format.documents[].count", "整数", "份数（逐项目文档为项目个数，其余为 1）"),
+             VarDoc("format.satisfaction_measure", "对象（可为空）",
+                    "满意度按问卷的哪个数计（format.yaml 的 satisfaction_measure；没写为空）"),
+             VarDoc("format.satisfaction_measure.key", "文本", "satisfaction_rate 或 score_rate"),
+             VarDoc("format.satisfaction_measure.name", "文本", "满意率 或 得分率"),
+             VarDoc("format.satisfaction_measure.value", "数字(Decimal)（可为空）", "本次调查的该数（%），没有有效问卷时为空")]
     docs += [VarDoc("document", "对象", "当前文档（format.yaml documents 中的一项）"),
              VarDoc("document.id", "文本", "文档编号（format.yaml documents 中的 id）"),
              VarDoc("document.name", "文本", "文档名称"),

@@ -92,7 +92,7 @@ class Unit(_Model):
             what="行政、参公、事业实有人数"),
     )
 
-    name: Annotated[str, Cell("单位名称", help="全称，如：某某县医疗保障局", carry="same")]
+    name: Annotated[str, Cell("单位名称", help="全称，如：某某县农业农村局、某某县第一中学", carry="same")]
     year: Annotated[int, Cell("年度", help="评价年度，如 2025", bounds=(2000, 2100), meaning="评价年度", carry="next")]
     nature: Annotated[str, Cell("单位性质", choices=UNIT_NATURES, carry="same")]
     budget_level: Annotated[str, Cell("预算级次", choices=BUDGET_LEVELS, carry="same")]
@@ -784,14 +784,14 @@ class FunctionItem(_Model):
         "决算数之和不能大于“支出”表的支出合计。没有可整表留空。"))
     record_title: ClassVar[str] = "name"
 
-    category: Annotated[str, Cell("类", width=24, help="科目“类”名称，如：卫生健康支出", meaning="科目类名称")]
-    section: Annotated[str | None, Cell("款", width=24, help="科目“款”名称，如：医疗保障管理事务",
+    category: Annotated[str, Cell("类", width=24, help="科目“类”名称，如：农林水支出、教育支出", meaning="科目类名称")]
+    section: Annotated[str | None, Cell("款", width=24, help="科目“款”名称，如：农业农村、普通教育",
                                         meaning="科目款名称（可为空）")] = None
     item: Annotated[str | None, Cell("项", width=28, help="科目“项”名称，如：行政运行", meaning="科目项名称（可为空）")] = None
     budget: Annotated[Decimal | None, Cell("预算数", help="全年预算数；没有可留空")] = None
     actual: Annotated[Decimal, Cell("决算数")]
 
-    @computed_field(description="科目全称，如 卫生健康支出（类）医疗保障管理事务（款）行政运行（项）")
+    @computed_field(description="科目全称，如 农林水支出（类）农业农村（款）行政运行（项）")
     @property
     def name(self) -> str:
         parts = [(self.category, "类"), (self.section, "款"), (self.item, "项")]

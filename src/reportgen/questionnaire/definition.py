@@ -245,7 +245,7 @@ def response_columns(q: Questionnaire) -> list[ResponseColumn]:
     columns = [
         ResponseColumn("number", NUMBER, help="纸质问卷上的编号，每份唯一（如 1、2、3）", width=10),
         ResponseColumn("date", DATE, "date", help="如 2021-09-19", width=12),
-        ResponseColumn("place", PLACE, help="如 医保大厅", width=14),
+        ResponseColumn("place", PLACE, help="如 办事大厅、社区广场", width=14),
         ResponseColumn("surveyor", SURVEYOR, help="调查员姓名", width=10),
         ResponseColumn("respondent", RESPONDENT, required=False, help="被调查人姓名，可不填（问卷匿名）", width=10),
         ResponseColumn("gender", GENDER, "choice", GENDERS, required=False, help="可不填", width=8),
