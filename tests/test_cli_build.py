@@ -108,7 +108,7 @@ def test_report_text_and_tables(built: Path) -> None:
     assert "人员经费840.78万元，占基本支出的81.58%" in text
     assert "预算执行率99.18%" in text
     assert "“三公”经费控制率83.00%；较上年决算8.74万元下降14.53%。" in text  # (7.47 − 8.74) / 8.74, in words
-    assert "收入合计较上年增长2.78%。" in text  # (1,540.25 − 1,498.60) / 1,498.60: no minus sign in prose
+    assert "收入合计较上年1,498.60万元增长2.78%。" in text  # (1,540.25 − 1,498.60) / 1,498.60: no minus sign in prose
     # free text survives escaping and line breaks
     assert "第一行 A&B <x>\n第二行 \"引号\" '单引号'" in text
     income = next(t for t in report.tables if t.cell(0, 0).text == "机构名称" and "收入合计" in t.cell(0, 1).text)

@@ -54,7 +54,12 @@ def test_report_ends_with_unit_and_date_right_aligned(built, format_id: str, doc
     unit = evaluation.report.unit
     assert docs[doc_id], doc_id
     for doc in docs[doc_id]:
-        name, date = _last_texts(doc, 2)
+        *signed, after = _last_texts(doc, 3)
+        if after.text.startswith("（联系人："):  # a 附注 follows the 落款 (GB/T 9704 7.3.6)
+            assert after.text == f"（联系人：{unit.contact}，联系电话：{unit.phone}）"
+            name, date = signed
+        else:
+            name, date = signed[1], after
         assert name.text == unit.name
         assert date.text == cn_date(unit.fill_date)
         for paragraph in (name, date):

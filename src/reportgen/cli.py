@@ -354,6 +354,10 @@ def format_check(folder: Path) -> None:
     print_findings(findings)
     if any(f.is_error for f in findings):
         sys.exit(EXIT_INPUT)
+    if fmt is not None:
+        from reportgen.formats.uses import describe_unused
+
+        click.echo(describe_unused(fmt))
     docs = len(fmt.spec.documents) if fmt else 0
     click.secho(f"格式“{fmt.id if fmt else folder}”检查通过（{docs} 个文档模板）。", fg="green")
 

@@ -22,7 +22,7 @@ from reportgen.workbook.schema import WorkbookSchema
 if TYPE_CHECKING:
     from reportgen.outputs import Staged
 
-from reportgen.formats.sheets import QUESTIONNAIRE_SHEET_KEY, SCORING_SHEET_KEY, workbook_schema
+from reportgen.formats.sheets import QUESTIONNAIRE_SHEET_KEY, SCORING_SHEET_KEY, allow_unused, workbook_schema
 
 
 class Evaluation(BaseModel):
@@ -114,6 +114,7 @@ def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None)
     schema = workbook_schema(fmt)
     raw = (QUESTIONNAIRE_SHEET_KEY,) if fmt.questionnaire is not None else ()
     data = read_sheets(wb, schema, workbook, raw_tables=raw)
+    allow_unused(fmt, schema, data)
     data.findings[:0] = _meta_findings(meta, fmt, schema, wb, workbook)
 
     summary, summary_findings = None, []
@@ -124,7 +125,7 @@ def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None)
     data.findings.extend(summary_findings)
 
     report, findings = build_report(data, inputs=data.values.get(SCORING_SHEET_KEY) or {})
-    checked = check_report(report, data.refs)
+    checked = check_report(report, data.refs, data.stand_ins)
     evaluation = Evaluation(format=fmt, report=report, refs=data.refs, questionnaire_summary=summary)
     variables = evaluation.variables()
     scored: list[Finding] = []
@@ -325,7 +326,7 @@ def init_workbook(out: Path, format_choice: str | None, example: bool) -> Format
         values = {**EXAMPLE, **fmt.example_values}
     from reportgen.outputs import write_file
 
-    schema, title = workbook_schema(fmt), f"{fmt.spec.name} 数据填报表"
+    schema, title = workbook_schema(fmt, relaxed=True), f"{fmt.spec.name} 数据填报表"
     write_file(out, lambda tmp: write_workbook(schema, tmp, values, title=title))
     return fmt
 

@@ -219,6 +219,13 @@ def report(path: Path) -> None:
 
     add_heading1(doc, "一、部门基本情况")
     add_body(doc, overview_sentence())
+    # 部门职能 belongs to the 部门基本情况 of the self-evaluation report (财预〔2020〕10号 outline)
+    add_body(doc, "{%p if functions %}")
+    add_lead(doc, "主要职能：")
+    add_body(doc, "{%p endif %}")
+    add_body(doc, "{%p for f in functions %}")
+    add_body(doc, "{{ loop.index }}." + ended("f"))
+    add_body(doc, "{%p endfor %}")
     add_body(doc, "{%p for s in narrative.overview %}")
     add_body(doc, "{%p for para in s.paragraphs %}")
     add_body(doc, "{{ para }}")
@@ -275,6 +282,7 @@ def report(path: Path) -> None:
                   "{% if d.count > 1 %}（{{ d.count }}份，每个项目一份）{% endif %}")
     add_body(doc, "{%p endfor %}")
     add_signoff(doc)
+    add_body(doc, "（联系人：{{ unit.contact }}，联系电话：{{ unit.phone }}）")  # 附注 (GB/T 9704): who to ask
     doc.save(path)
 
 
@@ -296,6 +304,7 @@ BASE_ROWS: list[tuple[str, list[BaseRow]]] = [
         ("收入合计（万元）", "{{ income.total.total|wan }}", "上年结转与本年各项收入之和"),
         (LOOP, "c in income.sources if c.amount", "{{ c.label }}（万元）", "{{ c.amount|wan }}",
          "占收入合计 {{ c.share|pct }}"),
+        ("上年收入合计（万元）", "{{ budget.last_year_income|wan }}", ""),
         ("收入同比变动率", "{{ budget.income_change_rate|pct }}", "与上年收入合计相比；上年未填写的不计算"),
     ]),
     ("支出", [
@@ -304,6 +313,7 @@ BASE_ROWS: list[tuple[str, list[BaseRow]]] = [
          "占支出合计 {{ c.share|pct }}"),
         (LOOP, "c in expenditure.total.basic_uses if c.amount", "{{ '基本支出中：' if loop.first else '' }}{{ c.label }}（万元）",
          "{{ c.amount|wan }}", "占基本支出 {{ c.share|pct }}"),
+        ("上年支出合计（万元）", "{{ budget.last_year_expenditure|wan }}", ""),
         ("支出同比变动率", "{{ budget.expenditure_change_rate|pct }}", "与上年支出合计相比；上年未填写的不计算"),
     ]),
     ("预算执行", [
@@ -334,6 +344,8 @@ BASE_ROWS: list[tuple[str, list[BaseRow]]] = [
         ("负债总额（万元）", "{{ assets.liabilities|wan }}", ""),
         ("净资产（万元）", "{{ assets.net|wan }}", "资产总额减负债总额"),
         ("固定资产合计（万元）", "{{ assets.fixed_total|wan }}", "在用、出租、其他固定资产之和"),
+        (LOOP, "c in assets.fixed_kinds if c.amount", "{{ '其中：' if loop.first else '' }}{{ c.label }}（万元）",
+         "{{ c.amount|wan }}", "占固定资产合计 {{ c.share|pct }}"),
         ("固定资产利用率", "{{ assets.fixed_utilization|pct }}", "在用固定资产 ÷ 固定资产合计"),
     ]),
 ]

@@ -41,9 +41,9 @@ def bare(expr: str) -> str:
     return f"{{{{ {expr}.rstrip('。；;.， ') }}}}"
 
 
-def _change(rate: str, what: str) -> str:
-    """``与上年相比，收入增长x%`` / ``下降x%``; nothing when there is no previous-year figure."""
-    return f"{{% if {rate} is not none %}}与上年相比，{what}{change_words(rate)}。{{% endif %}}"
+def _change(rate: str, what: str, last: str) -> str:
+    """``与上年X万元相比，收入增长x%`` / ``下降x%``; nothing when there is no previous-year figure."""
+    return f"{{% if {rate} is not none %}}与上年{{{{ {last}|wan }}}}万元相比，{what}{change_words(rate)}。{{% endif %}}"
 
 
 def _adjustment(value: str, unchanged: str = "") -> str:
@@ -77,7 +77,7 @@ def income_sentence() -> str:
             "{% if income.sources|selectattr('amount')|list %}（其中：" + parts_list("income.sources") + "）{% endif %}。"
             + "{% if income.rows|length > 1 %}分机构看，{% for r in income.rows %}{{ r.org }}{{ r.total|wan }}万元"
               "{% if not loop.last %}，{% endif %}{% endfor %}。{% endif %}"
-            + _change("budget.income_change_rate", "总收入"))
+            + _change("budget.income_change_rate", "总收入", "budget.last_year_income"))
 
 
 def income_categories_sentence() -> str:
@@ -89,7 +89,7 @@ def spending_sentence() -> str:
     # every kind of the 支出决算表 the unit has (基本、项目、上缴上级、经营、对附属单位补助), with shares
     return ("我单位" + whole_and_parts("{{ unit.year }}年度总支出", "expenditure.total.total", "expenditure.kinds", "占")
             + "。" + whole_and_parts("基本支出", "expenditure.total.basic", "expenditure.total.basic_uses", "占基本支出的")
-            + "。" + _change("budget.expenditure_change_rate", "总支出"))
+            + "。" + _change("budget.expenditure_change_rate", "总支出", "budget.last_year_expenditure"))
 
 
 def function_classes_sentence() -> str:

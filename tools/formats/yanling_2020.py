@@ -135,9 +135,9 @@ def funds_sentence() -> str:
 
 def assets_sentence() -> str:
     a = "assets"
-    return (f"{{{{ unit.year }}}}年年末单位资产总额{{{{ {a}.total|wan }}}}万元，其中：固定资产{{{{ {a}.fixed_total|wan }}}}万元"
-            f"（在用{{{{ {a}.fixed_in_use|wan }}}}万元）；负债总额{{{{ {a}.liabilities|wan }}}}万元；净资产总额"
-            f"{{{{ {a}.net|wan }}}}万元。固定资产利用率{{{{ {a}.fixed_utilization|pct }}}}。")
+    return (f"{{{{ unit.year }}}}年年末单位资产总额{{{{ {a}.total|wan }}}}万元，负债总额{{{{ {a}.liabilities|wan }}}}万元，"
+            f"净资产总额{{{{ {a}.net|wan }}}}万元。" + whole_and_parts("固定资产", f"{a}.fixed_total", f"{a}.fixed_kinds")
+            + f"，固定资产利用率{{{{ {a}.fixed_utilization|pct }}}}。")
 
 
 def three_public_sentence() -> str:

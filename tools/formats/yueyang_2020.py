@@ -60,7 +60,8 @@ def economic_sentence() -> str:
 
 def income_sentence() -> str:
     return (whole_and_parts("{{ unit.year }}年度收入合计", "income.total.total", "income.sources") + "。"
-            "{% if budget.income_change_rate is not none %}收入合计较上年" + change_words("budget.income_change_rate")
+            "{% if budget.income_change_rate is not none %}收入合计较上年{{ budget.last_year_income|wan }}万元"
+            + change_words("budget.income_change_rate")
             + "。{% endif %}")
 
 

@@ -172,8 +172,9 @@ def _salvage(loaded: Loaded) -> Report | None:
     for sheet in loaded.schema.sheets:
         if sheet.key not in _models():
             continue
+        model = _models()[sheet.key]
         absent = {f.key: _PLACEHOLDERS.get(f.kind, "") for f in sheet_fields(sheet)
-                  if f.required and (sheet.name, f.label) in loaded.absent}
+                  if model.model_fields[f.key].is_required() and (sheet.name, f.label) in loaded.absent}
         if isinstance(sheet, KeyValueSheet):
             record = values.setdefault(sheet.key, {})
             records = [record]

@@ -77,7 +77,7 @@ def load(path: Path, format_choice: str | None = None) -> tuple[Book, Loaded]:
     wb = open_workbook(path)
     meta = read_meta(wb)
     fmt = resolve_format(format_choice, meta.get("format"), meta.get("format_folder", ""))
-    schema = workbook_schema(fmt)
+    schema = workbook_schema(fmt, relaxed=True)  # the new workbook asks only for what the format reads
     version = meta.get("schema_version", "")
     if version and newer(version, schema.version):
         raise ReportgenError(version_finding(wb, meta, schema) or Finding("", META_SHEET))

@@ -81,6 +81,7 @@ class Judge:
     one slip, one message."""
 
     named: set[Location] = field(default_factory=set)
+    skipped: set[Location] = field(default_factory=set)  # cells nobody typed: their sums say nothing
 
     def name(self, findings: Iterable[Finding]) -> None:
         for f in findings:
@@ -90,7 +91,7 @@ class Judge:
         return any(Location((ref,)) in self.named for t in relation.terms for ref in t.where.refs)
 
     def judge(self, relation: Relation) -> Finding | None:
-        if self._touches_named(relation):
+        if self._touches_named(relation) or any(t.where in self.skipped for t in relation.terms):
             return None
         left, right = _sum(relation.left), _sum(relation.right)
         diff = left - right

@@ -114,6 +114,29 @@ def _measure_findings(fmt: Format) -> list[Finding]:
     return found
 
 
+def _required_unused(fmt: Format) -> list[Finding]:
+    """A required input the format's documents never print and its rules never use: the workbook no
+    longer asks for it (``formats.uses``); the author hears of it, in case a template forgot it."""
+    from reportgen.formats.uses import format_uses
+    from reportgen.workbook.schema import CORE_SHEETS, TableSheet, sheet_fields
+
+    uses = format_uses(fmt)
+    found = []
+    for sheet in CORE_SHEETS:
+        if not uses.reads(sheet.key):
+            needed = bool(sheet.min_rows) if isinstance(sheet, TableSheet) else any(f.required for f in sheet_fields(sheet))
+            if needed:
+                found.append(Finding(f"必填的“{sheet.name}”表，本格式的文档不打印、评分也不用：填报表中已标为可不填"
+                                     "（如应打印，请在模板中加上）", fmt.where(), sheet.name, "warning", "F120"))
+            continue
+        labels = [f.label for f in sheet_fields(sheet) if f.required and not uses.reads(sheet.key, f.key)]
+        if labels:
+            found.append(Finding(f"“{sheet.name}”的必填项 {'、'.join(labels)}，本格式的文档不打印、评分也不用："
+                                 "填报表中已标为可不填（如应打印，请在模板中加上）", fmt.where(), sheet.name, "warning",
+                                 "F120"))
+    return found
+
+
 def _part_names(fmt: Format) -> dict[str, set[str]]:
     """The 一级/二级 names each loaded scoring system declares (empty when it does not load)."""
     names: dict[str, set[str]] = {}
@@ -143,6 +166,7 @@ def check_format(folder: Path) -> tuple[Format | None, list[Finding]]:
     findings += _measure_findings(fmt)
     _check_templates(fmt, findings)
     if not any(f.is_error for f in findings):
+        findings += _required_unused(fmt)
         _trial_build(fmt, findings)
     return fmt, findings
 

@@ -50,12 +50,11 @@ def _owner(data: Any, loc: tuple[Any, ...]) -> str:
     return f"{name} {loc[-1]}".strip()
 
 
-def scoring_path_findings(path: Path, known: set[str], suggestions: set[str]) -> list[Finding]:
-    """Every model path in scoring file ``path`` that the model does not have."""
+def scoring_paths(path: Path) -> Iterator[tuple[tuple[Any, ...], str, str]]:
+    """(place in the file, key, model path) for every data path scoring file ``path`` reads (rule
+    names such as ``value`` and ``points`` included: the caller tells them from model paths)."""
     doc = load_yaml(path)
-    roots = {name.split(".")[0].split("[")[0] for name in known} - {"inputs"}  # inputs: typed, by key
     env = make_env(autoescape=False)
-    findings: list[Finding] = []
     for loc, key, text in _strings(doc.data):
         source = text if key in _TEXT_KEYS and key != "when" else "{{ " + text + " }}"
         try:
@@ -63,12 +62,21 @@ def scoring_path_findings(path: Path, known: set[str], suggestions: set[str]) ->
         except TemplateSyntaxError:
             continue  # the loader reports syntax (S223)
         for ref in refs:
-            model_path = ref.model_path
-            if ref.local or ref.guarded or model_path is None or ref.root not in roots:
-                continue
-            if model_path in known or model_path in suggestions:
-                continue
-            hint = suggest(model_path, suggestions)
-            message = f"评分规则用到的数据“{model_path}”不存在" + (f"，是否想用 {hint}？" if hint else "（见 reportgen format vars）")
-            findings.append(Finding(message, doc.where(loc), _owner(doc.data, loc), code="S235"))
+            if not ref.local and not ref.guarded and (model_path := ref.model_path) is not None:
+                yield loc, key, model_path
+
+
+def scoring_path_findings(path: Path, known: set[str], suggestions: set[str]) -> list[Finding]:
+    """Every model path in scoring file ``path`` that the model does not have."""
+    doc = load_yaml(path)
+    roots = {name.split(".")[0].split("[")[0] for name in known} - {"inputs"}  # inputs: typed, by key
+    findings: list[Finding] = []
+    for loc, _, model_path in scoring_paths(path):
+        if model_path.split(".")[0].split("[")[0] not in roots:
+            continue
+        if model_path in known or model_path in suggestions:
+            continue
+        hint = suggest(model_path, suggestions)
+        message = f"评分规则用到的数据“{model_path}”不存在" + (f"，是否想用 {hint}？" if hint else "（见 reportgen format vars）")
+        findings.append(Finding(message, doc.where(loc), _owner(doc.data, loc), code="S235"))
     return findings

@@ -14,8 +14,21 @@ from typing import Any
 
 from reportgen.errors import Finding, Location, ReportgenError
 from reportgen.formats.loader import Format, builtin_format_dirs
+from reportgen.formats.uses import Uses, format_uses
 from reportgen.workbook.reader import WorkbookData
-from reportgen.workbook.schema import CORE_SHEETS, Field, KeyValueSheet, Sheet, TableSheet, WorkbookSchema
+from reportgen.workbook.schema import (
+    CORE_SHEETS,
+    Field,
+    KeyValueSheet,
+    Sheet,
+    TableSheet,
+    WorkbookSchema,
+    placeholder,
+    sheet_fields,
+    with_fields,
+)
+
+CORE_KEYS = {sheet.key for sheet in CORE_SHEETS}
 
 QUESTIONNAIRE_SHEET = "问卷"
 QUESTIONNAIRE_SHEET_KEY = "questionnaire"  # the 问卷 table, read unparsed (the tally interprets its cells)
@@ -162,10 +175,69 @@ def _tally(questionnaire: Any, schema: WorkbookSchema, data: WorkbookData) -> tu
     return tally(questionnaire, rows)
 
 
-def workbook_schema(fmt: Format) -> WorkbookSchema:
+UNUSED_SHEET = "本格式不使用本表，可不填。"
+UNUSED_FIELD = "本格式不使用，可不填"
+
+
+def not_used(sheet: Sheet, uses: Uses) -> Sheet:
+    """``sheet`` with what the format does not read (``formats.uses``) marked and not required: the
+    whole sheet (no rows needed), or its fields one by one."""
+    if sheet.key in CORE_KEYS and not uses.reads(sheet.key):
+        fields = tuple(dataclasses.replace(f, required=False, help=UNUSED_FIELD) for f in sheet_fields(sheet))
+        changes = {"min_rows": 0} if isinstance(sheet, TableSheet) else {}
+        return with_fields(sheet, fields, help=UNUSED_SHEET + sheet.help, **changes)
+    if sheet.key not in CORE_KEYS:
+        return sheet
+    fields = tuple(f if uses.reads(sheet.key, f.key) else
+                   dataclasses.replace(f, required=False, help=f"{UNUSED_FIELD}。{f.help}" if f.help else UNUSED_FIELD)
+                   for f in sheet_fields(sheet))
+    return with_fields(sheet, fields)
+
+
+_EMPTY_REQUIRED = {"W501", "W504", "W506", "W508", "W510"}  # a required cell, row, column, rows or sheet left out
+
+
+def allow_unused(fmt: Format, schema: WorkbookSchema, data: WorkbookData) -> None:
+    """Forgive what a format does not read: the findings that a required cell, row, column or table is
+    empty, where the format uses none of it (``formats.uses``), are dropped and its value stands in
+    (``schema.placeholder``), so that a workbook made for another format, or with an unused sheet left
+    blank, still builds. Computed only when such a finding is there."""
+    if not any(f.code in _EMPTY_REQUIRED for f in data.findings):
+        return
+    uses = format_uses(fmt)
+    by_name = {sheet.name: sheet for sheet in schema.sheets if sheet.key in CORE_KEYS}
+
+    def unused(finding: Finding) -> bool:
+        sheet = by_name.get(finding.where.refs[0].sheet) if finding.where.refs else None
+        if finding.code not in _EMPTY_REQUIRED or sheet is None:
+            return False
+        if not uses.reads(sheet.key):
+            return True
+        field = next((f for f in sheet_fields(sheet) if f.label == finding.field), None)
+        return field is not None and not uses.reads(sheet.key, field.key)
+
+    data.findings = [f for f in data.findings if not unused(f)]
+    for sheet in by_name.values():
+        if sheet.key not in data.values and not uses.reads(sheet.key):  # an unused sheet left out
+            data.values[sheet.key] = [] if isinstance(sheet, TableSheet) else {}
+        stand_in = {f.key: placeholder(f) for f in sheet_fields(sheet)
+                    if f.required and not (uses.reads(sheet.key) and uses.reads(sheet.key, f.key))}
+        node = data.values.get(sheet.key)
+        records = [(f"{sheet.key}[{i}]", r) for i, r in enumerate(node)] if isinstance(node, list) else \
+            [(sheet.key, node)] if isinstance(node, dict) else []
+        for path, record in records:
+            for key, value in stand_in.items():
+                if record.get(key) in (None, []):
+                    record[key] = value
+                    if (place := data.refs.get(f"{path}.{key}")) is not None:
+                        data.stand_ins.add(place)
+
+
+def workbook_schema(fmt: Format, relaxed: bool = False) -> WorkbookSchema:
     """The common core plus what this format's scoring systems, own inputs and questionnaire need;
     the 一级指标 columns offer the parts its scoring declares (``goal_rows``) when it does, and the
-    资金来源 rows are the format's ``fund_sources`` when it declares them."""
+    资金来源 rows are the format's ``fund_sources`` when it declares them. ``relaxed``: what the
+    format does not read is marked so and not required (the blank workbook; ``formats.uses``)."""
     sheets: list[Sheet] = list(CORE_SHEETS)
     if fmt.spec.fund_sources:
         sheets = [with_fund_sources(s, fmt.spec.fund_sources) if s.key == "funds" else s for s in sheets]
@@ -182,5 +254,8 @@ def workbook_schema(fmt: Format) -> WorkbookSchema:
     if fmt.questionnaire is not None:
         q = fmt.questionnaire
         sheets += [questionnaire_sheet(q), counts_sheet(q), totals_sheet(q)]
+    if relaxed:
+        uses = format_uses(fmt)
+        sheets = [not_used(sheet, uses) for sheet in sheets]
     builtin = fmt.folder.resolve() in {d.resolve() for d in builtin_format_dirs()}
     return WorkbookSchema(tuple(sheets), format_id=fmt.id, format_folder="" if builtin else str(fmt.folder.resolve()))

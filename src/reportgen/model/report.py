@@ -18,6 +18,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, Field, computed_field
 
+from reportgen.model.dependencies import came_from, untraced
 from reportgen.model.inputs import Cell, InputModel, KeyValue, Placement, Sum, Table
 from reportgen.model.relations import filled, parts, sum_of
 
@@ -61,7 +62,11 @@ FUND_SOURCES = ("本年财政拨款", "上年结转", "其他资金")
 STAFF_KINDS = ("行政", "参公", "事业")  # 行政编制, 参照公务员法管理事业编制, 事业编制
 
 
-def _d(description: str, **kw: Any) -> Any:
+def _d(description: str, *, source: tuple[str, ...] = (), **kw: Any) -> Any:
+    """A field that is not typed in: its description, and (``source``) where its value is copied from
+    (``model.dependencies.came_from``: a report path, or ``@sheet.field`` for workbook columns)."""
+    if source:
+        kw["json_schema_extra"] = came_from(*source)
     return Field(description=description, **kw)
 
 
@@ -135,13 +140,14 @@ class StaffKind(_Model):
 class Staff(_Model):
     """The 基本信息 sheet's staff figures as one object (``staff.control_rate``)."""
 
-    quota: int = _d(Unit.model_fields["staff_quota"].description)
-    actual: int = _d(Unit.model_fields["staff_actual"].description)
+    quota: int = _d(Unit.model_fields["staff_quota"].description, source=("@unit.staff_quota",))
+    actual: int = _d(Unit.model_fields["staff_actual"].description, source=("@unit.staff_actual",))
     kinds: list[StaffKind] = _d("按编制类别（行政、参公、事业）的编制数、实有人数和控制率；只列填写了的类别",
-                                 default_factory=list)
-    temporary: int | None = _d("临聘人员数（未填为 None）", default=None)
-    dispatched: int | None = _d("劳务派遣人数（未填为 None）", default=None)
-    retired: int | None = _d("退休人数（未填为 None）", default=None)
+                                 default_factory=list, source=tuple(
+                                     f"@unit.{k}_{kind}" for k in ("quota", "actual") for kind in ("admin", "civil", "public")))
+    temporary: int | None = _d("临聘人员数（未填为 None）", default=None, source=("@unit.temporary",))
+    dispatched: int | None = _d("劳务派遣人数（未填为 None）", default=None, source=("@unit.dispatched",))
+    retired: int | None = _d("退休人数（未填为 None）", default=None, source=("@unit.retired",))
 
     @computed_field(description="在职人员控制率（%）= 实有人数 / 编制数 × 100")
     @property
@@ -293,8 +299,10 @@ class ExpenditureRow(_Model):
 
 
 def _sum_rows(rows: list[Any], model: type[_Model], label: str) -> Any:
+    """The total row: each amount summed over ``rows`` (a figure read from it depends on that column only)."""
     numeric = [name for name, info in model.model_fields.items() if info.annotation is Decimal]
-    return model(org=label, **{name: sum((getattr(r, name) for r in rows), ZERO) for name in numeric})
+    with untraced():
+        return model(org=label, **{name: sum((getattr(r, name) for r in rows), ZERO) for name in numeric})
 
 
 class Income(_Model):
@@ -524,6 +532,11 @@ class Assets(_Model):
     def fixed_total(self) -> Decimal:
         return sum_of(self, "fixed")
 
+    @computed_field(description="固定资产合计的组成（在用、出租、其他，含为 0 的项）：key、name、amount、share（占固定资产合计，%）")
+    @property
+    def fixed_kinds(self) -> list[Share]:
+        return shares(self, "fixed")
+
     @computed_field(description="净资产 = 资产总额 − 负债总额")
     @property
     def net(self) -> Decimal:
@@ -715,14 +728,14 @@ class Budget(_Model):
     project_initial: Annotated[Decimal | None, Cell("项目支出年初预算数", part_of=("initial_parts",), help="年初预算数中的项目支出（万元）")] = None
     project_adjustment: Annotated[Decimal | None, Cell("项目支出预算调整数", part_of=("adjustment_parts",), allow_negative=True, help=(
         "预算调整数中的项目支出；留空按 0 计"))] = None
-    executed: Decimal = _d("全年执行数（= 支出合计）")
-    basic_executed: Decimal = _d("基本支出执行数（= 支出表基本支出合计）", default=ZERO)
-    project_executed: Decimal = _d("项目支出执行数（= 支出表项目支出合计）", default=ZERO)
+    executed: Decimal = _d("全年执行数（= 支出合计）", source=("expenditure.total.total",))
+    basic_executed: Decimal = _d("基本支出执行数（= 支出表基本支出合计）", default=ZERO, source=("@expenditure.basic",))
+    project_executed: Decimal = _d("项目支出执行数（= 支出表项目支出合计）", default=ZERO, source=("@expenditure.project",))
     last_year_income: Annotated[Decimal | None, Cell("上年收入合计", help="用于计算同比变动（万元）",
                                                      last_year_of="income_total")] = None
     last_year_expenditure: Annotated[Decimal | None, Cell("上年支出合计", help="用于计算同比变动（万元）",
                                                           last_year_of="executed")] = None
-    income_total: Decimal = _d("本年收入合计（含上年结转）")
+    income_total: Decimal = _d("本年收入合计（含上年结转）", source=("income.total.total",))
 
     @computed_field(description="全年预算数 = 年初预算数 + 预算调整数")
     @property
@@ -762,9 +775,9 @@ class Budget(_Model):
 
 
 class Balance(_Model):
-    carryover: Decimal = _d("上年结转")
-    current_income: Decimal = _d("本年收入（不含上年结转）")
-    expenditure: Decimal = _d("本年支出合计")
+    carryover: Decimal = _d("上年结转", source=("@income.carryover",))
+    current_income: Decimal = _d("本年收入（不含上年结转）", source=("income.total.current_year",))
+    expenditure: Decimal = _d("本年支出合计", source=("expenditure.total.total",))
 
     @computed_field(description="当年结余 = 本年收入 − 本年支出（可为负）")
     @property
@@ -976,12 +989,12 @@ class Section(_Model):
 
 
 class Narrative(_Model):
-    overview: list[Section] = _d("部门概况", default_factory=list)
-    achievements: list[Section] = _d("工作成效", default_factory=list)
-    problems: list[Section] = _d("存在的问题", default_factory=list)
-    measures: list[Section] = _d("改进措施", default_factory=list)
-    other: list[Section] = _d("其他需要说明的情况", default_factory=list)
-    conclusion: list[Section] = _d("自评结论", default_factory=list)
+    overview: list[Section] = _d("部门概况", default_factory=list, source=("@narrative.*",))
+    achievements: list[Section] = _d("工作成效", default_factory=list, source=("@narrative.*",))
+    problems: list[Section] = _d("存在的问题", default_factory=list, source=("@narrative.*",))
+    measures: list[Section] = _d("改进措施", default_factory=list, source=("@narrative.*",))
+    other: list[Section] = _d("其他需要说明的情况", default_factory=list, source=("@narrative.*",))
+    conclusion: list[Section] = _d("自评结论", default_factory=list, source=("@narrative.*",))
 
 
 class Evaluator(_Model):
@@ -1013,7 +1026,7 @@ class Report(_Model):
     """Everything a template can use. Scoring and questionnaire results are attached by the build."""
 
     unit: Unit = _d("单位基本信息")
-    functions: list[str] = _d("主要职能（列表）")
+    functions: list[str] = _d("主要职能（列表）", source=("@functions.text",))
     goals: list[Goal] = _d("年度目标/主要工作（列表）")
     income: Income = _d("收入情况")
     expenditure: Expenditure = _d("支出情况")
@@ -1033,6 +1046,10 @@ class Report(_Model):
     @computed_field(description="人员情况")
     @property
     def staff(self) -> Staff:
+        with untraced():  # Staff's fields say which 基本信息 cells they are
+            return self._staff()
+
+    def _staff(self) -> Staff:
         u = self.unit
         figures = zip(STAFF_KINDS, (u.quota_admin, u.quota_civil, u.quota_public),
                       (u.actual_admin, u.actual_civil, u.actual_public), strict=True)

@@ -34,6 +34,8 @@ class WorkbookData:
     refs: dict[str, Location] = field(default_factory=dict)
     raw_tables: dict[str, list[tuple[int, dict[str, RawCell]]]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # cells left empty that the format does not read, given a stand-in value (formats.sheets.allow_unused)
+    stand_ins: set[Location] = field(default_factory=set)
 
     def ref(self, path: str) -> Location:
         return self.refs.get(path, Location())

@@ -12,7 +12,9 @@ format's own declarations in ``formats.sheets``.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from pydantic.fields import FieldInfo
@@ -81,6 +83,14 @@ def with_fields(sheet: Sheet, fields: tuple[Field, ...], **changes: Any) -> Shee
         return dataclasses.replace(sheet, fields=fields, **changes)
     return dataclasses.replace(sheet, columns=fields, **changes)
 
+
+
+def placeholder(field: Field) -> Any:
+    """A value standing in for a required field nobody reads (a format that does not use it, a column an
+    older workbook lacks): 0, no text, not a 是, an empty list — never printed."""
+    by_kind: dict[str, Any] = {"money": Decimal(0), "decimal": Decimal(0), "int": 0, "yesno": False,
+                               "date": dt.date(1900, 1, 1), "list": []}
+    return by_kind.get(field.kind, "")
 
 
 META_SHEET = "系统信息"  # hidden sheet: format id and schema version
