@@ -83,11 +83,11 @@ def income_against_funds(report: Report, refs: Refs) -> Iterator[Relation]:
     for item in FUND_SOURCES:
         if item not in funds:
             continue
-        members = [(key, cell) for key, _, cell in IncomeRow.input_fields() if cell.fund == item]
-        left = [term(r, refs, key) for r in income for key, _ in members]
+        members = {r.path: [(key, cell) for key, _, cell in r.model.input_fields() if cell.fund == item] for r in income}
+        left = [term(r, refs, key) for r in income for key, _ in members[r.path]]
         if not any(t.value for t in left) and not funds[item].value.final:
             continue
-        names = "、".join(dict.fromkeys(cell.label for _, cell in members))
+        names = "、".join(dict.fromkeys(cell.label for fields in members.values() for _, cell in fields))
         yield Relation([t for t in left if t.value] or left[:1], [term(funds[item], refs, "final")],
                        what=f"“收入”表的{item}（{names}）", whole=f"“资金来源”表{item}全年预算数", field=item,
                        severity="warning", code="C604", note="，请核对收入和资金来源（如有差异请在报告中说明）")

@@ -73,9 +73,9 @@ def records(report: Report, models: tuple[type[InputModel], ...] = INPUT_SHEETS)
         if node is None:
             continue
         if isinstance(model.sheet, KeyValue):  # type: ignore[attr-defined]
-            yield Record(model, key, node)
+            yield Record(type(node), key, node)
             continue
         for n, row in enumerate(_rows(node)):
             if isinstance(row, model):
-                yield Record(model, f"{key}[{n}]", row)
+                yield Record(type(row), f"{key}[{n}]", row)  # a subclass's own fields are its too
 

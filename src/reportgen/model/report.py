@@ -311,7 +311,7 @@ class Income(_Model):
     @computed_field(description="收入汇总行（各机构合计）")
     @property
     def total(self) -> IncomeRow:
-        return _sum_rows(self.rows, IncomeRow, "合计")
+        return _sum_rows(self.rows, type(self.rows[0]) if self.rows else IncomeRow, "合计")
 
     @computed_field(description="本年收入按来源（同 total.categories）：key、name、amount、share（占本年收入的比例，%）")
     @property
@@ -330,7 +330,7 @@ class Expenditure(_Model):
     @computed_field(description="支出汇总行（各机构合计）")
     @property
     def total(self) -> ExpenditureRow:
-        return _sum_rows(self.rows, ExpenditureRow, "合计")
+        return _sum_rows(self.rows, type(self.rows[0]) if self.rows else ExpenditureRow, "合计")
 
     @computed_field(description="基本支出占总支出比例（%）")
     @property
