@@ -142,3 +142,23 @@ def test_vars_reference_lists_model_names() -> None:
     assert "expenditure.basic_share" in output and "基本支出占总支出比例" in output
     assert "score.total" in output and "questionnaire_summary.score_rate" in output
     assert "unit.name" in output and "青山县医疗保障局" in output  # example value
+
+
+def test_a_template_full_of_unused_styles_is_flagged_and_copied_slim(tmp_path: Path) -> None:
+    from reportgen.render.slim import surplus_bytes
+
+    folder = _new(tmp_path)
+    replace_template(folder, "自评报告.docx", "{{ unit.name }}自评报告", "单位：{{ unit.name }}")  # python-docx's defaults
+    fat = (folder / "自评报告.docx").read_bytes()
+    assert surplus_bytes(fat) > 600_000  # ~170 styles, latent styles, stylesWithEffects, a thumbnail
+    code, output = run("format", "check", folder)
+    assert "自评报告.docx F121" in output and "未使用的样式" in output
+    assert "评分表.docx F121" not in output  # the built-in templates are slim
+
+    copy = tmp_path / "slim-copy"
+    assert run("format", "new", copy, "--from", folder)[0] == 0
+    slimmed = copy / "自评报告.docx"
+    assert len(slimmed.read_bytes()) < len(fat) / 2 and surplus_bytes(slimmed.read_bytes()) == 0
+    assert [p.text for p in Document(str(slimmed)).paragraphs] == [p.text for p in Document(str(folder / "自评报告.docx")).paragraphs]
+    assert {s.name for s in Document(str(slimmed)).styles} >= {"Normal"}
+    assert "F121" not in run("format", "check", copy)[1]

@@ -34,6 +34,14 @@ def generators() -> dict[str, dict[str, Callable[[Path], None]]]:
     return found
 
 
+def write_template(build: Callable[[Path], None], path: Path) -> None:
+    """Run a generator and slim what python-docx saved (its default styles, stylesWithEffects, thumbnail)."""
+    from reportgen.render.slim import slim
+
+    build(path)
+    path.write_bytes(slim(path.read_bytes()))
+
+
 def content(path: Path) -> dict[str, bytes]:
     """A .docx/.xlsx file's parts but docProps (its creation time differs on every run and is not content)."""
     with zipfile.ZipFile(path) as z:
@@ -49,7 +57,7 @@ def main() -> None:
                 continue
             for name, build in documents.items():
                 out, fresh = TEMPLATES / fmt / name, Path(scratch) / name
-                build(fresh)
+                write_template(build, fresh)
                 if out.exists() and content(fresh) == content(out):
                     continue
                 out.write_bytes(fresh.read_bytes())

@@ -303,7 +303,7 @@ def _name_note(owner: _Owner, clash: object, shortened: bool) -> str:
 
 
 def _with_images(context: dict[str, Any], evaluation: Evaluation, needs: list[str]) -> dict[str, Any]:
-    """Charts are drawn only for documents that show them (matplotlib is slow to import)."""
+    """Charts are drawn only for documents that show them."""
     if "questionnaire" not in needs or evaluation.questionnaire_summary is None:
         return context
     if not evaluation.questionnaire_summary.questions:  # totals only: nothing per question to draw

@@ -79,10 +79,39 @@ def _check_templates(fmt: Format, findings: list[Finding]) -> None:
     if names:
         for doc in fmt.spec.documents:
             findings += part_name_findings(fmt.path(doc.template), names)
+    findings += _surplus_findings(fmt)
     if fmt.spec.questionnaire_template:
         q_reference = questionnaire_reference()
         findings += check_template(fmt.path(fmt.spec.questionnaire_template), known_paths(q_reference),
                                    {d.path for d in q_reference})
+
+
+SURPLUS_WARNING_BYTES = 200 * 1024
+
+
+def _surplus_findings(fmt: Format) -> list[Finding]:
+    """A template carrying > 200 KB of styles it never uses (python-docx's and some Word versions'
+    defaults) makes every document slower to write: a warning, with the way to a slim copy."""
+    import zipfile
+
+    from lxml import etree
+
+    from reportgen.render.slim import surplus_bytes
+
+    findings = []
+    names = [doc.template for doc in fmt.spec.documents] + [fmt.spec.questionnaire_template or ""]
+    for name in dict.fromkeys(n for n in names if n):
+        path = fmt.path(name)
+        try:
+            surplus = surplus_bytes(path.read_bytes())
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError):
+            continue  # an unreadable template has its own finding
+        if surplus > SURPLUS_WARNING_BYTES:
+            findings.append(Finding(
+                f"模板带有约 {surplus // 1024} KB 未使用的样式等内容，每生成一份文档都要处理一遍；"
+                f"可用 reportgen format new 新文件夹 --from {fmt.folder} 复制一份精简的格式", name,
+                severity="warning", code="F121"))
+    return findings
 
 
 def _measure_findings(fmt: Format) -> list[Finding]:

@@ -245,14 +245,18 @@ def copy_format(source: Format, dest: Path) -> Path:
     """Start a new format from an existing one: copy the folder and give it the folder's name as id.
 
     The declaration is edited as text (only its ``id:`` and ``name:`` lines) so the author's
-    comments survive.
+    comments survive. The copied .docx are slimmed (``render.slim``): styles they never use are dropped.
     """
     import re
     import shutil
 
+    from reportgen.render.slim import slim_file
+
     if dest.exists():
         raise ReportgenError(Finding("目标文件夹已存在，请换一个名字或先删除它", str(dest)))
     shutil.copytree(source.folder, dest)
+    for template in sorted(dest.rglob("*.docx")):
+        slim_file(template)
     declaration = dest / DECLARATION
     text = declaration.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^id:.*$", f"id: {dest.name}", text, count=1)
