@@ -17,6 +17,7 @@ amounts in 万元. :func:`unit_values` adds what a format's own sheets need.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal as D
 from typing import Any
@@ -408,7 +409,7 @@ def unit_values(unit: str, fmt: Any) -> Values:
     """``unit``'s values for format ``fmt``: the unit's own data, the format example's scoring inputs
     (a self-assessment of management, the same for any unit) and the unit's survey where the format
     has a questionnaire."""
-    values = dict(UNITS[unit])
+    values = copy.deepcopy(UNITS[unit])  # callers may edit theirs; the shared data stays as declared
     if unit == "medical":
         return {**values, **fmt.example_values}
     if "inputs" in fmt.example_values:
