@@ -17,7 +17,7 @@ import datetime as dt
 import os
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ class Settings:
     max_upload: int = 20 * 1024 * 1024
     public_url: str = ""  # how clerks reach this server, for the printed links
     pdf: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    refresh: int = 2  # seconds between reloads of a page waiting for a build
 
 
 @dataclass
@@ -176,7 +176,8 @@ def save_upload(upload: UploadFile, store: Store, limit: int) -> tuple[Path, int
             while chunk := source.read(1024 * 1024):
                 size += len(chunk)
                 if size > limit:
-                    raise UploadRefused(413, f"文件超过 {limit // 1024 // 1024} MB 的上限")
+                    raise UploadRefused(413, f"上传的文件不能超过 {limit // 1024 // 1024} MB。请删除填报表中多余的内容（如图片、"
+                                             "大量空行）后另存再上传")
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())

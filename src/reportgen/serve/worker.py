@@ -221,7 +221,7 @@ class BuildQueue:
         if self._thread is not None:
             self._thread.join(timeout=30)
         for worker in self._workers:
-            self._retire(worker, kill=worker.vid is not None)
+            self._retire(worker, kill=worker.vid is not None or not worker.ready)  # still starting: no wait
             if worker.vid is not None:
                 self._lost(worker, "服务器已停止，这次上传未能处理完；请重新上传填报表")
         self._workers.clear()
