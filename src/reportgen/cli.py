@@ -318,7 +318,8 @@ def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | N
               metavar="文件夹", help="数据文件夹：数据库和全部上传、生成的文件都放在这里（不存在时自动创建）。")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="监听地址。默认只有本机能访问；局域网内各单位访问时用 0.0.0.0。")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口。")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="端口（0：任选一个空闲端口）。")
 @click.option("--url", "public_url", default="", metavar="地址",
               help="各单位访问本机的地址，用于打印各单位链接，如 http://192.168.1.10:8000。")
 @click.option("--format", "format_folders", multiple=True, metavar="文件夹",

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import click
+import uvicorn
 
 from reportgen.errors import Finding, ReportgenError
 from reportgen.serve.store import Store
@@ -82,6 +83,7 @@ def bind(host: str, port: int) -> socket.socket:
         sock.close()
         why = "端口已被占用（可用 --port 换一个端口）" if exc.errno in (98, 48, 10048) else (exc.strerror or str(exc))
         raise ReportgenError(Finding(f"无法在 {host}:{port} 上启动服务：{why}", "--host/--port")) from exc
+    sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
     sock.set_inheritable(True)
     return sock
 
@@ -89,8 +91,6 @@ def bind(host: str, port: int) -> socket.socket:
 def run(data: Path, host: str = "127.0.0.1", port: int = 8000, formats: tuple[Path, ...] = (), jobs: int = 2,
         public_url: str = "", pdf: bool | None = None, max_upload_mb: int = 20, reset_password: bool = False,
         build_timeout: float = 120.0) -> None:
-    import uvicorn
-
     from reportgen.pdf import find_soffice
     from reportgen.serve.app import create_app
 
