@@ -469,3 +469,104 @@ def test_recover_after_a_crash(tmp_path: Path) -> None:
     assert [d["name"] for d in store.documents(finished["id"])] == ["报告.docx"]
     assert store.version(queued["id"])["status"] == "queued"  # still to build
     assert not orphan.exists() and not any(store.tmp.iterdir())
+
+
+# ---- reportgen serve on the command line (uvicorn's serving loop replaced: nothing listens) ------
+
+
+@pytest.fixture
+def no_serving(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """``reportgen serve`` runs up to uvicorn's loop, which returns at once (no workers start)."""
+    import uvicorn
+
+    served: list[object] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: served.append(sockets))
+    return served
+
+
+def serve_cli(*args: object):
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+
+    return CliRunner().invoke(main, ["serve", *map(str, args)], catch_exceptions=False)
+
+
+def test_serve_command_setup_link_warning_lock_and_reset(tmp_path: Path, no_serving: list[object]) -> None:
+    from reportgen.serve.main import lock_folder
+    from reportgen.serve.security import hash_password
+    from reportgen.serve.store import Store
+
+    data = tmp_path / "数据"
+    first = serve_cli("--data", data, "--port", 0, "--no-pdf")
+    assert first.exit_code == 0, first.output
+    assert "首次使用" in first.output and "/setup/" in first.output and "已启动" in first.output
+    assert "注意" not in first.output and len(no_serving) == 1
+    (data / "files" / "v" / ("cd" * 16)).mkdir()  # as if killed between writing an upload and its row
+
+    Store(data).set_password(hash_password(PASSWORD))
+    wide = serve_cli("--data", data, "--host", "0.0.0.0", "--port", 0, "--no-pdf")
+    assert wide.exit_code == 0 and "局域网内的其他电脑都能访问" in wide.output and "--url" in wide.output
+    assert "/setup/" not in wide.output  # a password is set
+    assert not (data / "files" / "v" / ("cd" * 16)).exists()  # recovered at start
+
+    held = lock_folder(data)
+    try:
+        second = serve_cli("--data", data, "--port", 0, "--no-pdf")
+    finally:
+        held.close()
+    assert second.exit_code == 2 and "正被另一个 reportgen serve 使用" in second.output
+
+    reset = serve_cli("--data", data, "--port", 0, "--no-pdf", "--reset-password")
+    assert reset.exit_code == 0 and "已清除管理员密码" in reset.output and "/setup/" in reset.output
+    assert Store(data).password_hash() is None
+
+    wrong = serve_cli("--data", data, "--url", "192.168.1.10:8000")
+    assert wrong.exit_code == 2 and "http://" in wrong.output
+
+
+def test_serve_command_without_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        no_serving: list[object]) -> None:
+    for name in [m for m in sys.modules if m.startswith("reportgen.serve")]:
+        monkeypatch.delitem(sys.modules, name)
+    for name in [m for m in sys.modules if m == "starlette" or m.startswith("starlette.")]:
+        monkeypatch.setitem(sys.modules, name, None)  # import starlette… -> ImportError
+    answer = serve_cli("--data", tmp_path / "data", "--port", 0)
+    assert not no_serving
+    assert answer.exit_code == 2 and "pip install 'reportgen[serve]'" in answer.output
+
+
+def test_pdfs_follow_the_documents(world, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's PDF step (LibreOffice replaced): pdf.json lists each PDF, the store records them,
+    the clerk's page offers them beside their documents."""
+    import reportgen.pdf
+    from reportgen.pdf import PdfResult
+    from reportgen.serve.worker import _pdfs
+
+    def convert(paths):
+        for path in paths[:1]:
+            path.with_suffix(".pdf").write_bytes(b"%PDF-1.7")
+        return PdfResult([paths[0].with_suffix(".pdf")], findings=[Finding("LibreOffice 转换超时", str(paths[1]))])
+
+    monkeypatch.setattr(reportgen.pdf, "convert_to_pdf", convert)
+    store = world.svc.store
+    v2 = version(world, UNIT, 2)
+    docs = [{"position": d["position"], "file": d["file"], "name": d["name"]} for d in store.documents(v2["id"])]
+    folder = store.version_dir(v2["key"])
+    try:
+        write_json(folder / "pdf.json", _pdfs(folder / "docs", docs, Finding))
+        with store.write() as conn:
+            conn.execute("UPDATE versions SET pdf = 'pending' WHERE id = ?", (v2["id"],))
+        store.finish_pdf(v2["id"])
+        pdfs = [d for d in store.documents(v2["id"]) if d["kind"] == "pdf"]
+        assert [(d["position"], d["name"]) for d in pdfs] == [(0, docs[0]["name"].replace(".docx", ".pdf"))]
+        assert store.version(v2["id"])["pdf"] == "done"
+        monkeypatch.setattr(world.svc.settings, "pdf", True)
+        page = world.clerk.get(world.links[UNIT]).text
+        assert f"/d/{pdfs[0]['id']}\">PDF</a>" in page and "未能生成" not in page and "转换超时" in page
+        assert world.clerk.get(f"{world.links[UNIT]}/d/{pdfs[0]['id']}").content == b"%PDF-1.7"
+    finally:
+        with store.write() as conn:
+            conn.execute("DELETE FROM documents WHERE version_id = ? AND kind = 'pdf'", (v2["id"],))
+            conn.execute("UPDATE versions SET pdf = 'none' WHERE id = ?", (v2["id"],))
+        (folder / "docs" / "0.pdf").unlink(missing_ok=True)
