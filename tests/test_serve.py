@@ -541,7 +541,7 @@ def test_pdfs_follow_the_documents(world, monkeypatch: pytest.MonkeyPatch) -> No
     the clerk's page offers them beside their documents."""
     import reportgen.pdf
     from reportgen.pdf import PdfResult
-    from reportgen.serve.worker import _pdfs
+    from reportgen.serve.worker import pdf_record
 
     def convert(paths):
         for path in paths[:1]:
@@ -554,7 +554,7 @@ def test_pdfs_follow_the_documents(world, monkeypatch: pytest.MonkeyPatch) -> No
     docs = [{"position": d["position"], "file": d["file"], "name": d["name"]} for d in store.documents(v2["id"])]
     folder = store.version_dir(v2["key"])
     try:
-        write_json(folder / "pdf.json", _pdfs(folder / "docs", docs, Finding))
+        write_json(folder / "pdf.json", pdf_record(folder / "docs", docs))
         with store.write() as conn:
             conn.execute("UPDATE versions SET pdf = 'pending' WHERE id = ?", (v2["id"],))
         store.finish_pdf(v2["id"])

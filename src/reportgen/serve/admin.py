@@ -9,12 +9,14 @@ logins are counted per client address: after ``MAX_FAILURES`` the address waits 
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -210,10 +212,9 @@ async def dashboard(request: Request) -> Response:
     counts: dict[str, int] = {}
     for _, state in rows:
         counts[state.css] = counts.get(state.css, 0) + 1
-    busy = any(state.css == "busy" for _, state in rows)
     fmt = svc.settings.formats.get(collection["format_id"])
     return page(request, "dashboard.html", collection=collection, rows=rows, sort=sort, descending=descending,
-                counts=counts, busy=busy, format_name=fmt[1] if fmt else collection["format_id"],
+                counts=counts, format_name=fmt[1] if fmt else collection["format_id"],
                 added=request.query_params.get("added", ""), present=request.query_params.get("present", ""),
                 rejected=request.query_params.get("rejected", ""))
 
@@ -282,8 +283,6 @@ async def add_units(request: Request) -> Response:
             return refusal(request, 400, "名单文件无法读取", str(exc), back)
     names, refused = unit_names(text)
     added, present = svc.store.add_units(collection["id"], names)
-    from urllib.parse import urlencode
-
     query = urlencode({"added": len(added), "present": "、".join(present)[:500], "rejected": "、".join(refused)[:500]})
     return RedirectResponse(f"{back}?{query}#units", status_code=303)
 
@@ -347,8 +346,6 @@ async def unit_page(request: Request) -> Response:
     number = request.query_params.get("v", "")
     version = svc.store.version_of_unit(unit["id"], int(number)) if number.isdigit() else \
         (svc.store.version(versions[0]["id"]) if versions else None)
-    import json
-
     record = json.loads(version["result"] or "{}") if version else {}
     return page(request, "admin_unit.html", unit=unit, state=unit_state(unit), collection=collection,
                 versions=versions, version=version, rows=finding_rows(record) if version else [],

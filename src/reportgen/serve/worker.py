@@ -135,7 +135,6 @@ def worker_main(conn: Connection, formats: list[str]) -> None:
 def run_job(conn: Connection, job: dict[str, Any]) -> bool:
     """Build one version's folder; True when this worker should be replaced afterwards."""
     from reportgen.batch import process_unit
-    from reportgen.errors import Finding
     from reportgen.serve.records import result_record
 
     folder = Path(job["folder"])
@@ -159,12 +158,14 @@ def run_job(conn: Connection, job: dict[str, Any]) -> bool:
     conn.send(("built",))
     if job["pdf"] and documents:
         conn.send(("stage", STAGE_PDF))
-        write_json(folder / PDF_RESULT_NAME, _pdfs(docs, documents, Finding))
+        write_json(folder / PDF_RESULT_NAME, pdf_record(docs, documents))
         conn.send(("pdf",))
     return bool(result.internal)
 
 
-def _pdfs(docs: Path, documents: list[dict[str, Any]], finding_type: Any) -> dict[str, Any]:
+def pdf_record(docs: Path, documents: list[dict[str, Any]]) -> dict[str, Any]:
+    """Convert the documents to PDF beside them (LibreOffice); what ``pdf.json`` says: each PDF made
+    (its number, file and download name) and the conversion's findings."""
     from reportgen.pdf import convert_to_pdf
     from reportgen.serve.records import finding_record
 
@@ -172,8 +173,7 @@ def _pdfs(docs: Path, documents: list[dict[str, Any]], finding_type: Any) -> dic
     converted = {p.name for p in result.converted}
     pdfs = [{"position": d["position"], "file": f"{d['position']}.pdf", "name": str(Path(d["name"]).with_suffix(".pdf"))}
             for d in documents if f"{d['position']}.pdf" in converted]
-    findings = [finding_record(f) for f in result.findings if isinstance(f, finding_type)]
-    return {"documents": pdfs, "findings": findings}
+    return {"documents": pdfs, "findings": [finding_record(f) for f in result.findings]}
 
 
 # ---- in the server process --------------------------------------------------------------------
