@@ -9,6 +9,7 @@ the builds ran in the service's real worker process. Tests that change a unit re
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 import subprocess
@@ -253,7 +254,8 @@ def test_findings_rows_errors_first_places_in_columns() -> None:
         Finding("应为数字", Location.join([Location.cell("支出", "B3"), Location.row("项目", 4)]), "金额"),
         Finding("不是有效的 .xlsx 工作簿", "/srv/data/upload.xlsx"),
         Finding("模板出错", Location.in_file("/srv/templates/x/report.docx", part="第3段")),
-    ]), Path("/srv/data/upload.xlsx"))
+    ], name_ref=Location.cell("基本信息", "B2")), Path("/srv/data/upload.xlsx"))  # type: ignore[arg-type]
+    assert json.loads(json.dumps(record))["name_ref"] == "基本信息!B2"
     assert [tuple(vars(r).values()) for r in finding_rows(record)] == [
         ("错误", "支出、项目", "B3、第4行", "金额", "应为数字"),
         ("错误", "（整个文件）", "", "", "不是有效的 .xlsx 工作簿"),

@@ -44,8 +44,8 @@ def finding_record(finding: Finding, upload: Path | None = None) -> dict[str, An
 
 def result_record(result: UnitResult, upload: Path | None = None) -> dict[str, Any]:
     record: dict[str, Any] = {
-        "unit_name": result.unit_name, "year": result.year, "format_id": result.format_id,
-        "grade": result.grade, "internal": result.internal, "name_ref": result.name_ref,
+        "unit_name": str(result.unit_name or ""), "year": result.year, "format_id": str(result.format_id or ""),
+        "grade": str(result.grade or ""), "internal": result.internal, "name_ref": str(result.name_ref or ""),
         "findings": [finding_record(f, upload) for f in result.findings]}
     for name in _FIGURES:
         value = getattr(result, name)
