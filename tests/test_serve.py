@@ -572,3 +572,12 @@ def test_pdfs_follow_the_documents(world, monkeypatch: pytest.MonkeyPatch) -> No
             conn.execute("DELETE FROM documents WHERE version_id = ? AND kind = 'pdf'", (v2["id"],))
             conn.execute("UPDATE versions SET pdf = 'none' WHERE id = ?", (v2["id"],))
         (folder / "docs" / "0.pdf").unlink(missing_ok=True)
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the memory limit needs Linux's RLIMIT_AS")
+def test_a_build_over_its_memory_limit_gets_memory_error() -> None:
+    from reportgen.serve.worker import memory_limit
+
+    with pytest.raises(MemoryError), memory_limit(64 * 1024 * 1024):
+        bytearray(512 * 1024 * 1024)
+    assert len(bytearray(128 * 1024 * 1024)) > 0  # the limit is lifted afterwards
