@@ -86,6 +86,7 @@ def main() -> None:
       reportgen check 填报表.xlsx       检查数据并显示关键指标
       reportgen build 填报表.xlsx -o 输出文件夹   生成 Word 文档（加 --pdf 同时生成 PDF）
       reportgen batch 填报表文件夹 -o 输出文件夹  全县各单位一次生成，另有汇总表
+      reportgen serve --data 数据文件夹    财政局收集各单位填报表的网页服务
     """
 
 
@@ -310,6 +311,46 @@ def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | N
         sys.exit(EXIT_INTERNAL)
     if bad:
         sys.exit(EXIT_INPUT)
+
+
+@main.command("serve")
+@click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              metavar="文件夹", help="数据文件夹：数据库和全部上传、生成的文件都放在这里（不存在时自动创建）。")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址。默认只有本机能访问；局域网内各单位访问时用 0.0.0.0。")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="端口（0：任选一个空闲端口）。")
+@click.option("--url", "public_url", default="", metavar="地址",
+              help="各单位访问本机的地址，用于打印各单位链接，如 http://192.168.1.10:8000。")
+@click.option("--format", "format_folders", multiple=True, metavar="文件夹",
+              type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="除内置格式外可选用的格式文件夹（可多次给出）。上传的文件不能指定格式。")
+@click.option("-j", "--jobs", type=click.IntRange(1, 32), default=2, show_default=True,
+              help="同时生成的单位数（工作进程数）。")
+@click.option("--pdf/--no-pdf", default=None, help="同时生成 PDF（默认：本机装有 LibreOffice 时生成）。")
+@click.option("--max-upload-mb", type=click.IntRange(1, 200), default=20, show_default=True,
+              help="上传文件大小上限（MB）。")
+@click.option("--reset-password", is_flag=True, help="忘记管理员密码时使用：清除密码，打印新的一次性设置链接。")
+@handles_input_errors
+def serve_command(data_dir: Path, host: str, port: int, public_url: str, format_folders: tuple[Path, ...],
+                  jobs: int, pdf: bool | None, max_upload_mb: int, reset_password: bool) -> None:
+    """财政局收集各单位填报表的网页服务：各单位只需浏览器（需安装 pip install 'reportgen[serve]'）。
+
+    \b
+    启动后在浏览器打开 http://127.0.0.1:8000/admin ：新建收集任务、添加单位、
+    把各单位的专用链接发给各单位；各单位通过链接下载填报表、上传、查看错误、下载文档。
+    """
+    try:
+        from reportgen.serve.main import run
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in ("starlette", "uvicorn", "multipart", "python_multipart", "anyio"):
+            raise
+        raise ReportgenError(Finding("reportgen serve 需要另外安装网页服务组件：pip install 'reportgen[serve]'",
+                                     "serve")) from exc
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise ReportgenError(Finding("--url 应以 http:// 或 https:// 开头，如 http://192.168.1.10:8000", "--url"))
+    run(data_dir, host=host, port=port, formats=format_folders, jobs=jobs, public_url=public_url, pdf=pdf,
+        max_upload_mb=max_upload_mb, reset_password=reset_password)
 
 
 @main.command("formats")
