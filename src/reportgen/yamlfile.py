@@ -14,6 +14,8 @@ Contract:
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,34 +111,45 @@ def _marks(root: Node | None) -> tuple[dict[Loc, int], list[tuple[Loc, int, int]
 
 
 def load_yaml(path: Path) -> YamlDoc:
-    """A format file as data with line marks; every problem a finding naming the file."""
+    """A format file as data with line marks; every problem a finding naming the file.
+
+    Parsed once per process for each text (PyYAML's pure-Python loader, which can refuse aliases, is
+    slow); every caller gets its own copy of the data."""
     where = str(path)
     try:
         if path.stat().st_size > YAML_MAX_BYTES:
             raise ReportgenError(Finding(f"文件超过 {YAML_MAX_BYTES // 1024} KB，不像是格式声明，不予处理", where,
                                          code="Y002"))
-        loader = _PlainYamlLoader(path.read_text(encoding="utf-8"))
-        try:
-            root = loader.get_single_node()
-            lines, twice = _marks(root)  # before constructing: merge keys (<<) rewrite the nodes
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise ReportgenError(Finding("文件不存在", where, code="Y001")) from exc
+    except UnicodeDecodeError as exc:
+        raise ReportgenError(Finding("文件不是 UTF-8 编码", where, code="Y005")) from exc
+    try:
+        data, lines, twice = _parsed(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f"{where}:{mark.line + 1}" if mark else where
         code = "Y004" if isinstance(exc, _AliasRefused) else "Y003"
         raise ReportgenError(Finding(f"YAML 格式错误: {getattr(exc, 'problem', exc)}", at, code=code)) from exc
-    except UnicodeDecodeError as exc:
-        raise ReportgenError(Finding("文件不是 UTF-8 编码", where, code="Y005")) from exc
     if twice:
         raise ReportgenError([
             Finding(f"键“{loc[-1]}”在同一层写了两次（第 {first} 行已有），后写的会覆盖先写的", f"{where}:{again}",
                     code="Y007")
             for loc, first, again in sorted(twice, key=lambda t: t[2])])
-    return YamlDoc(path, data, LineMarks(lines))
+    return YamlDoc(path, copy.deepcopy(data), LineMarks(lines))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(text: str) -> tuple[Any, dict[Loc, int], list[tuple[Loc, int, int]]]:
+    loader = _PlainYamlLoader(text)
+    try:
+        root = loader.get_single_node()
+        lines, twice = _marks(root)  # before constructing: merge keys (<<) rewrite the nodes
+        data = loader.construct_document(root) if root is not None else None
+    finally:
+        loader.dispose()
+    return data, lines, twice
 
 
 def read_yaml(path: Path) -> Any:

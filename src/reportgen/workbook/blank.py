@@ -9,6 +9,7 @@ number in the header and footer) so that the printed workbook is as usable as th
 from __future__ import annotations
 
 import math
+from copy import copy
 from pathlib import Path
 from typing import Any
 
@@ -198,9 +199,15 @@ def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | N
         widths.append(width)
         header_lines = max(header_lines, _lines(header.value, width))
         ws.column_dimensions[letter].width = width
+        styled = None  # the column's input style, set once and copied (openpyxl re-hashes a style per set)
         for row in range(2, last_row + 1):
             record = rows[row - 2] if row - 2 < len(rows) else {}
-            _style_input(ws.cell(row=row, column=col, value=_cell_value(spec, record.get(spec.key))), spec)
+            cell = ws.cell(row=row, column=col, value=_cell_value(spec, record.get(spec.key)))
+            if styled is None:
+                _style_input(cell, spec)
+                styled = cell._style
+            else:
+                cell._style = copy(styled)
         _validation(ws, spec, f"{letter}2:{letter}{last_row}")
     ws.row_dimensions[1].height = max(2, header_lines) * _LINE_PT + 2
     for row in range(2, len(rows) + 2):
