@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import stat
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -171,6 +172,8 @@ def _load_format(folder: Path, fingerprint: tuple[tuple[str, int, int], ...]) ->
     declaration = folder / DECLARATION
     if not declaration.is_file():
         raise ReportgenError(Finding(f"不是格式文件夹：缺少 {DECLARATION}", str(folder), code="F100"))
+    if problem := outside_problem(folder, DECLARATION):
+        raise ReportgenError(Finding(problem, str(declaration), code="F119"))
     doc = load_yaml(declaration)
     if error := not_a_mapping(doc, "声明文件"):
         raise error
@@ -185,11 +188,37 @@ def _load_format(folder: Path, fingerprint: tuple[tuple[str, int, int], ...]) ->
     missing += [(name, (key,)) for key in ("scoring", "project_scoring", "questionnaire", "questionnaire_template",
                                            "example")
                 if (name := getattr(spec, key))]
-    problems = [Finding(f"声明中引用的文件不存在: {name}", fmt.where(loc), field_path(loc), code="F110")
-                for name, loc in missing if not (folder / name).is_file()]
+    problems = []
+    for name, loc in missing:
+        if problem := outside_problem(folder, name):
+            problems.append(Finding(f"{problem}: {name}", fmt.where(loc), field_path(loc), code="F119"))
+        elif not (folder / name).is_file():
+            problems.append(Finding(f"声明中引用的文件不存在: {name}", fmt.where(loc), field_path(loc), code="F110"))
     if problems:
         raise ReportgenError(problems)
     return fmt
+
+
+def outside_problem(folder: Path, name: str) -> str | None:
+    """Why the file ``name`` that a format in ``folder`` (resolved) names may not be read, or None.
+
+    A format folder is untrusted (another county's, a download): every file it names must be a
+    regular file inside it after following links, never an absolute path, ``../``, a link out of
+    the folder, a device or a pipe. Only names are judged here: nothing outside is opened."""
+    path = folder / name
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a link loop
+        return "声明中引用的文件无法解析（链接循环？）"
+    if not resolved.is_relative_to(folder):
+        return "声明中引用的文件不在格式文件夹内（不能写绝对路径、../，也不能是指向文件夹外的链接），为安全起见不予读取"
+    try:
+        mode = resolved.stat().st_mode
+    except OSError:
+        return None  # missing: said by the caller
+    if not stat.S_ISREG(mode):
+        return "声明中引用的不是普通文件（是文件夹、设备或管道），不予读取"
+    return None
 
 
 def builtin_format_dirs() -> list[Path]:
