@@ -229,6 +229,46 @@ def test_format_check_reports_scoring_payloads(tmp_path: Path) -> None:
     assert "scoring.yaml S240 财政供养人员控制率: 评分规则无法计算：乘方" in output
 
 
+# ---- nesting deeper than Python's stack or compiler takes (issue 20: was exit 3) -------------
+
+NESTED_IFS = "{% if true %}" * 120 + "x" + "{% endif %}" * 120
+EXAMPLE_YUEYANG = Path("inputs/example-yueyang-2020.xlsx").resolve()
+
+
+@pytest.mark.parametrize("indicator", [
+    {"value": "(" * 100 + "staff.actual" + ")" * 100},
+    {"value": "+".join(["staff.actual"] * 500)},
+    {"calc": NESTED_IFS},
+], ids=["parentheses", "sum", "ifs"])
+def test_deeply_nested_scoring_text_is_a_finding(tmp_path: Path, indicator: dict[str, str]) -> None:
+    folder = _format_copy(tmp_path)
+    _edit_scoring(folder, **indicator)
+    for args in (("format", "check", folder), ("build", EXAMPLE_YUEYANG, "--format", folder, "-o", tmp_path / "out")):
+        code, output = run(*args)
+        assert code == 2, output
+        assert "S223 财政供养人员控制率: " in output and "嵌套过深或表达式过长" in output, output
+        assert "内部错误" not in output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("payload", [
+    "{{ " + "(" * 100 + "1" + ")" * 100 + " }}",
+    "{{ " + "+".join(["1"] * 500) + " }}",
+    NESTED_IFS,
+    "{% for i in [1] %}" * 25 + "{% endfor %}" * 25,  # Python allows 20 nested loops
+], ids=["parentheses", "sum", "ifs", "loops"])
+def test_deeply_nested_template_is_a_finding(tmp_path: Path, payload: str) -> None:
+    folder = _format_copy(tmp_path)
+    replace_template(folder, "评分表.docx", "{{ unit.name }}", payload)
+    build = ("build", EXAMPLE_YUEYANG, "--format", folder, "-o", tmp_path / "out")
+    for args in (("format", "check", folder), *([build] if payload == NESTED_IFS else [])):  # build: T440 before
+        code, output = run(*args)
+        assert code == 2, output
+        assert "评分表.docx T410 第 2 段: 模板语法错误：嵌套过深或表达式过长" in output, output
+        assert "内部错误" not in output
+    assert not (tmp_path / "out").exists()
+
+
 def test_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:
     folder = _format_copy(tmp_path)
     laughs = "".join(f"l{i}: &l{i} [*l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}]\n" for i in range(1, 30))
