@@ -45,6 +45,10 @@ RUNAWAYS = [
     ("{{ '%999999999d' % 1 }}", "格式化宽度"),
     ("{{ '{:>999999999}'.format(1) }}", "格式化宽度"),
     ("{{ '%999999999d'|format(1) }}", "格式化宽度"),
+    # issue 20: a width or precision given as an argument bypassed the cap (a 10 MB paragraph)
+    ("{{ '%*d' % (99999999, 1) }}", "格式化宽度或精度不能由参数给出"),
+    ("{{ '{:{}}'.format(1, '99999999') }}", "格式化宽度或精度不能由参数给出"),
+    ("{{ '%.*f' % (99999999, 1.0) }}", "格式化宽度或精度不能由参数给出"),
     ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "递归过深"),
     # doubling a string 40 times: 1 TB unless the memory limit stops it
     ("{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}",
@@ -151,6 +155,7 @@ SCORING_PAYLOADS = [
      "占用内存过多"),
     ({"calc": "{{ lipsum(10**6) }}"}, "超出报告所需的范围"),
     ({"calc": "{{ staff.__class__ }}"}, "不允许"),
+    ({"calc": "{{ '%*d' % (99999999, 1) }}"}, "格式化宽度或精度不能由参数给出"),
 ]
 
 

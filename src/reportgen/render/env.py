@@ -67,11 +67,13 @@ def _check_size_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
             raise _too_big(f"参数 {value} ")
 
 
-_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\d*)(?:\.(\d*))?")
+_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
 
 
 def _check_format_string(text: str, *, percent: bool) -> None:
-    """Refuse ``'%99999999d'`` / ``'{:>99999999}'``: one short format string, a gigabyte of output."""
+    """Refuse ``'%99999999d'`` / ``'{:>99999999}'``: one short format string, a gigabyte of output.
+    A width or precision given as an argument (``'%*d'``, ``'%.*f'``, ``'{:{}}'``) cannot be
+    judged from the string and is refused outright."""
     widths: list[str] = []
     if percent:
         for m in _PERCENT_FIELD.finditer(text):
@@ -81,7 +83,10 @@ def _check_format_string(text: str, *, percent: bool) -> None:
             specs = [spec for _, _, spec, _ in string.Formatter().parse(text) if spec]
         except ValueError:
             return  # malformed: str.format itself will say so
+        widths += ["*" for spec in specs if "{" in spec]  # a nested field: the width is an argument
         widths += [w for spec in specs for w in re.findall(r"\d+", spec)]
+    if "*" in widths:
+        raise LimitExceeded("格式化宽度或精度不能由参数给出（如 '%*d'、'{:{}}'），请直接写出数字")
     if any(int(w) > MAX_FORMAT_WIDTH for w in widths):
         raise _too_big("格式化宽度")
 
