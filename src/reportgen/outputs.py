@@ -7,6 +7,8 @@ Contract:
   permission, a file open in Word, Ctrl-C) puts ``-o`` back exactly as it was. Staging folders
   left by a killed run are removed by the next build into that folder.
 * :func:`write_file` writes one file atomically (``init``, ``questionnaire blank``).
+* :func:`write_folder` makes a new folder whole or not at all (``format new``): filled in a
+  hidden staging folder beside it, then renamed into place.
 * :func:`stale_outputs_finding` names what an earlier build left that this one did not write
   (a removed project's form): a warning, never a deletion.
 
@@ -147,6 +149,33 @@ def write_file(out: Path, write: Callable[[Path], None] | bytes) -> None:
     except OSError as exc:
         replacing = exc.filename == str(out) and out.exists()
         raise ReportgenError(write_finding(exc, out, replacing=replacing)) from exc
+
+
+def write_folder(dest: Path, fill: Callable[[Path], None]) -> None:
+    """Create the folder ``dest`` (which must not exist) filled by ``fill(staging)``, or nothing.
+
+    ``fill`` writes into a hidden staging folder beside ``dest``; one rename makes it visible. On
+    any failure (disk full, no permission, Ctrl-C) the staging folder is removed and an
+    ``OSError`` becomes a ReportgenError naming ``dest``; one left by a killed run is removed by
+    the next write there."""
+    check_out_dir(dest)
+    if os.path.lexists(dest):
+        raise ReportgenError(Finding("目标文件夹已存在，请换一个名字或先删除它", str(dest)))
+    created: list[Path] = []
+    staging: Path | None = None
+    try:
+        created = _make_dirs(dest.parent)
+        remove_leftovers(dest.parent)
+        staging = dest.with_name(f"{STAGING_PREFIX}{secrets.token_hex(4)}")
+        fill(staging)
+        os.rename(staging, dest)  # fails, rather than merging, if dest appeared meanwhile
+    except BaseException as exc:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        _remove_dirs(created)
+        if isinstance(exc, OSError):
+            raise ReportgenError(write_finding(exc, dest)) from exc
+        raise
 
 
 def _run_writer(write: Callable[[Path], None], tmp: Path) -> None:

@@ -264,18 +264,27 @@ DEFAULT_FORMAT = "national-2025"
 def copy_format(source: Format, dest: Path) -> Path:
     """Start a new format from an existing one: copy the folder and give it the folder's name as id.
 
-    The declaration is edited as text (only its ``id:`` and ``name:`` lines) so the author's
-    comments survive.
+    All or nothing (``outputs.write_folder``): a read-only or full disk leaves no half-copied
+    folder. Only regular files and folders are copied (a link or a pipe in a downloaded format is
+    not followed). The declaration is edited as text (only its ``id:`` and ``name:`` lines) so the
+    author's comments survive.
     """
-    import re
     import shutil
 
-    if dest.exists():
-        raise ReportgenError(Finding("目标文件夹已存在，请换一个名字或先删除它", str(dest)))
-    shutil.copytree(source.folder, dest)
-    declaration = dest / DECLARATION
-    text = declaration.read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^id:.*$", f"id: {dest.name}", text, count=1)
-    text = re.sub(r"(?m)^name:(.*)$", lambda m: f"name:{m.group(1).rstrip()}（{dest.name}）", text, count=1)
-    declaration.write_text(text, encoding="utf-8")
+    from reportgen.outputs import write_folder
+
+    def fill(staging: Path) -> None:
+        for root, _, files in os.walk(source.folder):  # links to folders are listed, not entered
+            here = staging / Path(root).relative_to(source.folder)
+            here.mkdir()
+            for name in files:
+                if stat.S_ISREG(os.lstat(os.path.join(root, name)).st_mode):
+                    shutil.copyfile(os.path.join(root, name), here / name)  # the first failure stops
+        declaration = staging / DECLARATION
+        text = declaration.read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^id:.*$", f"id: {dest.name}", text, count=1)
+        text = re.sub(r"(?m)^name:(.*)$", lambda m: f"name:{m.group(1).rstrip()}（{dest.name}）", text, count=1)
+        declaration.write_text(text, encoding="utf-8")
+
+    write_folder(dest, fill)
     return dest
