@@ -5,6 +5,9 @@ Each defence gives a Chinese message naming the file, sheet or cell; none may ta
 
 from __future__ import annotations
 
+import os
+import shutil
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -60,6 +63,32 @@ def _refused(path: Path) -> str:
 # --- the file before openpyxl parses it -----------------------------------------------------------
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="named pipes and /dev/zero")
+def test_only_a_regular_file_is_opened(tmp_path) -> None:
+    """Issue 20: an .xlsx linked to /dev/zero was read until the OOM killer came, a named pipe
+    blocked for ever; now both are refused without being opened, in check, build and batch."""
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+
+    county = tmp_path / "县"
+    county.mkdir()
+    (county / "zero.xlsx").symlink_to("/dev/zero")
+    os.mkfifo(county / "pipe.xlsx")
+    # were the pipe opened, this writer would let the test end (with a wrong answer) instead of hanging
+    threading.Thread(target=lambda: (time.sleep(5), open(county / "pipe.xlsx", "wb").close()), daemon=True).start()
+    shutil.copy(Path(__file__).resolve().parents[1] / "inputs" / "example-yueyang-2020.xlsx", county / "ok.xlsx")
+    message = "不是普通文件（是设备、管道或指向它们的链接），不是 Excel 工作簿，不予读取"
+    for name in ("zero.xlsx", "pipe.xlsx"):
+        for args in (["check", str(county / name)], ["build", str(county / name), "-o", str(tmp_path / "out")]):
+            result = CliRunner().invoke(main, args)
+            assert result.exit_code == 2 and f"错误  {county / name}: {message}" in result.output, result.output
+    result = CliRunner().invoke(main, ["batch", str(county), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "已生成 1 个，未生成 2 个" in result.output and "工作进程" not in result.output
+    assert result.output.count(message) == 2
 
 
 def test_encrypted_xlsx_is_named_as_such(tmp_path) -> None:
