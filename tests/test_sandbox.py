@@ -171,6 +171,46 @@ def test_scoring_payload_is_a_finding_named_by_file_and_indicator(
     assert "内部错误" not in output
 
 
+# ---- overall budgets (issue 20: 23 indicators × 10 s made one build take 231 s) ----------------
+
+BUSY = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+
+
+def test_a_scoring_file_has_one_budget_for_all_its_indicators(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "TIME_LIMIT_S", 0.2)
+    monkeypatch.setitem(limits.BUDGET_S, "scoring", 0.3)
+    folder = _format_copy(tmp_path)
+    path = folder / "scoring.yaml"
+    system = yaml.safe_load(path.read_text("utf-8"))
+    indicators = [ind for level in system["levels"] for group in level.get("groups", []) for ind in group["indicators"]]
+    for ind in indicators:
+        ind["calc"] = BUSY
+    path.write_text(yaml.safe_dump(system, allow_unicode=True, sort_keys=False), "utf-8")
+    code, output = run("check", EXAMPLE_YUEYANG, "--format", folder)
+    assert code == 2, output
+    lines = [x for x in output.splitlines() if "scoring.yaml S240" in x]
+    assert len(lines) == len(indicators) + 1 > 5, "\n".join(lines)  # and the total's cap
+    assert "运行超过 0.2 秒" in lines[0]  # the first one: its own limit
+    for line in lines[1:]:  # the rest share what is left of the file's budget, then do not run
+        assert "评分体系的全部指标合计运行超过 0.3 秒（可能有过大的循环），其余部分未运行" in line, line
+
+
+def test_one_units_documents_have_one_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each document within its own limit, but together over the budget: the next one does not run.
+    The clock is moved on by 15 s whenever it is read, so nothing waits."""
+    from reportgen.errors import ReportgenError
+    from reportgen.pipeline import evaluate, render_documents
+
+    evaluation = evaluate(EXAMPLE_YUEYANG)
+    ticks = iter(range(0, 10_000, 15))  # read on entry, then per document by its file name and its template
+    monkeypatch.setattr(limits, "_clock", lambda: next(ticks))
+    with pytest.raises(ReportgenError) as exc:
+        render_documents(evaluation, tmp_path / "out")
+    [finding] = exc.value.findings
+    assert finding.code == "T440" and finding.where == "评分表.docx"  # the second document
+    assert "本单位的全部文档合计运行超过 60 秒（可能有过大的循环），其余部分未运行" in finding.message
+
+
 # ---- a workbook may name a built-in format only ---------------------------------------------
 
 
