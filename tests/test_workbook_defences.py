@@ -91,6 +91,44 @@ def test_only_a_regular_file_is_opened(tmp_path) -> None:
     assert result.output.count(message) == 2
 
 
+def test_values_accepted_quietly_before_are_errors_at_their_cells(tmp_path) -> None:
+    """Issue 20: "5²" was read as 52, a 填报日期 2099 or a survey dated 9999 printed as is, a unit name of
+    20,000 characters was blamed on a built-in template (T440, in English), a project name of only a
+    zero-width space made files named "_2025_…"."""
+    import datetime as dt
+
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+
+    path = tmp_path / "wb.xlsx"
+    wb = openpyxl.load_workbook(Path(__file__).resolve().parents[1] / "inputs" / "example.xlsx")
+    wb["基本信息"]["B2"] = "局" * 20_000
+    wb["基本信息"]["B26"] = dt.datetime(2099, 3, 31)
+    wb["收入"]["B2"] = "5²"
+    wb["项目"]["A2"] = "\u200b"
+    wb["问卷"]["B2"] = "9999-12-31"
+    wb["问卷"]["B3"] = dt.datetime(2099, 5, 1)
+    wb.save(path)
+    result = CliRunner().invoke(main, ["build", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("错误  ")]
+    assert errors == [
+        "错误  基本信息!B2 单位名称: 内容过长（20,000 个字符，上限 200），请检查是否误粘贴了其他内容",
+        '错误  收入!B2 上年结转: 应为数字, 实际为 "5²"',
+        "错误  项目!A2 项目名称: 必填，不能为空",
+        "错误  问卷!B2 调查时间: 日期不合理（年份应在 1900 到 2100 之间）, 实际为 9999-12-31",
+        "错误  问卷!B3 调查时间: 日期与评价年度 2025 相差太远（应在 2023 到 2027 年之间）, 实际为 2099-05-01",
+    ], result.output
+    assert not (tmp_path / "out").exists()
+    wb["基本信息"]["B2"], wb["收入"]["B2"], wb["项目"]["A2"] = "青山县医疗保障局", 0, "医疗保障基金监管经费"
+    wb["问卷"]["B2"] = wb["问卷"]["B3"] = dt.datetime(2025, 9, 19)
+    wb.save(path)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert "错误  基本信息!B26 填报日期: 日期与评价年度 2025 相差太远（应在 2023 到 2027 年之间）, 实际为 2099-03-31" \
+        in result.output, result.output
+
+
 def test_encrypted_xlsx_is_named_as_such(tmp_path) -> None:
     # an encrypted .xlsx is an OLE file whose directory names an EncryptionInfo stream (UTF-16LE)
     path = tmp_path / "locked.xlsx"

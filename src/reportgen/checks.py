@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from reportgen.cells import date_far_from
 from reportgen.errors import Finding
 from reportgen.model.report import PROJECT_ECONOMY, STAFF_KINDS, Report
 from reportgen.plausibility import check_plausibility, execution_too_high
@@ -231,6 +232,12 @@ def _social_fund(report: Report, refs: dict[str, str]) -> list[Finding | None]:
             for key, (label, value) in amounts.items() if key != "balance" and value is None]
 
 
+def _fill_date(report: Report, refs: dict[str, str]) -> list[Finding | None]:
+    """A 填报日期 years away from the 年度 (2099, 0001 …) is a slip, named at its cell."""
+    far = date_far_from(report.unit.fill_date, report.unit.year)
+    return [Finding(far, refs.get("unit.fill_date", "基本信息"), "填报日期")] if far else []
+
+
 def check_report(report: Report, refs: dict[str, str]) -> list[Finding]:
     found: list[Finding | None] = []
     for i, row in enumerate(report.expenditure.rows):
@@ -269,7 +276,7 @@ def check_report(report: Report, refs: dict[str, str]) -> list[Finding]:
     # sums across sheets are compared only when the scale is right, so one slip gets one message.
     plausible = check_plausibility(report, refs)
     across = not any(f.is_error for f in plausible)
-    for part in (_project_funds, _assets, _staff, _social_fund):
+    for part in (_project_funds, _assets, _staff, _social_fund, _fill_date):
         found.extend(part(report, refs))
     for cross_part in (_funds, _budget_parts, _by_function):
         found.extend(cross_part(report, refs, across))

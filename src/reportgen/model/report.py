@@ -80,7 +80,7 @@ def _shares(whole: Decimal, parts: list[tuple[str, str, Decimal]]) -> list[Share
 class Unit(_Model):
     sheet: ClassVar[Placement] = KeyValue("基本信息", "unit", help="单位的基本情况。带 * 的为必填项。")
 
-    name: Annotated[str, Cell("单位名称", help="全称，如：某某县医疗保障局", carry="same")]
+    name: Annotated[str, Cell("单位名称", help="全称，如：某某县医疗保障局", carry="same", bounds=(1, 200))]
     year: Annotated[int, Cell("年度", help="评价年度，如 2025", bounds=(2000, 2100), meaning="评价年度", carry="next")]
     nature: Annotated[str, Cell("单位性质", choices=UNIT_NATURES, carry="same")]
     budget_level: Annotated[str, Cell("预算级次", choices=BUDGET_LEVELS, carry="same")]
@@ -498,7 +498,7 @@ class Assets(_Model):
 class Project(_Model):
     sheet: ClassVar[Placement] = Table("项目", "projects", help="金额单位：万元。全年预算、执行率由程序计算。")
 
-    name: Annotated[str, Cell("项目名称", width=30, carry="same")]
+    name: Annotated[str, Cell("项目名称", width=30, carry="same", bounds=(1, 200))]
     initial: Annotated[Decimal, Cell("年初预算")]
     adjustment: Annotated[Decimal, Cell("预算调整", allow_negative=True)]
     executed: Annotated[Decimal, Cell("执行数")]
