@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
      "scoring"),  # what is computed from a report, and writing files
     ("workbook",),  # the workbook: schema, reading, assembling the model, writing blank ones
     ("formats",),  # format folders and the sheets they add
-    ("pipeline", "pdf", "summary", "formats.check"),  # one workbook, end to end
+    ("pipeline", "pdf", "office", "summary", "formats.check"),  # one workbook, end to end; office: LibreOffice runs
     ("carry", "batch", "county_summary", "progress"),  # many workbooks: next year's, a county's
     ("cli", "serve"),
 ]

@@ -192,8 +192,10 @@ def check(workbook: Path, format_choice: str | None) -> None:
               show_default=True, help="输出文件夹。")
 @_FORMAT_OPTION
 @click.option("--pdf", is_flag=True, help="再用 LibreOffice 把每份文档转换为 PDF，放在 Word 文档旁。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="--pdf 时同时运行的 LibreOffice 个数，一般不超过本机 CPU 核数。")
 @handles_input_errors
-def build(workbook: Path, out_dir: Path, format_choice: str | None, pdf: bool) -> None:
+def build(workbook: Path, out_dir: Path, format_choice: str | None, pdf: bool, jobs: int) -> None:
     """根据填报表 WORKBOOK 生成 Word 文档（全部生成成功才写入输出文件夹）。"""
     from reportgen.filenames import check_out_dir
     from reportgen.outputs import stale_outputs_finding
@@ -207,18 +209,18 @@ def build(workbook: Path, out_dir: Path, format_choice: str | None, pdf: bool) -
         note = f"（{written.note}）" if written.note else ""
         click.echo(f"已生成：{written.path}{note}")
     if pdf:
-        write_pdfs([w.path for w in outputs])
+        write_pdfs([w.path for w in outputs], jobs)
     if (stale := stale_outputs_finding(out_dir, [w.path for w in outputs])) is not None:
         print_findings([stale])
 
 
-def write_pdfs(docx_paths: list[Path]) -> None:
+def write_pdfs(docx_paths: list[Path], jobs: int = 1) -> None:
     """PDFs beside documents already written: print each, the font notice once; exit 2 on a problem."""
     from reportgen.pdf import convert_to_pdf, font_notice
 
     click.echo("正在用 LibreOffice 生成 PDF……", err=True)
     try:
-        result = convert_to_pdf(docx_paths)
+        result = convert_to_pdf(docx_paths, jobs=jobs)
     except KeyboardInterrupt:
         click.secho("已中断：Word 文档已生成，PDF 未生成完。", fg="red", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -237,7 +239,7 @@ def write_pdfs(docx_paths: list[Path]) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="同时处理的单位数（工作进程数），一般不超过本机 CPU 核数。")
 @_FORMAT_OPTION
-@click.option("--pdf", is_flag=True, help="各单位的文档再各生成一份 PDF（需要 LibreOffice；全部文档一次转换）。")
+@click.option("--pdf", is_flag=True, help="各单位的文档再各生成一份 PDF（需要 LibreOffice；全部文档一起转换，--jobs 个同时）。")
 @handles_input_errors
 def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | None, pdf: bool) -> None:
     """批量处理文件夹 FOLDER（含子文件夹）中的全部 .xlsx 填报表。
@@ -292,7 +294,7 @@ def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | N
     pdf_failed = False
     if pdf and built:
         try:
-            write_pdfs([path for o in outcomes if o.built for path in o.written])
+            write_pdfs([path for o in outcomes if o.built for path in o.written], jobs)
         except ReportgenError as exc:  # the documents stand; the count below still comes
             print_findings(exc.findings)
             pdf_failed = True

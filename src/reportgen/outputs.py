@@ -39,10 +39,13 @@ _DONE = ".done"
 # ---- errors -----------------------------------------------------------------------------------
 
 
-def write_finding(exc: OSError, where: Path | str, *, replacing: bool = False) -> Finding:
-    """One Chinese message for a failed write; ``replacing``: moving an existing file aside."""
+NOTHING_WRITTEN = "，未写入任何文件"
+
+
+def write_finding(exc: OSError, where: Path | str, *, replacing: bool = False, tail: str = NOTHING_WRITTEN) -> Finding:
+    """One Chinese message for a failed write; ``replacing``: moving an existing file aside;
+    ``tail``: what the failure left unwritten (this write's files, by default all of them)."""
     code = exc.errno
-    tail = "，未写入任何文件"
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         message = "磁盘空间不足" + tail
     elif replacing and (isinstance(exc, PermissionError) or getattr(exc, "winerror", None) in (32, 33)):
@@ -197,8 +200,10 @@ class Staged:
     data: bytes
 
 
-def write_all(out_dir: Path, outputs: Sequence[Staged]) -> list[Path]:
-    """Put every output into ``out_dir`` or, on any failure, none; returns the paths written."""
+def write_all(out_dir: Path, outputs: Sequence[Staged], tail: str = NOTHING_WRITTEN) -> list[Path]:
+    """Put every output into ``out_dir`` or, on any failure, none; returns the paths written.
+    ``tail`` ends a failure's message: what was not written (for PDFs beside documents already
+    written, not "nothing")."""
     check_out_dir(out_dir)
     created: list[Path] = []
     staging: Path | None = None
@@ -224,7 +229,7 @@ def write_all(out_dir: Path, outputs: Sequence[Staged]) -> list[Path]:
             f"有原来的文件未能放回输出文件夹，已保存在 {rescued}，请手动移回", str(out_dir))]
         if isinstance(exc, OSError):
             where = exc.filename if replacing and exc.filename else out_dir
-            findings.insert(0, write_finding(exc, where, replacing=replacing))
+            findings.insert(0, write_finding(exc, where, replacing=replacing, tail=tail))
         elif isinstance(exc, ReportgenError):
             findings[:0] = exc.findings
         if findings and not isinstance(exc, KeyboardInterrupt):
@@ -332,7 +337,7 @@ def _new_staging(out_dir: Path) -> tuple[Path, int]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _try_lock(fd)
+    try_lock(fd)
     return staging, fd
 
 
@@ -371,12 +376,12 @@ def _abandoned(folder: Path) -> bool:
     except OSError:
         return False
     try:
-        return _try_lock(fd)
+        return try_lock(fd)
     finally:
         os.close(fd)
 
 
-def _try_lock(fd: int) -> bool:
+def try_lock(fd: int) -> bool:
     """Lock ``fd`` for this process (released when closed); False if another process holds it."""
     try:
         if os.name == "nt":  # pragma: no cover - Windows
