@@ -55,8 +55,10 @@ def handles_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except ReportgenError as exc:
             print_findings(exc.findings)
             sys.exit(EXIT_INPUT)
-        except KeyboardInterrupt:
-            click.secho("已中断，未生成任何文件。", fg="red", err=True)
+        except KeyboardInterrupt as exc:
+            written = getattr(exc, "written", None)  # Ctrl-C came while files were put in place: they all were
+            click.secho(f"已中断：{len(written)} 个文件已全部写入，其后的步骤未进行。" if written else "已中断，未生成任何文件。",
+                        fg="red", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
@@ -198,10 +200,11 @@ def check(workbook: Path, format_choice: str | None) -> None:
 def build(workbook: Path, out_dir: Path, format_choice: str | None, pdf: bool, jobs: int) -> None:
     """根据填报表 WORKBOOK 生成 Word 文档（全部生成成功才写入输出文件夹）。"""
     from reportgen.filenames import check_out_dir
-    from reportgen.outputs import stale_outputs_finding
+    from reportgen.outputs import recover, stale_outputs_finding
     from reportgen.pipeline import build_outputs, evaluate
 
     check_out_dir(out_dir)
+    print_findings(recover(out_dir))  # a build killed while replacing files is rolled back, and said so
     evaluation = evaluate(workbook, format_choice)
     print_findings(evaluation.findings)
     outputs = build_outputs(evaluation, out_dir, inputs=[workbook])
@@ -250,6 +253,8 @@ def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | N
     """
     from reportgen.batch import SUMMARY_NAME, FolderPlan, find_workbooks, finish_unit, run_batch
     from reportgen.county_summary import relative_name, write_summary
+    from reportgen.interrupts import deferred
+    from reportgen.outputs import folder_lock
     from reportgen.progress import StatusLine
 
     workbooks, others = find_workbooks(folder, out_dir)
@@ -263,21 +268,26 @@ def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | N
         resolve_format(format_choice)  # a wrong --format is one message, not one per unit
     status = StatusLine(len(workbooks))
     plan, outcomes = FolderPlan(), []
+    # a second batch into the same -o refuses (exit 2) instead of mixing units; held until the command ends
+    click.get_current_context().with_resource(folder_lock(out_dir))
     try:
         for result in run_batch(workbooks, out_dir, format_choice, jobs,
                                 started=lambda _i, path: status.start(relative_name(path, folder))):
             name = relative_name(result.path, folder)
-            outcome = finish_unit(result, plan, out_dir, f"“{name}”")
-            outcomes.append(outcome)
-            status.advance(failed=not outcome.built)
-            if outcome.built and outcome.folder is not None:
-                note = f"；{outcome.folder.note}" if outcome.folder.note else ""
-                status.echo(f"已生成  {name} → {out_dir / outcome.folder.name}，{len(outcome.written)} 个文件{note}")
-            else:
-                errors = outcome.errors
-                unit = f"（{result.unit_name}）" if result.unit_name else ""
-                status.echo(f"未生成  {name}{unit}：{len(errors)} 个错误，如 {errors[0] if errors else ''}",
-                            err=True, fg="red")
+            with deferred() as held:  # Ctrl-C while a unit is written: it is written, counted, then we stop
+                outcome = finish_unit(result, plan, out_dir, f"“{name}”")
+                outcomes.append(outcome)
+                status.advance(failed=not outcome.built)
+                if outcome.built and outcome.folder is not None:
+                    note = f"；{outcome.folder.note}" if outcome.folder.note else ""
+                    status.echo(f"已生成  {name} → {out_dir / outcome.folder.name}，{len(outcome.written)} 个文件{note}")
+                else:
+                    errors = outcome.errors
+                    unit = f"（{result.unit_name}）" if result.unit_name else ""
+                    status.echo(f"未生成  {name}{unit}：{len(errors)} 个错误，如 {errors[0] if errors else ''}",
+                                err=True, fg="red")
+            if held.interrupted:
+                raise KeyboardInterrupt
         status.clear()
         summary, summary_error = out_dir / SUMMARY_NAME, None
         try:
