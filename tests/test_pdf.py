@@ -125,7 +125,7 @@ def test_hanging_soffice_is_killed_with_its_children(tmp_path):
     result = pdf.convert_to_pdf([doc], timeout=0.5, soffice=soffice)
     assert time.monotonic() - started < 10
     assert not result.ok and result.converted == []
-    assert [str(f) for f in result.findings] == [f"{doc}: LibreOffice 转换超时（超过 2 秒），未生成 PDF"]
+    assert [str(f) for f in result.findings] == [f"{doc}: LibreOffice 转换超时（超过 0.5 秒），未生成 PDF"]
     child = int(pids.read_text())
     stat = Path(f"/proc/{child}/stat")
     assert not stat.exists() or stat.read_text().split(") ")[1].startswith("Z")  # gone (or reaped soon)
