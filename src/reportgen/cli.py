@@ -294,10 +294,11 @@ def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | N
             write_summary(summary, outcomes, folder)
         except ReportgenError as exc:  # e.g. 汇总表.xlsx open in Excel: the units are written all the same
             summary_error = exc
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         status.clear()
+        summary_state = "汇总表已更新" if getattr(exc, "written", None) else "汇总表未更新"
         click.secho(f"已中断：已处理 {len(outcomes)}/{len(workbooks)} 个填报表，已生成的单位文件夹保留，"
-                    "正在写入的单位保持原样；汇总表未更新。", fg="red", err=True)
+                    f"正在写入的单位保持原样；{summary_state}。", fg="red", err=True)
         sys.exit(EXIT_INTERRUPTED)
     built = sum(o.built for o in outcomes)
     failed = len(outcomes) - built

@@ -144,12 +144,15 @@ def write_atomic(out: Path, write: Callable[[Path], None] | bytes) -> None:
                 continue
         if not isinstance(write, bytes):
             _run_writer(write, tmp)
-        _replace_named(tmp, out)
+        with deferred() as held:
+            _replace_named(tmp, out)
     except BaseException:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
         _remove_dirs(created)
         raise
+    if held.interrupted and held.outermost:
+        raise Interrupted([out])
 
 
 def write_file(out: Path, write: Callable[[Path], None] | bytes) -> None:
