@@ -1,6 +1,6 @@
 """Fault injection: `reportgen build --pdf` and `reportgen batch --jobs 2` killed at random moments.
 
-Usage: .venv/bin/python bench/faults.py [TRIALS] [--fake-soffice]
+Usage: .venv/bin/python bench/faults.py [TRIALS] [--fake-soffice] [--verbose]
 
 For each command and each signal (SIGINT to the process group, as Ctrl-C in a terminal sends it;
 SIGKILL to the main process alone, as a task manager does) TRIALS runs (default 30) are started
@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "inputs" / "example-yueyang-2020.xlsx"  # two documents a unit: quick runs
 REPORTGEN = [sys.executable, "-m", "reportgen.cli"]
 UNITS = 6
+VERBOSE = "--verbose" in sys.argv
 
 FAKE_SOFFICE = """#!{python}
 import os, sys, time
@@ -104,12 +105,15 @@ def check(out: Path, temp: Path, env: dict[str, str]) -> dict[str, int]:
     recover = ("import sys; from pathlib import Path; from reportgen import outputs\n"  # (older versions: remove_leftovers)
                "for f in sys.argv[1:]: (getattr(outputs, 'recover', None) or outputs.remove_leftovers)(Path(f))")
     sh([sys.executable, "-c", recover, *map(str, folders)], env, check=True)
+    left: list[Path] = []
     for folder in folders:
         stamps = {created(p) for p in folder.glob("*.docx") if not corrupt(p)}
         counts["mixed"] += len(stamps) > 1
-        counts["leftovers"] += sum(1 for p in folder.iterdir()
-                                   if p.name.startswith((".reportgen-tmp-", "reportgen-原文件-")))
-    counts["leftovers"] += sum(1 for _ in temp.iterdir())
+        left += [p for p in folder.iterdir() if p.name.startswith((".reportgen-tmp-", "reportgen-原文件-"))]
+    left += list(temp.iterdir())
+    counts["leftovers"] = len(left)
+    if VERBOSE and left:
+        print("  left:", *(p.relative_to(out.parent) for p in left))
     return counts
 
 

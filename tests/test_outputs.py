@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import unicodedata
 from pathlib import Path
 
@@ -369,11 +370,18 @@ def test_leftover_staging_folders_are_removed(tmp_path: Path, workbook: Path, ou
     (out / "原来的.docx").write_bytes(b"the killed build's")
     live = out / ".reportgen-tmp-11ve0003"  # another build still running
     live.mkdir()
-    with open(live / ".lock", "w") as lock:
+    killed_file = out / ".reportgen-tmp-f11e0006.tmp"  # a killed init/汇总表: its lock is free
+    killed_file.write_bytes(b"half")
+    os.utime(killed_file, (time.time() - 5, time.time() - 5))
+    live_file = out / ".reportgen-tmp-f11e0007.tmp"  # one being written: locked
+    live_file.write_bytes(b"being written")
+    os.utime(live_file, (time.time() - 5, time.time() - 5))
+    with open(live / ".lock", "w") as lock, open(live_file, "rb") as writing:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        fcntl.flock(writing, fcntl.LOCK_EX)
         result = run("build", workbook, "-o", out)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.glob(".*")) == [live.name]
+    assert sorted(p.name for p in out.glob(".*")) == [live.name, live_file.name]
     assert (out / "原来的.docx").read_bytes() == b"precious"  # put back where it was, and said so
     assert f"提示  {out}: 上次生成在替换文件时被中断，已放回原来的 1 个文件" in result.output
     assert not list(out.glob("reportgen-原文件-*"))

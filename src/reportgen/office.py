@@ -3,7 +3,8 @@
 Contract of :class:`OfficeRun` (``with OfficeRun(soffice) as run: run.call(slot, args, timeout)``):
 
 * One private temporary folder per run (``reportgen-pdf-…`` in the system's temp folder) holds
-  the documents handed over, the PDFs and one LibreOffice profile per parallel slot, reused by
+  the documents handed over, the PDFs, LibreOffice's own temporary files (its ``TMPDIR``) and one
+  LibreOffice profile per parallel slot, reused by
   every call of that slot (starting with a new profile costs seconds). The folder is locked for as
   long as the run lives; the next run removes folders whose owner is gone (killed), and folders
   without a lock (left by an older version) after an hour.
@@ -76,6 +77,8 @@ class OfficeRun:
         try:
             self._lock_fd = os.open(self.work / _LOCK, os.O_RDWR | os.O_CREAT, 0o600)
             try_lock(self._lock_fd)
+            temp = str(self.folder("tmp"))  # LibreOffice's own temporary files (lu….tmp) go with the run's
+            self.env.update(TMPDIR=temp, TMP=temp, TEMP=temp)
             self._watchdog = _start_watchdog(self.work)
         except BaseException:
             self.__exit__(None, None, None)

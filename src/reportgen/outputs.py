@@ -132,6 +132,7 @@ def write_atomic(out: Path, write: Callable[[Path], None] | bytes) -> None:
     """
     created: list[Path] = []
     tmp: Path | None = None
+    lock: int | None = None
     try:
         created = _make_dirs(out.parent)
         remove_leftovers(out.parent)
@@ -141,7 +142,11 @@ def write_atomic(out: Path, write: Callable[[Path], None] | bytes) -> None:
                 _write_bytes(tmp, write if isinstance(write, bytes) else b"")
                 break
             except FileExistsError:
+                tmp = None
                 continue
+        if os.name != "nt":  # locked while it is written: a killed run's file is told from a running one's
+            lock = os.open(tmp, os.O_RDONLY)
+            try_lock(lock)
         if not isinstance(write, bytes):
             _run_writer(write, tmp)
         with deferred() as held:
@@ -151,6 +156,9 @@ def write_atomic(out: Path, write: Callable[[Path], None] | bytes) -> None:
             tmp.unlink(missing_ok=True)
         _remove_dirs(created)
         raise
+    finally:
+        if lock is not None:
+            os.close(lock)
     if held.interrupted and held.outermost:
         raise Interrupted([out])
 
@@ -419,8 +427,8 @@ def recover(out_dir: Path) -> list[Finding]:
                 if kept:
                     continue  # files that could not be put back stay there: the warning names them
             shutil.rmtree(folder, ignore_errors=True)
-        elif folder.is_file() and time.time() - folder.stat().st_mtime > 600:
-            folder.unlink(missing_ok=True)  # a killed `init`/`questionnaire blank`
+        elif folder.is_file() and _abandoned_file(folder):
+            folder.unlink(missing_ok=True)  # a killed `init`/`questionnaire blank`/汇总表
     return findings
 
 
@@ -461,10 +469,26 @@ def _roll_back(out_dir: Path, staging: Path) -> tuple[list[Finding], bool]:
                     str(out_dir), severity="warning")], False
 
 
+def _abandoned_file(path: Path) -> bool:
+    """A temporary file of :func:`write_atomic` whose writer is gone: its lock is free (POSIX; a file
+    just created gets a second to take it), or, where files are not locked, it is ten minutes old."""
+    age = time.time() - path.stat().st_mtime
+    if os.name == "nt":  # pragma: no cover - Windows
+        return age > 600
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        return age > 1 and try_lock(fd)
+    finally:
+        os.close(fd)
+
+
 def _abandoned(folder: Path) -> bool:
     lock = folder / _LOCK
-    if not lock.exists():  # just created by another build, or left before its lock: age decides
-        return time.time() - folder.stat().st_mtime > 60
+    if not lock.exists():  # just created by another build (it locks at once), or left before its lock
+        return time.time() - folder.stat().st_mtime > 10
     try:
         fd = os.open(lock, os.O_RDWR)
     except OSError:
