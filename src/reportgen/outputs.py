@@ -402,10 +402,19 @@ def _new_staging(out_dir: Path) -> tuple[Path, int]:
 
 
 def _cleanup(staging: Path | None, lock: int | None) -> None:
+    """Remove the staging folder in an order that a kill at any point leaves it readable by
+    :func:`recover`: the files first, then the manifest, then the mark of a finished swap, the
+    lock last (held until then)."""
+    if staging is not None:
+        for name in ("new", "old", _MANIFEST, _DONE):
+            path = staging / name
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
     if lock is not None:
         os.close(lock)
-    if staging is not None:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def recover(out_dir: Path) -> list[Finding]:
