@@ -6,7 +6,6 @@ name does not stop the 汇总表."""
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -61,9 +60,8 @@ def test_put_and_append_store_text_as_text(tmp_path: Path) -> None:
 def test_batch_summary_stores_names_and_messages_as_text(tmp_path: Path) -> None:
     county = tmp_path / "县"
     county.mkdir()
-    typed_as_text(EXAMPLE, county / "a.xlsx", {("基本信息", "B2"): LINK})
+    typed_as_text(EXAMPLE, county / "a\x01.xlsx", {("基本信息", "B2"): LINK})  # a control character too
     typed_as_text(EXAMPLE, county / "=HYPERLINK(1).xlsx", {("基本信息", "B2"): CMD, ("收入", "B2"): "=1+1"})
-    shutil.copy(EXAMPLE, county / "c\x01d.xlsx")
     out = tmp_path / "输出"
     result = run("batch", county, "-o", out)
     assert result.exit_code == 2, result.output  # the second unit's 收入!B2 is not a number
@@ -71,9 +69,9 @@ def test_batch_summary_stores_names_and_messages_as_text(tmp_path: Path) -> None
     summary = out / "汇总表.xlsx"
     assert formulas(summary) == []
     wb = openpyxl.load_workbook(summary)
-    units = [row[1:3] for row in wb["汇总"].iter_rows(min_row=2, max_row=4, values_only=True)]
-    assert units == [("=HYPERLINK(1).xlsx", CMD), ("a.xlsx", LINK), ("c\ufffdd.xlsx", "青山县医疗保障局")]
-    folders = [row[13] for row in wb["汇总"].iter_rows(min_row=2, max_row=4, values_only=True)]
+    units = [row[1:3] for row in wb["汇总"].iter_rows(min_row=2, max_row=3, values_only=True)]
+    assert units == [("=HYPERLINK(1).xlsx", CMD), ("a\ufffd.xlsx", LINK)]
+    folders = [row[13] for row in wb["汇总"].iter_rows(min_row=2, max_row=3, values_only=True)]
     assert folders[0] is None and folders[1].startswith("=HYPERLINK(")
     problems = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
     assert ("=HYPERLINK(1).xlsx", CMD, "错误", "收入!B2") in [row[1:5] for row in problems]
