@@ -10,6 +10,7 @@ default example makes twelve); its score is pinned from ``reportgen check inputs
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -286,3 +287,102 @@ def test_pdf_converts_every_built_unit_in_one_call(tmp_path, monkeypatch):
     assert all(p.suffix == ".docx" and p.exists() for p in calls[0])
     assert result.exit_code == 2 and "转换失败（模拟）" in result.output
     assert "共 2 个填报表：已生成 2 个，未生成 0 个" in result.output
+
+
+# ---- faults that left debris (issue 20) ------------------------------------------------------
+
+
+def two_units(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir(parents=True)
+    for name in ("a.xlsx", "b.xlsx"):
+        shutil.copy(EXAMPLE, folder / name)
+    return folder
+
+
+def test_a_second_batch_into_the_same_folder_refuses(tmp_path):
+    from reportgen.outputs import folder_lock
+
+    out = tmp_path / "out"
+    with folder_lock(out):  # another batch is writing there
+        result = run("batch", two_units(tmp_path), "-o", out)
+    assert result.exit_code == 2
+    assert f"错误  {out}: 另一个 reportgen batch 正在写入这个输出文件夹；请等它结束后再运行，或换一个输出文件夹" in result.output
+    assert list(out.iterdir()) == []  # (released when a batch ends: test_ctrl_c_while…)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symlinks")
+def test_a_link_inside_the_output_folder_is_not_followed(tmp_path):
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / UNIT).symlink_to(elsewhere, target_is_directory=True)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / "a.xlsx")
+    result = run("batch", folder, "-o", out)
+    assert result.exit_code == 2
+    assert f"{out / UNIT}: 输出文件夹中的“{UNIT}”是指向别处的链接（或快捷方式），为安全起见未写入；请删除或改名后重试" in result.output
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_ctrl_c_while_a_unit_is_swapped_in_finishes_it_and_counts_it(tmp_path, monkeypatch):
+    """Issue 20: Ctrl-C during the clean-up after a successful swap left .reportgen-tmp-…/old, which
+    the next batch turned silently into a visible reportgen-原文件-… folder; the console said 0/2."""
+    import signal
+
+    from reportgen import outputs
+
+    real, calls = outputs._replace, []
+
+    def interrupted(src, dst):
+        calls.append(dst)
+        if len(calls) == 1:
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C, in the middle of the first unit's swap
+        real(src, dst)
+
+    monkeypatch.setattr(outputs, "_replace", interrupted)
+    out = tmp_path / "out"
+    result = run("batch", two_units(tmp_path), "-o", out)
+    assert result.exit_code == 130
+    assert "已中断：已处理 1/2 个填报表" in result.output
+    assert sorted(p.name for p in out.iterdir()) == [UNIT]  # no staging folder, no 汇总表
+    assert {p.name for p in (out / UNIT).iterdir()} == DOCS
+    assert outputs.recover(out / UNIT) == [] and not list((out / UNIT).glob(".*"))  # nothing for the next run to find
+    with outputs.folder_lock(out):  # the batch, interrupted, no longer holds the folder
+        pass
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGKILL")
+def test_workers_die_with_a_killed_batch(tmp_path):
+    """Issue 20: batch --jobs 2 killed with SIGKILL left both workers running, holding the caller's pipes."""
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(8):
+        shutil.copy(EXAMPLE, folder / f"u{i}.xlsx")
+    proc = subprocess.Popen([sys.executable, "-m", "reportgen.cli", "batch", str(folder), "-o", str(tmp_path / "out"),
+                             "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    children: list[int] = []
+    deadline = time.monotonic() + 30
+    while len(children) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+        children = [int(pid) for task in Path(f"/proc/{proc.pid}/task").glob("*")
+                    for pid in (task / "children").read_text().split()]
+    assert len(children) >= 2
+    proc.kill()
+    proc.communicate(timeout=20)  # returns: no worker holds the pipes any more
+
+    def alive(pid: int) -> bool:
+        try:
+            return not Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 5
+    while any(map(alive, children)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(alive, children))

@@ -4,6 +4,7 @@ workbook to this schema version), on the examples as the previous version wrote 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import shutil
 from decimal import Decimal
@@ -22,6 +23,7 @@ from reportgen.model.report import INPUT_SHEETS
 from reportgen.pipeline import evaluate
 from reportgen.workbook.schema import CORE_SHEETS, RENAMED, SCHEMA_VERSION, KeyValueSheet
 
+ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 V1_YUEYANG = DATA / "v1-example.xlsx"
 V1_YANLING = DATA / "v1-example-yanling-2020.xlsx"
@@ -149,6 +151,39 @@ def test_init_from_a_workbook_with_errors_carries_what_it_can(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert "项目!K1“备注”列" in result.output and "收入!B2 W502 上年结转: 应为数字" in result.output
     assert openpyxl.load_workbook(tmp_path / "up.xlsx")["收入"]["B2"].value == "约50万"  # kept as typed
+
+
+def test_init_from_rows_with_blank_or_unknown_choices(tmp_path: Path) -> None:
+    """Issue 20: a blank or unknown 项目指标 指标性质/一级指标 or 文字说明 部分 made `init --from`
+    exit 3 (every 项目指标 row `upgrade` writes from version 1 has a blank 指标性质); now they are
+    listed among last year's errors and what can be read is carried."""
+    old = tmp_path / "old.xlsx"
+    wb = openpyxl.load_workbook(ROOT / "inputs" / "example.xlsx")  # national reads 项目指标 (yueyang does not)
+    wb["项目指标"]["E2"], wb["项目指标"]["B3"] = None, "其他"
+    wb["文字说明"]["A2"], wb["文字说明"]["A3"] = None, "其它部分"
+    wb.save(old)
+    result = run("init", tmp_path / "new.xlsx", "--from", old)
+    assert result.exit_code == 0, result.output
+    assert "内部错误" not in result.output and "上年填报表有 4 个错误（能读取的数据已转入）" in result.output
+    for message in ("项目指标!E2 W501 指标性质: 必填，不能为空", "项目指标!B3 W502 一级指标: 应为 ", "文字说明!A2 W501 部分: 必填，不能为空",
+                    '文字说明!A3 W502 部分: 应为 部门概况/工作成效/存在的问题/改进措施/其他需要说明的情况/自评结论 之一, 实际为 "其它部分"'):
+        assert message in result.output
+    new = openpyxl.load_workbook(tmp_path / "new.xlsx")
+    assert new["基本信息"]["B2"].value == "青山县医疗保障局" and new["三公经费"]["D4"].value == 5.12
+
+
+def test_build_report_lists_rows_the_reader_let_through() -> None:
+    """The salvage's data (no reader findings) with a blank 指标性质 and an unknown 部分: findings, not exit 3."""
+    from reportgen.workbook.assemble import build_report
+    from reportgen.workbook.reader import WorkbookData
+
+    _, loaded = load(ROOT / "inputs" / "example-yueyang-2020.xlsx")
+    values = copy.deepcopy(loaded.values)
+    values["project_indicators"][0]["nature"] = None
+    values["narrative"][0]["part"] = None
+    with pytest.raises(ReportgenError) as exc:
+        build_report(WorkbookData(values=values, refs=dict(loaded.refs)))
+    assert [(str(f.where), f.field) for f in exc.value.findings] == [("项目指标!第2行", "nature"), ("文字说明!A2", "部分")]
 
 
 def test_refusals(tmp_path: Path) -> None:

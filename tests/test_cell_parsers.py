@@ -66,6 +66,10 @@ def YN(shown: str) -> str:
     return f'应为 是/否 之一, 实际为 "{shown}"'
 
 
+def ODD(shown: str) -> str:
+    return f"日期不合理（年份应在 1900 到 2100 之间）, 实际为 {shown}"
+
+
 SEPT19 = dt.date(2021, 9, 19)
 
 # raw content, then the verdict as a number, as a date, as yes/no
@@ -101,6 +105,18 @@ CASES: list[tuple[Any, Any, Any, Any]] = [
     (False, NUM("FALSE"), DATE("FALSE"), False),
     ("", BLANK, BLANK, BLANK),
     ("   ", BLANK, BLANK, BLANK),
+    # issue 20: only the digits 0-9 are digits (NFKC made these 52, 152.36, 5 and 5)
+    ("5²", NUM("5²"), DATE("5²"), YN("5²")),
+    ("①52.36", NUM("①52.36"), DATE("①52.36"), YN("①52.36")),
+    ("⑤", NUM("⑤"), DATE("⑤"), YN("⑤")),
+    ("٥", NUM("٥"), DATE("٥"), YN("٥")),
+    ("２０２１年⑨月１９日", NUM("２０２１年⑨月１９日"), DATE("２０２１年⑨月１９日"), YN("２０２１年⑨月１９日")),
+    # issue 20: a date no report can be about
+    ("0001-01-01", NUM("0001-01-01"), ODD("0001-01-01"), YN("0001-01-01")),
+    (dt.datetime(9999, 12, 31), NUM("9999-12-31"), ODD("9999-12-31"), YN("9999-12-31")),
+    # issue 20: nothing anyone can read is a blank cell (a zero-width space, a byte-order mark)
+    ("\u200b", BLANK, BLANK, BLANK),
+    (" \ufeff\u200b\u3000", BLANK, BLANK, BLANK),
 ]
 IDS = [f"{i}:{raw!r}" for i, (raw, *_) in enumerate(CASES)]
 
@@ -276,6 +292,9 @@ def test_integer_inputs_agree_with_int_cells() -> None:
     ("95%", None, NUM("95%")),
     ("约95", "%", NUM("约95")),
     ("-5%", "%", D(-5)),  # a change rate may be negative
+    ("5²%", "%", NUM("5²%") + "（数字后只能带单位“%”）"),
+    ("⑤家", "家", NUM("⑤家")),
+    ("12㎡", "m2", D(12)),  # the unit as typed may differ from the declared one only by NFKC
 ])
 def test_indicator_value_with_unit(raw: str, unit: str | None, verdict: Any) -> None:
     """A quantitative indicator's value may repeat its sign and carry the row's 度量单位; nothing else."""
@@ -319,6 +338,17 @@ def test_choice_same_on_core_and_survey(raw: Any, verdict: str) -> None:
         assert [(f.where, f.message) for f in findings] == [("问卷!G2", verdict)]
     else:
         assert findings == [] and result.by_category[0].valid == 1
+
+
+def test_text_length_bounds_and_near_dates() -> None:
+    from reportgen.cells import date_far_from
+
+    name = Field("name", "单位名称", bounds=(1, 200))
+    assert parse_cell("局" * 200, name) == ("局" * 200, None)
+    assert parse_cell("局" * 20_000, name) == (None, "内容过长（20,000 个字符，上限 200），请检查是否误粘贴了其他内容")
+    assert date_far_from(dt.date(2027, 12, 31), 2025) is None and date_far_from(dt.date(2023, 1, 1), 2025) is None
+    assert date_far_from(dt.date(2099, 5, 1), 2025) == (
+        "日期与评价年度 2025 相差太远（应在 2023 到 2027 年之间）, 实际为 2099-05-01")
 
 
 def test_yesno_and_date_parsers_directly() -> None:

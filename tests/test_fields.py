@@ -7,6 +7,7 @@ Expected figures are literals worked out by hand from workbook/example.py (or th
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from decimal import Decimal as D
 from pathlib import Path
 from typing import Any
@@ -244,7 +245,7 @@ def emeishan_2020_values() -> dict[str, Any]:
     商品和服务. Its 功能分类 lines are the 一般公共预算财政拨款 ones (sum 724.99 of 支出合计 731.23)."""
     values = without_breakdowns(copy.deepcopy(EXAMPLE))
     values["unit"] |= {"name": "峨眉山市医疗保障局", "year": 2020, "staff_quota": 11, "staff_actual": 8,
-                       "quota_admin": 11, "actual_admin": 8}
+                       "quota_admin": 11, "actual_admin": 8, "fill_date": dt.date(2021, 3, 31)}
     values["income"] = [{"org": "局机关", "carryover": D("2.31"), "general_budget": D("724.99"), "gov_fund": D("3.93"),
                          "upper_grant": D(0), "business": D(0), "operating": D(0), "affiliated": D(0),
                          "special_nontax": D(0), "other": D(0)}]

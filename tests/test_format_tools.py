@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -71,6 +74,42 @@ def _new(tmp_path: Path) -> Path:
     folder = tmp_path / "broken"
     run("format", "new", folder, "--from", "yueyang-2020")
     return folder
+
+
+def test_new_format_under_a_file(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x")
+    code, output = run("format", "new", tmp_path / "a-file" / "新格式", "--from", "yueyang-2020")
+    assert code == 2 and "是一个文件，不是文件夹" in output, output
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize(("error", "message"), [
+    (errno.EACCES, "没有写入权限（文件夹只读或无权写入），未写入任何文件"),
+    (errno.ENOSPC, "磁盘空间不足，未写入任何文件"),
+])
+def test_new_format_all_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: int, message: str) -> None:
+    """Issue 20: a read-only folder or a full disk made `format new` exit 3, and a full disk left a
+    half-copied folder that blocked the next attempt. (The tests run as root, which a read-only
+    folder does not stop: the failure is injected on the third file.)"""
+    real, copied = shutil.copyfile, []
+
+    def failing(src: str, dst: Path) -> object:
+        if len(copied) == 2:
+            raise OSError(error, os.strerror(error), str(dst))
+        copied.append(dst)
+        return real(src, dst)
+
+    stale = tmp_path / ".reportgen-tmp-0badcafe"  # a killed run's half-copied folder
+    stale.mkdir()
+    os.utime(stale, (0, 0))
+    monkeypatch.setattr(shutil, "copyfile", failing)
+    dest = tmp_path / "新格式"
+    code, output = run("format", "new", dest, "--from", "yueyang-2020")
+    assert code == 2 and f"错误  {dest}: {message}" in output, output
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no folder, no staging, the stale one gone
+    monkeypatch.setattr(shutil, "copyfile", real)
+    assert run("format", "new", dest, "--from", "yueyang-2020")[0] == 0
+    assert (dest / "format.yaml").is_file() and [p.name for p in tmp_path.iterdir()] == ["新格式"]
 
 
 def test_check_reports_template_mistakes(tmp_path: Path) -> None:

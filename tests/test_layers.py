@@ -13,7 +13,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 # prefixes (a package covers its modules), lowest layer first
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "numbers", "cells", "yamlfile", "validation"),  # findings, the cell grammar, YAML
+    ("errors", "numbers", "cells", "yamlfile", "validation", "interrupts"),  # findings, the cell grammar, YAML; Ctrl-C held back
     ("model",),  # the report's declaration and every derived figure
     ("render", "render.filters", "render.limits", "render.env", "render.source", "render.paths", "render.merge",
      "docstyle"),  # the sandbox and number formats; docstyle: template building blocks
@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
      "scoring"),  # what is computed from a report, and writing files
     ("workbook",),  # the workbook: schema, reading, assembling the model, writing blank ones
     ("formats",),  # format folders and the sheets they add
-    ("pipeline", "pdf", "summary", "formats.check"),  # one workbook, end to end
+    ("pipeline", "pdf", "office", "summary", "formats.check"),  # one workbook, end to end; office: LibreOffice runs
     ("carry", "batch", "county_summary", "progress"),  # many workbooks: next year's, a county's
     ("cli", "serve"),
 ]

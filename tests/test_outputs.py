@@ -11,8 +11,10 @@ import errno
 import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import unicodedata
 from pathlib import Path
 
@@ -221,7 +223,7 @@ def test_unit_name_with_invisible_and_path_characters(tmp_path: Path, workbook: 
 
 
 def test_very_long_unit_name_is_shortened(tmp_path: Path, workbook: Path) -> None:
-    set_cells(workbook, "基本信息", {"B2": "青山县" + "很长" * 150 + "医疗保障局"})
+    set_cells(workbook, "基本信息", {"B2": "青山县" + "很长" * 95 + "医疗保障局"})  # 200 characters, the most allowed
     result = run("build", workbook, "-o", tmp_path / "o")
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "o").iterdir())
@@ -361,19 +363,28 @@ def test_leftover_staging_folders_are_removed(tmp_path: Path, workbook: Path, ou
     (done / "old" / "旧.docx").write_bytes(b"replaced")
     (done / ".done").touch()
     (done / ".lock").touch()
-    swapping = out / ".reportgen-tmp-5wap0005"  # killed while swapping: old/ holds the clerk's files
+    swapping = out / ".reportgen-tmp-5wap0005"  # an older version killed while swapping: old/ holds the clerk's files
     (swapping / "old").mkdir(parents=True)
     (swapping / ".lock").touch()
     (swapping / "old" / "原来的.docx").write_bytes(b"precious")
+    (out / "原来的.docx").write_bytes(b"the killed build's")
     live = out / ".reportgen-tmp-11ve0003"  # another build still running
     live.mkdir()
-    with open(live / ".lock", "w") as lock:
+    killed_file = out / ".reportgen-tmp-f11e0006.tmp"  # a killed init/汇总表: its lock is free
+    killed_file.write_bytes(b"half")
+    os.utime(killed_file, (time.time() - 5, time.time() - 5))
+    live_file = out / ".reportgen-tmp-f11e0007.tmp"  # one being written: locked
+    live_file.write_bytes(b"being written")
+    os.utime(live_file, (time.time() - 5, time.time() - 5))
+    with open(live / ".lock", "w") as lock, open(live_file, "rb") as writing:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        fcntl.flock(writing, fcntl.LOCK_EX)
         result = run("build", workbook, "-o", out)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.glob(".*")) == [live.name]
-    (rescue,) = out.glob("reportgen-原文件-*")
-    assert [p.read_bytes() for p in rescue.iterdir()] == [b"precious"]
+    assert sorted(p.name for p in out.glob(".*")) == [live.name, live_file.name]
+    assert (out / "原来的.docx").read_bytes() == b"precious"  # put back where it was, and said so
+    assert f"提示  {out}: 上次生成在替换文件时被中断，已放回原来的 1 个文件" in result.output
+    assert not list(out.glob("reportgen-原文件-*"))
 
 
 # ---- where the output goes --------------------------------------------------------------------
@@ -511,3 +522,64 @@ def test_a_removed_projects_old_form_is_named_not_deleted(tmp_path: Path) -> Non
     assert f"提示  {out}: 输出文件夹中还有 2 个以前生成、本次没有生成的文件（如已删除或改名项目的文档）：{'、'.join(sorted(old))}" \
         in result.output
     assert all((out / name).exists() for name in old)  # named, never deleted
+
+
+# ---- killed or interrupted in the middle of the swap (issue 20) ---------------------------------
+
+KILL_MID_SWAP = """
+import os, signal, sys
+from pathlib import Path
+from reportgen import outputs
+real, moves = outputs._replace, []
+def replace(src, dst):
+    if len(moves) == int(sys.argv[2]):
+        os.kill(os.getpid(), signal.SIGKILL)
+    moves.append(dst)
+    real(src, dst)
+outputs._replace = replace
+outputs.write_all(Path(sys.argv[1]), [outputs.Staged(n, b"new " + n.encode()) for n in ("c.docx", "a.docx", "b.docx")])
+"""
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGKILL")
+@pytest.mark.parametrize(("moves", "said"), [
+    (2, "已放回原来的 2 个文件"),  # a and b set aside: both were missing from -o
+    (4, "已放回原来的 2 个文件、删除其新生成的 1 个文件"),  # then the new c and a moved in, b not yet
+])
+def test_a_build_killed_mid_swap_is_rolled_back_and_said(tmp_path: Path, workbook: Path, out: Path,
+                                                         moves: int, said: str) -> None:
+    """Issue 20: SIGKILL during the swap left new documents beside old ones, and the next build
+    silently moved the old ones into a reportgen-原文件-… folder."""
+    (out / "a.docx").write_bytes(b"old a")
+    (out / "b.docx").write_bytes(b"old b")
+    done = subprocess.run([sys.executable, "-c", KILL_MID_SWAP, str(out), str(moves)], capture_output=True)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert len(list(out.glob(".reportgen-tmp-*"))) == 1
+    from reportgen.outputs import recover
+
+    [finding] = recover(out)
+    assert str(finding) == f"{out}: 上次生成在替换文件时被中断，{said}，输出文件夹恢复为那次生成之前的样子"
+    assert not finding.is_error
+    assert sorted(p.name for p in out.iterdir()) == sorted(["a.docx", "b.docx", REPORT, "说明.txt"])  # no staging
+    assert (out / "a.docx").read_bytes() == b"old a" and (out / "b.docx").read_bytes() == b"old b"
+
+
+def test_ctrl_c_during_the_swap_finishes_it_and_says_so(tmp_path: Path, workbook: Path, out: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportgen import outputs
+
+    (out / SCORING).write_bytes(b"old")
+    real, calls = outputs._replace, []
+
+    def interrupted(src: Path, dst: Path) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            signal.raise_signal(signal.SIGINT)
+        real(src, dst)
+
+    monkeypatch.setattr(outputs, "_replace", interrupted)
+    result = run("build", workbook, "-o", out)
+    assert result.exit_code == 130
+    assert "已中断：2 个文件已全部写入，其后的步骤未进行。" in result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted([REPORT, SCORING, "说明.txt"])  # no staging folder
+    assert (out / SCORING).read_bytes() != b"old" and (out / REPORT).read_bytes() != b"old report"

@@ -308,3 +308,32 @@ def test_chart(q: Questionnaire, tmp_path: Path) -> None:
 
     empty, _ = tally(q, [])
     assert answer_share_chart(empty).startswith(b"\x89PNG")
+
+
+def test_more_questions_than_excel_has_columns_is_a_format_finding(tmp_path: Path, monkeypatch) -> None:
+    """Issue 20: 20,000 questions (under the 1 MB cap) made format check and init exit 3 ("Invalid
+    column index 18279"); the 问卷 sheet has one column per question, so it is a Q304 finding.
+    The limit is lowered here so that the YAML stays small (parsing 20,000 questions takes seconds)."""
+    import re
+    import shutil
+
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+    from reportgen.questionnaire import definition
+
+    q = load_questionnaire(YAML)
+    assert definition.MAX_QUESTIONS + len(response_columns(q)) - len(q.questions) == definition.EXCEL_COLUMNS == 16_384
+    monkeypatch.setattr(definition, "MAX_QUESTIONS", 12)
+    folder = tmp_path / "fmt"
+    shutil.copytree(YAML.parent, folder)
+    text = re.sub(r"(?ms)^full_score:.*?\n", "", YAML.read_text("utf-8"))
+    text = text[: text.index("questions:")] + "questions:\n" + "".join(f"  - {{id: Q{n}, text: 题{n}}}\n"
+                                                                         for n in range(1, 14))
+    (folder / "questionnaire.yaml").write_text(text, "utf-8")
+    for args in (("format", "check", folder), ("init", tmp_path / "new.xlsx", "--format", folder)):
+        result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+        assert result.exit_code == 2, result.output
+        assert "questionnaire.yaml:" in result.output and " Q304 questions: 题目过多（13 道）" in result.output
+        assert "Excel 一行最多 16,384 列，最多 12 道题" in result.output
+    assert not (tmp_path / "new.xlsx").exists()

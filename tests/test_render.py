@@ -549,3 +549,17 @@ def test_vmerge_scope_is_hidden_in_multiline_cells(tmp_path) -> None:
     assert out.cell(0, 0).text == "投入\n（15分）"
     assert out.cell(0, 0)._tc is out.cell(1, 0)._tc  # merged
     assert out.cell(1, 1).text == "y"
+
+
+def test_file_properties_longer_than_a_docx_holds_are_cut(tmp_path: Path) -> None:
+    """python-docx refuses a title or author over 255 characters; it used to surface as a T440 "exceeded
+    255 char limit" blamed on the template. Long names are the cells' to refuse (内容过长); whatever
+    reaches the properties is cut to fit."""
+    from io import BytesIO
+
+    from reportgen.render.docx import DocProperties, render_docx
+
+    tpl = make_template(tmp_path / "t.docx", paragraphs=["{{ unit.name }}"])
+    data = render_docx(tpl, CONTEXT, properties=DocProperties("题" * 1000, "局" * 300))
+    props = Document(BytesIO(data)).core_properties
+    assert props.title == "题" * 255 and props.author == "局" * 255

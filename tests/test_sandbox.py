@@ -45,6 +45,10 @@ RUNAWAYS = [
     ("{{ '%999999999d' % 1 }}", "格式化宽度"),
     ("{{ '{:>999999999}'.format(1) }}", "格式化宽度"),
     ("{{ '%999999999d'|format(1) }}", "格式化宽度"),
+    # issue 20: a width or precision given as an argument bypassed the cap (a 10 MB paragraph)
+    ("{{ '%*d' % (99999999, 1) }}", "格式化宽度或精度不能由参数给出"),
+    ("{{ '{:{}}'.format(1, '99999999') }}", "格式化宽度或精度不能由参数给出"),
+    ("{{ '%.*f' % (99999999, 1.0) }}", "格式化宽度或精度不能由参数给出"),
     ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "递归过深"),
     # doubling a string 40 times: 1 TB unless the memory limit stops it
     ("{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}",
@@ -151,6 +155,7 @@ SCORING_PAYLOADS = [
      "占用内存过多"),
     ({"calc": "{{ lipsum(10**6) }}"}, "超出报告所需的范围"),
     ({"calc": "{{ staff.__class__ }}"}, "不允许"),
+    ({"calc": "{{ '%*d' % (99999999, 1) }}"}, "格式化宽度或精度不能由参数给出"),
 ]
 
 
@@ -164,6 +169,46 @@ def test_scoring_payload_is_a_finding_named_by_file_and_indicator(
     line = next(x for x in output.splitlines() if "scoring.yaml" in x)
     assert "财政供养人员控制率" in line and expected in line, output
     assert "内部错误" not in output
+
+
+# ---- overall budgets (issue 20: 23 indicators × 10 s made one build take 231 s) ----------------
+
+BUSY = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+
+
+def test_a_scoring_file_has_one_budget_for_all_its_indicators(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "TIME_LIMIT_S", 0.2)
+    monkeypatch.setitem(limits.BUDGET_S, "scoring", 0.3)
+    folder = _format_copy(tmp_path)
+    path = folder / "scoring.yaml"
+    system = yaml.safe_load(path.read_text("utf-8"))
+    indicators = [ind for level in system["levels"] for group in level.get("groups", []) for ind in group["indicators"]]
+    for ind in indicators:
+        ind["calc"] = BUSY
+    path.write_text(yaml.safe_dump(system, allow_unicode=True, sort_keys=False), "utf-8")
+    code, output = run("check", EXAMPLE_YUEYANG, "--format", folder)
+    assert code == 2, output
+    lines = [x for x in output.splitlines() if "scoring.yaml S240" in x]
+    assert len(lines) == len(indicators) + 1 > 5, "\n".join(lines)  # and the total's cap
+    assert "运行超过 0.2 秒" in lines[0]  # the first one: its own limit
+    for line in lines[1:]:  # the rest share what is left of the file's budget, then do not run
+        assert "评分体系的全部指标合计运行超过 0.3 秒（可能有过大的循环），其余部分未运行" in line, line
+
+
+def test_one_units_documents_have_one_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each document within its own limit, but together over the budget: the next one does not run.
+    The clock is moved on by 15 s whenever it is read, so nothing waits."""
+    from reportgen.errors import ReportgenError
+    from reportgen.pipeline import evaluate, render_documents
+
+    evaluation = evaluate(EXAMPLE_YUEYANG)
+    ticks = iter(range(0, 10_000, 15))  # read on entry, then per document by its file name and its template
+    monkeypatch.setattr(limits, "_clock", lambda: next(ticks))
+    with pytest.raises(ReportgenError) as exc:
+        render_documents(evaluation, tmp_path / "out")
+    [finding] = exc.value.findings
+    assert finding.code == "T440" and finding.where == "评分表.docx"  # the second document
+    assert "本单位的全部文档合计运行超过 60 秒（可能有过大的循环），其余部分未运行" in finding.message
 
 
 # ---- a workbook may name a built-in format only ---------------------------------------------
@@ -227,6 +272,56 @@ def test_format_check_reports_scoring_payloads(tmp_path: Path) -> None:
     code, output = run("format", "check", folder)
     assert code == 2, output
     assert "scoring.yaml S240 财政供养人员控制率: 评分规则无法计算：乘方" in output
+
+
+# ---- nesting deeper than Python's stack or compiler takes (issue 20: was exit 3) -------------
+
+NESTED_IFS = "{% if true %}" * 120 + "x" + "{% endif %}" * 120
+EXAMPLE_YUEYANG = Path("inputs/example-yueyang-2020.xlsx").resolve()
+DEEP_SOURCES = {  # each too deep for the parser, the code generator or Python's compiler
+    "parentheses": "{{ " + "(" * 100 + "1" + ")" * 100 + " }}",
+    "sum": "{{ " + "+".join(["1"] * 500) + " }}",
+    "ifs": NESTED_IFS,
+    "loops": "{% for i in [1] %}" * 25 + "{% endfor %}" * 25,  # Python allows 20 nested loops
+}
+
+
+@pytest.mark.parametrize("source", DEEP_SOURCES.values(), ids=DEEP_SOURCES.keys())
+def test_deep_nesting_is_a_syntax_error_of_its_own(source: str) -> None:
+    from jinja2 import TemplateSyntaxError
+
+    from reportgen.render.env import NESTING_MESSAGE, make_env
+    from reportgen.scoring import expr
+
+    with pytest.raises(TemplateSyntaxError, match=NESTING_MESSAGE):
+        make_env().from_string(source)
+    assert expr.syntax_error(source, expression=False) == NESTING_MESSAGE  # a scoring calc/text
+    inner = source.removeprefix("{{ ").removesuffix(" }}")
+    if inner != source:  # a scoring value
+        assert expr.syntax_error(inner, expression=True) == NESTING_MESSAGE
+
+
+def test_deeply_nested_scoring_text_is_a_finding(tmp_path: Path) -> None:
+    folder = _format_copy(tmp_path)
+    _edit_scoring(folder, value="(" * 100 + "staff.actual" + ")" * 100)
+    for args in (("format", "check", folder), ("build", EXAMPLE_YUEYANG, "--format", folder, "-o", tmp_path / "out")):
+        code, output = run(*args)
+        assert code == 2, output
+        assert "S223 财政供养人员控制率: value 的 Jinja 表达式有语法错误：嵌套过深或表达式过长" in output, output
+        assert "内部错误" not in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_deeply_nested_template_is_a_finding(tmp_path: Path) -> None:
+    """format check crashed (exit 3) on a template that build reported as T440."""
+    folder = _format_copy(tmp_path)
+    replace_template(folder, "评分表.docx", "{{ unit.name }}", NESTED_IFS)
+    for args in (("format", "check", folder), ("build", EXAMPLE_YUEYANG, "--format", folder, "-o", tmp_path / "out")):
+        code, output = run(*args)
+        assert code == 2, output
+        assert "评分表.docx T410 第 2 段: 模板语法错误：嵌套过深或表达式过长" in output, output
+        assert "内部错误" not in output
+    assert not (tmp_path / "out").exists()
 
 
 def test_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -24,7 +25,8 @@ def yueyang_2020_values() -> dict:
     The seed's own slip (公用经费 338.41 while 基本支出 − 人员经费 = 361.48) would be an error here,
     so 公用经费 is typed as the 决算 has it."""
     values = without_breakdowns(copy.deepcopy(EXAMPLE))
-    values["unit"] |= {"name": "岳阳市医疗保障局", "year": 2020, "staff_quota": 96, "staff_actual": 94}
+    values["unit"] |= {"name": "岳阳市医疗保障局", "year": 2020, "staff_quota": 96, "staff_actual": 94,
+                       "fill_date": dt.date(2021, 3, 31)}
     values["income"] = [{"org": "局机关", "carryover": D("498.88"), "general_budget": D("1738.72"), "gov_fund": D(0),
                          "special_nontax": D(0), "other": D("36.83")}]
     values["expenditure"] = [{"org": "局机关", "basic": D("1502.19"), "personnel": D("1140.71"), "public": D("361.48"),

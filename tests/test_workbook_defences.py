@@ -5,6 +5,9 @@ Each defence gives a Chinese message naming the file, sheet or cell; none may ta
 
 from __future__ import annotations
 
+import os
+import shutil
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -60,6 +63,70 @@ def _refused(path: Path) -> str:
 # --- the file before openpyxl parses it -----------------------------------------------------------
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="named pipes and /dev/zero")
+def test_only_a_regular_file_is_opened(tmp_path) -> None:
+    """Issue 20: an .xlsx linked to /dev/zero was read until the OOM killer came, a named pipe
+    blocked for ever; now both are refused without being opened, in check, build and batch."""
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+
+    county = tmp_path / "县"
+    county.mkdir()
+    (county / "zero.xlsx").symlink_to("/dev/zero")
+    os.mkfifo(county / "pipe.xlsx")
+    # were the pipe opened, this writer would let the test end (with a wrong answer) instead of hanging
+    threading.Thread(target=lambda: (time.sleep(5), open(county / "pipe.xlsx", "wb").close()), daemon=True).start()
+    shutil.copy(Path(__file__).resolve().parents[1] / "inputs" / "example-yueyang-2020.xlsx", county / "ok.xlsx")
+    message = "不是普通文件（是设备、管道或指向它们的链接），不是 Excel 工作簿，不予读取"
+    for name in ("zero.xlsx", "pipe.xlsx"):
+        for args in (["check", str(county / name)], ["build", str(county / name), "-o", str(tmp_path / "out")]):
+            result = CliRunner().invoke(main, args)
+            assert result.exit_code == 2 and f"错误  {county / name} W500: {message}" in result.output, result.output
+    result = CliRunner().invoke(main, ["batch", str(county), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "已生成 1 个，未生成 2 个" in result.output and "工作进程" not in result.output
+    assert result.output.count(message) == 2
+
+
+def test_values_accepted_quietly_before_are_errors_at_their_cells(tmp_path) -> None:
+    """Issue 20: "5²" was read as 52, a 填报日期 2099 or a survey dated 9999 printed as is, a unit name of
+    20,000 characters was blamed on a built-in template (T440, in English), a project name of only a
+    zero-width space made files named "_2025_…"."""
+    import datetime as dt
+
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+
+    path = tmp_path / "wb.xlsx"
+    wb = openpyxl.load_workbook(Path(__file__).resolve().parents[1] / "inputs" / "example.xlsx")
+    wb["基本信息"]["B2"] = "局" * 20_000
+    wb["基本信息"]["B26"] = dt.datetime(2099, 3, 31)
+    wb["收入"]["B2"] = "5²"
+    wb["项目"]["A2"] = "\u200b"
+    wb["问卷"]["B2"] = "9999-12-31"
+    wb["问卷"]["B3"] = dt.datetime(2099, 5, 1)
+    wb.save(path)
+    result = CliRunner().invoke(main, ["build", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("错误  ")]
+    assert errors == [
+        "错误  基本信息!B2 W502 单位名称: 内容过长（20,000 个字符，上限 200），请检查是否误粘贴了其他内容",
+        '错误  收入!B2 W502 上年结转: 应为数字, 实际为 "5²"',
+        "错误  项目!A2 W501 项目名称: 必填，不能为空",
+        "错误  问卷!B2 W502 调查时间: 日期不合理（年份应在 1900 到 2100 之间）, 实际为 9999-12-31",
+        "错误  问卷!B3 W502 调查时间: 日期与评价年度 2025 相差太远（应在 2023 到 2027 年之间）, 实际为 2099-05-01",
+    ], result.output
+    assert not (tmp_path / "out").exists()
+    wb["基本信息"]["B2"], wb["收入"]["B2"], wb["项目"]["A2"] = "青山县医疗保障局", 0, "医疗保障基金监管经费"
+    wb["问卷"]["B2"] = wb["问卷"]["B3"] = dt.datetime(2025, 9, 19)
+    wb.save(path)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert "错误  基本信息!B26 C624 填报日期: 日期与评价年度 2025 相差太远（应在 2023 到 2027 年之间）, 实际为 2099-03-31" \
+        in result.output, result.output
 
 
 def test_encrypted_xlsx_is_named_as_such(tmp_path) -> None:

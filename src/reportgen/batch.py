@@ -21,13 +21,18 @@ Contract:
   (all or nothing; a folder left by a previous run gets the new files, same-named ones replaced).
 * :func:`run_batch` does all of this for a list of workbooks, in one process or in ``jobs``
   worker processes, and yields the results **in input order** so the output is deterministic.
+  Workers die with the main process, however it ends (:func:`_start_worker`).
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import stat
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -38,7 +43,7 @@ from typing import Any
 
 from reportgen.errors import Finding, ReportgenError, errors_only, warnings_only
 from reportgen.filenames import fit, name_key, safe_stem
-from reportgen.outputs import Staged, stale_outputs_finding
+from reportgen.outputs import Staged, recover, stale_outputs_finding
 
 SUMMARY_NAME = "汇总表.xlsx"
 LOCK_PREFIX = "~$"
@@ -240,6 +245,20 @@ class FolderPlan:
         return Folder(name, clash, shortened)
 
 
+def inside(out_dir: Path, name: str) -> Path:
+    """``out_dir / name``, refused (ReportgenError) when it is a link or leads out of ``out_dir``:
+    a unit's documents are never written elsewhere through a link someone left there."""
+    path = out_dir / name
+    try:
+        escapes = os.path.islink(path) or not path.resolve().is_relative_to(out_dir.resolve())
+    except (OSError, RuntimeError):
+        escapes = True
+    if escapes:
+        raise ReportgenError(Finding(f"输出文件夹中的“{name}”是指向别处的链接（或快捷方式），为安全起见未写入；"
+                                     "请删除或改名后重试", str(path), severity="error"))
+    return path
+
+
 def write_unit(result: UnitResult, folder: Path) -> list[Path]:
     """Write a built unit's documents into ``folder``, all or none (ReportgenError on failure)."""
     from reportgen.outputs import write_all
@@ -251,9 +270,29 @@ def write_unit(result: UnitResult, folder: Path) -> list[Path]:
 # ---- many units -------------------------------------------------------------------------------
 
 
-def _ignore_interrupt() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them (no traceback from each)."""
+def _start_worker(parent: int) -> None:
+    """Workers leave Ctrl-C to the main process, which stops them (no traceback from each), and
+    die with it: killed (SIGKILL leaves it no time to stop them), it must not leave workers behind
+    holding its caller's pipes open. On Linux the kernel kills them (``PR_SET_PDEATHSIG``); elsewhere
+    a thread notices within half a second that the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the thread below remains
+            pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    threading.Thread(target=_exit_without_parent, args=(parent,), daemon=True).start()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _exit_without_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _submit(pool: ProcessPoolExecutor, index: int, path: Path, format_choice: str | None,
@@ -285,7 +324,8 @@ def run_batch(workbooks: Sequence[Path], out_dir: Path, format_choice: str | Non
     import reportgen.render.docx  # noqa: F401
     import reportgen.workbook.reader  # noqa: F401
 
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(workbooks)), initializer=_ignore_interrupt)
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(workbooks)), initializer=_start_worker,
+                               initargs=(os.getpid(),))
     try:
         pending: dict[int, Future[UnitResult]] = {}
         submitted = 0
@@ -335,7 +375,9 @@ def finish_unit(result: UnitResult, plan: FolderPlan, out_dir: Path, label: str)
     built = False
     if result.ok and folder is not None:
         try:
-            written = write_unit(result, out_dir / folder.name)
+            unit_dir = inside(out_dir, folder.name)
+            findings += recover(unit_dir)  # a unit killed mid-swap last time is put back first, and said so
+            written = write_unit(result, unit_dir)
             built = True
         except ReportgenError as exc:
             findings += exc.findings

@@ -10,8 +10,10 @@ These are the only parsers from cell content to a value, used by every sheet: th
 (``parse_cell`` per declared ``Field``), the 问卷 sheet (questionnaire.tally), the 评分填报 sheet
 (scoring.engine re-parses with the very same ``Field``) and the quantitative values of 绩效指标
 (model.build). Each returns ``(value, None)`` or ``(None, message)`` and never raises on cell
-content. Text is compared after folding full-width forms to half-width (NFKC) and dropping spaces
-(``fold``), so ``１２``, ``１２．５``, ``“满　意”`` read as typed on a half-width keyboard.
+content. Numbers and dates are read after narrowing full-width forms to half-width, so ``１２``,
+``１２．５`` read as typed on a half-width keyboard; only the digits 0-9 count (``5²``, ``①52.36``,
+``⑤`` are not numbers, though NFKC would make them 52, 152.36 and 5). Labels and choices are
+compared after NFKC folding and dropping spaces (``fold``), so ``“满　意”`` is ``满意``.
 
 What each kind accepts (and what it refuses, with the message's start):
 
@@ -29,21 +31,23 @@ What each kind accepts (and what it refuses, with the message's start):
 - **date** (``parse_date``): an Excel date; text ``2021-09-19``, ``2021/9/19``, ``2021.9.19``,
   ``2021年9月19日`` and ``20210919`` (eight digits, as text or as an Excel number), on every sheet;
   it must be a real calendar day. Refused: ``明年三月``, ``2021-02-30``, ``44458`` (an Excel serial
-  number): 应为日期（如 2026-03-31）.
+  number): 应为日期（如 2026-03-31）; a year before 1900 or after 2100 (``0001-01-01``,
+  ``9999-12-31``): 日期不合理. A date about the evaluation (填报日期, 调查时间) more than
+  ``NEAR_YEARS`` from the 年度 is refused by its reader (``date_far_from``).
 - **yesno** (``parse_yesno``): ``是`` / ``否`` (spaces and full-width ignored) and an Excel logical
   TRUE/FALSE. Refused: ``Y``, ``yes``, ``1``, ``√``, ``对``: 应为 是/否 之一.
 - **choice** (``parse_choice``): one of the declared choices, compared folded, returned as
   declared. Refused: anything else: 应为 A/B/C 之一.
 - **text / longtext / list** (``as_text``): anything, as shown: ``5.0`` -> ``5``, a date as
   ``2021-09-19`` (``2021-09-19 10:30`` if it has a time), a logical as ``TRUE``/``FALSE``;
-  stripped. Only ``text_problem`` refuses text.
+  stripped. ``text_problem`` refuses text, and a field's ``bounds`` its length (内容过长).
 
 Money is in 万元 to the cent (``MONEY_PLACES`` decimals), so the amount a report prints is the
 amount its rules use. A number cell is read as Excel shows it (15 significant digits):
 ``=0.1+0.2`` is 0.3, while ``=100/3`` is 33.3333333333333 and, as money, an error.
 
 Messages echo the content as shown (``as_text``), so a value says the same on every sheet.
-``is_empty`` (None or only spaces) is the one test for a blank cell; ``label_key`` is how a header
+``is_empty`` (None, or only spaces and invisible characters) is the one test for a blank cell; ``label_key`` is how a header
 or row label is compared with its declaration.
 """
 
@@ -76,7 +80,8 @@ class Field:
     allow_negative: bool = False
     width: int = 14  # column width in characters, for table sheets
     other_values_ok: bool = False  # dropdown only suggests (e.g. a questionnaire answer typed as points)
-    bounds: tuple[int, int] | None = None  # plausible numbers, inclusive: anything outside is an error
+    # plausible numbers, inclusive: anything outside is an error; for text, its plausible length in characters
+    bounds: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         if self.kind == "yesno" and not self.choices:
@@ -118,9 +123,10 @@ def text_problem(value: Any) -> str | None:
     return None
 
 
-_NUMBER_TEXT = re.compile(r"^[+-]?[\d,，]*\.?\d+$")  # looks like a number, separators anywhere
+# only the digits 0-9 (full-width ones are narrowed first): not ², ①, ٥ or any other "digit" Unicode has
+_NUMBER_TEXT = re.compile(r"^[+-]?[0-9,，]*\.?[0-9]+$")  # looks like a number, separators anywhere
 # separators only between groups of three after a first group of 1–3 digits: 1,234.56 / 12,345,678
-_GROUPED_NUMBER = re.compile(r"^[+-]?(\d+|[1-9]\d{0,2}([,，]\d{3})+)?(\.\d+)?$")
+_GROUPED_NUMBER = re.compile(r"^[+-]?([0-9]+|[1-9][0-9]{0,2}([,，][0-9]{3})+)?(\.[0-9]+)?$")
 MAX_ABS_NUMBER = Decimal(10) ** 12  # the report shows at most 12 integer digits (money is in 万元)
 MONEY_PLACES = 2  # money is stored as the documents print it: 万元 to the cent
 _MONEY_QUANTUM = Decimal(1).scaleb(-MONEY_PLACES)
@@ -139,7 +145,7 @@ def _number(value: Any, spec: Field) -> tuple[Decimal | None, str | None]:
         number = Decimal(format(value, f".{_EXCEL_DIGITS}g"))
     else:
         value = as_text(value)  # echoed in messages as shown, without surrounding spaces
-        text = _half_width(value).replace(" ", "")
+        text = _narrow(value).replace(" ", "")
         if not _NUMBER_TEXT.match(text):
             return None, f'应为数字, 实际为 "{value}"'
         if not _GROUPED_NUMBER.match(text):
@@ -182,6 +188,8 @@ def parse_cell(value: Any, spec: Field) -> tuple[Any, str | None]:
     text = as_text(value)
     if kind == "list":
         return [part.strip() for part in re.split(r"[、,，;；\n]", text) if part.strip()], None
+    if spec.bounds and len(text) > spec.bounds[1]:
+        return None, f"内容过长（{len(text):,} 个字符，上限 {spec.bounds[1]:,}），请检查是否误粘贴了其他内容"
     return text, None
 
 
@@ -203,17 +211,17 @@ def parse_quantity(value: Any, unit: str | None = "", sign: str = "") -> tuple[D
     no unit this is ``parse_number`` verdict for verdict (``95%`` is not a number)."""
     if not isinstance(value, str):
         return parse_number(value, allow_negative=True)
-    text = _half_width(value).strip()
-    if sign and text.startswith(want_sign := _half_width(sign)):
-        text = text[len(want_sign):].strip()
+    text = re.sub(r"\s", "", _narrow(value))
+    if sign and text.startswith(want_sign := re.sub(r"\s", "", _narrow(sign))):
+        text = text[len(want_sign):]
     want = fold(unit or "")
-    if want and fold(text).endswith(want) and fold(text) != want:
-        text = fold(text)[: -len(want)]
+    if want:  # the unit as typed may be written another way (㎡ for m2): compared folded, cut off as typed
+        text = next((text[:-k] for k in range(1, len(text)) if fold(text[-k:]) == want), text)
     number, problem = parse_number(text, allow_negative=True)
     if problem is None:
         return number, None
     problem = problem.replace(f'"{as_text(text)}"', f'"{as_text(value)}"', 1)
-    if want and (suffix := _SUFFIX.fullmatch(fold(text))) and parse_number(suffix.group(1), allow_negative=True)[1] is None:
+    if want and (suffix := _SUFFIX.fullmatch(text)) and parse_number(suffix.group(1), allow_negative=True)[1] is None:
         return None, f"{problem}（数字后只能带单位“{unit}”）"
     return None, problem  # without a unit: exactly what a number cell on any sheet says
 
@@ -227,21 +235,36 @@ def parse_percent(value: Any) -> tuple[Decimal | None, str | None]:
 
 
 _DATE_TEXT = re.compile(r"([0-9]{4})[-./年]([0-9]{1,2})[-./月]([0-9]{1,2})日?|([0-9]{4})([0-9]{2})([0-9]{2})")
+DATE_YEARS = (1900, 2100)  # a date outside these years is a slip (0001-01-01, 9999-12-31), on any sheet
+NEAR_YEARS = 2  # a date about the evaluation (填报日期, 调查时间) lies within this many years of it
 
 
 def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
     """An Excel date, or text year-month-day (``2021-09-19``, ``2021/9/19``, ``2021.9.19``,
-    ``2021年9月19日``, ``20210919``), which must be a real calendar day."""
+    ``2021年9月19日``, ``20210919``), which must be a real calendar day in ``DATE_YEARS``."""
+    date = None
     if isinstance(value, dt.datetime):
-        return value.date(), None
-    if isinstance(value, dt.date):
-        return value, None
-    if not isinstance(value, bool) and (match := _DATE_TEXT.fullmatch(fold(as_text(value)))):
+        date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    elif not isinstance(value, bool) and (match := _DATE_TEXT.fullmatch(re.sub(r"\s", "", _narrow(as_text(value))))):
         try:
-            return dt.date(*(int(g) for g in match.groups() if g is not None)), None
+            date = dt.date(*(int(g) for g in match.groups() if g is not None))
         except ValueError:
             pass
-    return None, f'应为日期（如 2026-03-31）, 实际为 "{as_text(value)}"'
+    if date is None:
+        return None, f'应为日期（如 2026-03-31）, 实际为 "{as_text(value)}"'
+    if not DATE_YEARS[0] <= date.year <= DATE_YEARS[1]:
+        return None, f"日期不合理（年份应在 {DATE_YEARS[0]} 到 {DATE_YEARS[1]} 之间）, 实际为 {date.isoformat()}"
+    return date, None
+
+
+def date_far_from(date: dt.date, year: int) -> str | None:
+    """Why a date about the evaluation of ``year`` (a 填报日期, a survey's 调查时间) cannot be right, or None."""
+    if abs(date.year - year) <= NEAR_YEARS:
+        return None
+    return (f"日期与评价年度 {year} 相差太远（应在 {year - NEAR_YEARS} 到 {year + NEAR_YEARS} 年之间）, "
+            f"实际为 {date.isoformat()}")
 
 
 def parse_yesno(value: Any) -> tuple[bool | None, str | None]:
@@ -286,6 +309,15 @@ def _half_width(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value))
 
 
+_NARROW = {**{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
+
+
+def _narrow(value: Any) -> str:
+    """Full-width ASCII forms (１２．５, ％, the ideographic space) as half-width, and nothing else:
+    unlike NFKC, ``5²`` stays ``5²`` and ``①`` stays ``①`` (neither is a number)."""
+    return str(value).translate(_NARROW)
+
+
 def fold(value: Any) -> str:
     """Text as compared with a declaration: full-width folded to half-width, every space removed."""
     return re.sub(r"\s", "", _half_width(value))
@@ -297,5 +329,13 @@ def label_key(value: Any) -> str:
 
 
 def is_empty(value: Any) -> bool:
-    """A blank cell: nothing, or only spaces (including full-width ones)."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    """A blank cell: nothing, or only spaces (including full-width ones) and invisible characters
+    (a zero-width space U+200B, a byte-order mark …): nothing anyone can read."""
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if not text or text.isprintable():  # isprintable: no format or control character at all (fast)
+        return not text
+    return all(unicodedata.category(c)[0] in "CZ" for c in text)

@@ -55,8 +55,10 @@ def handles_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except ReportgenError as exc:
             print_findings(exc.findings)
             sys.exit(EXIT_INPUT)
-        except KeyboardInterrupt:
-            click.secho("已中断，未生成任何文件。", fg="red", err=True)
+        except KeyboardInterrupt as exc:
+            written = getattr(exc, "written", None)  # Ctrl-C came while files were put in place: they all were
+            click.secho(f"已中断：{len(written)} 个文件已全部写入，其后的步骤未进行。" if written else "已中断，未生成任何文件。",
+                        fg="red", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
@@ -193,14 +195,17 @@ def check(workbook: Path, format_choice: str | None) -> None:
               show_default=True, help="输出文件夹。")
 @_FORMAT_OPTION
 @click.option("--pdf", is_flag=True, help="再用 LibreOffice 把每份文档转换为 PDF，放在 Word 文档旁。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="--pdf 时同时运行的 LibreOffice 个数，一般不超过本机 CPU 核数。")
 @handles_input_errors
-def build(workbook: Path, out_dir: Path, format_choice: str | None, pdf: bool) -> None:
+def build(workbook: Path, out_dir: Path, format_choice: str | None, pdf: bool, jobs: int) -> None:
     """根据填报表 WORKBOOK 生成 Word 文档（全部生成成功才写入输出文件夹）。"""
     from reportgen.filenames import check_out_dir
-    from reportgen.outputs import stale_outputs_finding
+    from reportgen.outputs import recover, stale_outputs_finding
     from reportgen.pipeline import build_outputs, evaluate
 
     check_out_dir(out_dir)
+    print_findings(recover(out_dir))  # a build killed while replacing files is rolled back, and said so
     evaluation = evaluate(workbook, format_choice)
     print_findings(evaluation.findings)
     outputs = build_outputs(evaluation, out_dir, inputs=[workbook])
@@ -208,18 +213,18 @@ def build(workbook: Path, out_dir: Path, format_choice: str | None, pdf: bool) -
         note = f"（{written.note}）" if written.note else ""
         click.echo(f"已生成：{written.path}{note}")
     if pdf:
-        write_pdfs([w.path for w in outputs])
+        write_pdfs([w.path for w in outputs], jobs)
     if (stale := stale_outputs_finding(out_dir, [w.path for w in outputs])) is not None:
         print_findings([stale])
 
 
-def write_pdfs(docx_paths: list[Path]) -> None:
+def write_pdfs(docx_paths: list[Path], jobs: int = 1) -> None:
     """PDFs beside documents already written: print each, the font notice once; exit 2 on a problem."""
     from reportgen.pdf import convert_to_pdf, font_notice
 
     click.echo("正在用 LibreOffice 生成 PDF……", err=True)
     try:
-        result = convert_to_pdf(docx_paths)
+        result = convert_to_pdf(docx_paths, jobs=jobs)
     except KeyboardInterrupt:
         click.secho("已中断：Word 文档已生成，PDF 未生成完。", fg="red", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -238,7 +243,7 @@ def write_pdfs(docx_paths: list[Path]) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="同时处理的单位数（工作进程数），一般不超过本机 CPU 核数。")
 @_FORMAT_OPTION
-@click.option("--pdf", is_flag=True, help="各单位的文档再各生成一份 PDF（需要 LibreOffice；全部文档一次转换）。")
+@click.option("--pdf", is_flag=True, help="各单位的文档再各生成一份 PDF（需要 LibreOffice；全部文档一起转换，--jobs 个同时）。")
 @handles_input_errors
 def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | None, pdf: bool) -> None:
     """批量处理文件夹 FOLDER（含子文件夹）中的全部 .xlsx 填报表。
@@ -249,6 +254,8 @@ def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | N
     """
     from reportgen.batch import SUMMARY_NAME, FolderPlan, find_workbooks, finish_unit, run_batch
     from reportgen.county_summary import relative_name, write_summary
+    from reportgen.interrupts import deferred
+    from reportgen.outputs import folder_lock
     from reportgen.progress import StatusLine
 
     workbooks, others = find_workbooks(folder, out_dir)
@@ -262,38 +269,44 @@ def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | N
         resolve_format(format_choice)  # a wrong --format is one message, not one per unit
     status = StatusLine(len(workbooks))
     plan, outcomes = FolderPlan(), []
+    # a second batch into the same -o refuses (exit 2) instead of mixing units; held until the command ends
+    click.get_current_context().with_resource(folder_lock(out_dir))
     try:
         for result in run_batch(workbooks, out_dir, format_choice, jobs,
                                 started=lambda _i, path: status.start(relative_name(path, folder))):
             name = relative_name(result.path, folder)
-            outcome = finish_unit(result, plan, out_dir, f"“{name}”")
-            outcomes.append(outcome)
-            status.advance(failed=not outcome.built)
-            if outcome.built and outcome.folder is not None:
-                note = f"；{outcome.folder.note}" if outcome.folder.note else ""
-                status.echo(f"已生成  {name} → {out_dir / outcome.folder.name}，{len(outcome.written)} 个文件{note}")
-            else:
-                errors = outcome.errors
-                unit = f"（{result.unit_name}）" if result.unit_name else ""
-                status.echo(f"未生成  {name}{unit}：{len(errors)} 个错误，如 {errors[0] if errors else ''}",
-                            err=True, fg="red")
+            with deferred() as held:  # Ctrl-C while a unit is written: it is written, counted, then we stop
+                outcome = finish_unit(result, plan, out_dir, f"“{name}”")
+                outcomes.append(outcome)
+                status.advance(failed=not outcome.built)
+                if outcome.built and outcome.folder is not None:
+                    note = f"；{outcome.folder.note}" if outcome.folder.note else ""
+                    status.echo(f"已生成  {name} → {out_dir / outcome.folder.name}，{len(outcome.written)} 个文件{note}")
+                else:
+                    errors = outcome.errors
+                    unit = f"（{result.unit_name}）" if result.unit_name else ""
+                    status.echo(f"未生成  {name}{unit}：{len(errors)} 个错误，如 {errors[0] if errors else ''}",
+                                err=True, fg="red")
+            if held.interrupted:
+                raise KeyboardInterrupt
         status.clear()
         summary, summary_error = out_dir / SUMMARY_NAME, None
         try:
             write_summary(summary, outcomes, folder)
         except ReportgenError as exc:  # e.g. 汇总表.xlsx open in Excel: the units are written all the same
             summary_error = exc
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         status.clear()
+        summary_state = "汇总表已更新" if getattr(exc, "written", None) else "汇总表未更新"
         click.secho(f"已中断：已处理 {len(outcomes)}/{len(workbooks)} 个填报表，已生成的单位文件夹保留，"
-                    "正在写入的单位保持原样；汇总表未更新。", fg="red", err=True)
+                    f"正在写入的单位保持原样；{summary_state}。", fg="red", err=True)
         sys.exit(EXIT_INTERRUPTED)
     built = sum(o.built for o in outcomes)
     failed = len(outcomes) - built
     pdf_failed = False
     if pdf and built:
         try:
-            write_pdfs([path for o in outcomes if o.built for path in o.written])
+            write_pdfs([path for o in outcomes if o.built for path in o.written], jobs)
         except ReportgenError as exc:  # the documents stand; the count below still comes
             print_findings(exc.findings)
             pdf_failed = True

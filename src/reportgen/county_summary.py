@@ -8,7 +8,8 @@ Contract: :func:`write_summary` writes, atomically (``outputs.write_file``), two
 * **汇总** — one row per workbook in input order (:data:`SUMMARY_HEADERS`), then a 合计 row:
   money summed and 总分, 预算执行率 averaged over the units built; 错误数, 提示数, 文件数 summed.
 
-Numbers are stored as numbers, rounded half-up at presentation like the documents: money in
+Text is stored as text (``workbook.writing``: a 单位名称 or file name beginning with ``=`` is
+never a formula). Numbers are stored as numbers, rounded half-up at presentation like the documents: money in
 万元 with two decimals (``#,##0.00``), 总分 two decimals (``0.00``), 预算执行率 as a fraction
 shown ``0.00%`` (98.34 % is stored as 0.9834). Both sheets: styled, frozen and filterable
 header, column widths fitted to the text, landscape A4 fitted to the page width with the header
@@ -170,11 +171,13 @@ def _table(ws: Any, headers: list[str], rows: list[list[Any]], formats: dict[str
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
+    from reportgen.workbook.writing import append
+
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws.append(headers)
+    append(ws, headers)
     for row in rows:
-        ws.append(row)
+        append(ws, row)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)

@@ -4,9 +4,15 @@ Contract:
 
 * :func:`write_all` writes every output into a hidden staging folder inside ``-o``, then moves
   them into place; existing files are set aside first so that any failure (disk full, no
-  permission, a file open in Word, Ctrl-C) puts ``-o`` back exactly as it was. Staging folders
-  left by a killed run are removed by the next build into that folder.
+  permission, a file open in Word, Ctrl-C) puts ``-o`` back exactly as it was. Ctrl-C during the
+  swap itself is held back until it is complete (then :class:`~reportgen.interrupts.Interrupted`
+  says what was written). The staging folder records the names being swapped before the first
+  move, so a build killed mid-swap (SIGKILL, power cut) is rolled back by the next build into that
+  folder: :func:`recover` puts the previous files back and says so.
+* :func:`folder_lock` keeps a second ``batch`` out of an output folder one is writing.
 * :func:`write_file` writes one file atomically (``init``, ``questionnaire blank``).
+* :func:`write_folder` makes a new folder whole or not at all (``format new``): filled in a
+  hidden staging folder beside it, then renamed into place.
 * :func:`stale_outputs_finding` names what an earlier build left that this one did not write
   (a removed project's form): a warning, never a deletion.
 
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import json
 import os
 import secrets
 import shutil
@@ -29,18 +36,23 @@ from pathlib import Path
 
 from reportgen.errors import Finding, ReportgenError
 from reportgen.filenames import SUFFIX, check_out_dir
+from reportgen.interrupts import Interrupted, deferred
 
 STAGING_PREFIX = ".reportgen-tmp-"
 _LOCK = ".lock"
 _DONE = ".done"
+_MANIFEST = "manifest.json"
 
 # ---- errors -----------------------------------------------------------------------------------
 
 
-def write_finding(exc: OSError, where: Path | str, *, replacing: bool = False) -> Finding:
-    """One Chinese message for a failed write; ``replacing``: moving an existing file aside."""
+NOTHING_WRITTEN = "，未写入任何文件"
+
+
+def write_finding(exc: OSError, where: Path | str, *, replacing: bool = False, tail: str = NOTHING_WRITTEN) -> Finding:
+    """One Chinese message for a failed write; ``replacing``: moving an existing file aside;
+    ``tail``: what the failure left unwritten (this write's files, by default all of them)."""
     code = exc.errno
-    tail = "，未写入任何文件"
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         message = "磁盘空间不足" + tail
     elif replacing and (isinstance(exc, PermissionError) or getattr(exc, "winerror", None) in (32, 33)):
@@ -120,6 +132,7 @@ def write_atomic(out: Path, write: Callable[[Path], None] | bytes) -> None:
     """
     created: list[Path] = []
     tmp: Path | None = None
+    lock: int | None = None
     try:
         created = _make_dirs(out.parent)
         remove_leftovers(out.parent)
@@ -129,15 +142,25 @@ def write_atomic(out: Path, write: Callable[[Path], None] | bytes) -> None:
                 _write_bytes(tmp, write if isinstance(write, bytes) else b"")
                 break
             except FileExistsError:
+                tmp = None
                 continue
+        if os.name != "nt":  # locked while it is written: a killed run's file is told from a running one's
+            lock = os.open(tmp, os.O_RDONLY)
+            try_lock(lock)
         if not isinstance(write, bytes):
             _run_writer(write, tmp)
-        _replace_named(tmp, out)
+        with deferred() as held:
+            _replace_named(tmp, out)
     except BaseException:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
         _remove_dirs(created)
         raise
+    finally:
+        if lock is not None:
+            os.close(lock)
+    if held.interrupted and held.outermost:
+        raise Interrupted([out])
 
 
 def write_file(out: Path, write: Callable[[Path], None] | bytes) -> None:
@@ -147,6 +170,33 @@ def write_file(out: Path, write: Callable[[Path], None] | bytes) -> None:
     except OSError as exc:
         replacing = exc.filename == str(out) and out.exists()
         raise ReportgenError(write_finding(exc, out, replacing=replacing)) from exc
+
+
+def write_folder(dest: Path, fill: Callable[[Path], None]) -> None:
+    """Create the folder ``dest`` (which must not exist) filled by ``fill(staging)``, or nothing.
+
+    ``fill`` writes into a hidden staging folder beside ``dest``; one rename makes it visible. On
+    any failure (disk full, no permission, Ctrl-C) the staging folder is removed and an
+    ``OSError`` becomes a ReportgenError naming ``dest``; one left by a killed run is removed by
+    the next write there."""
+    check_out_dir(dest)
+    if os.path.lexists(dest):
+        raise ReportgenError(Finding("目标文件夹已存在，请换一个名字或先删除它", str(dest)))
+    created: list[Path] = []
+    staging: Path | None = None
+    try:
+        created = _make_dirs(dest.parent)
+        remove_leftovers(dest.parent)
+        staging = dest.with_name(f"{STAGING_PREFIX}{secrets.token_hex(4)}")
+        fill(staging)
+        os.rename(staging, dest)  # fails, rather than merging, if dest appeared meanwhile
+    except BaseException as exc:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        _remove_dirs(created)
+        if isinstance(exc, OSError):
+            raise ReportgenError(write_finding(exc, dest)) from exc
+        raise
 
 
 def _run_writer(write: Callable[[Path], None], tmp: Path) -> None:
@@ -168,8 +218,10 @@ class Staged:
     data: bytes
 
 
-def write_all(out_dir: Path, outputs: Sequence[Staged]) -> list[Path]:
-    """Put every output into ``out_dir`` or, on any failure, none; returns the paths written."""
+def write_all(out_dir: Path, outputs: Sequence[Staged], tail: str = NOTHING_WRITTEN) -> list[Path]:
+    """Put every output into ``out_dir`` or, on any failure, none; returns the paths written.
+    ``tail`` ends a failure's message: what was not written (for PDFs beside documents already
+    written, not "nothing")."""
     check_out_dir(out_dir)
     created: list[Path] = []
     staging: Path | None = None
@@ -185,8 +237,13 @@ def write_all(out_dir: Path, outputs: Sequence[Staged]) -> list[Path]:
         for item in outputs:
             _write_bytes(new / item.name, item.data)
         replacing = True
-        _swap_in(out_dir, new, old, [item.name for item in outputs])
-        (staging / _DONE).touch()  # killed after this point, ``old`` holds only replaced files
+        names = [item.name for item in outputs]
+        _write_manifest(staging, out_dir, names)  # killed from here on, the next build rolls back
+        with deferred() as held:
+            _swap_in(out_dir, new, old, names)
+            (staging / _DONE).touch()  # killed after this point, ``old`` holds only replaced files
+            _cleanup(staging, lock)
+            staging = lock = None
     except BaseException as exc:
         rescued = _rescue_unrestored(out_dir, staging)
         _cleanup(staging if rescued is None or rescued.parent != staging else None, lock)
@@ -195,14 +252,23 @@ def write_all(out_dir: Path, outputs: Sequence[Staged]) -> list[Path]:
             f"有原来的文件未能放回输出文件夹，已保存在 {rescued}，请手动移回", str(out_dir))]
         if isinstance(exc, OSError):
             where = exc.filename if replacing and exc.filename else out_dir
-            findings.insert(0, write_finding(exc, where, replacing=replacing))
+            findings.insert(0, write_finding(exc, where, replacing=replacing, tail=tail))
         elif isinstance(exc, ReportgenError):
             findings[:0] = exc.findings
         if findings and not isinstance(exc, KeyboardInterrupt):
             raise ReportgenError(findings) from exc
         raise
-    _cleanup(staging, lock)
-    return [out_dir / item.name for item in outputs]
+    written = [out_dir / item.name for item in outputs]
+    if held.interrupted and held.outermost:
+        raise Interrupted(written)
+    return written
+
+
+def _write_manifest(staging: Path, out_dir: Path, names: list[str]) -> None:
+    """What the swap is about to do, flushed to disk before it starts: every name, and which of
+    them exist now (so a roll-back knows which files in ``-o`` are new)."""
+    existed = [name for name in names if os.path.lexists(out_dir / name)]
+    _write_bytes(staging / _MANIFEST, json.dumps({"names": names, "existed": existed}, ensure_ascii=False).encode())
 
 
 def _swap_in(out_dir: Path, new: Path, old: Path, names: list[str]) -> None:
@@ -285,6 +351,34 @@ def stale_outputs_finding(out_dir: Path, written: Sequence[Path]) -> Finding | N
                    f"{'、'.join(stale)}；请核对后删除，以免一并报送", str(out_dir), severity="warning")
 
 
+# ---- one writer per output folder --------------------------------------------------------------
+
+_FOLDER_LOCK = ".reportgen-lock"  # Windows only: a folder itself cannot be locked there
+
+
+@contextmanager
+def folder_lock(out_dir: Path, what: str = "reportgen batch") -> Iterator[None]:
+    """Hold ``out_dir`` (created if missing) for this process while the block runs; another
+    process asking meanwhile gets a ReportgenError at once (it does not wait). On POSIX the folder
+    itself is locked, so nothing is left in it; the lock ends with the process, however it ends."""
+    _make_dirs(out_dir)
+    try:
+        if os.name == "nt":  # pragma: no cover - Windows
+            fd = os.open(out_dir / _FOLDER_LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+            _hide(out_dir / _FOLDER_LOCK)
+        else:
+            fd = os.open(out_dir, os.O_RDONLY)
+    except OSError as exc:
+        raise ReportgenError(write_finding(exc, out_dir)) from exc
+    try:
+        if not try_lock(fd):
+            raise ReportgenError(Finding(f"另一个 {what} 正在写入这个输出文件夹；请等它结束后再运行，或换一个输出文件夹",
+                                         str(out_dir)))
+        yield
+    finally:
+        os.close(fd)
+
+
 # ---- the staging folder -----------------------------------------------------------------------
 
 
@@ -303,51 +397,118 @@ def _new_staging(out_dir: Path) -> tuple[Path, int]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _try_lock(fd)
+    try_lock(fd)
     return staging, fd
 
 
 def _cleanup(staging: Path | None, lock: int | None) -> None:
+    """Remove the staging folder in an order that a kill at any point leaves it readable by
+    :func:`recover`: the files first, then the manifest, then the mark of a finished swap, the
+    lock last (held until then)."""
+    if staging is not None:
+        for name in ("new", "old", _MANIFEST, _DONE):
+            path = staging / name
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
     if lock is not None:
         os.close(lock)
-    if staging is not None:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
-def remove_leftovers(out_dir: Path) -> list[Path]:
-    """Remove staging folders of builds that were killed; a running build's folder is locked.
+def recover(out_dir: Path) -> list[Finding]:
+    """Clean up after builds into ``out_dir`` that were killed (a running build's folder is locked,
+    and left alone); returns warnings saying what was found and put back.
 
-    A build killed while swapping files may have set existing files aside: those are moved to a
-    visible ``reportgen-原文件-…`` folder instead of being deleted.
+    A build killed before its swap left nothing visible; one killed after it completed left only
+    the replaced files: both staging folders are removed. One killed mid-swap is rolled back: each
+    file it set aside goes back under its name, each new file it moved in where there was none is
+    removed — ``-o`` is as it was before that build. Files that cannot be put back (open in Word)
+    are moved to a visible ``reportgen-原文件-…`` folder, and the warning says where.
     """
-    removed = []
+    findings: list[Finding] = []
     for folder in out_dir.glob(f"{STAGING_PREFIX}*"):
         if folder.is_dir() and not folder.is_symlink() and _abandoned(folder):
-            if not (folder / _DONE).exists() and _rescue_unrestored(out_dir, folder) == folder / "old":
-                continue
+            if not (folder / _DONE).exists():
+                found, kept = _roll_back(out_dir, folder)
+                findings += found
+                if kept:
+                    continue  # files that could not be put back stay there: the warning names them
             shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-        elif folder.is_file() and time.time() - folder.stat().st_mtime > 600:
-            folder.unlink(missing_ok=True)  # a killed `init`/`questionnaire blank`
-            removed.append(folder)
-    return removed
+        elif folder.is_file() and _abandoned_file(folder):
+            folder.unlink(missing_ok=True)  # a killed `init`/`questionnaire blank`/汇总表
+    return findings
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """:func:`recover`, for a writer with no one to tell (its caller reported it first, if it can)."""
+    recover(out_dir)
+
+
+def _roll_back(out_dir: Path, staging: Path) -> tuple[list[Finding], bool]:
+    """Undo the swap a killed build left half done (see :func:`recover`): the warnings, and whether
+    files had to be left in the staging folder."""
+    old, new = staging / "old", staging / "new"
+    try:
+        manifest = json.loads((staging / _MANIFEST).read_text(encoding="utf-8"))
+        names, existed = list(manifest["names"]), set(manifest["existed"])
+    except (OSError, ValueError, KeyError, TypeError):  # killed before its swap began (or an older version's)
+        names, existed = [p.name for p in old.iterdir()] if old.is_dir() else [], set()
+        existed = set(names)
+    restored, removed = [], []
+    try:
+        for name in names:
+            target = out_dir / name
+            if os.path.lexists(old / name):
+                os.replace(old / name, target)
+                restored.append(name)
+            elif name not in existed and not os.path.lexists(new / name) and os.path.lexists(target):
+                target.unlink()
+                removed.append(name)
+    except OSError:
+        where = _rescue_unrestored(out_dir, staging)
+        return [Finding(f"上次生成被中断（只替换了部分文件）；有原来的文件未能放回，已保存在 {where}，请手动移回",
+                        str(out_dir), severity="warning")], where is not None and where.parent == staging
+    if not restored and not removed:
+        return [], False
+    parts = [f"放回原来的 {len(restored)} 个文件" if restored else "",
+             f"删除其新生成的 {len(removed)} 个文件" if removed else ""]
+    return [Finding(f"上次生成在替换文件时被中断，已{'、'.join(p for p in parts if p)}，输出文件夹恢复为那次生成之前的样子",
+                    str(out_dir), severity="warning")], False
+
+
+def _abandoned_file(path: Path) -> bool:
+    """A temporary file of :func:`write_atomic` whose writer is gone: its lock is free (POSIX; a file
+    just created gets a second to take it), or, where files are not locked, it is ten minutes old."""
+    age = time.time() - path.stat().st_mtime
+    if os.name == "nt":  # pragma: no cover - Windows
+        return age > 600
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        return age > 1 and try_lock(fd)
+    finally:
+        os.close(fd)
 
 
 def _abandoned(folder: Path) -> bool:
     lock = folder / _LOCK
-    if not lock.exists():  # just created by another build, or left before its lock: age decides
-        return time.time() - folder.stat().st_mtime > 60
+    if not lock.exists():  # just created by another build (it locks at once), or left before its lock
+        return time.time() - folder.stat().st_mtime > 10
     try:
         fd = os.open(lock, os.O_RDWR)
     except OSError:
         return False
     try:
-        return _try_lock(fd)
+        return try_lock(fd)
     finally:
         os.close(fd)
 
 
-def _try_lock(fd: int) -> bool:
+def try_lock(fd: int) -> bool:
     """Lock ``fd`` for this process (released when closed); False if another process holds it."""
     try:
         if os.name == "nt":  # pragma: no cover - Windows

@@ -2,9 +2,13 @@
 
 Contract of :func:`convert_to_pdf`:
 
-* One ``soffice --headless --convert-to pdf`` call per batch of up to ``BATCH_SIZE`` documents
-  (starting LibreOffice costs more than converting a document), with a private, temporary
-  LibreOffice profile so that parallel runs never share (or wait for) a profile.
+* ``soffice --headless --convert-to pdf`` calls of up to ``BATCH_SIZE`` documents each (starting
+  LibreOffice costs more than converting a document), ``jobs`` of them at once, each job slot with
+  its own LibreOffice profile kept for the whole run; the run's processes and temporary folder
+  never outlive it, even when it is killed (:mod:`reportgen.office`).
+* A document that hangs costs one timeout: it is reported and the documents after it get a call of
+  their own; a call that leaves documents without a PDF for another reason is retried document by
+  document, so one bad file never loses the PDFs of the others.
 * Each PDF lands next to its .docx with the same stem, written as the build writes documents
   (:func:`reportgen.outputs.write_all`: replaced all or nothing per folder, OSError in Chinese).
   A document that fails leaves the others converted; nothing is raised for it.
@@ -23,17 +27,18 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from queue import Queue
 
 from reportgen.errors import Finding, ReportgenError
+from reportgen.office import OfficeRun
 
 FONTS_CONF = Path(__file__).with_name("fonts") / "fonts.conf"
 BATCH_SIZE = 40  # documents per soffice call: one slow or crashing file costs at most one batch
@@ -158,12 +163,12 @@ def font_notice(substituted: dict[str, str]) -> Finding | None:
 
 
 def convert_to_pdf(docx_paths: Sequence[Path], *, timeout: float | None = None,
-                   soffice: str | None = None) -> PdfResult:
+                   soffice: str | None = None, jobs: int = 1) -> PdfResult:
     """Convert each .docx to a PDF beside it (same stem); see the module's contract.
 
     ``timeout``: seconds allowed for one soffice call (default ``BASE_TIMEOUT`` plus
     ``PER_DOCUMENT_TIMEOUT`` per document in the call). ``soffice``: the executable (default
-    :func:`find_soffice`).
+    :func:`find_soffice`). ``jobs``: LibreOffice calls at once, each with its own profile.
     """
     docs = list(dict.fromkeys(Path(p) for p in docx_paths))
     if not docs:
@@ -173,108 +178,115 @@ def convert_to_pdf(docx_paths: Sequence[Path], *, timeout: float | None = None,
         return PdfResult(findings=[missing_libreoffice()])
     pdfs: dict[Path, bytes] = {}
     findings: list[Finding] = []
-    for start in range(0, len(docs), BATCH_SIZE):
-        batch = docs[start:start + BATCH_SIZE]
-        limit = timeout if timeout is not None else BASE_TIMEOUT + PER_DOCUMENT_TIMEOUT * len(batch)
-        converted, problems = _convert_batch(soffice, batch, limit)
-        pdfs.update(converted)
-        findings += problems
+    with OfficeRun(soffice, {"FONTCONFIG_FILE": str(FONTS_CONF)}) as run:
+        inputs, unreadable = _hand_over(run, docs)
+        findings += unreadable
+        size = max(1, min(BATCH_SIZE, -(-len(inputs) // max(1, jobs))))  # every job gets a share
+        chunks = [inputs[i:i + size] for i in range(0, len(inputs), size)]
+        slots: Queue[int] = Queue()
+        for slot in range(min(jobs, len(chunks)) or 1):
+            slots.put(slot)
+
+        def convert(chunk: list[tuple[Path, Path]]) -> tuple[dict[Path, bytes], list[Finding]]:
+            slot = slots.get()
+            try:
+                return _convert(run, slot, chunk, timeout)
+            finally:
+                slots.put(slot)
+
+        pool = ThreadPoolExecutor(max_workers=slots.qsize())
+        try:
+            for converted, problems in pool.map(convert, chunks):
+                pdfs.update(converted)
+                findings += problems
+        except BaseException:  # Ctrl-C: every LibreOffice is killed, so the threads end at once
+            run.stop()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    order = {doc: i for i, doc in enumerate(docs)}
+    findings.sort(key=lambda f: order.get(Path(str(f.where)), len(docs)))
     written, write_problems = _write_beside(docs, pdfs)
     findings += write_problems
     return PdfResult(written, substituted_fonts(fonts_used(docs)) if written else {}, findings)
 
 
-def _convert_batch(soffice: str, docs: list[Path], timeout: float) -> tuple[dict[Path, bytes], list[Finding]]:
-    """One soffice call for ``docs``, in a private temporary folder: each document is copied in
-    under a plain name (no clash between equal stems of different folders, no odd characters on
-    the command line), converted there, and its PDF read back."""
-    with tempfile.TemporaryDirectory(prefix="reportgen-pdf-", ignore_cleanup_errors=True) as tmp:
-        work = Path(tmp)
-        src, out, profile = work / "in", work / "out", work / "profile"
-        for folder in (src, out, profile):
-            folder.mkdir()
-        failed: list[Finding] = []
-        inputs: dict[Path, Path] = {}
-        for i, doc in enumerate(docs):
-            try:
-                shutil.copyfile(doc, src / f"{i}.docx")
-                inputs[doc] = src / f"{i}.docx"
-            except OSError as exc:
-                failed.append(_failure(doc, f"无法读取文件：{exc.strerror or exc}"))
-        if not inputs:
-            return {}, failed
-        command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                   "--nologo", "--nodefault", "--nolockcheck",
-                   "--convert-to", "pdf", "--outdir", str(out), *map(str, inputs.values())]
-        status, diagnostic = _run(command, timeout)
-        converted: dict[Path, bytes] = {}
-        for doc, copy in inputs.items():
-            pdf = out / f"{copy.stem}.pdf"
-            try:
-                data = pdf.read_bytes()
-            except OSError:
-                data = b""
-            if data.startswith(b"%PDF"):
-                converted[doc] = data
-            elif status == "timeout":
-                failed.append(_failure(doc, f"LibreOffice 转换超时（超过 {timeout:g} 秒）"))
-            elif status == "unstartable":
-                failed.append(_failure(doc, f"无法启动 LibreOffice（{soffice}）：{diagnostic}"))
-            else:
-                detail = "；".join(filter(None, [diagnostic, "" if status == "0" else f"退出码 {status}"]))
-                failed.append(_failure(doc, f"LibreOffice 未能转换此文件{f'（{detail}）' if detail else ''}"))
-        return converted, failed
+def _hand_over(run: OfficeRun, docs: list[Path]) -> tuple[list[tuple[Path, Path]], list[Finding]]:
+    """Each document copied into the run's folder under a plain name (no clash between equal stems
+    of different folders, no odd characters on the command line): [(document, copy)]."""
+    folder = run.folder("in")
+    inputs: list[tuple[Path, Path]] = []
+    failed: list[Finding] = []
+    for i, doc in enumerate(docs):
+        try:
+            shutil.copyfile(doc, folder / f"{i}.docx")
+            inputs.append((doc, folder / f"{i}.docx"))
+        except OSError as exc:
+            failed.append(_failure(doc, f"无法读取文件：{exc.strerror or exc}"))
+    return inputs, failed
+
+
+def _convert(run: OfficeRun, slot: int, chunk: list[tuple[Path, Path]],
+             timeout: float | None) -> tuple[dict[Path, bytes], list[Finding]]:
+    """One soffice call for ``chunk``, then what it left undone:
+
+    * after a timeout, the document it hung on (LibreOffice converts in the order given: the first
+      without a PDF after the last with one) is reported, and the documents after it get a call of
+      their own — one document that hangs costs one timeout, not the PDFs of all that follow;
+    * a document without a PDF for any other reason is tried once more on its own, so that one bad
+      file does not lose the others (and its own message is LibreOffice's about it alone).
+    """
+    limit = timeout if timeout is not None else BASE_TIMEOUT + PER_DOCUMENT_TIMEOUT * len(chunk)
+    out = run.folder(f"out-{slot}")
+    for stale in out.iterdir():  # the slot's previous call
+        stale.unlink(missing_ok=True)
+    status, output = run.call(slot, ["--convert-to", "pdf", "--outdir", str(out), *(str(c) for _, c in chunk)],
+                              limit)
+    converted: dict[Path, bytes] = {}
+    for doc, copy in chunk:
+        try:
+            data = (out / f"{copy.stem}.pdf").read_bytes()
+        except OSError:
+            continue
+        if data.startswith(b"%PDF"):
+            converted[doc] = data
+    missing = [item for item in chunk if item[0] not in converted]
+    if not missing or status == "stopped":
+        return converted, []
+    if status == "unstartable":
+        return converted, [_failure(doc, f"无法启动 LibreOffice（{run.soffice}）：{output}") for doc, _ in missing]
+    findings: list[Finding] = []
+    retry, rest = missing, []
+    last = max((i for i, (doc, _) in enumerate(chunk) if doc in converted), default=-1)
+    hung = next((i for i, item in enumerate(chunk) if i > last and item in missing), None)
+    if status == "timeout" and hung is not None:
+        findings.append(_failure(chunk[hung][0], f"LibreOffice 转换超时（超过 {limit:g} 秒）"))
+        retry = [item for item in missing if chunk.index(item) < hung]
+        rest = chunk[hung + 1:]
+    elif len(chunk) == 1:
+        detail = "；".join(filter(None, [_diagnostic(output), "" if status == "0" else f"退出码 {status}"]))
+        return converted, [_failure(chunk[0][0], f"LibreOffice 未能转换此文件{f'（{detail}）' if detail else ''}")]
+    for item in retry:  # one by one
+        done, problems = _convert(run, slot, [item], timeout)
+        converted.update(done)
+        findings += problems
+    if rest:
+        done, problems = _convert(run, slot, rest, timeout)
+        converted.update(done)
+        findings += problems
+    return converted, findings
+
+
+def _diagnostic(output: str) -> str:
+    """LibreOffice's last meaningful line (not the Java noise, not its "convert …" progress)."""
+    lines = [line.strip() for line in output.splitlines() if not _NOISE.search(line) and not line.startswith("convert ")]
+    return lines[-1][:300] if lines else ""
 
 
 def _failure(doc: Path, why: str) -> Finding:
     stale = doc.with_suffix(".pdf")
     tail = f"；文件夹中的 {stale.name} 是以前生成的，与新的 Word 文档不一致" if stale.exists() else ""
     return Finding(f"{why}，未生成 PDF{tail}", str(doc))
-
-
-def _run(command: list[str], timeout: float) -> tuple[str, str]:
-    """Run soffice: (exit status as text, "timeout" or "unstartable"; its last meaningful message).
-
-    LibreOffice is started in its own process group and that whole group is killed on timeout,
-    Ctrl-C or any other exception (``soffice`` is a launcher: killing it alone leaves soffice.bin)."""
-    posix = os.name != "nt"
-    try:
-        proc = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env={**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)},
-            start_new_session=posix,
-            creationflags=0 if posix else subprocess.CREATE_NEW_PROCESS_GROUP)  # type: ignore[attr-defined]
-    except OSError as exc:
-        return "unstartable", exc.strerror or str(exc)
-    try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_tree(proc)
-        return "timeout", ""
-    except BaseException:
-        _kill_tree(proc)
-        raise
-    if posix:
-        _kill_group(proc.pid)  # a helper left behind by LibreOffice would hold the profile folder
-    lines = [line.strip() for line in (stderr + stdout).decode("utf-8", "replace").splitlines()
-             if not _NOISE.search(line) and not line.startswith("convert ")]
-    return str(proc.returncode), (lines[-1][:300] if lines else "")
-
-
-def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
-    if os.name == "nt":  # pragma: no cover - Windows
-        subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True, check=False)
-    else:
-        _kill_group(proc.pid)
-    proc.kill()
-    proc.communicate()
-
-
-def _kill_group(pgid: int) -> None:
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except OSError:
-        pass  # already gone
 
 
 def _write_beside(docs: list[Path], pdfs: dict[Path, bytes]) -> tuple[list[Path], list[Finding]]:
@@ -289,7 +301,8 @@ def _write_beside(docs: list[Path], pdfs: dict[Path, bytes]) -> tuple[list[Path]
     findings: list[Finding] = []
     for folder, members in folders.items():
         try:
-            paths = write_all(folder, [Staged(doc.with_suffix(".pdf").name, pdfs[doc]) for doc in members])
+            paths = write_all(folder, [Staged(doc.with_suffix(".pdf").name, pdfs[doc]) for doc in members],
+                              tail="，该文件夹的 PDF 未写入（Word 文档已生成）")
         except ReportgenError as exc:
             findings += exc.findings
             continue

@@ -16,6 +16,7 @@ from reportgen.errors import Finding, Location, ReportgenError, errors_only
 from reportgen.formats.loader import MEASURES, DocumentSpec, Format, resolve_format
 from reportgen.model.report import Report
 from reportgen.questionnaire.tally import QuestionnaireSummary
+from reportgen.render.limits import budgeted
 from reportgen.scoring.engine import ScoreResult, score
 from reportgen.workbook.schema import WorkbookSchema
 
@@ -145,6 +146,7 @@ def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None)
     return evaluation
 
 
+@budgeted("projects")  # the project scoring file over all projects
 def score_projects(fmt: Format, variables: dict[str, Any], report: Report) -> list[ScoreResult | None]:
     """Each project scored by the format's ``project_scoring`` (none without one): the unit's
     ``variables`` plus ``project``; its goal rows are the project's own 绩效指标. A project without any
@@ -237,6 +239,7 @@ def document_jobs(evaluation: Evaluation, projects: int | None = None) -> list[D
     return jobs
 
 
+@budgeted("documents")  # each template has its limit, and one unit's documents one more
 def render_documents(evaluation: Evaluation, out_dir: Path, inputs: Sequence[Path] = (),
                      projects: int | None = None) -> list[tuple[Staged, str]]:
     """Every document of :func:`document_jobs` rendered in memory, with its planned file name and name note."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from reportgen.cells import date_far_from
 from reportgen.errors import Finding, Location
 from reportgen.model.report import STAFF_KINDS, Report
 from reportgen.plausibility import execution_too_high
@@ -185,6 +186,13 @@ def narrative_complete(report: Report, refs: Refs) -> Iterator[Finding]:
         yield Finding("“文字说明”中没有“工作成效”部分", Location.sheet("文字说明"), "部分", "warning", "C623")
 
 
+def fill_date_near_year(report: Report, refs: Refs) -> Iterator[Finding]:
+    """A 填报日期 years away from the 年度 (2099, 0001 …) is a slip, named at its cell."""
+    far = date_far_from(report.unit.fill_date, report.unit.year)
+    if far:
+        yield Finding(far, at(refs, "unit.fill_date", "基本信息"), "填报日期", code="C624")
+
+
 RULES = (funds_filled_together, budget_parts_together, project_sources_spent, function_lines, staff_within_quota,
          social_fund_consistent, same_institutions, overruns_explained, year_end_balance, indicators_explained,
-         narrative_complete)
+         narrative_complete, fill_date_near_year)

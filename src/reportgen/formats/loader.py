@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import stat
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -180,6 +181,8 @@ def _load_format(folder: Path, fingerprint: tuple[tuple[str, int, int], ...]) ->
     declaration = folder / DECLARATION
     if not declaration.is_file():
         raise ReportgenError(Finding(f"不是格式文件夹：缺少 {DECLARATION}", str(folder), code="F100"))
+    if problem := outside_problem(folder, DECLARATION):
+        raise ReportgenError(Finding(problem, str(declaration), code="F122"))
     doc = load_yaml(declaration)
     if error := not_a_mapping(doc, "声明文件"):
         raise error
@@ -194,11 +197,37 @@ def _load_format(folder: Path, fingerprint: tuple[tuple[str, int, int], ...]) ->
     missing += [(name, (key,)) for key in ("scoring", "project_scoring", "questionnaire", "questionnaire_template",
                                            "example")
                 if (name := getattr(spec, key))]
-    problems = [Finding(f"声明中引用的文件不存在: {name}", fmt.where(loc), field_path(loc), code="F110")
-                for name, loc in missing if not (folder / name).is_file()]
+    problems = []
+    for name, loc in missing:
+        if problem := outside_problem(folder, name):
+            problems.append(Finding(f"{problem}: {name}", fmt.where(loc), field_path(loc), code="F122"))
+        elif not (folder / name).is_file():
+            problems.append(Finding(f"声明中引用的文件不存在: {name}", fmt.where(loc), field_path(loc), code="F110"))
     if problems:
         raise ReportgenError(problems)
     return fmt
+
+
+def outside_problem(folder: Path, name: str) -> str | None:
+    """Why the file ``name`` that a format in ``folder`` (resolved) names may not be read, or None.
+
+    A format folder is untrusted (another county's, a download): every file it names must be a
+    regular file inside it after following links, never an absolute path, ``../``, a link out of
+    the folder, a device or a pipe. Only names are judged here: nothing outside is opened."""
+    path = folder / name
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a link loop
+        return "声明中引用的文件无法解析（链接循环？）"
+    if not resolved.is_relative_to(folder):
+        return "声明中引用的文件不在格式文件夹内（不能写绝对路径、../，也不能是指向文件夹外的链接），为安全起见不予读取"
+    try:
+        mode = resolved.stat().st_mode
+    except OSError:
+        return None  # missing: said by the caller
+    if not stat.S_ISREG(mode):
+        return "声明中引用的不是普通文件（是文件夹、设备或管道），不予读取"
+    return None
 
 
 def builtin_format_dirs() -> list[Path]:
@@ -244,22 +273,31 @@ DEFAULT_FORMAT = "national-2025"
 def copy_format(source: Format, dest: Path) -> Path:
     """Start a new format from an existing one: copy the folder and give it the folder's name as id.
 
-    The declaration is edited as text (only its ``id:`` and ``name:`` lines) so the author's
-    comments survive. The copied .docx are slimmed (``render.slim``): styles they never use are dropped.
+    All or nothing (``outputs.write_folder``): a read-only or full disk leaves no half-copied
+    folder. Only regular files and folders are copied (a link or a pipe in a downloaded format is
+    not followed). The declaration is edited as text (only its ``id:`` and ``name:`` lines) so the
+    author's comments survive. The copied .docx are slimmed (``render.slim``): styles they never use
+    are dropped.
     """
-    import re
     import shutil
 
+    from reportgen.outputs import write_folder
     from reportgen.render.slim import slim_file
 
-    if dest.exists():
-        raise ReportgenError(Finding("目标文件夹已存在，请换一个名字或先删除它", str(dest)))
-    shutil.copytree(source.folder, dest)
-    for template in sorted(dest.rglob("*.docx")):
-        slim_file(template)
-    declaration = dest / DECLARATION
-    text = declaration.read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^id:.*$", f"id: {dest.name}", text, count=1)
-    text = re.sub(r"(?m)^name:(.*)$", lambda m: f"name:{m.group(1).rstrip()}（{dest.name}）", text, count=1)
-    declaration.write_text(text, encoding="utf-8")
+    def fill(staging: Path) -> None:
+        for root, _, files in os.walk(source.folder):  # links to folders are listed, not entered
+            here = staging / Path(root).relative_to(source.folder)
+            here.mkdir()
+            for name in files:
+                if stat.S_ISREG(os.lstat(os.path.join(root, name)).st_mode):
+                    shutil.copyfile(os.path.join(root, name), here / name)  # the first failure stops
+                    if name.lower().endswith(".docx"):
+                        slim_file(here / name)
+        declaration = staging / DECLARATION
+        text = declaration.read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^id:.*$", f"id: {dest.name}", text, count=1)
+        text = re.sub(r"(?m)^name:(.*)$", lambda m: f"name:{m.group(1).rstrip()}（{dest.name}）", text, count=1)
+        declaration.write_text(text, encoding="utf-8")
+
+    write_folder(dest, fill)
     return dest

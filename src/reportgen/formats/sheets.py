@@ -172,7 +172,8 @@ def _tally(questionnaire: Any, schema: WorkbookSchema, data: WorkbookData) -> tu
             ({"": data.ref(f"questionnaire_totals[{i}]"),
               **{key: data.ref(f"questionnaire_totals[{i}].{key}") for key in row}}, row)
             for i, row in enumerate(totals)])
-    return tally(questionnaire, rows)
+    year = (data.values.get("unit") or {}).get("year")
+    return tally(questionnaire, rows, year if isinstance(year, int) else None)
 
 
 UNUSED_SHEET = "本格式不使用本表，可不填。"

@@ -41,7 +41,7 @@ class Cell:
     help: str = ""
     choices: tuple[str, ...] = ()
     allow_negative: bool = False
-    bounds: tuple[int, int] | None = None  # plausible range for an int (e.g. a year)
+    bounds: tuple[int, int] | None = None  # plausible range for an int (e.g. a year), or a text's length
     width: int = 14  # column width in characters, for table sheets
     meaning: str = ""  # what the value means for template authors, when the label is not enough
     # ``reportgen init --from`` (next year's workbook from last year's): "same" copies last year's

@@ -97,7 +97,7 @@ class Unit(_Model):
             what="行政、参公、事业实有人数"),
     )
 
-    name: Annotated[str, Cell("单位名称", help="全称，如：某某县农业农村局、某某县第一中学", carry="same")]
+    name: Annotated[str, Cell("单位名称", help="全称，如：某某县农业农村局、某某县第一中学", carry="same", bounds=(1, 200))]
     year: Annotated[int, Cell("年度", help="评价年度，如 2025", bounds=(2000, 2100), meaning="评价年度", carry="next")]
     nature: Annotated[str, Cell("单位性质", choices=UNIT_NATURES, carry="same")]
     budget_level: Annotated[str, Cell("预算级次", choices=BUDGET_LEVELS, carry="same")]
@@ -585,7 +585,7 @@ class Project(_Model):
         Sum("executed_sources", "executed", "执行数", check="at_most", rest=_FISCAL, what="执行数中上年结转和其他资金"),
     )
 
-    name: Annotated[str, Cell("项目名称", width=30, carry="same")]
+    name: Annotated[str, Cell("项目名称", width=30, carry="same", bounds=(1, 200))]
     initial: Annotated[Decimal, Cell("年初预算", part_of=("budget",))]
     adjustment: Annotated[Decimal, Cell("预算调整", allow_negative=True, part_of=("budget",))]
     executed: Annotated[Decimal, Cell("执行数")]

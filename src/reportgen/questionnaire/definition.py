@@ -42,6 +42,9 @@ from reportgen.errors import Finding, ReportgenError
 from reportgen.validation import duplicates, validation_findings
 from reportgen.yamlfile import LineMarks, load_yaml
 
+EXCEL_COLUMNS = 16_384  # columns in one worksheet row (XFD)
+_OTHER_COLUMNS = 8  # the 问卷 sheet's columns besides one per question (see response_columns)
+MAX_QUESTIONS = EXCEL_COLUMNS - _OTHER_COLUMNS
 DEFAULT_SUGGESTION_PROMPT = "如果您对部门工作还存在有见解性的意见或建议，请您在此处进行说明："
 
 
@@ -127,6 +130,9 @@ class Questionnaire(_Strict):
     def _questions(cls, questions: list[Question]) -> list[Question]:
         if not questions:
             raise ValueError("至少需要一道题目")
+        if len(questions) > MAX_QUESTIONS:
+            raise ValueError(f"题目过多（{len(questions):,} 道）：填报表的“问卷”表每题一列，加上其他 {_OTHER_COLUMNS} 列，"
+                             f"Excel 一行最多 {EXCEL_COLUMNS:,} 列，最多 {MAX_QUESTIONS:,} 道题")
         repeated = duplicates([q.id.upper() for q in questions])
         if repeated:
             raise ValueError(f"题号重复: {'、'.join(repeated)}")

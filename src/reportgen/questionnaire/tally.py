@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from reportgen.cells import (
     NOT_A_NUMBER,
     as_text,
+    date_far_from,
     fold,
     is_empty,
     label_key,
@@ -186,6 +187,7 @@ class _Tally:
         self.suggestions: list[Suggestion] = []
         self.source: Source = "rows"
         self.rates_known = True  # False for totals given without a 满意率
+        self.year: int | None = None  # the evaluation's 年度, when known: 调查时间 is checked against it
 
     def error(self, where: Location | str, field: str, message: str, code: str) -> None:
         self.findings.append(Finding(message, where, field, code=code))
@@ -213,6 +215,8 @@ class _Tally:
             self.error(date_where, DATE, "未填写调查时间", "W501")
         elif (date := parse_date(date_value))[1]:
             self.error(date_where, DATE, date[1], "W502")
+        elif self.year is not None and (far := date_far_from(date[0], self.year)):
+            self.error(date_where, DATE, far, "W502")
         else:
             self.dates.append(date[0])
         place = self._required_text(cell(PLACE), PLACE)
@@ -320,9 +324,11 @@ class _Tally:
             options=q.option_labels)
 
 
-def tally(q: Questionnaire, rows: list[ResponseRow]) -> tuple[QuestionnaireSummary, list[Finding]]:
-    """Count the questionnaires. Completely empty rows are skipped; every other row is issued."""
+def tally(q: Questionnaire, rows: list[ResponseRow], year: int | None = None) -> tuple[QuestionnaireSummary, list[Finding]]:
+    """Count the questionnaires. Completely empty rows are skipped; every other row is issued. With
+    the evaluation's ``year``, a 调查时间 far from it is an error."""
     counter = _Tally(q)
+    counter.year = year
     for row in rows:
         counter.row(row)
     return counter.result(), counter.findings

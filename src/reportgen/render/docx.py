@@ -75,11 +75,14 @@ class DocProperties:
     built: datetime | None = None
 
 
+_PROPERTY_CHARS = 255  # python-docx refuses a longer title or author (a limit of the file format)
+
+
 def _set_properties(tpl: DocxTemplate, props: DocProperties) -> None:
     core = tpl.docx.core_properties
-    core.title = props.title
-    core.author = props.author
-    core.last_modified_by = props.author
+    core.title = props.title[:_PROPERTY_CHARS]
+    core.author = props.author[:_PROPERTY_CHARS]
+    core.last_modified_by = props.author[:_PROPERTY_CHARS]
     core.subject = ""
     core.keywords = ""
     core.comments = ""

@@ -7,6 +7,10 @@ Templates and scoring texts come from other counties and are untrusted. :class:`
   dates, lists, dicts, Jinja's own loop/namespace helpers) and from the *fields* of pydantic
   models; any other object (a picture marker, anything with methods that touch files) can only
   be printed, never explored or called;
+- **bounded nesting**: a source nested deeper than ``MAX_NESTING`` (brackets, chained operators,
+  tags inside tags), or one that Python's compiler cannot take (``IndentationError``,
+  ``RecursionError``), is a ``TemplateSyntaxError`` saying so (:data:`NESTING_MESSAGE`), raised by
+  parsing and compiling alike, so no later walk over the tree can exhaust the stack;
 - **bounded work**: ``*``, ``**`` and ``%`` are intercepted (so never folded at compile time)
   and refuse results beyond what a report needs; ``range`` and ``lipsum`` are capped; every
   call and filter refuses huge size arguments (``'x'.ljust(10**9)``, ``|center(10**9)``) and
@@ -21,11 +25,12 @@ import datetime as dt
 import functools
 import re
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.runtime import BlockReference, Context, LoopContext, Macro, TemplateReference
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Cycler, Joiner, Namespace, generate_lorem_ipsum
@@ -38,6 +43,8 @@ from reportgen.render.limits import LimitExceeded, bounded
 MAX_ITEMS = 100_000  # longest string/list a template may build; largest size argument
 MAX_INT_BITS = 100_000  # largest integer a product or power may produce (~30,000 digits)
 MAX_FORMAT_WIDTH = 10_000  # widest field in '%50s' / '{:>50}' formatting
+MAX_NESTING = 80  # levels of a parsed source; a real template or scoring text has some 20
+NESTING_MESSAGE = "嵌套过深或表达式过长（括号、连续运算、条件或循环的层数过多），请拆分或简化"
 
 # Values whose attributes a template may read. Everything else is opaque: printable only.
 PLAIN_TYPES: tuple[type, ...] = (
@@ -60,11 +67,13 @@ def _check_size_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
             raise _too_big(f"参数 {value} ")
 
 
-_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\d*)(?:\.(\d*))?")
+_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
 
 
 def _check_format_string(text: str, *, percent: bool) -> None:
-    """Refuse ``'%99999999d'`` / ``'{:>99999999}'``: one short format string, a gigabyte of output."""
+    """Refuse ``'%99999999d'`` / ``'{:>99999999}'``: one short format string, a gigabyte of output.
+    A width or precision given as an argument (``'%*d'``, ``'%.*f'``, ``'{:{}}'``) cannot be
+    judged from the string and is refused outright."""
     widths: list[str] = []
     if percent:
         for m in _PERCENT_FIELD.finditer(text):
@@ -74,7 +83,10 @@ def _check_format_string(text: str, *, percent: bool) -> None:
             specs = [spec for _, _, spec, _ in string.Formatter().parse(text) if spec]
         except ValueError:
             return  # malformed: str.format itself will say so
+        widths += ["*" for spec in specs if "{" in spec]  # a nested field: the width is an argument
         widths += [w for spec in specs for w in re.findall(r"\d+", spec)]
+    if "*" in widths:
+        raise LimitExceeded("格式化宽度或精度不能由参数给出（如 '%*d'、'{:{}}'），请直接写出数字")
     if any(int(w) > MAX_FORMAT_WIDTH for w in widths):
         raise _too_big("格式化宽度")
 
@@ -106,6 +118,48 @@ def _guard_filter(func: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
+_NESTING_TOKEN = re.compile(r"\{%-?\s*end|\{%-?\s*(?:if|for|macro|call|filter|with|block)\b|\{[{%#]|[}%#]\}|[([{)\]}]")
+
+
+def _deepest_line(source: str) -> int:
+    """The 1-based line where brackets and block tags are nested deepest (else the longest line)."""
+    lines = source.splitlines() or [""]
+    depth, deepest, line_of = 0, 0, 1
+    for number, line in enumerate(lines, start=1):
+        for token in _NESTING_TOKEN.findall(line):
+            if len(token) == 1:
+                depth += 1 if token in "([{" else -1
+            elif token.startswith("{%"):
+                depth += -1 if token.endswith("end") else 1
+            if depth > deepest:
+                deepest, line_of = depth, number
+    if deepest < 10:  # a long flat chain (1+1+…): the longest line
+        line_of = max(range(len(lines)), key=lambda i: len(lines[i])) + 1
+    return line_of
+
+
+@contextmanager
+def refusing_deep_nesting(source: str | None, name: str | None = None) -> Iterator[None]:
+    """Turn what an over-nested source makes the parser or Python's compiler raise into a
+    ``TemplateSyntaxError`` with :data:`NESTING_MESSAGE`, at the line nested deepest."""
+    try:
+        yield
+    except (RecursionError, MemoryError, SyntaxError) as exc:  # SyntaxError: Python's, not Jinja's
+        line = _deepest_line(source) if isinstance(source, str) else 1
+        raise TemplateSyntaxError(NESTING_MESSAGE, line, name) from exc
+
+
+def check_nesting(tree: nodes.Node, source: str | None = None, name: str | None = None) -> None:
+    """Refuse a parsed tree deeper than :data:`MAX_NESTING` (measured without recursion)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            line = _deepest_line(source) if source is not None else getattr(node, "lineno", 1) or 1
+            raise TemplateSyntaxError(NESTING_MESSAGE, line, name)
+        stack.extend((child, depth + 1) for child in node.iter_child_nodes())
+
+
 class ReportSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, restricted to plain data and bounded work (see module doc)."""
 
@@ -117,6 +171,24 @@ class ReportSandbox(ImmutableSandboxedEnvironment):
         self.globals["lipsum"] = safe_lipsum
         self.filters.update(FILTERS)
         self.filters = {name: _guard_filter(f) for name, f in self.filters.items()}
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        with refusing_deep_nesting(source, name):
+            tree = super()._parse(source, name, filename)
+        check_nesting(tree, source, name)
+        return tree
+
+    def _generate(self, source: nodes.Template, name: str | None, filename: str | None,
+                  defer_init: bool = False) -> str:
+        check_nesting(source, None, name)  # a tree built elsewhere (scoring.expr) is held to the same depth
+        return super()._generate(source, name, filename, defer_init=defer_init)
+
+    def compile(self, source: str | nodes.Template, name: str | None = None, filename: str | None = None,
+                raw: bool = False, defer_init: bool = False) -> Any:
+        """Jinja's compile; Python's compiler refusing the generated code (``IndentationError``:
+        conditions nested too deep; too many nested loops) is the same nesting error."""
+        with refusing_deep_nesting(source if isinstance(source, str) else None, name):
+            return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload]
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, BaseModel):

@@ -11,17 +11,26 @@ within ``TIME_LIMIT_S`` seconds and allocates at most ``MEMORY_LIMIT_BYTES`` mor
   an oversized allocation raises ``MemoryError`` instead of exhausting the machine.
 
 Both are restored on exit; nested ``bounded()`` blocks leave the outermost one in charge.
+
+Each piece having its limit is not enough: a scoring file whose 23 indicators each run for 9 s
+would take minutes per unit. ``with budget("scoring"):`` (or ``@budgeted("scoring")``) gives every
+``bounded()`` block inside a share of one overall budget (``BUDGET_S``): a block gets at most what
+is left, and once it is spent the next one stops at once with a message naming the whole (``评分体系的
+全部指标合计运行超过 20 秒``). Budgets nest; the tightest one counts.
 Where the platform lacks a mechanism (Windows has neither ``SIGALRM`` nor ``RLIMIT_AS``) that
 limit is skipped and the operator hooks remain the guard.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
@@ -30,8 +39,14 @@ try:  # POSIX only
 except ImportError:  # pragma: no cover - Windows
     resource = None  # type: ignore[assignment]
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 TIME_LIMIT_S = 10.0
 MEMORY_LIMIT_BYTES = 512 * 1024 * 1024
+# seconds in all, by what is budgeted: a scoring file's indicators (per call), the project scoring
+# file over every project, one unit's documents; real ones take well under a second
+BUDGET_S = {"scoring": 20.0, "projects": 20.0, "documents": 60.0}
+_BUDGET_WHAT = {"scoring": "评分体系的全部指标", "projects": "逐项目评分（全部项目）", "documents": "本单位的全部文档"}
 
 
 class LimitExceeded(Exception):
@@ -70,7 +85,7 @@ def _memory_limit(allowance: int) -> Iterator[None]:
 
 
 @contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
+def _time_limit(seconds: float, message: str | None = None) -> Iterator[None]:
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
@@ -80,7 +95,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
     def on_alarm(signum: int, frame: object) -> None:
         if state["armed"]:
             state["armed"] = False
-            raise LimitExceeded(f"运行超过 {seconds:g} 秒仍未完成（可能有过大的循环），已被中止")
+            raise LimitExceeded(message or f"运行超过 {seconds:g} 秒仍未完成（可能有过大的循环），已被中止")
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -102,13 +117,56 @@ def bounded(seconds: float | None = None, memory: int | None = None) -> Iterator
         finally:
             _active.depth -= 1
         return
+    limit, message = TIME_LIMIT_S if seconds is None else seconds, None
+    if (left := _budget_left()) is not None and left[0] < limit:
+        if left[0] <= 0:
+            raise LimitExceeded(left[1])
+        limit, message = left
     _active.depth = 1
     try:
-        with _memory_limit(MEMORY_LIMIT_BYTES if memory is None else memory), \
-                _time_limit(TIME_LIMIT_S if seconds is None else seconds):
+        with _memory_limit(MEMORY_LIMIT_BYTES if memory is None else memory), _time_limit(limit, message):
             yield
     finally:
         _active.depth = 0
+
+
+_clock = time.monotonic  # tests move time on here
+
+
+def _budget_left() -> tuple[float, str] | None:
+    """Seconds left in the tightest budget running in this thread, and what to say when it is spent."""
+    budgets = getattr(_active, "budgets", None)
+    if not budgets:
+        return None
+    deadline, message = min(budgets)
+    return deadline - _clock(), message
+
+
+@contextmanager
+def budget(kind: str) -> Iterator[None]:
+    """Run the block within ``BUDGET_S[kind]`` seconds in all, shared by every ``bounded()`` inside."""
+    seconds = BUDGET_S[kind]
+    budgets = _active.__dict__.setdefault("budgets", [])
+    entry = (_clock() + seconds, f"{_BUDGET_WHAT[kind]}合计运行超过 {seconds:g} 秒（可能有过大的循环），其余部分未运行")
+    budgets.append(entry)
+    try:
+        yield
+    finally:
+        budgets.remove(entry)
+
+
+def budgeted(kind: str) -> Callable[[F], F]:
+    """Decorate a function to run within :func:`budget` ``(kind)``."""
+
+    def decorate(function: F) -> F:
+        @functools.wraps(function)
+        def within(*args: Any, **kwargs: Any) -> Any:
+            with budget(kind):
+                return function(*args, **kwargs)
+
+        return within  # type: ignore[return-value]
+
+    return decorate
 
 
 def describe_fault(exc: BaseException) -> str:

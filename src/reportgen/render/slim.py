@@ -136,10 +136,13 @@ def surplus_bytes(data: bytes) -> int:
 
 
 def slim_file(path: Path) -> bool:
-    """Slim a .docx in place; False (the file untouched) if it is not one that can be read."""
+    """Slim a .docx in place; False (the file untouched) if it is not one that can be read. Reading
+    and writing errors are raised."""
+    data = path.read_bytes()
     try:
-        slimmed = slim(path.read_bytes())
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        slimmed = slim(data)
+    except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError):
         return False
-    path.write_bytes(slimmed)
+    if slimmed != data:
+        path.write_bytes(slimmed)  # a failed write (disk full) raises: the caller's copy is not finished
     return True

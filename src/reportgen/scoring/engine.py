@@ -20,7 +20,7 @@ from reportgen.errors import Finding, Location
 from reportgen.model.report import Indicator, IndicatorRow, ProjectIndicator
 from reportgen.render.filters import num, pct, round_half_up
 from reportgen.render.filters import score as fmt_score
-from reportgen.render.limits import bounded, describe_fault
+from reportgen.render.limits import bounded, budgeted, describe_fault
 from reportgen.scoring import expr, rules
 from reportgen.scoring.rules import INPUTS_SHEET, ZERO, Outcome, Scope, value_text
 from reportgen.scoring.spec import ChecklistRule, GoalRowsSpec, IndicatorSpec, ManualRule
@@ -430,6 +430,7 @@ def _goal_level(level: Level, spec: GoalRowsSpec, rows: _Rows, findings: list[Fi
 # -- the whole table ----------------------------------------------------------------------------------
 
 
+@budgeted("scoring")  # every indicator has its limit, and the whole file one more
 def score(system: ScoringSystem, context: Any) -> ScoreResult:
     """Score a context (mappings, pydantic models or objects; see the package docs for names)."""
     findings: list[Finding] = []

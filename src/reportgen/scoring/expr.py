@@ -24,7 +24,7 @@ from jinja2.visitor import NodeTransformer
 from pydantic import BaseModel
 
 from reportgen.numbers import to_decimal
-from reportgen.render.env import make_env
+from reportgen.render.env import check_nesting, make_env, refusing_deep_nesting
 
 INPUTS = "inputs"
 _PATH = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
@@ -66,7 +66,7 @@ def compile_expression(source: str) -> TemplateExpression:
     """Like ``Environment.compile_expression`` (strict: no undefined-to-None), with exact arithmetic."""
     env = environment()
     parser = Parser(env, source, state="variable")
-    expr = parser.parse_expression()
+    expr = _parse_expression(parser, source)
     if not parser.stream.eos:
         raise TemplateSyntaxError("表达式后面有多余内容", parser.stream.current.lineno, None, None)
     expr = _ExactArithmetic().visit(expr)
@@ -108,10 +108,18 @@ _SYNTAX_MESSAGES = (
 )
 
 
+def _parse_expression(parser: Parser, source: str) -> nodes.Expr:
+    """``parser.parse_expression()``, refusing (TemplateSyntaxError) a source nested too deep."""
+    with refusing_deep_nesting(source):
+        tree = parser.parse_expression()
+    check_nesting(tree, source)
+    return tree
+
+
 def _parse(source: str, *, expression: bool) -> nodes.Node:
     env = environment()
     if expression:
-        return Parser(env, source, state="variable").parse_expression()
+        return _parse_expression(Parser(env, source, state="variable"), source)
     return env.parse(source)
 
 

@@ -96,14 +96,21 @@ def _projects(data: WorkbookData, findings: list[Finding]) -> list[dict[str, Any
             findings.append(Finding(f'“项目”表中没有名为“{row["project"]}”的项目',
                                     data.ref(f"project_indicators[{i}].project"), "项目名称", code="W522"))
             continue
-        project["indicators"].append(ProjectIndicator(**row))
+        try:
+            project["indicators"].append(ProjectIndicator(**row))
+        except ValidationError as exc:  # a blank or unknown cell the reader let through (a salvage)
+            findings += [Finding(f"数据不完整: {p.message}", row["ref"], field_path(p.loc)) for p in translated(exc)]
     return projects
 
 
-def _narrative(data: WorkbookData) -> Narrative:
+def _narrative(data: WorkbookData, findings: list[Finding]) -> Narrative:
     sections: dict[str, list[Section]] = {key: [] for key in _NARRATIVE_KEYS.values()}
-    for row in data.values.get("narrative", []):
-        sections[_NARRATIVE_KEYS[row["part"]]].append(Section(title=row["title"], paragraphs=paragraphs(row["body"])))
+    for i, row in enumerate(data.values.get("narrative", [])):
+        key = _NARRATIVE_KEYS.get(row["part"])
+        if key is None:  # blank or unknown 部分 the reader let through (a salvage)
+            findings.append(Finding(f"应为 {'/'.join(NARRATIVE_PARTS)} 之一", data.ref(f"narrative[{i}].part"), "部分"))
+            continue
+        sections[key].append(Section(title=row["title"], paragraphs=paragraphs(row["body"])))
     return Narrative(**sections)
 
 
@@ -115,6 +122,7 @@ def build_report(data: WorkbookData, inputs: dict[str, Any] | None = None) -> tu
     v = data.values
     indicators = _indicators(data, findings)
     projects = _projects(data, findings)
+    narrative = _narrative(data, findings)
     if errors_only(findings):
         raise ReportgenError(findings)
     try:
@@ -137,7 +145,7 @@ def build_report(data: WorkbookData, inputs: dict[str, Any] | None = None) -> tu
             assets=Assets(**v["assets"]),
             projects=Projects(rows=[Project(**p) for p in projects]),
             indicators=[Indicator(**r) for r in indicators],
-            narrative=_narrative(data),
+            narrative=narrative,
             evaluators=[Evaluator(**r) for r in v["evaluators"]],
             inputs=inputs or {},
         )

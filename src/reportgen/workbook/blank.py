@@ -1,6 +1,7 @@
 """Schema -> workbook: the blank one for ``reportgen init`` and, given values, the filled example.
 
-Plain features only (no macros, no external links, no formulas) so it opens cleanly in WPS and
+Plain features only (no macros, no external links, no formulas: every value goes through
+``writing.put``, so a text beginning with ``=`` stays text) so it opens cleanly in WPS and
 Excel: dropdowns via data validation, input hints, number formats, frozen headers, widths, and a
 print setup on every sheet (A4, fit to one page wide, header row repeated, sheet name and page
 number in the header and footer) so that the printed workbook is as usable as the one on screen.
@@ -28,6 +29,7 @@ from reportgen.workbook.schema import (
     TableSheet,
     WorkbookSchema,
 )
+from reportgen.workbook.writing import append, put
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 # Input cells: a clear yellow that also shows on a printout for required ones (their label or
@@ -161,17 +163,17 @@ def _print_setup(ws, width: float, title_rows: str | None = "1:1") -> None:
 def _key_value_sheet(wb: Workbook, sheet: KeyValueSheet, values: dict[str, Any] | None) -> None:
     ws = wb.create_sheet(sheet.name)
     for col, (title, width) in enumerate(_KV_COLUMNS, start=1):
-        cell = ws.cell(row=1, column=col, value=title)
+        cell = put(ws, 1, col, title)
         cell.font, cell.fill, cell.border = _BOLD, _HEADER_FILL, _BORDER
         ws.column_dimensions[get_column_letter(col)].width = width
     widths = [width for _, width in _KV_COLUMNS]
     for row, spec in enumerate(sheet.fields, start=2):
-        label = ws.cell(row=row, column=1, value=_label(spec))
+        label = put(ws, row, 1, _label(spec))
         label.alignment, label.border = _WRAP, _BORDER
-        value_cell = ws.cell(row=row, column=2, value=_cell_value(spec, (values or {}).get(spec.key)))
+        value_cell = put(ws, row, 2, _cell_value(spec, (values or {}).get(spec.key)))
         _style_input(value_cell, spec)
         _validation(ws, spec, value_cell.coordinate)
-        hint = ws.cell(row=row, column=3, value=_hint(spec))
+        hint = put(ws, row, 3, _hint(spec))
         hint.alignment, hint.border = _WRAP, _BORDER
         _fit_rows(ws, row, list(zip((label.value, value_cell.value, hint.value), widths, strict=True)))
     ws.freeze_panes = "A2"
@@ -188,7 +190,7 @@ def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | N
     header_lines = 1
     for col, spec in enumerate(sheet.columns, start=1):
         letter = get_column_letter(col)
-        header = ws.cell(row=1, column=col, value=_label(spec))
+        header = put(ws, 1, col, _label(spec))
         header.font, header.fill, header.border = _BOLD, _HEADER_FILL, _BORDER
         header.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
         # The header may wrap onto up to three lines; the column is as wide as its values need
@@ -202,7 +204,7 @@ def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | N
         styled = None  # the column's input style, set once and copied (openpyxl re-hashes a style per set)
         for row in range(2, last_row + 1):
             record = rows[row - 2] if row - 2 < len(rows) else {}
-            cell = ws.cell(row=row, column=col, value=_cell_value(spec, record.get(spec.key)))
+            cell = put(ws, row, col, _cell_value(spec, record.get(spec.key)))
             if styled is None:
                 _style_input(cell, spec)
                 styled = cell._style
@@ -222,7 +224,7 @@ def _instructions(wb: Workbook, schema: WorkbookSchema, title: str) -> None:
     ws.title = INSTRUCTIONS_SHEET
     widths = (16, 80)
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = widths
-    ws["A1"] = title
+    put(ws, 1, 1, title)
     ws["A1"].font = Font(bold=True, size=14)
     lines = [
         ("使用方法", "按顺序填写各工作表的黄色单元格，保存后运行 reportgen check 检查、reportgen build 生成报告。"),
@@ -235,9 +237,9 @@ def _instructions(wb: Workbook, schema: WorkbookSchema, title: str) -> None:
     ]
     lines += [(s.name, s.help) for s in schema.sheets]
     for row, (name, text) in enumerate(lines, start=3):
-        label = ws.cell(row=row, column=1, value=name)
+        label = put(ws, row, 1, name)
         label.font, label.alignment = _BOLD, _WRAP
-        ws.cell(row=row, column=2, value=text).alignment = _WRAP
+        put(ws, row, 2, text).alignment = _WRAP
         _fit_rows(ws, row, [(name, widths[0]), (text, widths[1])])
     _print_setup(ws, sum(widths), title_rows=None)
 
@@ -254,10 +256,10 @@ def write_workbook(schema: WorkbookSchema, path: Path, values: dict[str, Any] | 
         else:
             _table_sheet(wb, sheet, data)
     meta = wb.create_sheet(META_SHEET)
-    meta.append(["format", schema.format_id])
+    append(meta, ["format", schema.format_id])
     if schema.format_folder:  # a local folder: remembered to name it in messages, never loaded from here
-        meta.append(["format_folder", schema.format_folder])
-    meta.append(["schema_version", schema.version])
+        append(meta, ["format_folder", schema.format_folder])
+    append(meta, ["schema_version", schema.version])
     meta.sheet_state = "hidden"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

@@ -1,7 +1,8 @@
 """The workbook file itself, judged before and while it is parsed.
 
 ``load`` returns a ``book.CalamineBook`` or raises one ``ReportgenError`` with a Chinese message
-saying what the clerk should do. Every check before parsing reads a bounded amount: the first bytes
+saying what the clerk should do. Only a regular file is opened (a link to ``/dev/zero`` or a named
+pipe would be read for ever). Every check before parsing reads a bounded amount: the first bytes
 for the file type, the zip directory for the unpacked size, at most ``MAX_UNPACKED_BYTES`` of an OLE
 file to tell a password-protected workbook from an old .xls.
 
@@ -24,6 +25,7 @@ stores cells sparsely, as are sheets the scan cannot find.
 from __future__ import annotations
 
 import re
+import stat
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -63,6 +65,8 @@ def check_file(path: Path) -> None:
         raise _fail(f"找不到文件 {path}", path)
     if path.is_dir():
         raise _fail("这是一个文件夹，不是 Excel 工作簿", path)
+    if not stat.S_ISREG(path.stat().st_mode):  # a pipe blocks, /dev/zero never ends: never opened
+        raise _fail("不是普通文件（是设备、管道或指向它们的链接），不是 Excel 工作簿，不予读取", path)
     with path.open("rb") as f:
         head = f.read(len(_OLE_MAGIC))
     if head.startswith(_OLE_MAGIC[:4]):

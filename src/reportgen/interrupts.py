@@ -1,0 +1,61 @@
+"""Ctrl-C held back while a few steps that must not be cut in half run (files being swapped in).
+
+Contract: ``with deferred() as held:`` runs the block with SIGINT remembered instead of raised.
+Blocks nest; only the outermost one restores the previous handler, and ``held.interrupted`` tells
+it whether Ctrl-C came meanwhile — the caller then raises (:class:`Interrupted` says what was
+already written). Only the main thread can hold signals back; elsewhere the block runs as is.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C that came while files were being put in place: they all were (``written``)."""
+
+    def __init__(self, written: list[Path]):
+        super().__init__()
+        self.written = written
+
+
+@dataclass
+class Held:
+    outermost: bool
+    _state: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def interrupted(self) -> bool:
+        return self._state.get("hit", False)
+
+
+_current: Held | None = None
+
+
+@contextmanager
+def deferred() -> Iterator[Held]:
+    global _current
+    if _current is not None:  # nested: the outermost block decides
+        yield Held(outermost=False, _state=_current._state)
+        return
+    if threading.current_thread() is not threading.main_thread():
+        yield Held(outermost=False)
+        return
+    held = Held(outermost=True, _state={"hit": False})
+
+    def remember(signum: int, frame: Any) -> None:
+        held._state["hit"] = True
+
+    previous = signal.signal(signal.SIGINT, remember)
+    _current = held
+    try:
+        yield held
+    finally:
+        _current = None
+        signal.signal(signal.SIGINT, previous)
