@@ -26,6 +26,7 @@ from reportgen.workbook.blank import write_workbook
 from reportgen.workbook.units import UNITS, unit_values
 from tests.invariants import labelled_figures, leftovers, list_sums, table_sums, texts
 
+ROOT = Path(__file__).resolve().parents[1]
 FORMATS = [folder.name for folder in builtin_format_dirs()]
 NEW_UNITS = ["agriculture", "school", "social_insurance"]
 
@@ -92,3 +93,17 @@ def test_income_of_every_kind_is_printed(scratch: str, format_id: str) -> None:
     text = "\n".join(p for paragraphs, _ in docs.values() for p in paragraphs)
     for label, figure in (("上级补助收入", "30.00"), ("事业收入", "51.10")):  # in a sentence, or a table's row
         assert re.search(f"{label}{figure}万元|{label}（万元）\n{figure}", text), (label, format_id)
+
+
+def test_shipped_unit_workbooks_are_the_declared_units(tmp_path: Path) -> None:
+    """inputs/units/ holds the units above in the default format, as `python -m tools.make_examples`
+    writes them (a stale file would show clerks figures the tests no longer check), and each checks clean."""
+    from tools.make_examples import unit_workbooks
+    from tools.make_templates import content
+
+    shipped = unit_workbooks()
+    assert sorted(p.name for p in shipped) == sorted(p.name for p in (ROOT / "inputs" / "units").glob("*.xlsx"))
+    for path, write in shipped.items():
+        write(tmp_path / path.name)
+        assert content(tmp_path / path.name) == content(path), f"run `python -m tools.make_examples`: {path.name}"
+        assert [str(f) for f in evaluate(path).findings if f.is_error] == []

@@ -112,15 +112,27 @@ def _remove_dirs(created: list[Path]) -> None:
 
 
 @contextmanager
-def _quiet_unraisable() -> Iterator[None]:
+def _quiet_unraisable() -> Iterator[Callable[[], None]]:
     """A failed third-party writer (openpyxl) may leave a half-open ZipFile whose ``__del__``
-    prints "Exception ignored in …" with a traceback; collect it now, silently."""
+    prints "Exception ignored in …" with a traceback; after a failure (an exception, or the
+    ``failed()`` the block is given) collect it now, silently. A full collection costs ~0.1 s, so
+    a writer that succeeded is not followed by one."""
     hook = sys.unraisablehook
     sys.unraisablehook = lambda _unraisable: None
+    collect = False
+
+    def failed() -> None:
+        nonlocal collect
+        collect = True
+
     try:
-        yield
+        yield failed
+    except BaseException:
+        collect = True
+        raise
     finally:
-        gc.collect()
+        if collect:
+            gc.collect()
         sys.unraisablehook = hook
 
 
@@ -200,13 +212,14 @@ def write_folder(dest: Path, fill: Callable[[Path], None]) -> None:
 
 
 def _run_writer(write: Callable[[Path], None], tmp: Path) -> None:
-    with _quiet_unraisable():
+    with _quiet_unraisable() as failed:
         try:
             write(tmp)
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
             return
         except OSError as exc:  # re-raised without the writer's frames, which hold its ZipFile
+            failed()
             error = exc.with_traceback(None)
             error.__context__ = None
     raise error
