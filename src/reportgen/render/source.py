@@ -11,6 +11,7 @@ The marked source is only analysed, never rendered.
 from __future__ import annotations
 
 import copy
+import hashlib
 import html
 import re
 import zipfile
@@ -182,20 +183,32 @@ def caching_compiles(env: Environment) -> Environment:
     return env
 
 
-def _cell_location(p: Any, tables: dict[Any, int]) -> tuple[str, str] | None:
+class _Rows:
+    """Each table row's number and text, worked out once per row (not once per paragraph in it)."""
+
+    def __init__(self) -> None:
+        self._rows: dict[Any, tuple[int, str]] = {}
+
+    def of(self, tr: Any, tbl: Any) -> tuple[int, str]:
+        if tr not in self._rows:
+            for n, row in enumerate(tbl.findall(qn("w:tr")), start=1):
+                self._rows[row] = (n, "".join(row.itertext()))
+        return self._rows.get(tr, (0, ""))
+
+
+def _cell_location(p: Any, tables: dict[Any, int], rows: _Rows) -> tuple[str, str] | None:
     tc = next(p.iterancestors(qn("w:tc")), None)
     if tc is None:
         return None
     tr = tc.getparent()
     tbl = next(tc.iterancestors(qn("w:tbl")))
-    row = tbl.findall(qn("w:tr")).index(tr) + 1 if tr.tag == qn("w:tr") else 0
+    row, row_text = rows.of(tr, tbl) if tr.tag == qn("w:tr") else (0, "")
     col = 1
     for sibling in tr.findall(qn("w:tc")):
         if sibling is tc:
             break
         span = sibling.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
         col += int(span.get(qn("w:val"), "1")) if span is not None else 1
-    row_text = "".join(tr.itertext()) if tr.tag == qn("w:tr") else ""
     return f"表 {tables[tbl]} 第 {row} 行第 {col} 列", row_text
 
 
@@ -210,9 +223,10 @@ def _mark(root: Any, kind: str) -> list[Paragraph]:
     prefix = "" if kind == "正文" else kind + " "
     paragraphs: list[Paragraph] = []
     body_count = 0
+    rows = _Rows()
     for p in root.iter(qn("w:p")):
         text = _paragraph_text(p)
-        cell = _cell_location(p, tables)
+        cell = _cell_location(p, tables, rows)
         if cell is None:
             body_count += 1
             par = Paragraph(f"{prefix}第 {body_count} 段", text)
@@ -240,7 +254,19 @@ def _part(tpl: DocxTemplate, kind: str, partname: str, root: Any) -> TemplatePar
 
 
 def template_parts(path: Path) -> list[TemplatePart]:
-    """Body, headers, footers and footnotes of a template, each as docxtpl will render it."""
+    """Body, headers, footers and footnotes of a template, each as docxtpl will render it.
+    Worked out once per process for each file content (format check reads a template several times)."""
+    try:
+        key = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return _template_parts(path)  # open_template names the problem
+    return _PARTS.get_or(key, lambda: _template_parts(path))
+
+
+_PARTS = _Lru()
+
+
+def _template_parts(path: Path) -> list[TemplatePart]:
     tpl = open_template(path)
     docx = tpl.docx
     body = copy.deepcopy(docx._element.body)  # the loaded document stays unmarked
