@@ -54,11 +54,17 @@ def example_values(format_id: str) -> dict[str, Any]:
     return copy.deepcopy({**EXAMPLE, **resolve_format(format_id).example_values})
 
 
+_EXAMPLES: dict[str, bytes] = {}
+
+
 def evaluate_format(folder: Path, format_id: str, values: dict[str, Any] | None = None) -> Evaluation:
     """Write the format's example (or ``values``) as ``folder/wb.xlsx`` and evaluate it."""
     workbook = folder / "wb.xlsx"
-    if values is None:
-        init_workbook(workbook, format_id, example=True)
+    if values is None:  # the format's example: written once per test process, then copied
+        if format_id not in _EXAMPLES:
+            init_workbook(workbook, format_id, example=True)
+            _EXAMPLES[format_id] = workbook.read_bytes()
+        workbook.write_bytes(_EXAMPLES[format_id])
     else:
         write_workbook(workbook_schema(resolve_format(format_id)), workbook, values)
     return evaluate(workbook, format_id)

@@ -27,6 +27,7 @@ _STYLES = "word/styles.xml"
 _DROPPED_TYPES = ("/stylesWithEffects", "/metadata/thumbnail")
 _STYLE_REFS = ("pStyle", "rStyle", "tblStyle", "numStyleLink", "styleLink")
 _STYLE_LINKS = ("basedOn", "next", "link")
+_SMALL_STYLES = 32 * 1024  # unused styles below this cost nothing worth a rewrite
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
@@ -108,6 +109,9 @@ def slim(data: bytes) -> bytes:
             return data
         parts = {info.filename: archive.read(info) for info in infos}
     dropped = _dropped_parts(parts)
+    styles = parts.get(_STYLES, b"")
+    if not dropped and b"latentStyles" not in styles and len(styles) < _SMALL_STYLES:
+        return data  # already slim (the built-in templates): nothing worth rewriting
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for info in infos:
