@@ -14,6 +14,7 @@ from docx import Document
 from reportgen.formats.loader import resolve_format
 from reportgen.pipeline import Evaluation
 from reportgen.render.filters import VMERGE_MARK, score
+from reportgen.render.filters import points as points_text
 from reportgen.workbook.example import EXAMPLE
 from tests.docx_helpers import (
     EXAMPLE_PROJECTS,
@@ -32,14 +33,14 @@ FORMAT = "current-2021"
 #   预算执行率 99.18% = 1,527.64 / 1,540.25; its points 9.92 = 10 × 99.18%; total 99.92 = 9.92 + 50 + 30 + 10
 # 产出/效益/满意度: every indicator reaches its target, so each row scores its full 分值.
 INDICATOR_ROWS = [  # 三级指标, 年度指标值, 实际完成值, 分值, 得分, 偏差原因
-    ["基本医疗保险参保率", "≥95%", "96.3%", "10", "10", ""],
-    ["检查定点医药机构数量", "≥120家", "132家", "10", "10", ""],
-    ["医保信息系统运行率", "≥99%", "99.6%", "10", "10", ""],
-    ["医保待遇支付及时率", "≥98%", "99.2%", "10", "10", ""],
-    ["资金使用控制在预算额度内", "不超预算", "未超预算", "10", "10", ""],
-    ["困难群众就医负担", "有效减轻", "有效减轻", "15", "15", ""],
-    ["追回违规医保基金", "≥200万元", "236.5万元", "15", "15", ""],
-    ["参保群众满意度", "≥90%", "96.5%", "10", "10", ""],
+    ["基本医疗保险参保率", "≥95%", "96.3%", "10", "10.00", ""],
+    ["检查定点医药机构数量", "≥120家", "132家", "10", "10.00", ""],
+    ["医保信息系统运行率", "≥99%", "99.6%", "10", "10.00", ""],
+    ["医保待遇支付及时率", "≥98%", "99.2%", "10", "10.00", ""],
+    ["资金使用控制在预算额度内", "不超预算", "未超预算", "10", "10.00", ""],
+    ["困难群众就医负担", "有效减轻", "有效减轻", "15", "15.00", ""],
+    ["追回违规医保基金", "≥200万元", "236.5万元", "15", "15.00", ""],
+    ["参保群众满意度", "≥90%", "96.5%", "10", "10.00", ""],
 ]
 
 
@@ -89,7 +90,8 @@ def test_indicator_header_repeats_on_every_page(built: tuple[Evaluation, list[Pa
     # 总分 and 说明 keep with the signature line under the form: it never stands alone on a page
     assert [row.cells[0].text for row in indicators.rows[-2:]] == ["总分", "说明"]
     assert all(p.paragraph_format.keep_with_next for row in indicators.rows[-2:] for c in row.cells for p in c.paragraphs)
-    assert indicators._tbl.getnext().tag == qn("w:p") and "填报人" in doc.paragraphs[-1].text
+    foot = [p.text for p in doc.paragraphs if "填报日期" in p.text or "盖章" in p.text]
+    assert indicators._tbl.getnext().tag == qn("w:p") and any("填报单位（盖章）" in t for t in foot)
 
 
 def test_unit_table_prints_the_engines_points(built: tuple[Evaluation, list[Path]]) -> None:
@@ -103,12 +105,13 @@ def test_unit_table_prints_the_engines_points(built: tuple[Evaluation, list[Path
     assert table[2] == ["年度资金情况（万元）", "年度资金总额", "1,480.25", "1,540.25", "1,527.64", "10", "99.18%",
                         "9.92"]
     assert (execution.weight, execution.points) == (10, Decimal("9.92"))
-    # 资金来源 (财预〔2020〕10号): 上年结转 52.36 added in the year and spent, 其他资金 8.20 (the 其他收入),
-    # 本年财政拨款 the rest: 1,480.25 − 8.20, 1,540.25 − 52.36 − 8.20, 1,527.64 − 52.36 − 8.20
+    # 资金来源 (财预〔2020〕10号 wording): 上年结转资金 52.36 added in the year and spent, 其他资金 8.20 (the
+    # 其他收入), 当年财政拨款 the rest: 1,480.25 − 8.20, 1,540.25 − 52.36 − 8.20, 1,527.64 − 52.36 − 8.20; each
+    # source's 执行率 printed (1,467.08 / 1,479.69 = 99.148…%), its 分值/得分 — (only the total is scored)
     assert table[3:6] == [
-        ["年度资金情况（万元）", "其中：本年财政拨款", "1,472.05", "1,479.69", "1,467.08", "—", "", "—"],
-        ["年度资金情况（万元）", "上年结转", "0.00", "52.36", "52.36", "—", "", "—"],
-        ["年度资金情况（万元）", "其他资金", "8.20", "8.20", "8.20", "—", "", "—"],
+        ["年度资金情况（万元）", "其中：当年财政拨款", "1,472.05", "1,479.69", "1,467.08", "—", "99.15%", "—"],
+        ["年度资金情况（万元）", "上年结转资金", "0.00", "52.36", "52.36", "—", "100.00%", "—"],
+        ["年度资金情况（万元）", "其他资金", "8.20", "8.20", "8.20", "—", "100.00%", "—"],
     ]
     goals = table[7]
     for goal in r.goals:
@@ -119,7 +122,7 @@ def test_unit_table_prints_the_engines_points(built: tuple[Evaluation, list[Path
     scored = [row for g in result.levels if g.name != "预算执行率" for sg in g.groups for row in sg.rows]
     printed = table[header + 1:header + 1 + len(scored)]
     assert len(scored) == len(r.indicators) == 8
-    assert [[row.name, row.standard, row.value_text, score(row.weight), score(row.points), row.deduction_reason]
+    assert [[row.name, row.standard, row.value_text, score(row.weight), points_text(row.points), row.deduction_reason]
             for row in scored] == INDICATOR_ROWS
     assert [cells[-6:] for cells in printed] == INDICATOR_ROWS
     total = table[header + 1 + len(scored)]
@@ -133,14 +136,14 @@ def test_unit_table_prints_the_engines_points(built: tuple[Evaluation, list[Path
 # By hand, 业务培训经费: 执行率 8.40 / 12.00 = 70 % -> 10 × 70 % = 7; 经办人员业务考核合格率 ≥95 % reached
 # only 93 % -> 93 / 95 × 30 = 29.368… = 29.37; the rest full: 总分 7 + 25 + 25 + 29.37 + 10 = 96.37, 优 (≥ 90).
 PROJECT_SCORES: dict[str, tuple[str, list[str], str]] = {
-    "医疗保障基金监管经费": ("9.88", ["25", "25", "30", "10"], "99.88"),
-    "城乡居民医保经办服务经费": ("10", ["25", "25", "30", "10"], "100"),
-    "医保信息化建设运维经费": ("9.72", ["25", "25", "30", "10"], "99.72"),
-    "医疗救助经办经费": ("10", ["25", "25", "30", "10"], "100"),
-    "医保政策宣传经费": ("10", ["25", "25", "30", "10"], "100"),
-    "业务培训经费": ("7", ["25", "25", "29.37", "10"], "96.37"),
-    "档案管理经费": ("9.75", ["25", "25", "30", "10"], "99.75"),
-    "办公用房维修改造经费": ("10", ["25", "25", "30", "10"], "100"),
+    "医疗保障基金监管经费": ("9.88", ["25.00", "25.00", "30.00", "10.00"], "99.88"),
+    "城乡居民医保经办服务经费": ("10.00", ["25.00", "25.00", "30.00", "10.00"], "100.00"),
+    "医保信息化建设运维经费": ("9.72", ["25.00", "25.00", "30.00", "10.00"], "99.72"),
+    "医疗救助经办经费": ("10.00", ["25.00", "25.00", "30.00", "10.00"], "100.00"),
+    "医保政策宣传经费": ("10.00", ["25.00", "25.00", "30.00", "10.00"], "100.00"),
+    "业务培训经费": ("7.00", ["25.00", "25.00", "29.37", "10.00"], "96.37"),
+    "档案管理经费": ("9.75", ["25.00", "25.00", "30.00", "10.00"], "99.75"),
+    "办公用房维修改造经费": ("10.00", ["25.00", "25.00", "30.00", "10.00"], "100.00"),
 }
 
 
@@ -165,8 +168,11 @@ def test_one_project_table_per_project(built: tuple[Evaluation, list[Path]]) -> 
         # no 其他资金 in the example: the whole budget and the whole execution are 财政拨款; 分值/得分 only on the total
         # 10号's three sources; only 城乡居民医保经办服务经费 spent 上年结转 in the example (10.00 of its 160.00)
         fiscal, carryover = FUND_SPLITS.get(project.name, ((initial, budget, executed), ("0.00", "0.00", "0.00")))
-        assert table[4] == ["项目资金（万元）", "其中：当年财政拨款", *fiscal, "—", "—", "—"]
-        assert table[5] == ["项目资金（万元）", "上年结转资金", *carryover, "—", "—", "—"]
+        # each source's 执行率 (— without a budget), its 分值/得分 —
+        assert table[4] == ["项目资金（万元）", "其中：当年财政拨款", *fiscal, "—", rate if project.name not in FUND_SPLITS
+                            else "100.00%", "—"]
+        assert table[5] == ["项目资金（万元）", "上年结转资金", *carryover, "—",
+                            "100.00%" if project.name in FUND_SPLITS else "—", "—"]
         assert table[6] == ["项目资金（万元）", "其他资金", "0.00", "0.00", "0.00", "—", "—", "—"]
         assert table[8] == ["年度总体目标", project.expected, project.achieved]
         assert table[9][-3:] == ["分值", "得分", "偏差原因分析及改进措施"]
@@ -176,8 +182,9 @@ def test_one_project_table_per_project(built: tuple[Evaluation, list[Path]]) -> 
         for cells, indicator in zip(indicator_rows, project.indicators, strict=True):
             assert cells[3:6] == [indicator.level3, indicator.target_text, indicator.actual_text]
         assert table[10 + len(project.indicators)] == ["总分", "100", total, "等次：优"]
-        assert (score(result.total), result.grade) == (total, "优")
-        assert table[-1][0] == "说明" and f"得分{funds}分" in table[-1][1]
+        assert (points_text(result.total), result.grade) == (total, "优")
+        # the cells' 得分 have two decimals; the calculation sentence writes the number as computed (as the seeds)
+        assert table[-1][0] == "说明" and f"得分{score(Decimal(funds))}分" in table[-1][1]
     training = form_rows(next(p for p in tables if "业务培训经费" in p.name))
     assert training[12][-1] == ("实际完成93%，未达到指标值≥95%；新入职经办人员占比较高，首次考核合格率偏低；"
                                 "下年度增加岗前培训和补考辅导")
@@ -204,8 +211,8 @@ def test_report_and_base_data(built: tuple[Evaluation, list[Path]]) -> None:
     r = evaluation.report
     text = full_text(one(paths, "_部门整体支出绩效自评报告.docx"))
     assert "综合得分99.92分，评价等次为“优”" in text
-    for group in ("预算执行率得9.92分（满分10分）", "产出指标得50分（满分50分）", "效益指标得30分（满分30分）",
-                  "满意度指标得10分（满分10分）"):
+    for group in ("预算执行率得9.92分（满分10分）", "产出指标得50.00分（满分50分）", "效益指标得30.00分（满分30分）",
+                  "满意度指标得10.00分（满分10分）"):
         assert group in text
     # 收入 1,540.25 = 结转 52.36 + 本年 1,487.89 (1,163.89 + 8.20 + 315.80); 67.47% = 1,030.64 / 1,527.64
     assert "收入合计1,540.25万元，其中上年结转52.36万元，本年收入1,487.89万元" in text
@@ -220,7 +227,7 @@ def test_report_and_base_data(built: tuple[Evaluation, list[Path]]) -> None:
 
     base = Document(str(one(paths, "_基础数据表.docx")))
     # explanations use the plain "-" (仿宋_GB2312 has no U+2212)
-    assert "\u2212" not in full_text(base) and "资产总额减负债总额" in full_text(base)
+    assert "\u2212" not in full_text(base) and "资产总额－负债总额" in full_text(base)  # GB2312 has －
     main_figures = {row[1]: row[2] for row in distinct_rows(base.tables[0])[1:]}
     for item, figure in {
         "在职人员控制率": "93.33%",  # 42 / 45

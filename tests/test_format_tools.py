@@ -66,8 +66,8 @@ def test_new_format_by_files_and_cli_only(tmp_path: Path) -> None:
     assert "本县新增说明：预算执行率为99.18%。" in [p.text for p in built.paragraphs]
     table = Document(next((tmp_path / "out").glob("*_评分表.docx"))).tables[0]
     rows = {r.cells[2].text: [c.text for c in r.cells] for r in table.rows}
-    assert rows["预算执行率"][4:6] == ["1", "1"]
-    assert rows["资金结余"][4:6] == ["2", "1"]
+    assert rows["预算执行率"][4:6] == ["1", "1.00"]  # 分值 as written, 得分 two decimals
+    assert rows["资金结余"][4:6] == ["2", "1.00"]
 
 
 def _new(tmp_path: Path) -> Path:

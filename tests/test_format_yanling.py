@@ -213,20 +213,20 @@ def test_survey_summary(built: tuple[Evaluation, dict[str, DocumentObject]]) -> 
     assert rows[0][1:9:2] == survey.options == ["非常满意", "满意", "一般", "不满意"]
     # counted by hand from example.yaml's 20 responses; 平均分 = (5·非常满意 + 4·满意 + 3·一般 + 0·不满意) / 20
     answers = {
-        "Q1 总体评价": ([18, 2, 0, 0], "4.90"), "Q2 调查研究": ([17, 3, 0, 0], "4.85"),
-        "Q3 解决热点难点": ([16, 3, 1, 0], "4.75"), "Q4 促进发展": ([18, 2, 0, 0], "4.90"),
-        "Q5 服务质量": ([18, 2, 0, 0], "4.90"), "Q6 依法行政": ([17, 3, 0, 0], "4.85"),
-        "Q7 政策宣传": ([20, 0, 0, 0], "5.00"), "Q8 办事效率": ([11, 7, 1, 1], "4.30"),
-        "Q9 信息公开": ([18, 2, 0, 0], "4.90"), "Q10 厉行节约": ([18, 2, 0, 0], "4.90"),
+        "1.总体评价": ([18, 2, 0, 0], "4.90"), "2.调查研究": ([17, 3, 0, 0], "4.85"),
+        "3.解决热点难点": ([16, 3, 1, 0], "4.75"), "4.促进发展": ([18, 2, 0, 0], "4.90"),
+        "5.服务质量": ([18, 2, 0, 0], "4.90"), "6.依法行政": ([17, 3, 0, 0], "4.85"),
+        "7.政策宣传": ([20, 0, 0, 0], "5.00"), "8.办事效率": ([11, 7, 1, 1], "4.30"),
+        "9.信息公开": ([18, 2, 0, 0], "4.90"), "10.厉行节约": ([18, 2, 0, 0], "4.90"),
     }
     assert {q.label: ([c.count for c in q.counts], f"{q.average:.2f}") for q in survey.questions} == answers
     for label, (counts, average) in answers.items():
         row = next(r for r in rows if r[0] == label)
         assert [int(row[c]) for c in (1, 3, 5, 7)] == counts
         assert row[9] == average
-    q1 = next(r for r in rows if r[0].startswith("Q1 "))
+    q1 = next(r for r in rows if r[0].startswith("1."))
     assert [int(q1[c]) for c in (1, 3, 5, 7)] == [18, 2, 0, 0] and q1[2] == "90.00%"
-    q8 = next(r for r in rows if r[0].startswith("Q8 "))
+    q8 = next(r for r in rows if r[0].startswith("8."))
     assert q8[1:] == ["11", "55.00%", "7", "35.00%", "1", "5.00%", "1", "5.00%", "4.30", "90.00%"]
     assert len(doc.inline_shapes) == 1
     text = full_text(doc)
@@ -234,7 +234,8 @@ def test_survey_summary(built: tuple[Evaluation, dict[str, DocumentObject]]) -> 
     assert "有效问卷共计得分965分（满分1000分），得分率96.50%" in text
     # 满意类 171 + 26 of 200 answers = 98.50%
     assert "总体满意率98.50%" in text and "“非常满意”171个，“满意”26个，“一般”2个，“不满意”1个" in text
-    assert "Q7 政策宣传得分最高（5.00分），Q8 办事效率得分最低（4.30分" in text
+    assert "第7题（政策宣传）得分最高（5.00分），第8题（办事效率）得分最低（4.30分" in text
+    assert "Q1" not in text and "Q7" not in text  # the workbook's column ids stay out of the document
     for suggestion in survey.suggestions:
         assert suggestion.text in text
     categories = rows_text(doc.tables[1])
@@ -248,8 +249,9 @@ def test_blank_questionnaire(tmp_path: Path) -> None:
     fmt = blank_questionnaire(out, FORMAT, None)
     q = fmt.questionnaire
     text = full_text(Document(str(out)))
-    for question in q.questions:
-        assert f"{question.id}.{question.text}" in text
+    for number, question in enumerate(q.questions, start=1):  # numbered as the summary's 第N题
+        assert f"{number}.{question.text}" in text
+    assert "Q1" not in text
     assert text.count("□非常满意") == len(q.questions) == 10
     assert q.note in text and q.note.startswith("备注：本问卷计分50分，10个问题")
     assert q.suggestion_prompt in text

@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
+from docx.shared import Pt
 
 from reportgen import docstyle
 from reportgen.formats.loader import resolve_format
 from reportgen.render.filters import cn_date
-from tests.docx_helpers import build_format, full_text
+from tests.docx_helpers import build_format, example_values, full_text
 
 FORMATS = ["yueyang-2020", "yanling-2020", "emeishan-2020", "current-2021"]
 # The narrative reports (documents that end as official documents do, with the unit and the date).
@@ -49,7 +50,9 @@ def _last_texts(doc: DocumentObject, n: int) -> list:
 
 
 @pytest.mark.parametrize(("format_id", "doc_id"), [(f, d) for f, ds in REPORTS.items() for d in ds])
-def test_report_ends_with_unit_and_date_right_aligned(built, format_id: str, doc_id: str) -> None:
+def test_report_ends_with_unit_centred_over_the_date(built, format_id: str, doc_id: str) -> None:
+    """GB/T 9704 7.3.5: the date four characters in from the right margin, the unit's name centred
+    over it — both on one centre tab stop at text width − (4 + half the date's 6.5) characters."""
     evaluation, docs = built[format_id]
     unit = evaluation.report.unit
     assert docs[doc_id], doc_id
@@ -60,12 +63,25 @@ def test_report_ends_with_unit_and_date_right_aligned(built, format_id: str, doc
             name, date = signed
         else:
             name, date = signed[1], after
-        assert name.text == unit.name
-        assert date.text == cn_date(unit.fill_date)
+        assert (name.text, date.text) == (f"\t{unit.name}", f"\t{cn_date(unit.fill_date)}")
+        section = doc.sections[-1]
+        centre = section.page_width - section.left_margin - section.right_margin - Pt(16 * (4 + 6.5 / 2))
         for paragraph in (name, date):
             assert paragraph.style.name == docstyle.SIGNOFF
-            assert paragraph.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
             assert paragraph.style.paragraph_format.keep_with_next  # the name never ends a page alone
+            (stop,) = paragraph.paragraph_format.tab_stops
+            assert stop.alignment == WD_TAB_ALIGNMENT.CENTER and abs(stop.position - centre) < Pt(1)
+
+
+def test_a_long_unit_name_ends_at_the_right_margin(tmp_path: Path) -> None:
+    """A name too long to centre over the date inside the margin (15+ characters) is right-aligned."""
+    values = example_values("current-2021")
+    values["unit"]["name"] = "青山县农业农村局农业技术推广服务中心"  # 18 characters
+    _, paths = build_format(tmp_path, "current-2021", values)
+    report = Document(str(next(p for p in paths if Path(p).stem.endswith("自评报告"))))
+    *_, name, date, _note = _last_texts(report, 3 + 1)
+    assert name.text == values["unit"]["name"] and name.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert date.text.startswith("\t")
 
 
 def test_heading_styles_keep_with_next() -> None:
@@ -76,12 +92,17 @@ def test_heading_styles_keep_with_next() -> None:
 
 
 def test_attachment_labels_are_format_data(built) -> None:
+    # current-2021 numbers its attachments as produced (label: auto), in the report's 附件 list order
     expected = {("yueyang-2020", "scoring"): "附件3-1", ("yanling-2020", "report"): "附件2",
-                ("emeishan-2020", "report"): "附件1", ("emeishan-2020", "project_report"): "附件2"}
+                ("emeishan-2020", "report"): "附件1", ("emeishan-2020", "project_report"): "附件2",
+                ("current-2021", "table"): "附件1", ("current-2021", "base_data"): "附件2",
+                ("current-2021", "project_table"): "附件3"}
     for format_id in FORMATS:
         spec = resolve_format(format_id).spec
         for d in spec.documents:
-            assert d.label == expected.get((format_id, d.id), ""), (format_id, d.id)
+            declared = "auto" if format_id == "current-2021" and (format_id, d.id) in expected else \
+                expected.get((format_id, d.id), "")
+            assert d.label == declared, (format_id, d.id)
         _, docs = built[format_id]
         for doc_id, found in docs.items():
             label = expected.get((format_id, doc_id))

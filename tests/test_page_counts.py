@@ -1,10 +1,17 @@
 """Layout regressions show up as changed page counts: every format's example documents, converted
 with LibreOffice as `tools/render_pages.py` does (per-project documents: the first project).
-Runs where LibreOffice and poppler are installed (always in CI: .ci/run installs them)."""
+Runs where LibreOffice and poppler are installed (always in CI: .ci/run installs them).
+
+Page counts depend on the font build standing in for the official fonts (Debian 12's LibreOffice 7.4
+with fonts-noto-cjk 20220127 gives yanling's report a page fewer than the machine these were counted
+on), so a document may differ by one page; ``REPORTGEN_EXACT_PAGES=1`` asks for the exact counts on a
+machine with the fonts they were counted with. What must hold whatever the fonts: no page ends with a
+section heading whose text starts on the next page."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -31,10 +38,24 @@ PAGES = {
 }
 
 
+EXACT = os.environ.get("REPORTGEN_EXACT_PAGES") == "1"
+HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\S")
+
+
 @pytest.mark.skipif(not (HAVE_TOOLS or REQUIRED), reason="LibreOffice (soffice) or pdfinfo not installed")
 def test_every_example_document_keeps_its_page_count(tmp_path: Path) -> None:
     counts = page_counts(list(PAGES), tmp_path)
-    assert {fid: {stem.removeprefix(UNIT): n for stem, n in docs.items()} for fid, docs in counts.items()} == PAGES
+    found = {fid: {stem.removeprefix(UNIT): n for stem, n in docs.items()} for fid, docs in counts.items()}
+    assert {fid: set(docs) for fid, docs in found.items()} == {fid: set(docs) for fid, docs in PAGES.items()}
+    off = {(fid, name): (n, PAGES[fid][name]) for fid, docs in found.items() for name, n in docs.items()
+           if abs(n - PAGES[fid][name]) > (0 if EXACT else 1)}
+    assert not off, f"(found, pinned) pages: {off}"
+
+    # no page ends with a section heading (一、… / （一）…) whose text is on the next page
+    for pdf_path in sorted(tmp_path.rglob("*.pdf")):
+        for number, page in enumerate(_page_texts(pdf_path)[:-1], start=1):
+            last = [line for line in page.splitlines() if line.strip()][-2:]  # the page number is the last line
+            assert not any(HEADING.match(line) for line in last), (pdf_path.name, number, last)
 
     # what must share a page: the yueyang sign-off form (score, evaluators, the three sign-off blocks) and
     # each 评分表 row (the last one, 满意度, once left its final line and the 总分 alone on the last page)

@@ -190,7 +190,7 @@ def test_tally_965(q: Questionnaire) -> None:
     assert result.options == ["非常满意", "满意", "一般", "不满意"]
 
     q1 = result.questions[0]
-    assert (q1.id, q1.label) == ("Q1", "Q1 总体评价")
+    assert (q1.id, q1.label, q1.title) == ("Q1", "1.总体评价", "第1题（总体评价）")
     assert [(c.label, c.points, c.count, c.share) for c in q1.counts] == [
         ("非常满意", 5, 17, 85), ("满意", 4, 3, 15), ("一般", 3, 0, 0), ("不满意", 0, 0, 0)]
     assert q1.average == Decimal("4.85") and q1.satisfaction_rate == 100

@@ -39,7 +39,27 @@ def write_template(build: Callable[[Path], None], path: Path) -> None:
     from reportgen.render.slim import slim
 
     build(path)
-    path.write_bytes(slim(path.read_bytes()))
+    path.write_bytes(slim(_with_conditional_keeps(path.read_bytes())))
+
+
+def _with_conditional_keeps(data: bytes) -> bytes:
+    """docstyle.keep_with_next_if's markers in word/document.xml made Jinja tags (python-docx cannot
+    write a tag inside a paragraph's properties)."""
+    import io
+
+    from reportgen.docstyle import KEEP_IF_PREFIX, conditional_keeps
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = [(info, archive.read(info)) for info in archive.infolist()]
+    if not any(KEEP_IF_PREFIX.encode() in part for _, part in parts):
+        return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, part in parts:
+            if info.filename == "word/document.xml":
+                part = conditional_keeps(part.decode("utf-8")).encode("utf-8")
+            archive.writestr(info, part)
+    return out.getvalue()
 
 
 def content(path: Path) -> dict[str, bytes]:

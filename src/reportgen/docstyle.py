@@ -159,11 +159,13 @@ def _setup_styles(doc: DocumentObject, table_pt: float) -> None:
     # 附件标识 (附件2, 附件3-1): 黑体, top left, no indent (GB/T 9704 8.1).
     _paragraph_style(doc, LABEL, "GwLabel", font=HEITI, latin=HEITI, size_pt=BODY_PT, align="left",
                      keep_with_next=True)
-    # 落款: unit name and date, right-aligned and kept together (and with the line before them).
-    _paragraph_style(doc, SIGNOFF, SIGNOFF_ID, font=FANGSONG, latin=LATIN, size_pt=BODY_PT, align="right",
+    # 落款: unit name and date on a centre tab stop (add_signoff), kept together (and with the line before).
+    _paragraph_style(doc, SIGNOFF, SIGNOFF_ID, font=FANGSONG, latin=LATIN, size_pt=BODY_PT, align="left",
                      keep_with_next=True)
-    doc.styles[SIGNOFF].paragraph_format.right_indent = Pt(BODY_PT * 2)
-    _paragraph_style(doc, BODY, "GwBody", font=FANGSONG, latin=LATIN, size_pt=BODY_PT, indent_chars=2)
+    # Body text is left-aligned, not justified: a long number or name that moves to the next line would
+    # otherwise spread the line above it apart with wide letter-spacing.
+    _paragraph_style(doc, BODY, "GwBody", font=FANGSONG, latin=LATIN, size_pt=BODY_PT, indent_chars=2,
+                     align="left")
     _paragraph_style(
         doc, TABLE_TEXT, "GwTable", font=FANGSONG, latin=LATIN, size_pt=table_pt, align="center", line_pt=None
     )
@@ -288,14 +290,31 @@ def add_label(doc: DocumentObject, text: str = "{{ document.label }}") -> Paragr
     return label
 
 
-def add_signoff(
-    doc: DocumentObject, name: str = "{{ unit.name }}", date: str = "{{ unit.fill_date|cn_date }}"
-) -> list[Paragraph]:
-    """落款: an empty line, the unit's name and the date, right-aligned, as official documents end.
+SIGNOFF_DATE_CHARS = 6.5  # "2026年3月31日": three characters and seven half-width digits
+SIGNOFF_NAME_MAX = 14  # characters a name may have and still centre over the date inside the margin
 
-    All three paragraphs keep with the next, so the name never ends a page without its date."""
-    blank = add_paragraph(doc, "", SIGNOFF)
-    return [blank, add_paragraph(doc, name, SIGNOFF), add_paragraph(doc, date, SIGNOFF)]
+
+def add_signoff(
+    doc: DocumentObject, name: str = "unit.name", date: str = "{{ unit.fill_date|cn_date }}"
+) -> list[Paragraph]:
+    """落款 (GB/T 9704 7.3.5): after an empty line, the unit's name centred over the date, the date
+    four characters in from the right margin. Both sit on one centre tab stop; a name too long to
+    centre there (over :data:`SIGNOFF_NAME_MAX` characters) ends at the right margin instead.
+    ``name`` is a Jinja expression. Every paragraph keeps with the next: the name never ends a page
+    without its date."""
+    from docx.enum.text import WD_TAB_ALIGNMENT
+
+    centre = Mm(text_width_mm(doc)) - Pt(BODY_PT * (4 + SIGNOFF_DATE_CHARS / 2))
+    paragraphs = [add_paragraph(doc, "", SIGNOFF)]
+    paragraphs.append(add_paragraph(doc, f"{{%p if {name}|length > {SIGNOFF_NAME_MAX} %}}", SIGNOFF))
+    long_name = add_paragraph(doc, f"{{{{ {name} }}}}", SIGNOFF)
+    long_name.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    paragraphs += [long_name, add_paragraph(doc, "{%p else %}", SIGNOFF)]
+    for text in (f"\t{{{{ {name} }}}}", "{%p endif %}", f"\t{date}"):
+        paragraph = add_paragraph(doc, text, SIGNOFF)
+        paragraph.paragraph_format.tab_stops.add_tab_stop(centre, WD_TAB_ALIGNMENT.CENTER)
+        paragraphs.append(paragraph)
+    return paragraphs
 
 
 def add_body(doc: DocumentObject, text: str) -> Paragraph:
@@ -477,6 +496,28 @@ def keep_with_next(table: Table, rows: Sequence[int] | None = None) -> None:
         for cell in table.rows[r].cells:
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.keep_with_next = True
+
+
+KEEP_IF_PREFIX = "jinja-if:"  # w:keepNext w:val="jinja-if:COND" -> {% if COND %}<w:keepNext/>{% endif %}
+
+
+def keep_with_next_if(table: Table, row: int, condition: str) -> None:
+    """Keep this (loop) row with the next one only where the Jinja ``condition`` holds when rendered
+    (``not loop.last``: a group's rows stay together, a page may break between groups). The generator
+    writes a marker that :func:`conditional_keeps` turns into the Jinja tag once the file is saved."""
+    for cell in table.rows[row].cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+            paragraph._p.pPr.find(qn("w:keepNext")).set(qn("w:val"), KEEP_IF_PREFIX + condition)
+
+
+def conditional_keeps(document_xml: str) -> str:
+    """The saved ``word/document.xml`` with :func:`keep_with_next_if` markers made Jinja tags."""
+    import html
+    import re
+
+    return re.sub(r'<w:keepNext w:val="' + re.escape(KEEP_IF_PREFIX) + r'([^"]*)"/>',
+                  lambda m: "{% if " + html.unescape(m.group(1)) + " %}<w:keepNext/>{% endif %}", document_xml)
 
 
 def merge(table: Table, r1: int, c1: int, r2: int, c2: int) -> _Cell:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from reportgen.errors import Finding, Location, ReportgenError, errors_only
-from reportgen.formats.loader import MEASURES, DocumentSpec, Format, resolve_format
+from reportgen.formats.loader import AUTO_LABEL, MEASURES, DocumentSpec, Format, resolve_format
 from reportgen.model.report import Report
 from reportgen.questionnaire.tally import QuestionnaireSummary
 from reportgen.render.limits import budgeted
@@ -63,6 +63,19 @@ class Evaluation(BaseModel):
                 produced.append((doc, copies))
         return produced
 
+    def labels(self) -> dict[str, str]:
+        """Each document's 附件 label: as declared, or for ``label: auto`` 附件1, 附件2 … in the order of
+        the documents this workbook gets (one not produced takes no number), so a report's 附件 list
+        and the attachments' own marks agree."""
+        labels, number = {}, 0
+        for doc, _ in self.documents():
+            if doc.label == AUTO_LABEL:
+                number += 1
+                labels[doc.id] = f"附件{number}"
+            else:
+                labels[doc.id] = doc.label
+        return labels
+
     def projects_for(self, doc: DocumentSpec) -> list[int]:
         """The projects (indexes into projects.rows) a per-project document is made for: all, or, when it
         needs project indicators, those that have some (the others were named by ``unscored_projects``)."""
@@ -70,8 +83,9 @@ class Evaluation(BaseModel):
         return [i for i, p in enumerate(rows) if p.indicators or "project_indicators" not in doc.needs]
 
     def _format_data(self) -> dict[str, Any]:
+        labels = self.labels()
         return {"id": self.format.id, "name": self.format.spec.name,
-                "documents": [{"id": doc.id, "name": doc.name, "label": doc.label, "count": copies}
+                "documents": [{"id": doc.id, "name": doc.name, "label": labels[doc.id], "count": copies}
                               for doc, copies in self.documents()],
                 "satisfaction_measure": self._satisfaction_measure()}
 
@@ -228,8 +242,9 @@ def document_jobs(evaluation: Evaluation, projects: int | None = None) -> list[D
     scores = context["project_scores"]
     rows = context["projects"]["rows"]
     jobs = []
+    labels = evaluation.labels()
     for doc, _ in evaluation.documents():
-        document = {"id": doc.id, "name": doc.name, "label": doc.label}
+        document = {"id": doc.id, "name": doc.name, "label": labels[doc.id]}
         if doc.for_each != "project":
             jobs.append(DocumentJob(doc, None, {**context, "document": document}))
             continue

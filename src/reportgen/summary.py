@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportgen.pipeline import Evaluation
-from reportgen.render.filters import pct, score, wan
+from reportgen.render.filters import pct, points, score, wan
 
 
 def key_figures(evaluation: Evaluation) -> str:
@@ -35,7 +35,7 @@ def key_figures(evaluation: Evaluation) -> str:
     scored = [r for r in evaluation.project_scores if r is not None]
     if scored:
         lines += ["", f"项目评分：{scored[0].system_name}"]
-        lines += [f"  {p.name}：{score(result.total)} 分（满分 {score(result.total_weight)}），等次：{result.grade or '—'}"
+        lines += [f"  {p.name}：{points(result.total)} 分（满分 {score(result.total_weight)}），等次：{result.grade or '—'}"
                   if result is not None else f"  {p.name}：没有绩效指标，不计分"
                   for p, result in zip(evaluation.report.projects.rows, evaluation.project_scores, strict=True)]
     lines += ["", "将生成：" + "、".join(doc.name + (f"（{copies} 份）" if doc.for_each == "project" else "")

@@ -252,7 +252,7 @@ def scoring_table(path: Path, title: str, reason_header: str = "扣分原因和�
              "{{ (sg.name ~ '\n（' ~ sg.weight|score ~ '分）')|vmerge(g.name) }}",
              "{{ r.name }}",
              "{% if loop.first or r.standard %}{% set ns.standard = r.standard %}{% endif %}{{ ns.standard|vmerge }}",
-             "{{ r.weight|score }}", "{{ r.points|score }}", last]
+             "{{ r.weight|score }}", "{{ r.points|points }}", last]
     for col, text in enumerate(cells):
         set_cell(table, 4, col, text, align="left" if col in (3, 6) else "center")
     # rows stay whole: a row is a few lines (a long shared 评分标准 is spread over its merged rows), and a
@@ -263,7 +263,7 @@ def scoring_table(path: Path, title: str, reason_header: str = "扣分原因和�
     set_cell(table, 8, 0, "总分", bold=True)
     merge(table, 8, 0, 8, 3)
     set_cell(table, 8, 4, "{{ score.total_weight|score }}", bold=True)
-    set_cell(table, 8, 5, "{{ score.total|score }}", bold=True)
+    set_cell(table, 8, 5, "{{ score.total|points }}", bold=True)
     set_cell(table, 8, 6, "等次：{{ score.grade }}{% if score.capped %}（{{ score.cap_reason }}）{% endif %}", bold=True)
     keep_with_next(table, [8])  # 总分 and the 评价人 line stay together
     add_body(doc, "评价人：{% for e in evaluators %}{{ e.name }}{% if not loop.last %}、{% endif %}{% endfor %}"

@@ -473,8 +473,8 @@ def questionnaire_extremes() -> str:
             "{% set top = answered|selectattr('average', 'equalto', (ranked|last).average)|list %}"
             "{% set bottom = answered|selectattr('average', 'equalto', (ranked|first).average)|list %}"
             "{% if (ranked|last).average == (ranked|first).average %}各题平均得分均为{{ (ranked|first).average|num(2) }}分。"
-            "{% else %}从各题平均得分看，{{ top|map(attribute='label')|join('、') }}得分最高"
-            "（{{ (ranked|last).average|num(2) }}分），{{ bottom|map(attribute='label')|join('、') }}得分最低"
+            "{% else %}从各题平均得分看，{{ top|map(attribute='title')|join('、') }}得分最高"
+            "（{{ (ranked|last).average|num(2) }}分），{{ bottom|map(attribute='title')|join('、') }}得分最低"
             "（{{ (ranked|first).average|num(2) }}分，满意率{{ (bottom|first).satisfaction_rate|pct }}）。{% endif %}{% endif %}")
 
 
@@ -668,7 +668,7 @@ def blank_questionnaire(path: Path) -> None:
     intro.paragraph_format.first_line_indent = Pt(Q_PT * 2)
 
     add_paragraph(doc, "{%p for q in questionnaire.questions %}", Q_BODY)
-    question = add_paragraph(doc, "{{ q.id }}.{{ q.text }}", Q_BODY)
+    question = add_paragraph(doc, "{{ loop.index }}.{{ q.text }}", Q_BODY)  # as the summary numbers them
     question.paragraph_format.space_before = Pt(4)
     question.paragraph_format.keep_with_next = True
     options = add_paragraph(doc, "{% for o in questionnaire.options %}□{{ o.label }}{% if not loop.last %}"

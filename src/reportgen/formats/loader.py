@@ -47,6 +47,9 @@ def templates_root() -> Path:
     return Path(str(resources.files("reportgen.builtin_templates")))
 
 
+AUTO_LABEL = "auto"  # ``label: auto``: numbered 附件1, 附件2 … among the documents produced
+
+
 class DocumentSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -58,7 +61,9 @@ class DocumentSpec(BaseModel):
     needs: list[Literal["scoring", "questionnaire", "project_indicators"]] = Field(default_factory=list, description=(
         "需要的数据：scoring 评分、questionnaire 问卷（没有问卷时不生成）、project_indicators 项目的绩效指标"
         "（逐项目文档：没有绩效指标的项目不生成这份文档，并提示）"))
-    label: str = Field("", description="附件标识（如“附件2”“附件3-1”），模板中用 document.label 印在左上角")
+    label: str = Field("", description=(
+        "附件标识（如“附件2”“附件3-1”），模板中用 document.label 印在左上角；写 auto 时按本次生成的文档顺序"
+        "编号为附件1、附件2……（写 auto 的文档依次编号，不生成的文档不占号）"))
 
 
 class FormatInput(InputDecl):

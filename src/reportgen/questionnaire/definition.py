@@ -104,11 +104,16 @@ class Question(_Strict):
 
     @property
     def label(self) -> str:
-        """``Q1 总体评价``: the column header and the chart's bar label."""
+        """``Q1 总体评价``: the workbook's column header (its id keeps old workbooks readable)."""
+        return f"{self.id} {self.short_name}"
+
+    @property
+    def short_name(self) -> str:
+        """``总体评价``: the short name, or the question's first ten characters."""
         if self.short:
-            return f"{self.id} {self.short}"
+            return self.short
         text = self.text.rstrip("：:？?。 ")
-        return f"{self.id} {text if len(text) <= 10 else text[:10] + '…'}"
+        return text if len(text) <= 10 else text[:10] + "…"
 
 
 class Questionnaire(_Strict):

@@ -79,7 +79,8 @@ class OptionCount(_Result):
 class QuestionResult(_Result):
     id: str = Field(description="题号（如 Q1）")
     text: str = Field(description="题目全文")
-    label: str = Field(description="题号加简称，用于表头和图表（如 Q1 总体评价）")
+    label: str = Field(description="题序加简称，用于表格和图表（如 1.总体评价）")
+    title: str = Field(description="第几题加简称，用于行文（如 第1题（总体评价））")
     counts: list[OptionCount] = Field(description="各选项人数及占比（按选项顺序）")
     average: Decimal | None = Field(description="平均得分")
     satisfaction_rate: Decimal | None = Field(description="本题满意率（%）")
@@ -299,11 +300,12 @@ class _Tally:
 
         questions = []
         per_question = () if self.source == "totals" else zip(q.questions, self.counts, strict=True)  # totals: none
-        for question, counts in per_question:
+        for number, (question, counts) in enumerate(per_question, start=1):
             points = sum((o.points * n for o, n in zip(q.options, counts, strict=True)), ZERO)
             satisfied = sum(n for o, n in zip(q.options, counts, strict=True) if o.satisfied)
             questions.append(QuestionResult(
-                id=question.id, text=question.text, label=question.label,
+                id=question.id, text=question.text, label=f"{number}.{question.short_name}",
+                title=f"第{number}题（{question.short_name}）",
                 counts=[OptionCount(label=o.label, points=o.points, count=n, share=_rate(n, total.valid))
                         for o, n in zip(q.options, counts, strict=True)],
                 average=points / total.valid if total.valid else None,

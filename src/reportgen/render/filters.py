@@ -56,6 +56,12 @@ def score(value: Any) -> str:
     return num(round_half_up(number, 2))
 
 
+def points(value: Any) -> str:
+    """Points scored, always two decimals (``7.00`` beside ``9.88``, ``99.88`` under them): a 得分
+    column and its 总分 read alike. 分值 (weights) keep :func:`score`."""
+    return num(value, 2)
+
+
 _DIGITS = "零一二三四五六七八九"
 
 
@@ -129,6 +135,7 @@ FILTERS = {
     "pct": pct,
     "num": num,
     "score": score,
+    "points": points,
     "cn_num": cn_num,
     "cn_count": cn_count,
     "cn_ordinal": cn_ordinal,

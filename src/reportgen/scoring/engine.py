@@ -19,6 +19,7 @@ from reportgen.cells import is_empty, parse_cell
 from reportgen.errors import Finding, Location
 from reportgen.model.report import Indicator, IndicatorRow, ProjectIndicator
 from reportgen.render.filters import num, pct, round_half_up
+from reportgen.render.filters import points as points_text
 from reportgen.render.filters import score as fmt_score
 from reportgen.render.limits import bounded, budgeted, describe_fault
 from reportgen.scoring import expr, rules
@@ -517,7 +518,7 @@ def format_score_table(result: ScoreResult) -> str:
                 first_of_level = sg is g.groups[0] and n == 0
                 lines_data.append((f"{g.name}（{fmt_score(g.weight)}）" if first_of_level else "",
                                    f"{sg.name}（{fmt_score(sg.weight)}）" if n == 0 else "", r.name,
-                                   fmt_score(r.weight), fmt_score(r.points), r.deduction_reason))
+                                   fmt_score(r.weight), points_text(r.points), r.deduction_reason))
     widths = [max([_width(head[i])] + [_width(row[i]) for row in lines_data]) for i in range(5)]
     widths = [min(w, 36) for w in widths]
 
@@ -526,8 +527,8 @@ def format_score_table(result: ScoreResult) -> str:
 
     out = [f"评分表：{result.system_name}", line(head)]
     out += [line(cells) for cells in lines_data]
-    out.append(line(("合计", "", "", fmt_score(result.total_weight), fmt_score(result.raw_total), "")))
-    summary = f"综合得分 {fmt_score(result.total)} 分（满分 {fmt_score(result.total_weight)}），评价等次：{result.grade or '—'}"
+    out.append(line(("合计", "", "", fmt_score(result.total_weight), points_text(result.raw_total), "")))
+    summary = f"综合得分 {points_text(result.total)} 分（满分 {fmt_score(result.total_weight)}），评价等次：{result.grade or '—'}"
     out.append(summary)
     if result.cap_reason:
         out.append(f"封顶：{result.cap_reason}")
