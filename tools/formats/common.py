@@ -200,7 +200,7 @@ def projects_table(doc):  # -> docx Table
         doc, ["项目名称", "年初预算", "预算调整", "全年预算", "执行数", "执行率", "重点项目"], "p in projects.rows",
         ["{{ p.name }}", "{{ p.initial|wan }}", "{{ p.adjustment|wan }}", "{{ p.budget|wan }}",
          "{{ p.executed|wan }}", "{{ p.execution_rate|pct }}", "{% if p.is_key %}是{% else %}否{% endif %}"],
-        [47, 18, 18, 18, 17, 19, 19],
+        [36, 21, 21, 21, 21, 18, 18],  # amounts up to 99,999.99 in bold on one line
         total=["合计", "{{ projects.total_initial|wan }}", "{{ projects.total_adjustment|wan }}", "{{ projects.total_budget|wan }}",
                "{{ projects.total_spent|wan }}", "{{ projects.execution_rate|pct }}", ""])
     narrow_margins(table)

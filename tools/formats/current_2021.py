@@ -220,9 +220,9 @@ def budget_paragraphs() -> list[str]:
         "本年收入{{ income.total.current_year|wan }}万元。"
         + whole_and_parts("支出合计", "expenditure.total.total", "expenditure.kinds", "占") + "。",
         "年初预算{{ budget.initial|wan }}万元，全年预算{{ budget.final|wan }}万元，全年执行{{ budget.executed|wan }}万元，"
-        "预算执行率{{ budget.execution_rate|pct }}。全年安排{{ projects.rows|length|cn_count }}个项目，项目预算"
-        "{{ projects.total_budget|wan }}万元，执行{{ projects.total_spent|wan }}万元，项目预算执行率"
-        "{{ projects.execution_rate|pct }}。“三公”经费支出{{ three_public.actual_total|wan }}万元，控制率"
+        "预算执行率{{ budget.execution_rate|pct }}。{% if projects.rows %}全年安排{{ projects.rows|length|cn_count }}"
+        "个项目，项目预算{{ projects.total_budget|wan }}万元，执行{{ projects.total_spent|wan }}万元，项目预算执行率"
+        "{{ projects.execution_rate|pct }}。{% else %}本年度未安排项目支出。{% endif %}“三公”经费支出{{ three_public.actual_total|wan }}万元，控制率"
         "{{ three_public.control_rate|pct }}。",
     ]
 
@@ -384,7 +384,7 @@ def base_data(path: Path) -> None:
     add_label(doc)
     add_title(doc, "{{ unit.name|title_break(4) }}{{ unit.year }}年度\n部门整体支出绩效自评基础数据表")
     add_note(doc, "表1 主要数据")
-    table = add_table(doc, _base_table_rows(), 4, col_widths_mm=[16, 56, 22, 62])  # 计算口径 on one line
+    table = add_table(doc, _base_table_rows(), 4, col_widths_mm=[18, 56, 22, 60])  # 计算口径 on one line
     min_row_height(table, 6.5)
     for col, text in enumerate(["类别", "项目", "数值", "计算口径"]):
         set_cell(table, 0, col, text, bold=True)
@@ -428,7 +428,7 @@ def base_data(path: Path) -> None:
 # The funds block: label | row name (2 columns) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分;
 # the indicators: label | 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
 # (156 mm each): the headers on one line, 三级指标 and the reasons wide enough not to stack word by word.
-PROJECT_WIDTHS = [17, 17, 17, 18.5, 18.5, 18.5, 9, 16, 24.5]
+PROJECT_WIDTHS = [17, 17, 17, 18.5, 18.5, 18.5, 9, 18, 22.5]
 PROJECT_INDICATOR_WIDTHS = [10, 15, 15, 24.5, 18.5, 18.5, 9, 13, 32.5]  # 绩效/指标 two characters a line
 
 
