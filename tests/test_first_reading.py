@@ -123,3 +123,8 @@ def test_body_text_is_not_justified(folder: Path) -> None:
             body = next(s for s in styles if s.style_id == "GwBody")
             assert body.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.LEFT, template.name
             assert docstyle.BODY == body.name
+
+
+def test_a_unit_without_projects_is_not_said_to_have_none_executed(social) -> None:
+    text = full_text(social["部门整体支出绩效自评报告"])
+    assert "本年度未安排项目支出。" in text and "个项目" not in text and "项目预算执行率—" not in text
