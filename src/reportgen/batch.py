@@ -27,6 +27,7 @@ Contract:
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import signal
 import stat
@@ -157,6 +158,27 @@ class UnitResult(_Findings):
 
 def process_unit(index: int, path: Path, format_choice: str | None, out_dir: Path) -> UnitResult:
     """Evaluate ``path`` and render its documents in memory; never raises for a bad workbook."""
+    try:
+        return _process_unit(index, path, format_choice, out_dir)
+    finally:
+        _collect_garbage()
+
+
+_FROZEN = False
+
+
+def _collect_garbage() -> None:
+    """python-docx packages form reference cycles the collector would reach only after many units
+    (a 200-project unit grew to ~280 MB): collect after each unit. After the first, what imports and
+    caches made is frozen out of the collector's sight, so each collection takes ~2 ms, not ~35."""
+    global _FROZEN
+    gc.collect()
+    if not _FROZEN:
+        gc.freeze()
+        _FROZEN = True
+
+
+def _process_unit(index: int, path: Path, format_choice: str | None, out_dir: Path) -> UnitResult:
     from reportgen.pipeline import evaluate_workbook, render_documents
     from reportgen.workbook.reader import open_workbook
 

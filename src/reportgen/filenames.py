@@ -46,11 +46,11 @@ def render_name(pattern: str, context: Mapping[str, Any], where: str, field: str
     """Render an ``output:`` pattern; the raw result, checked for ``.docx``, not yet made safe."""
     from jinja2 import nodes
 
-    from reportgen.render.env import make_env, render_text
+    from reportgen.render.env import render_text, text_env
     from reportgen.render.limits import describe_fault
 
     try:
-        literal = "".join(n.data for n in make_env(autoescape=False).parse(pattern).find_all(nodes.TemplateData))
+        literal = "".join(n.data for n in text_env().parse(pattern).find_all(nodes.TemplateData))
         rendered = render_text(pattern, context)
     except Exception as exc:  # an untrusted pattern: whatever it provokes is the format's finding
         raise ReportgenError(Finding(f"输出文件名模板出错：{describe_fault(exc)}", where, field, code="F115")) from exc

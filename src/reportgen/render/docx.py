@@ -7,6 +7,7 @@ and the problem in Chinese. The output file is never left half-written.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import traceback
@@ -107,7 +108,13 @@ class _Template(DocxTemplate):
     def render_properties(self, context: Any, jinja_env: Any = None) -> None:
         # Core properties (title, author…) are plain text, not XML: no XML escaping there.
         self.current_partname = "docProps"
-        super().render_properties(context, caching_compiles(make_env(autoescape=False)))
+        super().render_properties(context, _properties_env())
+
+
+@functools.cache
+def _properties_env() -> Any:
+    """One plain-text sandbox for every document's properties (it holds no state between renders)."""
+    return caching_compiles(make_env(autoescape=False))
 
 
 def render_docx(template: Path, context: Mapping[str, Any], out: Path | None = None,

@@ -227,12 +227,24 @@ def make_env(*, autoescape: bool = True) -> ReportSandbox:
     return ReportSandbox(autoescape=autoescape, undefined=StrictUndefined)
 
 
+@functools.cache
+def text_env() -> ReportSandbox:
+    """The one plain-text sandbox of a process (it holds no state between renders)."""
+    return make_env(autoescape=False)
+
+
+@functools.lru_cache(maxsize=256)
+def _text_template(source: str) -> Any:
+    return text_env().from_string(source)  # a syntax error raises and caches nothing
+
+
 def render_text(source: str, context: Mapping[str, Any]) -> str:
     """An untrusted plain-text snippet (a file-name pattern, a questionnaire's intro) rendered in
-    the sandbox within the limits. Raises whatever the snippet provoked; callers name the file
-    and turn it into a finding with :func:`reportgen.render.limits.describe_fault`."""
+    the sandbox within the limits (compiled once per process, inside the limits the first time).
+    Raises whatever the snippet provoked; callers name the file and turn it into a finding with
+    :func:`reportgen.render.limits.describe_fault`."""
     with bounded():
-        return make_env(autoescape=False).from_string(source).render(context)
+        return _text_template(source).render(context)
 
 
 # Characters XML 1.0 forbids (Excel cells can hold them); left in, they corrupt the .docx.
