@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import copy
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from reportgen.workbook.blank import write_workbook
+# compiled templates are cached on disk across runs (render/diskcache.py): the tests' own folder, never
+# the user's (set before reportgen reads it; subprocesses inherit it)
+os.environ.setdefault("REPORTGEN_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"reportgen-test-cache-{getattr(os, 'getuid', lambda: 0)()}"))
+
+from reportgen.workbook.blank import write_workbook  # noqa: E402
 from reportgen.workbook.example import EXAMPLE
 from reportgen.workbook.schema import CORE_SHEETS, WorkbookSchema
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import html
+import marshal
 import re
 import zipfile
 from collections import OrderedDict
@@ -20,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import docxtpl
+import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import parse_xml
 from docx.oxml.ns import qn
@@ -28,6 +31,7 @@ from jinja2 import Environment, Template, TemplateSyntaxError
 from lxml import etree
 
 from reportgen.errors import Finding, ReportgenError
+from reportgen.render import diskcache
 
 T = TypeVar("T", bound=DocxTemplate)
 
@@ -150,12 +154,18 @@ class _Lru(OrderedDict):
 
 
 _PATCHED = _Lru()
+_DOCXTPL = getattr(docxtpl, "__version__", "")  # the patch's rules are docxtpl's
 _CODE = _Lru()
 
 
 def patched_xml(src_xml: str) -> str:
-    """``DocxTemplate.patch_xml(src_xml)``, computed once per distinct XML (it uses no state)."""
-    return _PATCHED.get_or(src_xml, lambda: DocxTemplate.patch_xml(None, src_xml))  # type: ignore[arg-type]
+    """``DocxTemplate.patch_xml(src_xml)``, computed once per distinct XML (it uses no state), and
+    kept across runs in the private disk cache (``render.diskcache``)."""
+    def patch() -> bytes:
+        return DocxTemplate.patch_xml(None, src_xml).encode("utf-8", "surrogatepass")  # type: ignore[arg-type]
+
+    return _PATCHED.get_or(src_xml, lambda: diskcache.cached(
+        "xml", diskcache.key(_DOCXTPL, src_xml), patch).decode("utf-8", "surrogatepass"))
 
 
 def _env_key(env: Environment) -> tuple[Any, ...]:
@@ -170,9 +180,24 @@ def _env_key(env: Environment) -> tuple[Any, ...]:
 
 def compiled_template(env: Environment, source: str) -> Template:
     """``env.from_string(source)``, with the compiled code reused across environments made alike
-    (the way Jinja's bytecode cache reuses code): the template renders with ``env`` itself."""
-    code = _CODE.get_or((_env_key(env), source), lambda: env.compile(source))
+    (the way Jinja's bytecode cache reuses code) and across runs (the private disk cache): the
+    template renders with ``env`` itself."""
+    env_key = _env_key(env)
+    code = _CODE.get_or((env_key, source), lambda: _disk_compiled(env, env_key, source))
     return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+def _disk_compiled(env: Environment, env_key: tuple[Any, ...], source: str) -> Any:
+    """Jinja's code for ``source``, from the disk cache when an earlier run compiled it. The first
+    compile happens here, inside the caller's ``bounded()``; a syntax error raises and stores nothing."""
+    entry = diskcache.key(jinja2.__version__, repr(tuple(
+        f"{part.__module__}.{part.__qualname__}" if isinstance(part, type) else part for part in env_key)), source)
+    data = diskcache.cached("code", entry, lambda: marshal.dumps(env.compile(source)))
+    try:
+        return marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        diskcache.forget("code", entry)
+        return env.compile(source)
 
 
 def caching_compiles(env: Environment) -> Environment:
