@@ -82,6 +82,7 @@ class Field:
     other_values_ok: bool = False  # dropdown only suggests (e.g. a questionnaire answer typed as points)
     # plausible numbers, inclusive: anything outside is an error; for text, its plausible length in characters
     bounds: tuple[int, int] | None = None
+    group: str = ""  # the sum it is a part of (``Cell.part_of``): a sheet printed over pages keeps a group together
 
     def __post_init__(self) -> None:
         if self.kind == "yesno" and not self.choices:
