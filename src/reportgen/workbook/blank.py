@@ -45,7 +45,7 @@ _REVISE_FILL = PatternFill("solid", fgColor=REVISE_RGB)
 REVISE_NOTE = "橙色单元格是从上年填报表转入的值（如绩效指标的年度指标值），请按本年度的绩效目标修改或确认。"
 COLOUR_NOTE = ("黄色单元格为必填项（项目名或表头带 *）；浅黄色、虚线边框的单元格为选填项，没有可留空；"
                "白色和蓝色单元格是项目名、表头和说明，不要填写。")
-_BOLD = Font(bold=True)
+_BOLD = Font(name="Calibri", bold=True)  # named: a bold font without a name prints in a serif stand-in
 _THIN = Side(style="thin", color="A6A6A6")
 _DOTTED = Side(style="dotted", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -227,7 +227,7 @@ def _instructions(wb: Workbook, schema: WorkbookSchema, title: str, revising: bo
     widths = (14, 58)  # portrait A4 at full size
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = widths
     put(ws, 1, 1, title)
-    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].font = Font(name="Calibri", bold=True, size=14)
     lines = [
         ("使用方法", "按工作表顺序填写黄色单元格，保存后交财政局（或上传到财政局给本单位的网页）。程序会检查各表的数字"
                      "是否前后一致，指出有问题的单元格，全部无误后生成自评报告、评分表等文档。"),
