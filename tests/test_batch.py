@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from openpyxl.utils import get_column_letter
 
 from reportgen.batch import FolderPlan, UnitResult, find_workbooks
 from reportgen.cli import main
@@ -82,49 +84,109 @@ def test_batch_documents_open_and_duplicate_gets_own_folder(county):
             assert UNIT in "\n".join(p.text for p in Document(str(doc)).paragraphs[:40])
 
 
+def by_header(rows: list[tuple]) -> list[dict]:
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
 def test_summary_sheet_rows(county):
     _, out, _ = county
     wb = openpyxl.load_workbook(out / "汇总表.xlsx")
     assert wb.sheetnames == ["问题清单", "汇总"] and wb.active.title == "问题清单"
     rows = list(wb["汇总"].iter_rows(values_only=True))
-    assert rows[0] == ("序号", "文件", "单位名称", "格式", "年度", "总分", "等次", "预算执行率",
-                       "收入合计（万元）", "支出合计（万元）", "年末结转和结余（万元）", "错误数", "提示数",
-                       "输出文件夹", "文件数", "状态", "备注")
-    built = (UNIT, "yueyang-2020", 2025, 95.5, "优", 0.9918, 1540.25, 1527.64, 12.61)
-    assert rows[1] == (1, "a.xlsx", *built, 0, 0, UNIT, 2, "已生成", None)
-    assert rows[2] == (2, "sub/b.xlsx", *built, 0, 1, f"{UNIT}（2）", 2, "已生成",
+    # what a 财政局 reads first, then where the files are (printed on pages of their own)
+    assert rows[0] == ("序号", "单位名称", "年度", "总分", "等次", "预算执行率", "收入合计（万元）", "支出合计（万元）",
+                       "年末结转和结余（万元）", "错误数", "提示数", "状态", "文件", "格式", "输出文件夹", "文件数", "备注")
+    built = (UNIT, 2025, 95.5, "优", 0.9918, 1540.25, 1527.64, 12.61)
+    assert rows[1] == (1, *built, 0, 0, "已生成", "a.xlsx", "yueyang-2020", UNIT, 2, None)
+    assert rows[2] == (2, *built, 0, 1, "已生成", "sub/b.xlsx", "yueyang-2020", f"{UNIT}（2）", 2,
                        f"单位名称与“a.xlsx”相同，输出到“{UNIT}（2）”")
-    assert rows[3] == (3, "z_bad.xlsx", UNIT, "yueyang-2020", 2025, None, None, None, None, None, None,
-                       1, 1, None, None, "有错误未生成", None)
-    # Money summed, 总分 and 执行率 averaged over the two units built.
-    assert rows[4][:17] == ("合计", "共 3 个填报表", None, None, None, 95.5, None, 0.9918, 3080.5, 3055.28,
-                            25.22, 1, 2, None, 4, "已生成 2 个，未生成 1 个",
-                            "金额为已生成单位之和；总分、预算执行率为其平均值")
+    assert rows[3] == (3, UNIT, 2025, None, None, None, None, None, None, 1, 1, "有错误未生成", "z_bad.xlsx",
+                       "yueyang-2020", None, None, None)
+    # 合计: money summed over the two units built, 执行率 of the sums (1527.64 × 2 / (1540.25 … budget × 2)
+    # is the unit's own 99.18 % here: two equal units), counts summed; 平均: 总分 only.
+    total, average = by_header(rows)[3:5]
+    assert (total["序号"], total["单位名称"], total["状态"]) == ("合计", "共 3 个填报表", "已生成 2 个，未生成 1 个")
+    assert (total["收入合计（万元）"], total["支出合计（万元）"], total["年末结转和结余（万元）"]) == (3080.5, 3055.28, 25.22)
+    assert (total["预算执行率"], total["总分"], total["错误数"], total["提示数"], total["文件数"]) == (0.9918, None, 1, 2, 4)
+    assert (average["序号"], average["单位名称"], average["总分"], average["预算执行率"]) == \
+        ("平均", "已生成的 2 个单位", 95.5, None)
     ws = wb["汇总"]
-    assert [ws.cell(2, c).number_format for c in (6, 8, 9, 10, 11)] == ["0.00", "0.00%", *["#,##0.00"] * 3]
-    assert ws.cell(5, 9).number_format == "#,##0.00" and ws.cell(5, 8).number_format == "0.00%"
+    assert [ws.cell(2, c).number_format for c in (4, 6, 7, 8, 9)] == ["0.00", "0.00%", *["#,##0.00"] * 3]
+    assert ws.cell(5, 7).number_format == "#,##0.00" and ws.cell(5, 6).number_format == "0.00%"
+
+
+def test_totals_are_rates_of_sums_not_averages(tmp_path):
+    """Unit A spent 90 of a budget of 100 (90 %), unit B 10 of 50 (20 %): the county spent 100 of
+    150 = 66.67 % (the average of the rates would be 55 %). 总分 80 and 60 average to 70."""
+    from reportgen.batch import Folder, Outcome
+    from reportgen.county_summary import SUMMARY_HEADERS, averages_row, totals_row
+
+    def unit(name: str, spent: str, budget: str, score: str) -> Outcome:
+        rate = Decimal(spent) * 100 / Decimal(budget)
+        result = UnitResult(index=0, path=tmp_path / f"{name}.xlsx", unit_name=name, year=2025, format_id="national-2025",
+                            total=Decimal(score), grade="良", execution_rate=rate, budget_final=Decimal(budget),
+                            income_total=Decimal(budget), expenditure_total=Decimal(spent), year_end_balance=Decimal(0))
+        return Outcome(result, Folder(name), [], [], True)
+
+    outcomes = [unit("甲", "90.00", "100.00", "80"), unit("乙", "10.00", "50.00", "60")]
+    total = dict(zip(SUMMARY_HEADERS, totals_row(outcomes), strict=True))
+    average = dict(zip(SUMMARY_HEADERS, averages_row(outcomes), strict=True))
+    assert total["预算执行率"] == Decimal("0.6667") and total["支出合计（万元）"] == Decimal("100.00")
+    assert total["收入合计（万元）"] == Decimal("150.00") and total["总分"] is None
+    assert average["总分"] == Decimal("70.00") and average["预算执行率"] is None
+    # a built unit without its 全年预算数 (a record from before it was kept): no county rate rather than a wrong one
+    outcomes.append(replace(unit("丙", "5.00", "10.00", "90"), result=replace(outcomes[0].result, budget_final=None)))
+    assert dict(zip(SUMMARY_HEADERS, totals_row(outcomes), strict=True))["预算执行率"] is None
+
+
+@pytest.mark.parametrize(("names", "title"), [
+    (["青山县农业农村局", "青山县第一中学"], "青山县财政局2025年度部门整体支出绩效自评汇总表"),
+    (["青山县市场监督管理局", "青山县市政工程管理处"], "青山县财政局2025年度部门整体支出绩效自评汇总表"),
+    (["岳阳市医疗保障局", "岳阳市财政局"], "岳阳市财政局2025年度部门整体支出绩效自评汇总表"),
+    (["某某市某某区教育局", "某某市某某区卫生健康局"], "某某市某某区财政局2025年度部门整体支出绩效自评汇总表"),
+    (["青山县农业农村局", "绿水县第一中学"], "2025年度部门整体支出绩效自评汇总表"),
+])
+def test_summary_title_names_year_and_county(names, title, tmp_path):
+    from reportgen.batch import Outcome
+    from reportgen.county_summary import summary_title
+
+    outcomes = [Outcome(UnitResult(index=0, path=tmp_path / "x.xlsx", unit_name=n, year=2025), None) for n in names]
+    assert summary_title(outcomes) == title
+    assert summary_title(outcomes, "2025年度部门整体支出绩效自评汇总表").startswith(title[:-len("2025年度部门整体支出绩效自评汇总表")])
 
 
 def test_findings_sheet_names_file_and_cell(county):
     _, out, _ = county
     rows = sheet_rows(out / "汇总表.xlsx", "问题清单")
-    assert rows[0] == ("序号", "文件", "单位名称", "级别", "位置", "字段", "说明")
-    assert rows[2] == (2, "z_bad.xlsx", UNIT, "错误", "收入!B2", "上年结转", '应为数字, 实际为 "约50万"')
-    duplicates = [r for r in rows[1:] if r[5] == "单位名称"]
-    assert [(r[1], r[3], r[4]) for r in duplicates] == [("sub/b.xlsx", "提示", "基本信息!B2"),
+    assert rows[0] == ("序号", "单位名称", "级别", "位置", "字段", "说明", "文件")
+    assert rows[2] == (2, UNIT, "错误", "收入!B2", "上年结转", '应为数字, 实际为 "约50万"', "z_bad.xlsx")
+    duplicates = [r for r in rows[1:] if r[4] == "单位名称"]
+    assert [(r[6], r[2], r[3]) for r in duplicates] == [("sub/b.xlsx", "提示", "基本信息!B2"),
                                                         ("z_bad.xlsx", "提示", "基本信息!B2")]
-    assert not any("~$" in str(r[1]) or "hidden" in str(r[1]) for r in rows)
+    assert not any("~$" in str(r[6]) or "hidden" in str(r[6]) for r in rows)
 
 
 def test_summary_is_printable(county):
+    """A4 landscape with margins, never below 80 % (11 pt -> 8.8 pt); the 汇总 sheet's technical
+    columns on pages of their own with 序号 and 单位名称 repeated; the title with year and 财政局."""
     _, out, _ = county
     wb = openpyxl.load_workbook(out / "汇总表.xlsx")
     for ws in wb:
-        assert ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.print_title_rows == "$1:$1"
-        assert ws.freeze_panes in ("A2", "D2")
-        assert ws["A1"].font.bold and ws.column_dimensions["B"].width >= 10
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+        assert ws.print_title_rows == "$1:$1" and ws.page_margins.left >= 0.5 and ws.page_margins.right >= 0.5
+        assert ws.oddHeader.center.text.startswith("青山县财政局2025年度部门整体支出绩效自评汇总表")
+        assert ws.oddHeader.center.size == 14 and "&P" in ws.oddFooter.center.text
+        assert ws["A1"].font.bold and all((c.font.size or 11) >= 11 for c in ws[2])
+    findings = wb["问题清单"]
+    assert findings.sheet_properties.pageSetUpPr.fitToPage and findings.page_setup.fitToWidth == 1
+    assert sum(findings.column_dimensions[c].width for c in "ABCDEFG") * 0.0973 <= (11.69 - 1.0) / 0.8
+    summary = wb["汇总"]
+    assert summary.freeze_panes == "C2" and summary.print_title_cols == "$A:$B"
+    assert [b.id for b in summary.col_breaks.brk] == [12]  # after 状态: 文件, 格式, 输出文件夹 … on their own pages
+    widths = [summary.column_dimensions[get_column_letter(c)].width for c in range(1, 18)]
+    pages = [widths[:12], widths[:2] + widths[12:]]
+    scale = summary.page_setup.scale / 100
+    assert scale >= 0.8 and all(sum(page) * 0.0973 * scale <= 11.69 - 1.0 for page in pages)
 
 
 def test_jobs_2_same_summary_and_previous_folders_replaced(county, tmp_path):
@@ -149,7 +211,7 @@ def test_all_built_exit_0(tmp_path):
     result = run("batch", folder, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert "共 1 个填报表：已生成 1 个，未生成 0 个。" in result.stdout
-    assert sheet_rows(tmp_path / "out" / "汇总表.xlsx", "问题清单")[1][-1] == "无：全部 1 个填报表均无错误和提示"
+    assert sheet_rows(tmp_path / "out" / "汇总表.xlsx", "问题清单")[1][5] == "无：全部 1 个填报表均无错误和提示"
 
 
 def test_ctrl_c_stops_cleanly(tmp_path, monkeypatch):
@@ -185,7 +247,8 @@ def test_internal_error_in_one_unit_is_reported_not_raised(tmp_path, monkeypatch
     result = run("batch", folder, "-o", tmp_path / "out")
     assert result.exit_code == 3
     assert "内部错误" in result.stderr and "Traceback" not in result.output
-    assert sheet_rows(tmp_path / "out" / "汇总表.xlsx", "汇总")[1][15:] == ("有错误未生成", "内部错误，见问题清单")
+    unit = by_header(sheet_rows(tmp_path / "out" / "汇总表.xlsx", "汇总"))[0]
+    assert (unit["状态"], unit["备注"]) == ("有错误未生成", "内部错误，见问题清单")
 
 
 # ---- pieces -----------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from reportgen.carry.blanks import Blank, blanks, describe_blanks
-from reportgen.carry.next_year import carry_declarations
+from reportgen.carry.blanks import Blank, blanks, describe_blanks, scored_fields
+from reportgen.carry.next_year import carry_declarations, carry_forward
 from reportgen.carry.source import load
 from reportgen.cli import main
 from reportgen.errors import ReportgenError
@@ -41,7 +41,7 @@ def copied(source: Path, tmp_path: Path) -> tuple[Path, bytes]:
 
 def blank_places(path: Path) -> tuple[list[Blank], set[str]]:
     _, loaded = load(path)
-    found, errors = blanks(path, loaded.schema)
+    found, errors = blanks(path, loaded.schema, scored_fields(loaded.format))
     assert errors == []
     return found, {f"{b.sheet}!{b.cell}" if b.cell else b.sheet for b in found}
 
@@ -82,9 +82,9 @@ def test_upgrade_keeps_all_data_and_lists_the_new_cells(tmp_path: Path) -> None:
 
     wb, was = openpyxl.load_workbook(new), openpyxl.load_workbook(old)
     assert wb["系统信息"]["B1"].value == "yanling-2020" and wb["系统信息"]["B2"].value == SCHEMA_VERSION
-    assert (wb["项目指标"]["A2"].value, wb["项目指标"]["F2"].value, wb["项目指标"]["I2"].value) == \
-        ("医疗保障基金监管经费", "≥120家", "132家")  # 预期值 / 实际值 under their new names
-    assert wb["项目指标"]["E2"].value is None
+    # 预期值 / 实际值 under their new names, “≥120家” / “132家” split into 指标性质, 年度指标值, 度量单位
+    assert [wb["项目指标"][f"{c}2"].value for c in "ADEFGI"] == ["医疗保障基金监管经费", "检查定点医药机构数量", "≥", "120",
+                                                              "家", "132"]
     assert [c.value for c in wb["问卷"][2]] == [c.value for c in was["问卷"][2]]
     assert wb["问卷"].max_row >= was["问卷"].max_row
     evaluation = evaluate(new)
@@ -92,15 +92,6 @@ def test_upgrade_keeps_all_data_and_lists_the_new_cells(tmp_path: Path) -> None:
     assert evaluation.report.budget.last_year_income == Decimal("1498.60")
     assert evaluation.questionnaire_summary is not None and evaluation.questionnaire_summary.valid == 20
 
-    # national-2025 scores each project's 绩效指标: upgraded for it, the new column is listed and required
-    national = tmp_path / "全国.xlsx"
-    result = run("upgrade", old, national, "--format", "national-2025")
-    assert result.exit_code == 0, result.output
-    assert "项目指标!E2:E33 指标性质" in result.output
-    found, places = blank_places(national)
-    with pytest.raises(ReportgenError) as exc:
-        evaluate(national)
-    assert {f.where for f in exc.value.findings if f.is_error} == places  # only the cells to fill
 
 
 def test_init_from_last_years_workbook(tmp_path: Path) -> None:
@@ -132,6 +123,103 @@ def test_init_from_last_years_workbook(tmp_path: Path) -> None:
         evaluate(new)
     assert {f.where for f in exc.value.findings} == places
     assert all(f.message == "必填，不能为空" or f.message.startswith("至少需要填写") for f in exc.value.findings)
+
+
+# national-2025's project scoring: each project's 一级指标 rows share these points (its G811 messages)
+PROJECT_POINTS = {"产出指标": ("产出", 50), "成本指标": ("产出", 50), "效益指标": ("效益", 30), "满意度指标": ("满意度", 10)}
+
+
+def give_points(path: Path) -> None:
+    """Type 分值 as a clerk would: each project's points for a 一级指标 shared among its rows (in cents)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["项目指标"]
+    groups: dict[tuple[str, str], list[int]] = {}
+    for row in range(2, ws.max_row + 1):
+        if ws[f"A{row}"].value:
+            groups.setdefault((ws[f"A{row}"].value, PROJECT_POINTS[ws[f"B{row}"].value][0]), []).append(row)
+    for (_, group), rows in groups.items():
+        points = next(p for g, p in PROJECT_POINTS.values() if g == group)
+        share = (Decimal(points) / len(rows)).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+        for n, row in enumerate(rows):
+            ws[f"J{row}"] = float(share if n else points - share * (len(rows) - 1))
+    wb.save(path)
+
+
+def test_upgrade_then_next_year_then_check(tmp_path: Path) -> None:
+    """The whole path (issue 17): a version-1 workbook upgraded for national-2025, the listed cells
+    filled, checked; next year's workbook started from it carries what the unit repeats every year,
+    and its check asks for exactly the cells init --from listed."""
+    old, before = copied(V1_YUEYANG, tmp_path)
+    last = tmp_path / "2025.xlsx"
+    # national-2025 scores each project's 绩效指标: upgraded for it, a target that cannot be split for
+    # certain and the 分值 it scores by (version 1 had none) are all there is to fill (was: 指标性质 of
+    # all 32 rows, and then check refused every “≥120家”)
+    result = run("upgrade", old, last, "--format", "national-2025")
+    assert result.exit_code == 0, result.output
+    assert "项目指标：31 行（如“≥120家”→ ≥、120、家），其中 5 行为定性指标" in result.output
+    assert "项目指标!E30 年度指标值“9月底前”不能确定指标性质" in result.output
+    assert "请填写以下必填单元格（共 33 处）：\n  项目指标!J2:J33 分值\n  项目指标!E30 指标性质\n" in result.output
+    with pytest.raises(ReportgenError) as exc:
+        evaluate(last)
+    assert {f.where for f in exc.value.findings if f.is_error} == {"项目指标!E30"}  # the reader's; 分值 come after
+    wb = openpyxl.load_workbook(last)
+    wb["项目指标"]["E30"] = "定性"  # 9月底前: the clerk's call
+    wb.save(last)
+    give_points(last)
+    result = run("check", last)
+    assert result.exit_code == 0, result.output
+    assert "检查通过" in result.output and "W520" not in result.output
+
+    new = tmp_path / "2026.xlsx"
+    carried = carry_forward(last, new)
+    assert carried.problems == [] and carried.errors == [] and carried.review == []
+    assert "预算“上年收入合计”← 上年“本年收入合计（含上年结转）” 1,562.81" in carried.carried
+    assert describe_blanks(carried.revise) == ["项目指标!F2:F33 年度指标值", "绩效指标!E2:E9 年度指标值"]
+    assert {"收入：2 行（机构名称）", "评价人员：4 行（姓名、职务/职称、单位）", "项目：8 行（项目名称、是否重点项目）"} <= \
+        set(carried.carried)
+    assert old.read_bytes() == before
+
+    wb = openpyxl.load_workbook(new)
+    indicators = wb["项目指标"]
+    assert [indicators[f"{c}2"].value for c in "ABCDEFGHIJ"] == [
+        "医疗保障基金监管经费", "产出指标", "数量指标", "检查定点医药机构数量", "≥", "120", "家", None, None, 25]
+    assert [indicators[f"{c}30"].value for c in "EFI"] == ["定性", "9月底前", None]
+    target = indicators["F2"]
+    assert target.fill.fgColor.rgb == "00F8CBAD" and "请按本年度" in target.comment.text
+    assert indicators["F34"].fill.fgColor.rgb != "00F8CBAD"  # only the carried values are marked
+    assert indicators["G2"].fill.fgColor.rgb != "00F8CBAD"
+    unit = wb["绩效指标"]
+    assert [unit[f"{c}2"].value for c in "CDEFG"] == ["基本医疗保险参保率", "≥", "95", "%", None]
+    assert [wb["收入"][f"{c}2"].value for c in "AB"] == ["局机关", None]
+    assert [wb["支出"][f"A{r}"].value for r in (2, 3, 4)] == ["局机关", "青山县医疗保障事务中心", None]
+    assert [wb["项目"][f"{c}2"].value for c in "ABK"] == ["医疗保障基金监管经费", None, "是"]
+    assert [c.value for c in wb["评价人员"][5]] == ["赵海峰", "会计师", "青山县医疗保障事务中心"]
+    assert "橙色单元格是从上年填报表转入的值" in str(wb["填写说明"]["B4"].value) + str(wb["填写说明"]["B5"].value)
+
+    places = {f"{b.sheet}!{b.cell}" if b.cell else b.sheet for b in carried.blanks}
+    assert {"项目指标!I2", "收入!B2", "项目!B2"} <= places and not any(p.startswith("项目指标!E") for p in places)
+    with pytest.raises(ReportgenError) as exc:
+        evaluate(new)
+    assert {f.where for f in exc.value.findings if f.is_error} == places
+
+
+def test_init_from_carries_function_classes_and_indicators_of_another_unit(tmp_path: Path) -> None:
+    """A 农业农村局 (inputs/units): its 功能分类 科目 names (amounts blank), four 收入 rows, 是否重点项目
+    and 绩效指标 come back; last year's 年度指标值 marked to revise, 实际完成值 blank."""
+    new = tmp_path / "2026.xlsx"
+    result = run("init", new, "--from", ROOT / "inputs" / "units" / "青山县农业农村局.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "功能分类：11 行（类、款、项）" in result.output and "收入：4 行（机构名称）" in result.output
+    wb = openpyxl.load_workbook(new)
+    functions = [[c.value for c in row] for row in wb["功能分类"].iter_rows(min_row=2, max_row=12)]
+    was = [[c.value for c in row] for row in openpyxl.load_workbook(
+        ROOT / "inputs" / "units" / "青山县农业农村局.xlsx")["功能分类"].iter_rows(min_row=2, max_row=12)]
+    assert [row[:3] for row in functions] == [row[:3] for row in was] and all(row[3:] == [None, None] for row in functions)
+    assert wb["功能分类"]["A13"].value is None
+    unit = wb["绩效指标"]
+    assert [unit[f"{c}2"].value for c in "CDEFG"] == ["新建高标准农田面积", "≥", "1.2", "万亩", None]
+    assert [wb["项目"][f"K{r}"].value for r in range(2, 7)] == [r[0].value for r in openpyxl.load_workbook(
+        ROOT / "inputs" / "units" / "青山县农业农村局.xlsx")["项目"].iter_rows(min_row=2, max_row=6, min_col=11, max_col=11)]
 
 
 def test_init_from_a_workbook_with_errors_carries_what_it_can(tmp_path: Path) -> None:

@@ -383,3 +383,24 @@ def test_cells_never_go_through_to_decimal(module: str) -> None:
     tree = ast.parse((SRC / module).read_text(encoding="utf-8"))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert "reportgen.numbers" not in imported
+
+
+@pytest.mark.parametrize(("typed", "sign", "number", "unit"), [
+    ("≥120家", "≥", "120", "家"), ("100%", "=", "100", "%"), ("≥200万元", "≥", "200", "万元"),
+    ("≤2小时", "≤", "2", "小时"), ("≥5万人次", "≥", "5", "万人次"), ("不低于 95 ％", "≥", "95", "%"),
+    ("95%以上", "≥", "95", "%"), ("3个工作日内", "≤", "3", "个工作日"), ("不超过5%", "≤", "5", "%"),
+    (">90%", ">", "90", "%"), ("１２０家", "=", "120", "家"), ("≥0.5", "≥", "0.5", ""),
+    ("明显提升", "", None, ""), ("次月整理上月资料", "", None, ""),
+])
+def test_a_target_written_in_one_cell(typed: str, sign: str, number: str | None, unit: str) -> None:
+    """parse_comparison: an older workbook's 预期值 (``≥120家``) as 指标性质, number and 度量单位."""
+    from reportgen.cells import Comparison, parse_comparison
+
+    assert parse_comparison(typed) == Comparison(sign, D(number) if number else None, unit)
+
+
+@pytest.mark.parametrize("typed", ["9月底前", "12月31日前", "约100人", "2-3次", "100%覆盖", "≥95%以下", "100人左右", ""])
+def test_a_target_that_needs_a_person(typed: str) -> None:
+    from reportgen.cells import parse_comparison
+
+    assert parse_comparison(typed) is None

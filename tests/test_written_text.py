@@ -69,13 +69,12 @@ def test_batch_summary_stores_names_and_messages_as_text(tmp_path: Path) -> None
     summary = out / "汇总表.xlsx"
     assert formulas(summary) == []
     wb = openpyxl.load_workbook(summary)
-    units = [row[1:3] for row in wb["汇总"].iter_rows(min_row=2, max_row=3, values_only=True)]
-    assert units == [("=HYPERLINK(1).xlsx", CMD), ("a\ufffd.xlsx", LINK)]
-    folders = [row[13] for row in wb["汇总"].iter_rows(min_row=2, max_row=3, values_only=True)]
-    assert folders[0] is None and folders[1].startswith("=HYPERLINK(")
+    rows = list(wb["汇总"].iter_rows(max_row=3, values_only=True))
+    units = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    assert [(u["文件"], u["单位名称"]) for u in units] == [("=HYPERLINK(1).xlsx", CMD), ("a\ufffd.xlsx", LINK)]
+    assert units[0]["输出文件夹"] is None and units[1]["输出文件夹"].startswith("=HYPERLINK(")
     problems = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
-    assert ("=HYPERLINK(1).xlsx", CMD, "错误", "收入!B2") in [row[1:5] for row in problems]
-    assert any(row[6] == '应为数字, 实际为 "=1+1"' for row in problems)
+    assert (CMD, "错误", "收入!B2", "上年结转", '应为数字, 实际为 "=1+1"', "=HYPERLINK(1).xlsx") in [row[1:7] for row in problems]
 
 
 def test_upgrade_and_next_year_keep_text_as_text(tmp_path: Path) -> None:

@@ -144,6 +144,7 @@ class UnitResult(_Findings):
     total: Decimal | None = None
     grade: str = ""
     execution_rate: Decimal | None = None  # a percent number: 99.18 means 99.18 %
+    budget_final: Decimal | None = None  # 全年预算数 (万元): the 执行率's denominator, its numerator is expenditure_total
     income_total: Decimal | None = None  # 万元
     expenditure_total: Decimal | None = None
     year_end_balance: Decimal | None = None
@@ -198,7 +199,7 @@ def _process_unit(index: int, path: Path, format_choice: str | None, out_dir: Pa
     return UnitResult(
         index=index, path=path, findings=list(evaluation.findings), unit_name=r.unit.name, year=r.unit.year,
         format_id=evaluation.format.id, total=s.total if s else None, grade=s.grade if s else "",
-        execution_rate=r.budget.execution_rate, income_total=r.income.total.total,
+        execution_rate=r.budget.execution_rate, budget_final=r.budget.final, income_total=r.income.total.total,
         expenditure_total=r.expenditure.total.total, year_end_balance=r.balance.year_end,
         documents=documents, name_ref=evaluation.refs.get("unit.name", ""))
 

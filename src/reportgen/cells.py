@@ -82,6 +82,7 @@ class Field:
     other_values_ok: bool = False  # dropdown only suggests (e.g. a questionnaire answer typed as points)
     # plausible numbers, inclusive: anything outside is an error; for text, its plausible length in characters
     bounds: tuple[int, int] | None = None
+    group: str = ""  # the sum it is a part of (``Cell.part_of``): a sheet printed over pages keeps a group together
 
     def __post_init__(self) -> None:
         if self.kind == "yesno" and not self.choices:
@@ -227,6 +228,61 @@ def parse_quantity(value: Any, unit: str | None = "", sign: str = "") -> tuple[D
 
 
 _SUFFIX = re.compile(r"(.*\d)(\D+)")  # a number followed by something that is not
+
+
+# How a target is written in one cell when it has no 指标性质 column of its own (an older workbook):
+# a comparison before the number (≥95、不低于95) or after it with its unit (95%以上、3个工作日内).
+_BEFORE = {"≥": "≥", ">=": "≥", "≧": "≥", "大于等于": "≥", "大于或等于": "≥", "不低于": "≥", "不少于": "≥",
+           "不小于": "≥", "至少": "≥", "达到": "≥",
+           "≤": "≤", "<=": "≤", "≦": "≤", "小于等于": "≤", "小于或等于": "≤", "不高于": "≤", "不超过": "≤",
+           "不多于": "≤", "不大于": "≤", "至多": "≤",
+           "=": "=", "等于": "=",
+           ">": ">", "大于": ">", "高于": ">", "超过": ">", "多于": ">",
+           "<": "<", "小于": "<", "低于": "<", "少于": "<"}
+_AFTER = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤", "内": "≤"}
+_UNIT = re.compile(r"[\u4e00-\u9fffA-Za-z%‰℃°/²³·]{1,6}")
+_NOT_A_UNIT = set("前后底初末旬左右约余多")  # 9月底前, 30日前, 100人左右: a date or an estimate, not a unit
+_TARGET = re.compile(r"(?P<before>\D*?)(?P<number>[+-]?[0-9][0-9,，]*(?:\.[0-9]+)?)(?P<rest>\D*)")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A target read from its text: ``sign`` (≥ ≤ = > <, "=" when none is written) ``number`` ``unit``;
+    words without a number have the sign ``""`` and no number."""
+
+    sign: str
+    number: Decimal | None = None
+    unit: str = ""
+
+
+def parse_comparison(value: Any) -> Comparison | None:
+    """A target written in one cell as ``[comparison] number [unit] [comparison]``: ``≥120家`` is
+    ≥ 120 家, ``不低于95%`` ≥ 95 %, ``95%以上`` ≥ 95 %, ``3个工作日内`` ≤ 3 个工作日, ``100%`` = 100 %;
+    text without a digit (``明显提升``) is words. None when it cannot be told for certain: another
+    word before the number (``约100人``), a second number, or a date rather than a unit (``9月底前``)."""
+    text = re.sub(r"\s", "", _narrow(as_text(value)))
+    if not text:
+        return None
+    if not re.search(r"[0-9]", text):
+        return Comparison("")
+    match = _TARGET.fullmatch(text)
+    if match is None:
+        return None
+    before, rest = match.group("before"), match.group("rest")
+    if before and before not in _BEFORE:
+        return None
+    sign = _BEFORE.get(before, "")
+    after = next((w for w in _AFTER if rest.endswith(w)), "")
+    if after:
+        if sign and sign != _AFTER[after]:
+            return None
+        sign, rest = _AFTER[after], rest[:-len(after)]
+    if rest and (not _UNIT.fullmatch(rest) or _NOT_A_UNIT & set(rest) or (set(rest) & set("%‰") and len(rest) > 1)):
+        return None  # 100%覆盖: a percentage followed by words is not a unit
+    number, problem = parse_number(match.group("number"), allow_negative=True)
+    if problem:
+        return None
+    return Comparison(sign or "=", number, rest)
 
 
 def parse_percent(value: Any) -> tuple[Decimal | None, str | None]:

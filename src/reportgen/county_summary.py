@@ -1,25 +1,32 @@
-"""The county's summary workbook ``汇总表.xlsx`` written by ``reportgen batch``.
+"""The county's summary workbook ``汇总表.xlsx`` written by ``reportgen batch`` (and ``serve``).
 
 Contract: :func:`write_summary` writes, atomically (``outputs.write_file``), two printable sheets:
 
 * **问题清单** — the first and active sheet: every finding of every workbook (errors before
-  notes, in input order): 序号, 文件, 单位名称, 级别 (错误/提示), 位置 (``收入!B2``), 字段, 说明.
-  It opens first because it is the 财政局's work list: what to send back to which unit.
-* **汇总** — one row per workbook in input order (:data:`SUMMARY_HEADERS`), then a 合计 row:
-  money summed and 总分, 预算执行率 averaged over the units built; 错误数, 提示数, 文件数 summed.
+  notes, in input order): 序号, 单位名称, 级别 (错误/提示), 位置 (``收入!B2``), 字段, 说明, and
+  文件 last. It opens first because it is the 财政局's work list: what to send back to which unit.
+* **汇总** — one row per workbook in input order, then a 合计 row and a 平均 row. Its columns are
+  declared once, in :data:`SUMMARY_COLUMNS` (header, the unit's value, its 合计/平均 cells, number
+  format, width): a new column is one entry there. The 合计 row holds totals only — money summed,
+  预算执行率 as Σ支出合计 / Σ全年预算数 of the units built (a rate of the totals, never an average
+  of rates), counts summed; the 平均 row holds what only averages (总分, over the units built). The
+  technical columns (文件, 格式, 输出文件夹, 文件数, 备注) stand at the right and print on pages of
+  their own.
 
 Text is stored as text (``workbook.writing``: a 单位名称 or file name beginning with ``=`` is
-never a formula). Numbers are stored as numbers, rounded half-up at presentation like the documents: money in
-万元 with two decimals (``#,##0.00``), 总分 two decimals (``0.00``), 预算执行率 as a fraction
-shown ``0.00%`` (98.34 % is stored as 0.9834). Both sheets: styled, frozen and filterable
-header, column widths fitted to the text, landscape A4 fitted to the page width with the header
-row repeated on every page and page numbers in the footer.
+never a formula). Numbers are stored as numbers, rounded half-up at presentation like the documents:
+money in 万元 with two decimals (``#,##0.00``), 总分 two decimals (``0.00``), 预算执行率 as a
+fraction shown ``0.00%`` (98.34 % is stored as 0.9834). Both sheets print on A4 at a readable size
+(``workbook.printing``): header row on every page, a wide sheet over several pages with 序号 and
+单位名称 repeated at the left (and frozen on screen), the title — year and 财政局 (the county
+read from the units' names, :func:`summary_title`) — at the top of every page, page numbers at the foot.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,19 +40,123 @@ FINDINGS_SHEET = "问题清单"
 WAN = "#,##0.00"
 SCORE = "0.00"
 PERCENT = "0.00%"
-
-SUMMARY_HEADERS = ["序号", "文件", "单位名称", "格式", "年度", "总分", "等次", "预算执行率",
-                   "收入合计（万元）", "支出合计（万元）", "年末结转和结余（万元）", "错误数", "提示数",
-                   "输出文件夹", "文件数", "状态", "备注"]
-_SUMMARY_FORMATS = {"总分": SCORE, "预算执行率": PERCENT, "收入合计（万元）": WAN,
-                    "支出合计（万元）": WAN, "年末结转和结余（万元）": WAN}
-FINDINGS_HEADERS = ["序号", "文件", "单位名称", "级别", "位置", "字段", "说明"]
 WHOLE_FILE = "（整个文件）"
+TITLE = "部门整体支出绩效自评汇总表"
 
-_MAX_WIDTH = {"文件": 36, "单位名称": 30, "说明": 70, "备注": 40, "位置": 24, "字段": 24, "输出文件夹": 30}
 _HEADER_FILL = "D9E1F2"
 _TOTAL_FILL = "F2F2F2"
 _RED = "C00000"
+_FONT = "Calibri"  # the workbook's own font: a bold cell without a name prints in a serif stand-in
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the 汇总 sheet: its header, the unit's cell, and its cells in the 合计 and 平均
+    rows (None: empty there)."""
+
+    header: str
+    value: Callable[[Outcome, int, Path], Any]  # (outcome, 序号, input folder) -> the unit's cell
+    total: Callable[[Sequence[Outcome]], Any] | None = None
+    average: Callable[[Sequence[Outcome]], Any] | None = None
+    format: str = ""  # number format
+    width: int = 12  # the most the column widens to; longer text wraps
+    technical: bool = False  # where files are: right of the rest, printed on pages of their own
+
+
+def _built(outcomes: Sequence[Outcome]) -> list[Any]:
+    return [o.result for o in outcomes if o.built]
+
+
+def _money(value: Decimal | None) -> Decimal | None:
+    return round_half_up(value, 2) if value is not None else None
+
+
+def _figure(name: str) -> Callable[[Outcome, int, Path], Any]:
+    """A unit's amount in 万元 (empty when it was not built)."""
+    return lambda o, _n, _f: _money(getattr(o.result, name)) if o.built else None
+
+
+def _sum(name: str) -> Callable[[Sequence[Outcome]], Any]:
+    """The units' amounts added up (each as shown), over the units built that have it."""
+    def total(outcomes: Sequence[Outcome]) -> Decimal | None:
+        values = [_money(getattr(r, name)) for r in _built(outcomes) if getattr(r, name) is not None]
+        return sum(values, Decimal(0)) if values else None
+    return total
+
+
+def _rate(outcome: Outcome, _n: int, _f: Path) -> Decimal | None:
+    r = outcome.result
+    return round_half_up(r.execution_rate, 2) / 100 if outcome.built and r.execution_rate is not None else None
+
+
+def total_execution_rate(outcomes: Sequence[Outcome]) -> Decimal | None:
+    """预算执行率 of the county: Σ支出合计 / Σ全年预算数 over the units built (as a fraction, four
+    decimals, as shown); empty when a built unit lacks either figure or the budgets add up to 0."""
+    built = _built(outcomes)
+    if not built or any(r.expenditure_total is None or r.budget_final is None for r in built):
+        return None
+    budget = sum((r.budget_final for r in built), Decimal(0))
+    if budget == 0:
+        return None
+    return round_half_up(sum((r.expenditure_total for r in built), Decimal(0)) * 100 / budget, 2) / 100
+
+
+def _average_score(outcomes: Sequence[Outcome]) -> Decimal | None:
+    values = [r.total for r in _built(outcomes) if r.total is not None]
+    return round_half_up(sum(values, Decimal(0)) / len(values), 2) if values else None
+
+
+def _count(what: Callable[[Outcome], int]) -> Callable[[Sequence[Outcome]], int]:
+    return lambda outcomes: sum(what(o) for o in outcomes)
+
+
+def _note(outcome: Outcome, _n: int, _f: Path) -> str:
+    r = outcome.result
+    note = outcome.folder.note if outcome.built and outcome.folder else ""
+    if r.internal:
+        note = "；".join(p for p in (note, "内部错误，见问题清单") if p)
+    return note
+
+
+def _units(outcomes: Sequence[Outcome]) -> str:
+    return f"共 {len(outcomes)} 个填报表"
+
+
+def _state(outcomes: Sequence[Outcome]) -> str:
+    built = len(_built(outcomes))
+    return f"已生成 {built} 个，未生成 {len(outcomes) - built} 个"
+
+
+SUMMARY_COLUMNS: tuple[Column, ...] = (
+    Column("序号", lambda o, n, f: n, total=lambda _: "合计", average=lambda _: "平均", width=6),
+    Column("单位名称", lambda o, n, f: o.result.unit_name, total=_units,
+           average=lambda outcomes: f"已生成的 {len(_built(outcomes))} 个单位", width=26),
+    Column("年度", lambda o, n, f: o.result.year, width=6),
+    Column("总分", lambda o, n, f: _money(o.result.total) if o.built else None, average=_average_score,
+           format=SCORE, width=8),
+    Column("等次", lambda o, n, f: o.result.grade if o.built else "", width=6),
+    Column("预算执行率", _rate, total=total_execution_rate, format=PERCENT, width=10),
+    Column("收入合计（万元）", _figure("income_total"), total=_sum("income_total"), format=WAN),
+    Column("支出合计（万元）", _figure("expenditure_total"), total=_sum("expenditure_total"), format=WAN),
+    Column("年末结转和结余（万元）", _figure("year_end_balance"), total=_sum("year_end_balance"), format=WAN),
+    Column("错误数", lambda o, n, f: len(o.errors), total=_count(lambda o: len(o.errors)), width=6),
+    Column("提示数", lambda o, n, f: len(o.warnings), total=_count(lambda o: len(o.warnings)), width=6),
+    Column("状态", lambda o, n, f: o.status, total=_state, width=12),
+    Column("文件", lambda o, n, f: relative_name(o.result.path, f), width=26, technical=True),
+    Column("格式", lambda o, n, f: o.result.format_id, width=14, technical=True),
+    Column("输出文件夹", lambda o, n, f: o.folder.name if o.built and o.folder else "", width=22, technical=True),
+    Column("文件数", lambda o, n, f: len(o.written) if o.built else None,
+           total=_count(lambda o: len(o.written)), width=6, technical=True),
+    Column("备注", _note, total=lambda _: "金额、预算执行率为已生成单位之合计（执行率 = 支出合计之和 ÷ 全年预算数之和）",
+           width=28, technical=True),
+)
+# the main columns first, the technical ones to their right (a column added above lands in its group)
+SUMMARY_COLUMNS = (*(c for c in SUMMARY_COLUMNS if not c.technical), *(c for c in SUMMARY_COLUMNS if c.technical))
+SUMMARY_HEADERS = [c.header for c in SUMMARY_COLUMNS]
+_REPEATED = 2  # 序号 and 单位名称 on every printed page
+
+FINDINGS_HEADERS = ["序号", "单位名称", "级别", "位置", "字段", "说明", "文件"]
+_FINDINGS_WIDTHS = {"序号": 6, "单位名称": 20, "级别": 6, "位置": 16, "字段": 14, "说明": 44, "文件": 20}
 
 
 def write_summary(path: Path, outcomes: Sequence[Outcome], folder: Path, title: str = "") -> None:
@@ -58,13 +169,39 @@ def write_summary(path: Path, outcomes: Sequence[Outcome], folder: Path, title: 
     findings_ws = wb.active
     findings_ws.title = FINDINGS_SHEET
     summary_ws = wb.create_sheet(SUMMARY_SHEET)
-    title = title or "部门整体支出绩效自评汇总表"
-    _fill_findings(findings_ws, outcomes, folder)
-    _fill_summary(summary_ws, outcomes, folder)
-    _print_setup(findings_ws, f"{title}——问题清单")
-    _print_setup(summary_ws, title)
+    title = summary_title(outcomes, title)
+    _fill_findings(findings_ws, outcomes, folder, f"{title}——问题清单")
+    _fill_summary(summary_ws, outcomes, folder, title)
     wb.active = 0
     write_file(path, lambda tmp: wb.save(tmp))
+
+
+def summary_title(outcomes: Sequence[Outcome], title: str = "") -> str:
+    """The printed title: ``青山县财政局2025年度部门整体支出绩效自评汇总表``. The year is the units'
+    (a range when they differ) unless ``title`` names one; the 财政局 is the county all units' names
+    begin with (their common beginning, up to its last 县/市/区/旗), left out when there is none."""
+    title = title or TITLE
+    years = sorted({o.result.year for o in outcomes if o.result.year is not None})
+    if years and "年" not in title:
+        title = f"{years[0]}年度{title}" if len(years) == 1 else f"{years[0]}—{years[-1]}年度{title}"
+    names = [o.result.unit_name for o in outcomes if o.result.unit_name]
+    county = _county(names)
+    return f"{county}财政局{title}" if county else title
+
+
+def _county(names: list[str]) -> str:
+    """The place all ``names`` begin with: through the first 县/区/旗 of their common beginning, else
+    through its first 市 (青山县, 某某市某某区, 岳阳市); "" when they share none or a name is only that."""
+    if not names:
+        return ""
+    common = names[0]
+    for name in names[1:]:
+        while not name.startswith(common):
+            common = common[:-1]
+    ends = [i for i, c in enumerate(common) if c in "县区旗" and i >= 1] or \
+        [i for i, c in enumerate(common) if c == "市" and i >= 1]
+    county = common[:ends[0] + 1] if ends else ""
+    return county if all(len(name) > len(county) for name in names) else ""
 
 
 def relative_name(path: Path, folder: Path) -> str:
@@ -76,40 +213,17 @@ def relative_name(path: Path, folder: Path) -> str:
 
 
 def summary_row(number: int, outcome: Outcome, folder: Path) -> list[Any]:
-    r = outcome.result
-    built = outcome.built
-    rate = round_half_up(r.execution_rate, 2) / 100 if built and r.execution_rate is not None else None
-    note = outcome.folder.note if built and outcome.folder else ""
-    if r.internal:
-        note = "；".join(p for p in (note, "内部错误，见问题清单") if p)
-    return [number, relative_name(r.path, folder), r.unit_name, r.format_id, r.year,
-            _money(r.total) if built else None, r.grade if built else "", rate,
-            *(_money(x) if built else None for x in (r.income_total, r.expenditure_total, r.year_end_balance)),
-            len(outcome.errors), len(outcome.warnings),
-            outcome.folder.name if built and outcome.folder else "", len(outcome.written) if built else None,
-            outcome.status, note]
+    return [c.value(outcome, number, folder) for c in SUMMARY_COLUMNS]
 
 
 def totals_row(outcomes: Sequence[Outcome]) -> list[Any]:
-    """Sums of money and averages of 总分 and 执行率 over the units built (rounded as shown)."""
-    built = [o.result for o in outcomes if o.built]
+    """The 合计 row: totals only (money and counts summed, 预算执行率 of the totals)."""
+    return [c.total(outcomes) if c.total else None for c in SUMMARY_COLUMNS]
 
-    def total(name: str) -> Decimal | None:
-        values = [_money(getattr(r, name)) for r in built if getattr(r, name) is not None]
-        return sum(values, Decimal(0)) if values else None
 
-    def average(name: str) -> Decimal | None:
-        values = [getattr(r, name) for r in built if getattr(r, name) is not None]
-        return round_half_up(sum(values, Decimal(0)) / len(values), 2) if values else None
-
-    rate = average("execution_rate")
-    failed = len(outcomes) - len(built)
-    return ["合计", f"共 {len(outcomes)} 个填报表", "", "", None,
-            average("total"), "", rate / 100 if rate is not None else None,
-            total("income_total"), total("expenditure_total"), total("year_end_balance"),
-            sum(len(o.errors) for o in outcomes), sum(len(o.warnings) for o in outcomes),
-            "", sum(len(o.written) for o in outcomes), f"已生成 {len(built)} 个，未生成 {failed} 个",
-            "金额为已生成单位之和；总分、预算执行率为其平均值"]
+def averages_row(outcomes: Sequence[Outcome]) -> list[Any]:
+    """The 平均 row: 总分 averaged over the units built."""
+    return [c.average(outcomes) if c.average else None for c in SUMMARY_COLUMNS]
 
 
 def finding_rows(outcomes: Sequence[Outcome], folder: Path) -> list[list[Any]]:
@@ -117,8 +231,8 @@ def finding_rows(outcomes: Sequence[Outcome], folder: Path) -> list[list[Any]]:
     for outcome in outcomes:
         r = outcome.result
         for f in [*outcome.errors, *outcome.warnings]:
-            rows.append([len(rows) + 1, relative_name(r.path, folder), r.unit_name,
-                         "错误" if f.is_error else "提示", _where(f, r.path), f.field, f.message])
+            rows.append([len(rows) + 1, r.unit_name, "错误" if f.is_error else "提示", _where(f, r.path),
+                         f.field, f.message, relative_name(r.path, folder)])
     return rows
 
 
@@ -129,48 +243,61 @@ def _where(finding: Finding, path: Path) -> str:
     return str(where)
 
 
-def _money(value: Decimal | None) -> Decimal | None:
-    return round_half_up(value, 2) if value is not None else None
-
-
 # ---- sheets -----------------------------------------------------------------------------------
 
 
-def _fill_summary(ws: Any, outcomes: Sequence[Outcome], folder: Path) -> None:
+def _fill_summary(ws: Any, outcomes: Sequence[Outcome], folder: Path, title: str) -> None:
     from openpyxl.styles import Font, PatternFill
 
+    from reportgen.workbook import printing
+
     rows = [summary_row(i, o, folder) for i, o in enumerate(outcomes, start=1)]
-    _table(ws, SUMMARY_HEADERS, [*rows, totals_row(outcomes)], _SUMMARY_FORMATS, filter_rows=len(rows))
+    footer = [totals_row(outcomes), averages_row(outcomes)]
+    widths = _table(ws, SUMMARY_HEADERS, [*rows, *footer], {c.header: c.format for c in SUMMARY_COLUMNS},
+                    {c.header: c.width for c in SUMMARY_COLUMNS}, filter_rows=len(rows))
     status = SUMMARY_HEADERS.index("状态") + 1
     for i, outcome in enumerate(outcomes, start=2):
         if not outcome.built:
-            ws.cell(i, status).font = Font(color=_RED, bold=True)
-    last = len(rows) + 2
-    for cell in ws[last]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=_TOTAL_FILL)
-    ws.freeze_panes = "D2"  # header row, and 序号/文件/单位名称 while scrolling right
+            ws.cell(i, status).font = Font(name=_FONT, color=_RED, bold=True)
+    for last in (len(rows) + 2, len(rows) + 3):
+        for cell in ws[last]:
+            cell.font = Font(name=_FONT, bold=True)
+            cell.fill = PatternFill("solid", fgColor=_TOTAL_FILL)
+    ws.freeze_panes = ws.cell(2, _REPEATED + 1).coordinate  # header row, and 序号/单位名称 while scrolling right
+    main = sum(not c.technical for c in SUMMARY_COLUMNS)
+    plan = printing.plan(widths, repeat=_REPEATED, breaks=[main] if main < len(SUMMARY_COLUMNS) else [])
+    printing.apply(ws, plan, header=_page_title(title), header_size=14)
 
 
-def _fill_findings(ws: Any, outcomes: Sequence[Outcome], folder: Path) -> None:
+def _fill_findings(ws: Any, outcomes: Sequence[Outcome], folder: Path, title: str) -> None:
     from openpyxl.styles import Font
+
+    from reportgen.workbook import printing
 
     rows = finding_rows(outcomes, folder)
     if not rows:
-        rows = [[None, "", "", "", "", "", f"无：全部 {len(outcomes)} 个填报表均无错误和提示"]]
-    _table(ws, FINDINGS_HEADERS, rows, {}, filter_rows=len(rows))
+        rows = [[None, "", "", "", "", f"无：全部 {len(outcomes)} 个填报表均无错误和提示", ""]]
+    widths = _table(ws, FINDINGS_HEADERS, rows, {}, _FINDINGS_WIDTHS, filter_rows=len(rows))
     level = FINDINGS_HEADERS.index("级别") + 1
     for i, row in enumerate(rows, start=2):
         if row[level - 1] == "错误":
-            ws.cell(i, level).font = Font(color=_RED, bold=True)
+            ws.cell(i, level).font = Font(name=_FONT, color=_RED, bold=True)
     ws.freeze_panes = "A2"
+    printing.apply(ws, printing.plan(widths, repeat=_REPEATED), header=_page_title(title), header_size=14)
 
 
-def _table(ws: Any, headers: list[str], rows: list[list[Any]], formats: dict[str, str], filter_rows: int) -> None:
-    """Header and rows with borders, number formats, wrapped long text, fitted column widths."""
+def _page_title(title: str) -> str:
+    """The title as a page header's text: an ``&`` doubled (a single one starts a header code)."""
+    return title.replace("&", "&&")
+
+
+def _table(ws: Any, headers: list[str], rows: list[list[Any]], formats: dict[str, str], caps: dict[str, int],
+           filter_rows: int) -> list[float]:
+    """Header and rows with borders, number formats, wrapped text, fitted widths and row heights; the widths."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
+    from reportgen.workbook import printing
     from reportgen.workbook.writing import append
 
     thin = Side(style="thin", color="808080")
@@ -178,43 +305,43 @@ def _table(ws: Any, headers: list[str], rows: list[list[Any]], formats: dict[str
     append(ws, headers)
     for row in rows:
         append(ws, row)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
+    widths: list[float] = []
     for col, header in enumerate(headers, start=1):
         number_format = formats.get(header)
-        cap = _MAX_WIDTH.get(header, 20)
-        width = max([_width(header) + 2, *(_width(row[col - 1]) + 2 for row in rows)])
-        ws.column_dimensions[get_column_letter(col)].width = min(max(width, 6), cap)
+        cap = caps.get(header, 20)
+        # the header may wrap onto two lines; values are as wide as they need, up to the cap
+        width = max([_width(header) / 2 + 2, *(_width(row[col - 1], number_format) + 2 for row in rows), 6])
+        width = min(width, cap)
+        widths.append(width)
+        ws.column_dimensions[get_column_letter(col)].width = width
         for r in range(2, len(rows) + 2):
             cell = ws.cell(r, col)
             cell.border = border
-            cell.alignment = Alignment(vertical="top", wrap_text=width > cap)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
             if number_format:
                 cell.number_format = number_format
+    header_lines = 1
+    for cell, width in zip(ws[1], widths, strict=True):
+        cell.font = Font(name=_FONT, bold=True)
+        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+        header_lines = max(header_lines, printing.lines(cell.value, width))
+    ws.row_dimensions[1].height = header_lines * printing.LINE_PT + 4
+    for r, row in enumerate(rows, start=2):
+        printing.fit_row(ws, r, [(_shown(v, formats.get(h)), w) for v, h, w in zip(row, headers, widths, strict=True)])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{filter_rows + 1}"
+    return widths
 
 
-def _width(value: Any) -> int:
-    """Display width in Excel's units: a CJK character counts two."""
+def _shown(value: Any, number_format: str | None = None) -> str:
     if value is None:
-        return 0
-    text = f"{value:,.2f}" if isinstance(value, Decimal) else str(value)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2%}" if number_format == PERCENT else f"{value:,.2f}"
+    return str(value)
 
 
-def _print_setup(ws: Any, title: str) -> None:
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = "1:1"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddHeader.center.text = title
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+def _width(value: Any, number_format: str | None = None) -> int:
+    """Display width in Excel's units: a CJK character counts two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in _shown(value, number_format))

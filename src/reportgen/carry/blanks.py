@@ -1,11 +1,13 @@
 """The required cells a new workbook (``upgrade``, ``init --from``) leaves empty, for the clerk to fill,
-described compactly (``项目!B2:B9 年初预算``).
+described compactly (``项目!B2:B9 年初预算``): the schema's required cells and what the format's
+scoring needs (``scored_fields``: the 分值 of the 绩效指标 rows it scores).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportgen.carry.source import COORD, split_ref
 from reportgen.cells import is_empty
@@ -14,6 +16,9 @@ from reportgen.formats.sheets import QUESTIONNAIRE_SHEET_KEY
 from reportgen.workbook.book import Book, column_letter, column_number
 from reportgen.workbook.reader import open_workbook, read_sheets
 from reportgen.workbook.schema import Field, KeyValueSheet, Sheet, WorkbookSchema
+
+if TYPE_CHECKING:
+    from reportgen.formats.loader import Format
 
 
 @dataclass(frozen=True)
@@ -26,9 +31,20 @@ class Blank:
     rows: int = 0  # at least this many rows (a table with too few)
 
 
-def blanks(path: Path, schema: WorkbookSchema) -> tuple[list[Blank], list[Finding]]:
-    """The required cells of the workbook at ``path`` that are empty, and its other errors (cells
-    carried as typed that this version cannot read)."""
+def scored_fields(fmt: Format) -> dict[str, tuple[str, ...]]:
+    """What a format's scoring needs beyond the schema's required cells: the 分值 of every 绩效指标
+    row a scoring system scores (``goal_rows``; left empty, the engine's G803)."""
+    from reportgen.scoring.system import goal_levels
+
+    systems = {"indicators": fmt.scoring, "project_indicators": fmt.project_scoring}
+    return {key: ("weight",) for key, system in systems.items() if goal_levels(system)}
+
+
+def blanks(path: Path, schema: WorkbookSchema, needed: dict[str, tuple[str, ...]] | None = None
+           ) -> tuple[list[Blank], list[Finding]]:
+    """The required cells of the workbook at ``path`` that are empty (and those of ``needed``, by
+    sheet key), and its other errors (cells carried as typed that this version cannot read)."""
+    needed = needed or {}
     wb = open_workbook(path)
     raw = tuple(s.key for s in schema.sheets if s.key == QUESTIONNAIRE_SHEET_KEY)
     data = read_sheets(wb, schema, path, raw_tables=raw)
@@ -44,7 +60,7 @@ def blanks(path: Path, schema: WorkbookSchema) -> tuple[list[Blank], list[Findin
         records = data.values.get(sheet.key) or []
         for i, record in enumerate(records):
             found += [_blank(wb, sheet, c, data.ref(f"{sheet.key}[{i}].{c.key}")) for c in sheet.columns
-                      if c.required and record.get(c.key) in (None, [])]
+                      if (c.required or c.key in needed.get(sheet.key, ())) and record.get(c.key) in (None, [])]
         if len(records) < sheet.min_rows:
             found.append(Blank(sheet.name, "", rows=sheet.min_rows))
     found = [b for b in found if b is not None]

@@ -2,7 +2,8 @@
 
 ``load`` reads every sheet the workbook has under this program's schema for its format (renamed
 sheets and columns by their old names, nothing required), keeps an unreadable cell's content as
-typed (nothing is lost) and lists what has no place in this version. The file is only read.
+typed (nothing is lost) and lists what has no place in this version; an indicator target an older
+version wrote in one cell (``≥120家``) is split into its columns (``carry.indicators``). The file is only read.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reportgen.carry.indicators import Split, split_targets
 from reportgen.cells import is_empty, label_key
 from reportgen.errors import Finding, Location, ReportgenError
 from reportgen.formats.loader import resolve_format
@@ -63,6 +65,7 @@ class Loaded:
     renamed: list[Rename]
     unread: list[str]  # what has no place in this version (sheet!cell “label”)
     absent: set[tuple[str, str]] = field(default_factory=set)  # (sheet, label) this version added
+    splits: list[Split] = field(default_factory=list)  # indicator targets split into 指标性质/年度指标值/度量单位
 
     @property
     def older(self) -> bool:
@@ -91,6 +94,7 @@ def load(path: Path, format_choice: str | None = None) -> tuple[Book, Loaded]:
             data.values[sheet.key] = [{by_label[label]: content for label, (content, _) in cells.items()}
                                       for _, cells in data.raw_tables.get(sheet.key, [])]
     contents = _with_contents(wb, data)
+    splits = split_targets(data.values, contents)  # an older workbook's ≥120家 in one cell
     absent = {(sheet.name, label) for sheet in legacy.sheets if sheet.name not in wb.sheetnames
               for label in ("", *(f.label for f in sheet_fields(sheet)))}
     for sheet in readable.sheets:
@@ -98,7 +102,7 @@ def load(path: Path, format_choice: str | None = None) -> tuple[Book, Loaded]:
         absent |= {(sheet.name, f.label) for f in sheet_fields(sheet) if label_key(f.label) not in present}
     absent |= {(r.sheet, "" if r.sheet == r.new else r.new) for r in renamed}  # found under the old name
     loaded = Loaded(path, fmt, schema, version, data.values, contents, data.refs, data.findings, renamed,
-                    _unread(wb, readable), absent)
+                    _unread(wb, readable), absent, splits)
     return wb, loaded
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reportgen.carry.blanks import Blank, blanks
+from reportgen.carry.blanks import Blank, blanks, scored_fields
+from reportgen.carry.indicators import describe_splits
 from reportgen.carry.source import load
 from reportgen.errors import Finding, errors_only
 from reportgen.workbook.schema import WorkbookSchema
@@ -30,8 +31,11 @@ class Carried:
     unread: list[str] = field(default_factory=list)  # the source's data without a place here
     unreadable: list[Finding] = field(default_factory=list)  # source cells kept as typed
     carried: list[str] = field(default_factory=list)  # init --from: what was taken from last year
+    split: list[str] = field(default_factory=list)  # indicator targets split into their columns, per sheet
+    review: list[str] = field(default_factory=list)  # cells of the new workbook a person must decide or check
     missing: list[str] = field(default_factory=list)  # init --from: 上年 cells that could not be filled
     problems: list[Finding] = field(default_factory=list)  # init --from: last year's errors
+    revise: list[Blank] = field(default_factory=list)  # init --from: cells holding last year's value to revise
     blanks: list[Blank] = field(default_factory=list)  # the new workbook's required empty cells
     errors: list[Finding] = field(default_factory=list)  # the new workbook's other errors
 
@@ -47,7 +51,9 @@ def upgrade(source: Path, out: Path, format_choice: str | None = None) -> Carrie
     """Write ``out``, a workbook of this schema version holding all of ``source``'s data."""
     _, loaded = load(source, format_choice)
     write_workbook_values(out, loaded.schema, loaded.format, loaded.contents)
-    found, errors = blanks(out, loaded.schema)
+    found, errors = blanks(out, loaded.schema, scored_fields(loaded.format))
+    # every row is written where it stands in its table: record i on row i + 2
+    split, review = describe_splits(loaded.splits, loaded.schema, lambda _key, index: index + 2)
     return Carried(loaded.format, loaded.version, loaded.schema.version, loaded.older, loaded.renamed,
-                   unread=loaded.unread,
+                   unread=loaded.unread, split=split, review=review,
                    unreadable=errors_only(loaded.findings), blanks=found, errors=errors)

@@ -45,8 +45,9 @@ class Cell:
     width: int = 14  # column width in characters, for table sheets
     meaning: str = ""  # what the value means for template authors, when the label is not enough
     # ``reportgen init --from`` (next year's workbook from last year's): "same" copies last year's
-    # value, "next" adds one (the 年度); the carried columns of a table are its rows' key.
-    carry: Literal["", "same", "next"] = ""
+    # value, "next" adds one (the 年度); the "same"/"next" columns of a table are its rows' key;
+    # "revise" copies last year's value marked for the clerk to revise (a 绩效指标's 年度指标值)
+    carry: Literal["", "same", "next", "revise"] = ""
     # this cell is last year's value of that field (typed or computed) of the same record: the
     # sheet's model in last year's report, or the table row with the same carried key
     last_year_of: str = ""
@@ -121,6 +122,9 @@ class Table:
     min_rows: int = 0
     fixed_rows: tuple[str, ...] = ()
     blank_rows: int = 20  # rows formatted with validation in the blank workbook
+    # a sheet too wide for one printed page repeats its columns up to this field (the row's name)
+    # at the left of every page; by default only the first column
+    print_through: str = ""
 
 
 Placement = KeyValue | Table

@@ -183,7 +183,7 @@ class IncomeRow(_Model):
         Sum("total", "total", "收入合计", includes=("current_year",)),
     )
 
-    org: Annotated[str, Cell("机构名称", width=24, help="局机关及各二级机构，每行一个")]
+    org: Annotated[str, Cell("机构名称", width=24, help="局机关及各二级机构，每行一个", carry="same")]
     carryover: Annotated[Decimal, Cell("上年结转", help="年初结转和结余", part_of=("total",), fund=_CARRIED)]
     general_budget: Annotated[Decimal, Cell("一般公共预算财政拨款", width=20, term="一般公共预算财政拨款收入",
                                             part_of=_CURRENT, fund=_FISCAL)]
@@ -243,7 +243,7 @@ class ExpenditureRow(_Model):
             what="项目支出中工资福利、商品和服务、对个人和家庭的补助、资本性支出"),
     )
 
-    org: Annotated[str, Cell("机构名称", width=24, help="与“收入”表的机构一致")]
+    org: Annotated[str, Cell("机构名称", width=24, help="与“收入”表的机构一致", carry="same")]
     basic: Annotated[Decimal, Cell("基本支出", help="决算报表中的基本支出数", part_of=("total",))]
     personnel: Annotated[Decimal, Cell("人员经费", part_of=("basic_uses",))]
     public: Annotated[Decimal, Cell("公用经费", part_of=("basic_uses",))]
@@ -598,7 +598,7 @@ class Project(_Model):
     executed_carryover: Annotated[Decimal, Cell("执行数中上年结转", width=16, part_of=("executed_sources",), fund=_CARRIED), EMPTY_IS_ZERO] = ZERO
     executed_other: Annotated[Decimal, Cell("执行数中其他资金", width=16, part_of=("executed_sources",), fund=_OTHER_FUNDS, help="执行数中非财政拨款的部分"),
                               EMPTY_IS_ZERO] = ZERO
-    is_key: Annotated[bool, Cell("是否重点项目")]
+    is_key: Annotated[bool, Cell("是否重点项目", carry="same")]
     purpose: Annotated[str | None, Cell("资金用途", "longtext", width=40)] = None
     expected: Annotated[str | None, Cell("预期目标", "longtext", width=40)] = None
     achieved: Annotated[str | None, Cell("实际完成", "longtext", width=40)] = None
@@ -797,10 +797,12 @@ class FunctionItem(_Model):
         "决算数之和不能大于“支出”表的支出合计。没有可整表留空。"))
     record_title: ClassVar[str] = "name"
 
-    category: Annotated[str, Cell("类", width=24, help="科目“类”名称，如：农林水支出、教育支出", meaning="科目类名称")]
+    category: Annotated[str, Cell("类", width=24, help="科目“类”名称，如：农林水支出、教育支出", meaning="科目类名称",
+                                  carry="same")]
     section: Annotated[str | None, Cell("款", width=24, help="科目“款”名称，如：农业农村、普通教育",
-                                        meaning="科目款名称（可为空）")] = None
-    item: Annotated[str | None, Cell("项", width=28, help="科目“项”名称，如：行政运行", meaning="科目项名称（可为空）")] = None
+                                        meaning="科目款名称（可为空）", carry="same")] = None
+    item: Annotated[str | None, Cell("项", width=28, help="科目“项”名称，如：行政运行", meaning="科目项名称（可为空）",
+                                     carry="same")] = None
     budget: Annotated[Decimal | None, Cell("预算数", help="全年预算数；没有可留空")] = None
     actual: Annotated[Decimal, Cell("决算数")]
 
@@ -899,22 +901,23 @@ class IndicatorRow(_Model):
     so the scoring engine scores both with one rule (``goal_rows``). The 一级指标 choices are the
     format's when its scoring declares them (``workbook_schema``), else ``INDICATOR_LEVEL1``."""
 
-    level1: Annotated[str, Cell("一级指标", choices=INDICATOR_LEVEL1, width=12)]
-    level2: Annotated[str, Cell("二级指标", width=14, help="如：数量指标、质量指标、时效指标、社会效益指标")]
-    level3: Annotated[str, Cell("三级指标", width=28)]
-    nature: Annotated[str, Cell("指标性质", choices=INDICATOR_NATURES, width=10, meaning="指标性质（≥、≤、=、定性）")]
+    level1: Annotated[str, Cell("一级指标", choices=INDICATOR_LEVEL1, width=12, carry="same")]
+    level2: Annotated[str, Cell("二级指标", width=14, help="如：数量指标、质量指标、时效指标、社会效益指标", carry="same")]
+    level3: Annotated[str, Cell("三级指标", width=28, carry="same")]
+    nature: Annotated[str, Cell("指标性质", choices=INDICATOR_NATURES, width=10, meaning="指标性质（≥、≤、=、定性）",
+                                carry="same")]
     target: Annotated[Decimal | str, Cell("年度指标值", "text", width=14, help="定量指标填数字；定性指标填文字",
-                                          meaning="年度指标值（定量为数字）")]
+                                          meaning="年度指标值（定量为数字）", carry="revise")]
+    unit: Annotated[str | None, Cell("度量单位", width=10, carry="same")] = None
     adjusted_target: Annotated[str | None, Cell("调整指标值", width=14, help="年中调整过指标值的填写（仅供打印）",
                                                 meaning="调整后的指标值（原文，仅供打印）")] = None
-    unit: Annotated[str | None, Cell("度量单位", width=10)] = None
     actual: Annotated[Decimal | str, Cell("实际完成值", "text", width=14, meaning="实际完成值（定量为数字）")]
-    weight: Annotated[Decimal | None, Cell("分值", "decimal", width=8, help="按自评表打分的格式需要")] = None
+    weight: Annotated[Decimal | None, Cell("分值", "decimal", width=8, help="按自评表打分的格式需要", carry="same")] = None
     achievement: Annotated[str | None, Cell("完成程度", choices=ACHIEVEMENTS, width=10, help="定性指标填写",
                                             meaning="完成程度（定性指标：达成/部分达成/未达成）")] = None
     deviation_reason: Annotated[str | None, Cell("偏差原因及改进措施", "longtext", width=36)] = None
     core: Annotated[bool | None, Cell("是否核心指标", width=10, help="打印“是否核心指标”的格式需要",
-                                      meaning="是否核心指标（未填为 None）")] = None
+                                      meaning="是否核心指标（未填为 None）", carry="same")] = None
     ref: str = _d("所在工作表行（用于提示）", default="")
 
     @computed_field(description="指标值文字，如 ≥95%（定性指标为原文）")
@@ -954,16 +957,17 @@ class IndicatorRow(_Model):
 
 class Indicator(IndicatorRow):
     sheet: ClassVar[Placement] = Table("绩效指标", "indicators", help="部门整体绩效目标的指标，每行一个三级指标。",
-                                       min_rows=1)
+                                       min_rows=1, print_through="level3")
 
 
 class ProjectIndicator(IndicatorRow):
     sheet: ClassVar[Placement] = Table("项目指标", "project_indicators", help=(
         "各项目的绩效指标（项目支出绩效自评表），每行一个三级指标；各列与“绩效指标”表相同。"
-        "按自评表打分的格式：每行填分值，同一项目同一一级指标各行分值之和等于该一级指标的分值。"))
+        "按自评表打分的格式：每行填分值，同一项目同一一级指标各行分值之和等于该一级指标的分值。"), print_through="level3")
     lead: ClassVar[tuple[str, ...]] = ("project",)
 
-    project: Annotated[str, Cell("项目名称", width=30, help="必须与“项目”表中的名称一致", meaning="所属项目名称")]
+    project: Annotated[str, Cell("项目名称", width=30, help="必须与“项目”表中的名称一致", meaning="所属项目名称",
+                                 carry="same")]
 
 
 Project.model_rebuild()  # its indicators (ProjectIndicator) are declared above, beside the unit's
@@ -1000,9 +1004,9 @@ class Narrative(_Model):
 class Evaluator(_Model):
     sheet: ClassVar[Placement] = Table("评价人员", "evaluators", help="参与自评的人员。")
 
-    name: Annotated[str, Cell("姓名", width=12)]
-    title: Annotated[str, Cell("职务/职称", width=24)]
-    org: Annotated[str, Cell("单位", width=30)]
+    name: Annotated[str, Cell("姓名", width=12, carry="same")]
+    title: Annotated[str, Cell("职务/职称", width=24, carry="same")]
+    org: Annotated[str, Cell("单位", width=30, carry="same")]
 
 
 class OrgBalance(_Model):

@@ -23,7 +23,7 @@ from typing import Any
 from reportgen.batch import UnitResult
 from reportgen.errors import Finding, Location, Ref
 
-_FIGURES = ("total", "execution_rate", "income_total", "expenditure_total", "year_end_balance")
+_FIGURES = ("total", "execution_rate", "budget_final", "income_total", "expenditure_total", "year_end_balance")
 WHOLE_FILE = "（整个文件）"
 
 

@@ -3,8 +3,9 @@
 Plain features only (no macros, no external links, no formulas: every value goes through
 ``writing.put``, so a text beginning with ``=`` stays text) so it opens cleanly in WPS and
 Excel: dropdowns via data validation, input hints, number formats, frozen headers, widths, and a
-print setup on every sheet (A4, fit to one page wide, header row repeated, sheet name and page
-number in the header and footer) so that the printed workbook is as usable as the one on screen.
+print setup on every sheet (``printing``: A4 with margins at a readable size — a wide table over
+several pages with its row names repeated —, header row on every page, sheet name and page number
+in the header and footer) so that the printed workbook is as usable as the one on screen.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.page import PageMargins
 
 from reportgen.plausibility import describe
+from reportgen.workbook import printing
 from reportgen.workbook.schema import (
     INSTRUCTIONS_SHEET,
     META_SHEET,
@@ -29,7 +30,7 @@ from reportgen.workbook.schema import (
     TableSheet,
     WorkbookSchema,
 )
-from reportgen.workbook.writing import append, put
+from reportgen.workbook.writing import ToRevise, append, put
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 # Input cells: a clear yellow that also shows on a printout for required ones (their label or
@@ -39,9 +40,12 @@ REQUIRED_RGB = "FFFF99"
 OPTIONAL_RGB = "FFFFCC"
 _REQUIRED_FILL = PatternFill("solid", fgColor=REQUIRED_RGB)
 _OPTIONAL_FILL = PatternFill("solid", fgColor=OPTIONAL_RGB)
+REVISE_RGB = "F8CBAD"  # orange: carried from last year, to be revised
+_REVISE_FILL = PatternFill("solid", fgColor=REVISE_RGB)
+REVISE_NOTE = "橙色单元格是从上年填报表转入的值（如绩效指标的年度指标值），请按本年度的绩效目标修改或确认。"
 COLOUR_NOTE = ("黄色单元格为必填项（项目名或表头带 *）；浅黄色、虚线边框的单元格为选填项，没有可留空；"
                "白色和蓝色单元格是项目名、表头和说明，不要填写。")
-_BOLD = Font(bold=True)
+_BOLD = Font(name="Calibri", bold=True)  # named: a bold font without a name prints in a serif stand-in
 _THIN = Side(style="thin", color="A6A6A6")
 _DOTTED = Side(style="dotted", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -101,6 +105,8 @@ def _validation(ws, spec: Field, cells: str) -> None:
 
 
 def _cell_value(spec: Field, value: Any) -> Any:
+    if isinstance(value, ToRevise):
+        value = value.value
     if value is None:
         return None
     if spec.kind == "list":
@@ -108,6 +114,17 @@ def _cell_value(spec: Field, value: Any) -> Any:
     if spec.kind == "yesno" and isinstance(value, bool):
         return "是" if value else "否"
     return value
+
+
+def _revise(cell, value: Any) -> None:
+    """Mark a cell holding last year's value to revise: orange, with a comment saying so."""
+    if isinstance(value, ToRevise):
+        from openpyxl.comments import Comment
+
+        cell.fill = _REVISE_FILL
+        comment = Comment(value.note, "reportgen")
+        comment.width, comment.height = 220, 60
+        cell.comment = comment
 
 
 def _style_input(cell, spec: Field) -> None:
@@ -118,46 +135,17 @@ def _style_input(cell, spec: Field) -> None:
         cell.number_format = _NUMBER_FORMATS[spec.kind]
 
 
-_KV_COLUMNS = (("项目", 22), ("填写值", 36), ("填写说明", 42))  # 100 characters: A4 portrait, side by side
-_PORTRAIT_WIDTH = 100  # characters that fit across A4 portrait at (nearly) full size; wider sheets turn
+_KV_COLUMNS = (("项目", 22), ("填写值", 22), ("填写说明", 28))  # side by side within portrait A4 at full size
 _MAX_TABLE_WIDTH = 30  # long-text columns wrap rather than stretch the printed page
-_NUMBER_WIDTH = 14  # 99,999,999.99
-_LINE_PT = 15  # row height per line of wrapped 11 pt text
+_NUMBER_WIDTH = 12  # 9,999,999.99 (万元: a thousand 亿元), commas and point narrower than digits
 
 
-def _text_width(text: str) -> float:
-    """Width in Excel column units: a CJK character is about two digits wide."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
-def _lines(value: Any, width: float) -> int:
-    if value is None:
-        return 1
-    usable = max(width - 1, 1)
-    return sum(max(1, math.ceil(_text_width(line) / usable)) for line in str(value).split("\n"))
-
-
-def _fit_rows(ws, row: int, cells: list[tuple[Any, float]]) -> None:
-    """Give a row the height its wrapped text needs (Excel does not work it out when opening)."""
-    lines = max(_lines(value, width) for value, width in cells)
-    if lines > 1:
-        ws.row_dimensions[row].height = lines * _LINE_PT + 3
-
-
-def _print_setup(ws, width: float, title_rows: str | None = "1:1") -> None:
-    """A4, one page wide (as many pages down as needed), landscape when wider than portrait takes,
-    header row on every page, sheet name at the top and page number at the bottom."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if width > _PORTRAIT_WIDTH else "portrait"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.75, bottom=0.75, header=0.3, footer=0.3)
-    ws.print_options.horizontalCentered = True
-    if title_rows:
-        ws.print_title_rows = title_rows
-    ws.oddHeader.center.text = "&A"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+def _print_setup(ws, widths: list[float], title_rows: str | None = "1:1", repeat: int = 1,
+                 keys: list[str] | None = None) -> None:
+    """A4 with margins, readable (``printing.plan``): portrait or landscape one page wide, or a wide
+    table over several pages with its first ``repeat`` columns on each; the header row on every page,
+    sheet name at the top and page number at the bottom."""
+    printing.apply(ws, printing.plan(widths, repeat=repeat, keys=keys), title_rows=title_rows)
 
 
 def _key_value_sheet(wb: Workbook, sheet: KeyValueSheet, values: dict[str, Any] | None) -> None:
@@ -170,14 +158,30 @@ def _key_value_sheet(wb: Workbook, sheet: KeyValueSheet, values: dict[str, Any] 
     for row, spec in enumerate(sheet.fields, start=2):
         label = put(ws, row, 1, _label(spec))
         label.alignment, label.border = _WRAP, _BORDER
-        value_cell = put(ws, row, 2, _cell_value(spec, (values or {}).get(spec.key)))
+        value = (values or {}).get(spec.key)
+        value_cell = put(ws, row, 2, _cell_value(spec, value))
         _style_input(value_cell, spec)
+        _revise(value_cell, value)
         _validation(ws, spec, value_cell.coordinate)
         hint = put(ws, row, 3, _hint(spec))
         hint.alignment, hint.border = _WRAP, _BORDER
-        _fit_rows(ws, row, list(zip((label.value, value_cell.value, hint.value), widths, strict=True)))
+        printing.fit_row(ws, row, list(zip((label.value, value_cell.value, hint.value), widths, strict=True)))
     ws.freeze_panes = "A2"
-    _print_setup(ws, sum(widths))
+    _print_setup(ws, list(widths))
+
+
+def _column_width(sheet: TableSheet, spec: Field, header: str) -> float:
+    """The header may wrap onto up to three lines; the column is as wide as its values need (a number
+    fits in 14), long text wraps within 30 unless the sheet has only a few columns."""
+    cap = _NUMBER_WIDTH if spec.kind in ("money", "decimal", "int") else _MAX_TABLE_WIDTH
+    return max(min(spec.width, cap) if len(sheet.columns) > 3 else spec.width,
+               math.ceil(printing.text_width(header) / 3) + 2, 8)
+
+
+def _repeated(sheet: TableSheet) -> int:
+    """How many leading columns a page of the printed sheet repeats: through the row's name."""
+    keys = [c.key for c in sheet.columns]
+    return keys.index(sheet.print_through) + 1 if sheet.print_through in keys else 1
 
 
 def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | None) -> None:
@@ -186,20 +190,16 @@ def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | N
     if not rows and sheet.fixed_rows:
         rows = [{sheet.columns[0].key: label} for label in sheet.fixed_rows]
     last_row = 1 + max(sheet.blank_rows, len(rows))
-    widths: list[float] = []
+    headers = [_label(spec) for spec in sheet.columns]
+    widths = printing.fit_longtext([_column_width(sheet, spec, h) for spec, h in zip(sheet.columns, headers, strict=True)],
+                                   [spec.kind == "longtext" for spec in sheet.columns])
     header_lines = 1
-    for col, spec in enumerate(sheet.columns, start=1):
+    for col, (spec, width) in enumerate(zip(sheet.columns, widths, strict=True), start=1):
         letter = get_column_letter(col)
-        header = put(ws, 1, col, _label(spec))
+        header = put(ws, 1, col, headers[col - 1])
         header.font, header.fill, header.border = _BOLD, _HEADER_FILL, _BORDER
         header.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        # The header may wrap onto up to three lines; the column is as wide as its values need
-        # (a number fits in 14), long text wraps within 30 unless the sheet has only a few columns.
-        cap = _NUMBER_WIDTH if spec.kind in ("money", "decimal", "int") else _MAX_TABLE_WIDTH
-        width = max(min(spec.width, cap) if len(sheet.columns) > 3 else spec.width,
-                    math.ceil(_text_width(header.value) / 3) + 2, 8)
-        widths.append(width)
-        header_lines = max(header_lines, _lines(header.value, width))
+        header_lines = max(header_lines, printing.lines(header.value, width))
         ws.column_dimensions[letter].width = width
         styled = None  # the column's input style, set once and copied (openpyxl re-hashes a style per set)
         for row in range(2, last_row + 1):
@@ -207,28 +207,33 @@ def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | N
             cell = put(ws, row, col, _cell_value(spec, record.get(spec.key)))
             if styled is None:
                 _style_input(cell, spec)
-                styled = cell._style
+                styled = copy(cell._style)  # a copy: marking this cell (_revise) must not mark the column
             else:
                 cell._style = copy(styled)
+            _revise(cell, record.get(spec.key))
         _validation(ws, spec, f"{letter}2:{letter}{last_row}")
-    ws.row_dimensions[1].height = max(2, header_lines) * _LINE_PT + 2
+    ws.row_dimensions[1].height = max(2, header_lines) * printing.LINE_PT + 2
     for row in range(2, len(rows) + 2):
-        _fit_rows(ws, row, [(ws.cell(row=row, column=col).value, width)
+        printing.fit_row(ws, row, [(ws.cell(row=row, column=col).value, width)
                             for col, width in enumerate(widths, start=1)])
-    ws.freeze_panes = "A2"
-    _print_setup(ws, sum(widths))
+    repeat = _repeated(sheet)
+    ws.freeze_panes = f"{get_column_letter(repeat + 1)}2"
+    _print_setup(ws, widths, repeat=repeat, keys=[spec.group for spec in sheet.columns])
 
 
-def _instructions(wb: Workbook, schema: WorkbookSchema, title: str) -> None:
+def _instructions(wb: Workbook, schema: WorkbookSchema, title: str, revising: bool = False) -> None:
     ws = wb.active
     ws.title = INSTRUCTIONS_SHEET
-    widths = (16, 80)
+    widths = (14, 58)  # portrait A4 at full size
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = widths
     put(ws, 1, 1, title)
-    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].font = Font(name="Calibri", bold=True, size=14)
     lines = [
-        ("使用方法", "按顺序填写各工作表的黄色单元格，保存后运行 reportgen check 检查、reportgen build 生成报告。"),
-        ("颜色", COLOUR_NOTE),
+        ("使用方法", "按工作表顺序填写黄色单元格，保存后交财政局（或上传到财政局给本单位的网页）。程序会检查各表的数字"
+                     "是否前后一致，指出有问题的单元格，全部无误后生成自评报告、评分表等文档。"),
+        ("自己检查和生成", "电脑上装有本程序的，可在命令行中运行下面第一行检查本表，第二行生成文档：\n"
+                           "reportgen check 填报表.xlsx\nreportgen build 填报表.xlsx -o 输出文件夹"),
+        ("颜色", COLOUR_NOTE + (REVISE_NOTE if revising else "")),
         ("金额单位", "所有金额均以“万元”为单位，最多两位小数（由元换算时请先四舍五入到分，如 2836283.89 元填 283.63）；"
                      "多于两位小数的金额视为错误。"),
         ("金额检查", describe()),
@@ -240,15 +245,26 @@ def _instructions(wb: Workbook, schema: WorkbookSchema, title: str) -> None:
         label = put(ws, row, 1, name)
         label.font, label.alignment = _BOLD, _WRAP
         put(ws, row, 2, text).alignment = _WRAP
-        _fit_rows(ws, row, [(name, widths[0]), (text, widths[1])])
-    _print_setup(ws, sum(widths), title_rows=None)
+        printing.fit_row(ws, row, [(name, widths[0]), (text, widths[1])])
+    _print_setup(ws, list(widths), title_rows=None)
+
+
+def _revising(values: Any) -> bool:
+    """Whether ``values`` hold a value to revise anywhere."""
+    if isinstance(values, ToRevise):
+        return True
+    if isinstance(values, dict):
+        return any(_revising(v) for v in values.values())
+    if isinstance(values, list):
+        return any(_revising(v) for v in values)
+    return False
 
 
 def write_workbook(schema: WorkbookSchema, path: Path, values: dict[str, Any] | None = None,
                    title: str = "部门整体支出绩效自评 数据填报表") -> None:
     """Write the workbook for ``schema``; with ``values`` (same shape the reader returns) filled in."""
     wb = Workbook()
-    _instructions(wb, schema, title)
+    _instructions(wb, schema, title, revising=_revising(values))
     for sheet in schema.sheets:
         data = (values or {}).get(sheet.key)
         if isinstance(sheet, KeyValueSheet):

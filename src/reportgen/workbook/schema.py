@@ -58,6 +58,7 @@ class TableSheet:
     fixed_rows: tuple[str, ...] = ()
     blank_rows: int = 20  # rows formatted with validation in the blank workbook
     optional: bool = False  # a workbook without this sheet reads as if it were empty (an alternative input)
+    print_through: str = ""  # printed over several pages wide: columns up to this key repeat (default: the first)
 
 
 Sheet = KeyValueSheet | TableSheet
@@ -103,7 +104,8 @@ INSTRUCTIONS_SHEET = "填写说明"
 def input_field(name: str, info: FieldInfo, cell: Cell) -> Field:
     """The workbook side of one annotated model field."""
     return Field(name, cell.label, cell_kind(info.annotation, cell), required=info.is_required(), help=cell.help,
-                 choices=cell.choices, allow_negative=cell.allow_negative, width=cell.width, bounds=cell.bounds)
+                 choices=cell.choices, allow_negative=cell.allow_negative, width=cell.width, bounds=cell.bounds,
+                 group=cell.part_of[0] if cell.part_of else "")
 
 
 def sheet_of(model: type[InputModel]) -> Sheet:
@@ -113,7 +115,7 @@ def sheet_of(model: type[InputModel]) -> Sheet:
     if isinstance(placement, KeyValue):
         return KeyValueSheet(placement.name, placement.key, fields, placement.help)
     return TableSheet(placement.name, placement.key, fields, placement.help, placement.min_rows,
-                      placement.fixed_rows, placement.blank_rows)
+                      placement.fixed_rows, placement.blank_rows, print_through=placement.print_through)
 
 
 CORE_SHEETS: tuple[Sheet, ...] = tuple(sheet_of(model) for model in INPUT_SHEETS)

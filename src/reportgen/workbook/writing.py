@@ -12,6 +12,7 @@ logicals and ``None`` are written as they are.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -42,3 +43,12 @@ def _clean(value: Any) -> Any:
 def _as_text(cell: Cell) -> None:
     if isinstance(cell.value, str) and cell.data_type in ("f", "e"):  # "=1+1", "#N/A": openpyxl's guesses
         cell.data_type = "s"
+
+
+@dataclass(frozen=True)
+class ToRevise:
+    """A value carried from last year that the clerk is to revise (``init --from``'s 年度指标值):
+    the blank workbook writes ``value`` in an orange cell with ``note`` as the cell's comment."""
+
+    value: Any
+    note: str
