@@ -89,16 +89,16 @@ def test_summary_sheet_rows(county):
     rows = list(wb["汇总"].iter_rows(values_only=True))
     assert rows[0] == ("序号", "文件", "单位名称", "格式", "年度", "总分", "等次", "预算执行率",
                        "收入合计（万元）", "支出合计（万元）", "年末结转和结余（万元）", "错误数", "提示数",
-                       "输出文件夹", "文件数", "状态", "备注")
+                       "审核提示数", "输出文件夹", "文件数", "状态", "备注")
     built = (UNIT, "yueyang-2020", 2025, 95.5, "优", 0.9918, 1540.25, 1527.64, 12.61)
-    assert rows[1] == (1, "a.xlsx", *built, 0, 0, UNIT, 2, "已生成", None)
-    assert rows[2] == (2, "sub/b.xlsx", *built, 0, 1, f"{UNIT}（2）", 2, "已生成",
+    assert rows[1] == (1, "a.xlsx", *built, 0, 0, 0, UNIT, 2, "已生成", None)
+    assert rows[2] == (2, "sub/b.xlsx", *built, 0, 1, 0, f"{UNIT}（2）", 2, "已生成",
                        f"单位名称与“a.xlsx”相同，输出到“{UNIT}（2）”")
     assert rows[3] == (3, "z_bad.xlsx", UNIT, "yueyang-2020", 2025, None, None, None, None, None, None,
-                       1, 1, None, None, "有错误未生成", None)
+                       1, 1, 0, None, None, "有错误未生成", None)
     # Money summed, 总分 and 执行率 averaged over the two units built.
-    assert rows[4][:17] == ("合计", "共 3 个填报表", None, None, None, 95.5, None, 0.9918, 3080.5, 3055.28,
-                            25.22, 1, 2, None, 4, "已生成 2 个，未生成 1 个",
+    assert rows[4][:18] == ("合计", "共 3 个填报表", None, None, None, 95.5, None, 0.9918, 3080.5, 3055.28,
+                            25.22, 1, 2, 0, None, 4, "已生成 2 个，未生成 1 个",
                             "金额为已生成单位之和；总分、预算执行率为其平均值")
     ws = wb["汇总"]
     assert [ws.cell(2, c).number_format for c in (6, 8, 9, 10, 11)] == ["0.00", "0.00%", *["#,##0.00"] * 3]
@@ -185,7 +185,7 @@ def test_internal_error_in_one_unit_is_reported_not_raised(tmp_path, monkeypatch
     result = run("batch", folder, "-o", tmp_path / "out")
     assert result.exit_code == 3
     assert "内部错误" in result.stderr and "Traceback" not in result.output
-    assert sheet_rows(tmp_path / "out" / "汇总表.xlsx", "汇总")[1][15:] == ("有错误未生成", "内部错误，见问题清单")
+    assert sheet_rows(tmp_path / "out" / "汇总表.xlsx", "汇总")[1][16:] == ("有错误未生成", "内部错误，见问题清单")
 
 
 # ---- pieces -----------------------------------------------------------------------------------

@@ -3,10 +3,12 @@
 Contract: :func:`write_summary` writes, atomically (``outputs.write_file``), two printable sheets:
 
 * **问题清单** — the first and active sheet: every finding of every workbook (errors before
-  notes, in input order): 序号, 文件, 单位名称, 级别 (错误/提示), 位置 (``收入!B2``), 字段, 说明.
+  notes, in input order): 序号, 文件, 单位名称, 级别 (错误/提示/审核提示: the reviewer's lint, L1xx),
+  位置 (``收入!B2``), 字段, 说明.
   It opens first because it is the 财政局's work list: what to send back to which unit.
 * **汇总** — one row per workbook in input order (:data:`SUMMARY_HEADERS`), then a 合计 row:
-  money summed and 总分, 预算执行率 averaged over the units built; 错误数, 提示数, 文件数 summed.
+  money summed and 总分, 预算执行率 averaged over the units built; 错误数, 提示数, 审核提示数 (lint, counted
+  apart so a 财政局 sees which units to look at first), 文件数 summed.
 
 Text is stored as text (``workbook.writing``: a 单位名称 or file name beginning with ``=`` is
 never a formula). Numbers are stored as numbers, rounded half-up at presentation like the documents: money in
@@ -36,7 +38,7 @@ PERCENT = "0.00%"
 
 SUMMARY_HEADERS = ["序号", "文件", "单位名称", "格式", "年度", "总分", "等次", "预算执行率",
                    "收入合计（万元）", "支出合计（万元）", "年末结转和结余（万元）", "错误数", "提示数",
-                   "输出文件夹", "文件数", "状态", "备注"]
+                   "审核提示数", "输出文件夹", "文件数", "状态", "备注"]
 _SUMMARY_FORMATS = {"总分": SCORE, "预算执行率": PERCENT, "收入合计（万元）": WAN,
                     "支出合计（万元）": WAN, "年末结转和结余（万元）": WAN}
 FINDINGS_HEADERS = ["序号", "文件", "单位名称", "级别", "位置", "字段", "说明"]
@@ -85,7 +87,7 @@ def summary_row(number: int, outcome: Outcome, folder: Path) -> list[Any]:
     return [number, relative_name(r.path, folder), r.unit_name, r.format_id, r.year,
             _money(r.total) if built else None, r.grade if built else "", rate,
             *(_money(x) if built else None for x in (r.income_total, r.expenditure_total, r.year_end_balance)),
-            len(outcome.errors), len(outcome.warnings),
+            len(outcome.errors), len(_notes(outcome)), len(_lint(outcome)),
             outcome.folder.name if built and outcome.folder else "", len(outcome.written) if built else None,
             outcome.status, note]
 
@@ -107,18 +109,27 @@ def totals_row(outcomes: Sequence[Outcome]) -> list[Any]:
     return ["合计", f"共 {len(outcomes)} 个填报表", "", "", None,
             average("total"), "", rate / 100 if rate is not None else None,
             total("income_total"), total("expenditure_total"), total("year_end_balance"),
-            sum(len(o.errors) for o in outcomes), sum(len(o.warnings) for o in outcomes),
-            "", sum(len(o.written) for o in outcomes), f"已生成 {len(built)} 个，未生成 {failed} 个",
+            sum(len(o.errors) for o in outcomes), sum(len(_notes(o)) for o in outcomes),
+            sum(len(_lint(o)) for o in outcomes), "", sum(len(o.written) for o in outcomes), f"已生成 {len(built)} 个，未生成 {failed} 个",
             "金额为已生成单位之和；总分、预算执行率为其平均值"]
+
+
+def _notes(outcome: Outcome) -> list[Finding]:
+    return [f for f in outcome.warnings if not f.is_lint]
+
+
+def _lint(outcome: Outcome) -> list[Finding]:
+    return [f for f in outcome.warnings if f.is_lint]
 
 
 def finding_rows(outcomes: Sequence[Outcome], folder: Path) -> list[list[Any]]:
     rows: list[list[Any]] = []
     for outcome in outcomes:
         r = outcome.result
-        for f in [*outcome.errors, *outcome.warnings]:
-            rows.append([len(rows) + 1, relative_name(r.path, folder), r.unit_name,
-                         "错误" if f.is_error else "提示", _where(f, r.path), f.field, f.message])
+        for f in [*outcome.errors, *_notes(outcome), *_lint(outcome)]:
+            level = "错误" if f.is_error else "审核提示" if f.is_lint else "提示"
+            rows.append([len(rows) + 1, relative_name(r.path, folder), r.unit_name, level, _where(f, r.path), f.field,
+                         f.message])
     return rows
 
 
