@@ -12,6 +12,7 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
+import yaml
 
 from reportgen.errors import ReportgenError
 from reportgen.scoring import build_scoring_system, score
@@ -152,7 +153,8 @@ def test_overshoot_deduction_preset_takes_two_points() -> None:
     assert line.calculation == "指标值≥50%，实际完成80%，已达成；完成值高于指标值60.00%（30%及以上），按指标偏离扣2分，得18分"
     assert line.deduction_reason == "实际完成80%，完成值高于指标值60.00%（30%及以上），扣2分；年初指标值偏低"
     assert scored(items, goal_rules={"overshoot": {"above": 50, "deduct": 3}}).row("绩效指标!第2行").points == 17
-    assert scored(items, goal_rules={"overshoot": "off"}).findings == []
+    for off in ({"overshoot": "off"}, yaml.safe_load("overshoot: off")):  # YAML reads a bare off as false
+        assert "高于指标值" not in scored(items, goal_rules=off).row("绩效指标!第2行").calculation
 
 
 # -- 反向 and 等于 formulas ---------------------------------------------------------------------------

@@ -98,7 +98,7 @@ class FormatSpec(BaseModel):
         "（得分合计 ÷ 满分）。问卷汇总据此写明满意度是多少；评分取问卷的数（goal_rows 的 actual_from）时须是同一个"))
     example: str | None = Field(None, description="示例数据（YAML，补充通用示例之外的数据）")
     lint: LintSettings = Field(default_factory=LintSettings, description=(
-        "审核提示（L1xx）：off 关闭的代码，及各条的阈值（如 max_share、execution_floor、word_limits）"))
+        "审核提示（L1xx）：disable 关闭的代码，及各条的阈值（如 max_share、execution_floor、word_limits）"))
 
     @field_validator("inputs")
     @classmethod

@@ -1,6 +1,6 @@
 """The reviewer's lint as a format declares it (``format.yaml``'s ``lint``): which codes are on and
 their thresholds. Every code is on by default except the word limits (L111), which need the
-province's limits; ``off: [L112]`` switches codes off. The codes and what each reads are listed
+province's limits; ``disable: [L112]`` switches codes off. The codes and what each reads are listed
 here once (``CODES``, ``READS``): docs/findings.md explains them, ``formats.uses`` counts what they read.
 """
 
@@ -61,7 +61,7 @@ class LintSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    off: list[str] = Field(default_factory=list, description="关闭的审核提示代码，如 [L112]")
+    disable: list[str] = Field(default_factory=list, description="关闭的审核提示代码，如 [L112]")
     max_share: Decimal = Field(Decimal(50), gt=0, le=100, description="L103：单个指标占其一级指标分值的比例上限（%）")
     single_exempt: list[str] = Field(default_factory=lambda: ["满意度指标"], description=(
         "L104：允许只有一个三级指标的一级指标（评分表中的一级指标名称）"))
@@ -74,7 +74,7 @@ class LintSettings(BaseModel):
         "L102：只写这些词的指标值算作无法衡量"))
     all_met_rows: int = Field(3, gt=0, description="L112：至少有几个定量指标时才看是否全部恰好等于指标值")
 
-    @field_validator("off")
+    @field_validator("disable")
     @classmethod
     def _known(cls, codes: list[str]) -> list[str]:
         unknown = [c for c in codes if c not in CODES]
@@ -83,4 +83,4 @@ class LintSettings(BaseModel):
         return codes
 
     def on(self, code: str) -> bool:
-        return code not in self.off
+        return code not in self.disable

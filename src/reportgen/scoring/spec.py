@@ -206,6 +206,8 @@ class Overshoot(Spec):
 
     @classmethod
     def coerce(cls, value: Any) -> Any:
+        if value is False:  # YAML reads a bare ``off`` as false
+            return None
         if isinstance(value, str) and value in OVERSHOOT_PRESETS:
             return OVERSHOOT_PRESETS[value]
         return value
