@@ -527,11 +527,11 @@ def _absent_level(level: Level, spec: GoalRowsSpec, rows: _Rows, findings: list[
     if spec.when_absent == "zero":
         text = f"未设置{names}，“{level.name}”{fmt_score(level.weight)}分计0分（本格式规定）"
         findings.append(Finding(f"{rows.subject}{text}", Location.sheet(rows.sheet), "一级指标", "warning", "G843"))
-        weight = level.weight
-    else:
+        weight, name = level.weight, f"未设置{names}"
+    else:  # the table's 三级指标 column says where the points went (no points lost: no 扣分原因)
         text = f"未设置{names}，“{level.name}”{fmt_score(level.weight)}分并入{receivers}（本格式规定）"
-        weight = ZERO
-    row = ScoreRow(level=level.name, group="", name=f"未设置{names}", key=f"{level.name}（未设置）", kind="goal_row",
+        weight, name = ZERO, f"未设置{names}（{fmt_score(level.weight)}分并入{receivers}）"
+    row = ScoreRow(level=level.name, group="", name=name, key=f"{level.name}（未设置）", kind="goal_row",
                    standard="", note=spec.standard, weight=weight, points=ZERO, value=None, value_text="",
                    calculation=text, deduction_reason=text if weight else "")
     return ScoreLevel(name=level.name, weight=weight, points=ZERO,
