@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from reportgen.cli import main
+from reportgen.county_summary import SUMMARY_HEADERS
 from reportgen.workbook.writing import append, put
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,7 +72,8 @@ def test_batch_summary_stores_names_and_messages_as_text(tmp_path: Path) -> None
     wb = openpyxl.load_workbook(summary)
     units = [row[1:3] for row in wb["汇总"].iter_rows(min_row=2, max_row=3, values_only=True)]
     assert units == [("=HYPERLINK(1).xlsx", CMD), ("a\ufffd.xlsx", LINK)]
-    folders = [row[13] for row in wb["汇总"].iter_rows(min_row=2, max_row=3, values_only=True)]
+    column = SUMMARY_HEADERS.index("输出文件夹")
+    folders = [row[column] for row in wb["汇总"].iter_rows(min_row=2, max_row=3, values_only=True)]
     assert folders[0] is None and folders[1].startswith("=HYPERLINK(")
     problems = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
     assert ("=HYPERLINK(1).xlsx", CMD, "错误", "收入!B2") in [row[1:5] for row in problems]
