@@ -49,7 +49,7 @@ def chars(text: str | None) -> int:
 
 
 @dataclass(frozen=True)
-class Unit:
+class Evaluated:
     """What the lint reads of one evaluated workbook."""
 
     report: Report
@@ -85,7 +85,7 @@ def _warn(message: str, where: Location | str, field: str, code: str) -> Finding
 # -- the 绩效指标 rows -------------------------------------------------------------------------------
 
 
-def no_measure_unit(unit: Unit) -> Iterator[Finding]:
+def no_measure_unit(unit: Evaluated) -> Iterator[Finding]:
     """L101: a 定量 indicator without its 度量单位 cannot be read (95 what?)."""
     for subject, row in unit.rows():
         if row.quantitative and not (row.unit or "").strip():
@@ -93,7 +93,7 @@ def no_measure_unit(unit: Unit) -> Iterator[Finding]:
                         row.cell("unit"), label(IndicatorRow, "unit"), "L101")
 
 
-def vague_values(unit: Unit) -> Iterator[Finding]:
+def vague_values(unit: Evaluated) -> Iterator[Finding]:
     """L102: a 指标值 or 实际完成值 that is only 完成 / 较好 / 基本达到 measures nothing. (A 定量 row whose
     value is a word is already an error, W520: this is about 定性 rows.)"""
     words = set(unit.settings.vague_words)
@@ -109,7 +109,7 @@ def vague_values(unit: Unit) -> Iterator[Finding]:
                         label(IndicatorRow, vague[0][0]), "L102")
 
 
-def _goal_parts(unit: Unit) -> Iterator[tuple[str, Decimal, list[IndicatorRow]]]:
+def _goal_parts(unit: Evaluated) -> Iterator[tuple[str, Decimal, list[IndicatorRow]]]:
     """The unit's scored parts (一级指标 of the score) and their 绩效指标 rows."""
     if unit.score is None:
         return
@@ -120,7 +120,7 @@ def _goal_parts(unit: Unit) -> Iterator[tuple[str, Decimal, list[IndicatorRow]]]
             yield level.name, level.weight, rows
 
 
-def weight_piled_up(unit: Unit) -> Iterator[Finding]:
+def weight_piled_up(unit: Evaluated) -> Iterator[Finding]:
     """L103: one indicator carrying more than ``max_share`` % of its part's points."""
     limit = unit.settings.max_share
     for part, weight, rows in _goal_parts(unit):
@@ -134,7 +134,7 @@ def weight_piled_up(unit: Unit) -> Iterator[Finding]:
                             row.cell("weight"), label(IndicatorRow, "weight"), "L103")
 
 
-def single_indicator(unit: Unit) -> Iterator[Finding]:
+def single_indicator(unit: Evaluated) -> Iterator[Finding]:
     """L104: a part with one indicator only (the format may exempt parts, e.g. 满意度指标)."""
     for part, weight, rows in _goal_parts(unit):
         if len(rows) == 1 and part not in unit.settings.single_exempt:
@@ -143,7 +143,7 @@ def single_indicator(unit: Unit) -> Iterator[Finding]:
                         "请细化为几个可衡量的指标", row.cell("level3"), label(IndicatorRow, "level3"), "L104")
 
 
-def _lost(unit: Unit) -> str:
+def _lost(unit: Evaluated) -> str:
     """Why points count as lost ("综合得分99.92分"), or "" when none were."""
     if unit.score is not None and unit.score.raw_total < unit.score.total_weight:
         return f"综合得分{fmt_score(unit.score.total)}分"
@@ -163,7 +163,7 @@ def _part_at(sections: list[Section]) -> Location:
     return Location.join([s.ref for s in sections if s.ref]) or Location.sheet("文字说明")
 
 
-def problems_unsaid(unit: Unit) -> Iterator[Finding]:
+def problems_unsaid(unit: Evaluated) -> Iterator[Finding]:
     """L105: points lost, yet 存在的问题 or 改进措施 is empty or "无"."""
     why = _lost(unit)
     if not why:
@@ -177,7 +177,7 @@ def problems_unsaid(unit: Unit) -> Iterator[Finding]:
                         "L105")
 
 
-def reason_says_nothing(unit: Unit) -> Iterator[Finding]:
+def reason_says_nothing(unit: Evaluated) -> Iterator[Finding]:
     """L106: a row short of its points whose 偏差原因 is "无" (an empty one is G804's)."""
     for subject, result, rows in unit.scores():
         by_ref = {row.ref: row for row in rows}
@@ -194,7 +194,7 @@ def reason_says_nothing(unit: Unit) -> Iterator[Finding]:
 # -- money and the score ------------------------------------------------------------------------------
 
 
-def low_execution_unexplained(unit: Unit) -> Iterator[Finding]:
+def low_execution_unexplained(unit: Evaluated) -> Iterator[Finding]:
     """L107: a 预算执行率 (the unit's or a project's) below the floor without a reason."""
     floor = unit.settings.execution_floor
     budget = unit.report.budget
@@ -209,7 +209,7 @@ def low_execution_unexplained(unit: Unit) -> Iterator[Finding]:
                         unit.at(f"projects[{i}].explanation", "项目"), field, "L107")
 
 
-def overspend_unexplained(unit: Unit) -> Iterator[Finding]:
+def overspend_unexplained(unit: Evaluated) -> Iterator[Finding]:
     """L108: the unit spent more than its 全年预算数 and says nothing why (a project's is C619)."""
     budget = unit.report.budget
     if budget.final > 0 and budget.executed > budget.final and not (budget.explanation or "").strip():
@@ -218,7 +218,7 @@ def overspend_unexplained(unit: Unit) -> Iterator[Finding]:
                     f"没有说明原因：请在“预算”表“{field}”中说明", unit.at("budget.explanation", "预算"), field, "L108")
 
 
-def score_too_high(unit: Unit) -> Iterator[Finding]:
+def score_too_high(unit: Evaluated) -> Iterator[Finding]:
     """L109: 总分 ≥ 90 while 预算执行率 < 80 % ("自评结果偏高"), the unit's and each project's."""
     high, low = unit.settings.high_score, unit.settings.low_execution
     rate = unit.report.budget.execution_rate
@@ -236,7 +236,7 @@ def score_too_high(unit: Unit) -> Iterator[Finding]:
 # -- text ---------------------------------------------------------------------------------------------
 
 
-def _texts(unit: Unit) -> Iterator[tuple[str, str, Location, str]]:
+def _texts(unit: Evaluated) -> Iterator[tuple[str, str, Location, str]]:
     """(owner, text, where, field) for every paragraph a project or the 文字说明 holds."""
     for i, p in enumerate(unit.report.projects.rows):
         owner = f"项目“{p.name}”"
@@ -254,7 +254,7 @@ def _texts(unit: Unit) -> Iterator[tuple[str, str, Location, str]]:
                 yield f"文字说明{section.ref}", para, Location.parse(section.ref) or Location.sheet("文字说明"), part
 
 
-def copied_text(unit: Unit) -> Iterator[Finding]:
+def copied_text(unit: Evaluated) -> Iterator[Finding]:
     """L110: the same paragraph (``copy_min_chars`` 字 or more) in two or more projects or 文字说明 rows."""
     seen: dict[str, list[tuple[str, Location, str]]] = {}
     for owner, text, where, field in _texts(unit):
@@ -272,7 +272,7 @@ def copied_text(unit: Unit) -> Iterator[Finding]:
                     Location.join(w for _, w, _ in places), places[0][2], "L110")
 
 
-def _boxes(unit: Unit) -> Iterator[tuple[str, str, Location, str]]:
+def _boxes(unit: Evaluated) -> Iterator[tuple[str, str, Location, str]]:
     """(limit key, text, where, field) for each box a province limits."""
     for i, g in enumerate(unit.report.goals):
         for field in ("content", "result"):
@@ -293,7 +293,7 @@ def _boxes(unit: Unit) -> Iterator[tuple[str, str, Location, str]]:
         yield key, _part_text(sections), _part_at(sections), part
 
 
-def over_word_limit(unit: Unit) -> Iterator[Finding]:
+def over_word_limit(unit: Evaluated) -> Iterator[Finding]:
     """L111: a box over the format's limit (四川: 100 字 for goals and reasons, 200 for 评价结论 …)."""
     limits = unit.settings.word_limits
     for key, text, where, field in _boxes(unit):
@@ -302,7 +302,7 @@ def over_word_limit(unit: Unit) -> Iterator[Finding]:
             yield _warn(f"“{field}”{n}字，超过本格式{limit}字的限制：请精简到{limit}字以内", where, field, "L111")
 
 
-def all_exactly_met(unit: Unit) -> Iterator[Finding]:
+def all_exactly_met(unit: Evaluated) -> Iterator[Finding]:
     """L112: every 定量 row's 实际完成值 equal to its 指标值 (the unit's; each project's) — worth a look."""
     groups: list[tuple[str, list[IndicatorRow]]] = [("", list(unit.report.indicators))]
     groups += [(f"项目“{p.name}”：", list(p.indicators)) for p in unit.report.projects.rows]
@@ -313,7 +313,7 @@ def all_exactly_met(unit: Unit) -> Iterator[Finding]:
                         Location.join(r.cell("actual") for r in numeric), label(IndicatorRow, "actual"), "L112")
 
 
-RULES: tuple[tuple[str, Callable[[Unit], Iterable[Finding]]], ...] = (
+RULES: tuple[tuple[str, Callable[[Evaluated], Iterable[Finding]]], ...] = (
     ("L101", no_measure_unit), ("L102", vague_values), ("L103", weight_piled_up), ("L104", single_indicator),
     ("L105", problems_unsaid), ("L106", reason_says_nothing), ("L107", low_execution_unexplained),
     ("L108", overspend_unexplained), ("L109", score_too_high), ("L110", copied_text), ("L111", over_word_limit),
@@ -324,5 +324,5 @@ RULES: tuple[tuple[str, Callable[[Unit], Iterable[Finding]]], ...] = (
 def lint(report: Report, refs: Refs, score: ScoreResult | None = None, project_scores: list[ScoreResult | None] | None = None,
          settings: LintSettings | None = None) -> list[Finding]:
     """Every lint warning about one evaluated workbook, in code order."""
-    unit = Unit(report, refs, score, list(project_scores or []), settings or LintSettings())
+    unit = Evaluated(report, refs, score, list(project_scores or []), settings or LintSettings())
     return [f for code, rule in RULES if unit.settings.on(code) for f in rule(unit)]

@@ -489,16 +489,16 @@ def _join_note(note: str, calc: str) -> str:
 
 def _goal_level(level: Level, spec: GoalRowsSpec, rows: _Rows, findings: list[Finding],
                 variables: dict[str, Any] | None = None, taken: list[Substitution] | None = None,
-                rules: GoalRules | None = None, weight: Decimal | None = None) -> ScoreLevel:
-    """A level scored from goal rows. ``weight``: the level's points when another level's were moved in
-    (``when_absent: move``): its rows' own sum, checked by the caller over all receiving levels."""
+                rules: GoalRules | None = None, receiving: bool = False) -> ScoreLevel:
+    """A level scored from goal rows. ``receiving``: another level's points were moved in (``when_absent:
+    move``), so the level's points are its rows' own sum, checked by the caller over all receiving levels."""
     items = _level_items(spec, rows)
     scored = [_goal_row(level, spec, item, rows, findings, variables, taken, rules) for item in items]
     weights = sum((r.weight for r in scored), ZERO)
     names = "、".join(spec.level1)
     if not scored:
         return _absent_level(level, spec, rows, findings)
-    if weight is None and weights != level.weight:
+    if not receiving and weights != level.weight:
         refs = "、".join(r.ref for r in scored if r.ref) or rows.sheet
         findings.append(Finding(f"{rows.subject}一级指标“{names}”各行分值合计{num(weights)}分，应为{num(level.weight)}分",
                                 refs, "分值", code="G811"))
@@ -507,7 +507,7 @@ def _goal_level(level: Level, spec: GoalRowsSpec, rows: _Rows, findings: list[Fi
         subgroups.setdefault(r.group, []).append(r)
     groups = [ScoreGroup(name=name, weight=sum((r.weight for r in rs), ZERO), points=sum((r.points for r in rs), ZERO),
                             rows=rs) for name, rs in subgroups.items()]
-    return ScoreLevel(name=level.name, weight=level.weight if weight is None else weights,
+    return ScoreLevel(name=level.name, weight=weights if receiving else level.weight,
                       points=sum((g.points for g in groups), ZERO), groups=groups)
 
 
@@ -553,8 +553,8 @@ def _goal_levels(system: ScoringSystem, rows: _Rows, findings: list[Finding], va
         if lv not in present:
             result[lv.name] = _absent_level(lv, spec, rows, findings, receivers if present else "")
             continue
-        weight = ZERO if moving else None  # a receiver's points are its rows' (checked together below)
-        result[lv.name] = _goal_level(lv, spec, rows, findings, variables, taken, system.goal_rules, weight)
+        result[lv.name] = _goal_level(lv, spec, rows, findings, variables, taken, system.goal_rules,
+                                      receiving=bool(moving))
     if moving and present:
         expected = sum((lv.weight for lv in [*present, *moving]), ZERO)
         got = sum((result[lv.name].weight for lv in present), ZERO)
