@@ -95,12 +95,12 @@ def test_summary_sheet_rows(county):
     rows = list(wb["汇总"].iter_rows(values_only=True))
     # what a 财政局 reads first, then where the files are (printed on pages of their own)
     assert rows[0] == ("序号", "单位名称", "年度", "总分", "等次", "预算执行率", "收入合计（万元）", "支出合计（万元）",
-                       "年末结转和结余（万元）", "错误数", "提示数", "状态", "文件", "格式", "输出文件夹", "文件数", "备注")
+                       "年末结转和结余（万元）", "错误数", "提示数", "审核提示数", "状态", "文件", "格式", "输出文件夹", "文件数", "备注")
     built = (UNIT, 2025, 95.5, "优", 0.9918, 1540.25, 1527.64, 12.61)
-    assert rows[1] == (1, *built, 0, 0, "已生成", "a.xlsx", "yueyang-2020", UNIT, 2, None)
-    assert rows[2] == (2, *built, 0, 1, "已生成", "sub/b.xlsx", "yueyang-2020", f"{UNIT}（2）", 2,
+    assert rows[1] == (1, *built, 0, 0, 0, "已生成", "a.xlsx", "yueyang-2020", UNIT, 2, None)
+    assert rows[2] == (2, *built, 0, 1, 0, "已生成", "sub/b.xlsx", "yueyang-2020", f"{UNIT}（2）", 2,
                        f"单位名称与“a.xlsx”相同，输出到“{UNIT}（2）”")
-    assert rows[3] == (3, UNIT, 2025, None, None, None, None, None, None, 1, 1, "有错误未生成", "z_bad.xlsx",
+    assert rows[3] == (3, UNIT, 2025, None, None, None, None, None, None, 1, 1, 0, "有错误未生成", "z_bad.xlsx",
                        "yueyang-2020", None, None, None)
     # 合计: money summed over the two units built, 执行率 of the sums (1527.64 × 2 / (1540.25 … budget × 2)
     # is the unit's own 99.18 % here: two equal units), counts summed; 平均: 总分 only.
@@ -182,9 +182,9 @@ def test_summary_is_printable(county):
     assert sum(findings.column_dimensions[c].width for c in "ABCDEFG") * 0.0973 <= (11.69 - 1.0) / 0.8
     summary = wb["汇总"]
     assert summary.freeze_panes == "C2" and summary.print_title_cols == "$A:$B"
-    assert [b.id for b in summary.col_breaks.brk] == [12]  # after 状态: 文件, 格式, 输出文件夹 … on their own pages
-    widths = [summary.column_dimensions[get_column_letter(c)].width for c in range(1, 18)]
-    pages = [widths[:12], widths[:2] + widths[12:]]
+    assert [b.id for b in summary.col_breaks.brk] == [13]  # after 状态: 文件, 格式, 输出文件夹 … on their own pages
+    widths = [summary.column_dimensions[get_column_letter(c)].width for c in range(1, 19)]
+    pages = [widths[:13], widths[:2] + widths[13:]]
     scale = summary.page_setup.scale / 100
     assert scale >= 0.8 and all(sum(page) * 0.0973 * scale <= 11.69 - 1.0 for page in pages)
 

@@ -14,6 +14,7 @@ from docx import Document
 
 from reportgen.cli import main
 from reportgen.workbook.example import EXAMPLE
+from reportgen.workbook.schema import SCHEMA_VERSION
 from tests.docx_helpers import full_text
 
 RUNNER = CliRunner()
@@ -177,7 +178,7 @@ def test_blank_workbook_is_a_good_form(tmp_path: Path) -> None:
     assert wb.sheetnames[0] == "填写说明"
     assert wb["系统信息"].sheet_state == "hidden"
     assert [r[:2] for r in wb["系统信息"].iter_rows(values_only=True)] == [("format", "national-2025"),
-                                                                          ("schema_version", "2")]
+                                                                          ("schema_version", SCHEMA_VERSION)]
     unit = wb["基本信息"]
     assert unit.freeze_panes == "A2"
     lists = {str(dv.sqref): dv.formula1 for dv in unit.data_validations.dataValidation if dv.type == "list"}
@@ -234,4 +235,4 @@ def test_workbook_from_another_schema_version(tmp_path: Path) -> None:
     wb.save(workbook)
     result = run("check", workbook)
     assert result.exit_code == 2
-    assert "系统信息 W514 schema_version: 填报表结构版本为 0，本程序为 2" in result.output
+    assert f"系统信息 W514 schema_version: 填报表结构版本为 0，本程序为 {SCHEMA_VERSION}" in result.output

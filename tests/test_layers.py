@@ -18,7 +18,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("render", "render.filters", "render.limits", "render.env", "render.source", "render.paths", "render.merge",
      "docstyle"),  # the sandbox and number formats; docstyle: template building blocks
     ("filenames", "outputs", "render.pagination", "render.docx", "plausibility", "checks", "questionnaire",
-     "scoring"),  # what is computed from a report, and writing files
+     "scoring", "lint"),  # what is computed from a report, and writing files
     ("workbook",),  # the workbook: schema, reading, assembling the model, writing blank ones
     ("formats",),  # format folders and the sheets they add
     ("pipeline", "pdf", "office", "summary", "formats.check"),  # one workbook, end to end; office: LibreOffice runs

@@ -32,13 +32,18 @@ _FORMAT_OPTION = click.option(
 
 def print_findings(findings: list[Finding]) -> None:
     errors = [f for f in findings if f.is_error]
-    warnings = [f for f in findings if not f.is_error]
+    warnings = [f for f in findings if not f.is_error and not f.is_lint]
+    notes = [f for f in findings if not f.is_error and f.is_lint]
     for f in errors:
         click.secho(f"错误  {f}", fg="red", err=True)
     for f in warnings:
         click.secho(f"提示  {f}", fg="yellow", err=True)
+    if notes:  # the reviewer's lint, apart: worth a look, never a stop
+        click.secho(f"审核提示（{len(notes)} 条，审核时可能被问到，不影响生成）：", fg="cyan", err=True)
+        for f in notes:
+            click.secho(f"审核  {f}", fg="cyan", err=True)
     if errors:
-        click.secho(f"共 {len(errors)} 个错误、{len(warnings)} 个提示，请修改后重试。", fg="red", err=True)
+        click.secho(f"共 {len(errors)} 个错误、{len(warnings) + len(notes)} 个提示，请修改后重试。", fg="red", err=True)
 
 
 def handles_input_errors(command: Callable[..., Any]) -> Callable[..., Any]:

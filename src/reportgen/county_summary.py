@@ -3,7 +3,7 @@
 Contract: :func:`write_summary` writes, atomically (``outputs.write_file``), two printable sheets:
 
 * **问题清单** — the first and active sheet: every finding of every workbook (errors before
-  notes, in input order): 序号, 单位名称, 级别 (错误/提示), 位置 (``收入!B2``), 字段, 说明, and
+  notes, in input order): 序号, 单位名称, 级别 (错误/提示/审核提示: the reviewer's lint, L1xx), 位置 (``收入!B2``), 字段, 说明, and
   文件 last. It opens first because it is the 财政局's work list: what to send back to which unit.
 * **汇总** — one row per workbook in input order, then a 合计 row and a 平均 row. Its columns are
   declared once, in :data:`SUMMARY_COLUMNS` (header, the unit's value, its 合计/平均 cells, number
@@ -140,7 +140,9 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
     Column("支出合计（万元）", _figure("expenditure_total"), total=_sum("expenditure_total"), format=WAN),
     Column("年末结转和结余（万元）", _figure("year_end_balance"), total=_sum("year_end_balance"), format=WAN),
     Column("错误数", lambda o, n, f: len(o.errors), total=_count(lambda o: len(o.errors)), width=6),
-    Column("提示数", lambda o, n, f: len(o.warnings), total=_count(lambda o: len(o.warnings)), width=6),
+    Column("提示数", lambda o, n, f: len(_notes(o)), total=_count(lambda o: len(_notes(o))), width=6),
+    # the reviewer's lint (L1xx), counted apart: which units a 财政局 looks at first
+    Column("审核提示数", lambda o, n, f: len(_lint(o)), total=_count(lambda o: len(_lint(o))), width=8),
     Column("状态", lambda o, n, f: o.status, total=_state, width=12),
     Column("文件", lambda o, n, f: relative_name(o.result.path, f), width=26, technical=True),
     Column("格式", lambda o, n, f: o.result.format_id, width=14, technical=True),
@@ -156,7 +158,7 @@ SUMMARY_HEADERS = [c.header for c in SUMMARY_COLUMNS]
 _REPEATED = 2  # 序号 and 单位名称 on every printed page
 
 FINDINGS_HEADERS = ["序号", "单位名称", "级别", "位置", "字段", "说明", "文件"]
-_FINDINGS_WIDTHS = {"序号": 6, "单位名称": 20, "级别": 6, "位置": 16, "字段": 14, "说明": 44, "文件": 20}
+_FINDINGS_WIDTHS = {"序号": 6, "单位名称": 20, "级别": 8, "位置": 16, "字段": 14, "说明": 44, "文件": 20}
 
 
 def write_summary(path: Path, outcomes: Sequence[Outcome], folder: Path, title: str = "") -> None:
@@ -226,13 +228,22 @@ def averages_row(outcomes: Sequence[Outcome]) -> list[Any]:
     return [c.average(outcomes) if c.average else None for c in SUMMARY_COLUMNS]
 
 
+def _notes(outcome: Outcome) -> list[Finding]:
+    return [f for f in outcome.warnings if not f.is_lint]
+
+
+def _lint(outcome: Outcome) -> list[Finding]:
+    return [f for f in outcome.warnings if f.is_lint]
+
+
 def finding_rows(outcomes: Sequence[Outcome], folder: Path) -> list[list[Any]]:
     rows: list[list[Any]] = []
     for outcome in outcomes:
         r = outcome.result
-        for f in [*outcome.errors, *outcome.warnings]:
-            rows.append([len(rows) + 1, r.unit_name, "错误" if f.is_error else "提示", _where(f, r.path),
-                         f.field, f.message, relative_name(r.path, folder)])
+        for f in [*outcome.errors, *_notes(outcome), *_lint(outcome)]:
+            level = "错误" if f.is_error else "审核提示" if f.is_lint else "提示"
+            rows.append([len(rows) + 1, r.unit_name, level, _where(f, r.path), f.field, f.message,
+                         relative_name(r.path, folder)])
     return rows
 
 

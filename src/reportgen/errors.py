@@ -151,6 +151,11 @@ class Finding:
     def is_error(self) -> bool:
         return self.severity == "error"
 
+    @property
+    def is_lint(self) -> bool:
+        """A reviewer's note (L1xx, ``reportgen.lint``): a warning shown apart from the others."""
+        return self.code.startswith("L")
+
 
 class ReportgenError(Exception):
     """A problem with the user's input (workbook, format folder, template), never a bug.

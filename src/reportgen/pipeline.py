@@ -155,6 +155,12 @@ def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None)
     # is not warned about again by the checks ("未达到指标值")
     warned = {(f.where, f.field) for f in scored if f.severity == "warning"}
     findings += [f for f in checked if f.severity != "warning" or (f.where, f.field) not in warned] + scored
+    if not errors_only(findings):  # the reviewer's notes once the workbook holds together; one note per cell
+        from reportgen.lint.rules import lint
+
+        warned |= {(f.where, f.field) for f in checked if f.severity == "warning"}
+        findings += [f for f in lint(report, data.refs, evaluation.score, evaluation.project_scores, fmt.spec.lint)
+                     if (f.where, f.field) not in warned]
     evaluation.findings = findings
     if errors_only(findings):
         raise ReportgenError(findings)

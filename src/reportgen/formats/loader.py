@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reportgen.errors import Finding, ReportgenError
+from reportgen.lint.settings import LintSettings
 from reportgen.model.inputs import InputDecl
 from reportgen.validation import duplicates, field_path, validation_findings
 from reportgen.workbook.schema import META_SHEET
@@ -101,6 +102,8 @@ class FormatSpec(BaseModel):
         "满意度按问卷的哪个数计：satisfaction_rate 满意率（选满意类选项的答案占全部答案的比例）或 score_rate 得分率"
         "（得分合计 ÷ 满分）。问卷汇总据此写明满意度是多少；评分取问卷的数（goal_rows 的 actual_from）时须是同一个"))
     example: str | None = Field(None, description="示例数据（YAML，补充通用示例之外的数据）")
+    lint: LintSettings = Field(default_factory=LintSettings, description=(
+        "审核提示（L1xx）：disable 关闭的代码，及各条的阈值（如 max_share、execution_floor、word_limits）"))
 
     @field_validator("inputs")
     @classmethod

@@ -68,6 +68,8 @@ def _model_of(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
 
 def _members(model: type[BaseModel]):
     for name, info in model.model_fields.items():
+        if info.exclude:  # not handed to templates (a row's cells, for messages only)
+            continue
         yield name, info.annotation, info.description or ""
     for name, info in model.model_computed_fields.items():
         yield name, info.return_type, info.description or ""

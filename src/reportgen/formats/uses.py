@@ -1,6 +1,7 @@
 """What a format reads of the workbook, derived from its own files: the variables its templates and
-output names print and the data its scoring rules use (their paths and expressions, the 绩效指标 rows
-``goal_rows`` score, a value ``actual_from`` takes).
+output names print, the data its scoring rules use (their paths and expressions, the 绩效指标 rows
+``goal_rows`` score, a value ``actual_from`` takes) and what its lint codes that are on read
+(``lint.settings.READS``: a 预算执行偏差说明 is asked for even where no template prints it).
 
 A printed figure stands for the workbook cells it is computed from (``model.dependencies``:
 ``budget.execution_rate`` reads 年初预算数, 预算调整数 and the 支出 columns), found on the example units
@@ -142,9 +143,19 @@ def _whole(sheets: Iterable[str]) -> Iterator[Cell]:
             yield from ((sheet, name) for name, _, _ in models[sheet].input_fields())
 
 
+def _lint_reads(fmt: Format) -> set[str]:
+    """The model paths the format's lint reads (its codes that are on; word limits only when set)."""
+    from reportgen.lint.settings import READS
+
+    settings = fmt.spec.lint
+    limited = any(value is not None for value in settings.word_limits.model_dump().values())
+    return {path for code, paths in READS.items() if settings.on(code) and (code != "L111" or limited)
+            for path in paths}
+
+
 def compute_uses(fmt: Format) -> Uses:
     scoring_paths_, scoring_sheets = _scoring_reads(fmt)
-    sheets, fields = _paths_read(template_paths(fmt) | scoring_paths_)
+    sheets, fields = _paths_read(template_paths(fmt) | scoring_paths_ | _lint_reads(fmt))
     sheets |= scoring_sheets
     fields |= set(_whole(scoring_sheets))  # a scored 绩效指标 row is read whole
     # a table's rows are told apart by their first column (项目名称, 机构名称): read wherever the table is

@@ -735,6 +735,14 @@ class Budget(_Model):
                                                      last_year_of="income_total")] = None
     last_year_expenditure: Annotated[Decimal | None, Cell("上年支出合计", help="用于计算同比变动（万元）",
                                                           last_year_of="executed")] = None
+    public_budget: Annotated[Decimal | None, Cell("公用经费预算数", help=(
+        "全年预算中的公用经费（万元），计算公用经费控制率用；没有可留空"))] = None
+    procurement_budget: Annotated[Decimal | None, Cell("政府采购预算数", help=(
+        "当年政府采购预算（计划）金额（万元），计算政府采购执行率用；没有可留空"))] = None
+    procurement_actual: Annotated[Decimal | None, Cell("政府采购实际数", help="当年实际政府采购金额（万元）；没有可留空")] = None
+    explanation: Annotated[str | None, Cell("预算执行偏差说明", "longtext", width=40, help=(
+        "预算执行率明显偏低（如低于90%）或支出超过全年预算时，说明原因"),
+        meaning="预算执行偏差说明（未填为 None）")] = None
     income_total: Decimal = _d("本年收入合计（含上年结转）", source=("income.total.total",))
 
     @computed_field(description="全年预算数 = 年初预算数 + 预算调整数")
@@ -915,10 +923,20 @@ class IndicatorRow(_Model):
     weight: Annotated[Decimal | None, Cell("分值", "decimal", width=8, help="按自评表打分的格式需要", carry="same")] = None
     achievement: Annotated[str | None, Cell("完成程度", choices=ACHIEVEMENTS, width=10, help="定性指标填写",
                                             meaning="完成程度（定性指标：达成/部分达成/未达成）")] = None
+    score: Annotated[Decimal | None, Cell("定性指标得分", "decimal", width=12, help=(
+        "定性指标可在完成程度对应的区间内自评打分（分）：如财预〔2020〕10号，达成为分值的80%（含）至100%，"
+        "部分达成60%（含）至80%，未达成60%以下（以本格式的评分规则为准）；不填按格式的默认比例计。定量指标由程序计分，不填"),
+        meaning="定性指标的自评得分（分；未填为 None）")] = None
     deviation_reason: Annotated[str | None, Cell("偏差原因及改进措施", "longtext", width=36)] = None
     core: Annotated[bool | None, Cell("是否核心指标", width=10, help="打印“是否核心指标”的格式需要",
                                       meaning="是否核心指标（未填为 None）", carry="same")] = None
     ref: str = _d("所在工作表行（用于提示）", default="")
+    cells: dict[str, str] = Field(default_factory=dict, exclude=True, description=(
+        "各栏所在单元格（字段名 → 工作表!单元格），用于提示；不传给模板"))
+
+    def cell(self, field: str) -> str:
+        """Where the row's ``field`` was typed (``绩效指标!K9``), else the row."""
+        return self.cells.get(field) or self.ref
 
     @computed_field(description="指标值文字，如 ≥95%（定性指标为原文）")
     @property
@@ -990,6 +1008,7 @@ class NarrativeRow(_Model):
 class Section(_Model):
     title: str | None = _d("小标题（可为空）", default=None)
     paragraphs: list[str] = _d("段落（正文按换行分段）")
+    ref: str = Field("", exclude=True, description="正文所在单元格（用于提示）；不传给模板")
 
 
 class Narrative(_Model):
@@ -1024,6 +1043,36 @@ class OrgBalance(_Model):
     @property
     def year_end(self) -> Decimal:
         return self.income - self.expenditure
+
+
+class Common(_Model):
+    """The common indicators of 部门整体 evaluations (共性指标: 重庆 2021, 湖南 and others) as named figures
+    a scoring file uses (``common.carryover_rate``). Each is computed once, from the sheets the report
+    already holds, and is None when its denominator is zero or its figures are not filled; a figure
+    another part of the report defines (在职人员控制率 is ``staff.control_rate``) is that figure."""
+
+    staff_control_rate: Decimal | None = _d("在职人员控制率（%）= 年末实有人数 / 编制数 × 100（同 staff.control_rate）",
+                                            source=("staff.control_rate",))
+    three_public_control_rate: Decimal | None = _d(
+        "“三公”经费控制率（%）= “三公”经费决算合计 / 预算合计 × 100（同 three_public.control_rate）",
+        source=("three_public.control_rate",))
+    three_public_change_rate: Decimal | None = _d(
+        "“三公”经费变动率（%）=（本年决算合计 − 上年决算合计）/ 上年决算合计 × 100（同 three_public.change_rate）",
+        source=("three_public.change_rate",))
+    execution_rate: Decimal | None = _d("预算执行率（预算完成率，%）= 全年执行数 / 全年预算数 × 100（同 budget.execution_rate）",
+                                        source=("budget.execution_rate",))
+    adjustment_rate: Decimal | None = _d("预算调整率（%）= |预算调整数| / 年初预算数 × 100（同 budget.adjustment_rate）",
+                                         source=("budget.adjustment_rate",))
+    carryover_rate: Decimal | None = _d("结转结余率（%）= 年末结转和结余 / 全年预算数 × 100",
+                                        source=("balance.year_end", "budget.final"))
+    public_control_rate: Decimal | None = _d(
+        "公用经费控制率（%）= 公用经费支出 / 公用经费预算数 × 100；未填公用经费预算数时为空",
+        source=("expenditure.total.public", "budget.public_budget"))
+    fixed_utilization: Decimal | None = _d("固定资产利用率（%）= 在用固定资产 / 固定资产合计 × 100（同 assets.fixed_utilization）",
+                                           source=("assets.fixed_utilization",))
+    procurement_rate: Decimal | None = _d(
+        "政府采购执行率（%）= 政府采购实际数 / 政府采购预算数 × 100；未填时为空",
+        source=("budget.procurement_actual", "budget.procurement_budget"))
 
 
 class Report(_Model):
@@ -1061,6 +1110,24 @@ class Report(_Model):
                  for name, quota, actual in figures if quota is not None or actual is not None]
         return Staff(quota=u.staff_quota, actual=u.staff_actual, kinds=kinds, temporary=u.temporary,
                      dispatched=u.dispatched, retired=u.retired)
+
+    @computed_field(description=(
+        "共性指标（在职人员控制率、“三公”经费控制率和变动率、预算执行率、预算调整率、结转结余率、公用经费控制率、"
+        "固定资产利用率、政府采购执行率），评分体系可直接使用，如 common.carryover_rate"))
+    @property
+    def common(self) -> Common:
+        with untraced():  # Common's fields say which figures they are
+            return self._common()
+
+    def _common(self) -> Common:
+        b, tp = self.budget, self.three_public
+        actual = b.procurement_actual
+        return Common(staff_control_rate=self.staff.control_rate, three_public_control_rate=tp.control_rate,
+                      three_public_change_rate=tp.change_rate, execution_rate=b.execution_rate,
+                      adjustment_rate=b.adjustment_rate, carryover_rate=percent(self.balance.year_end, b.final),
+                      public_control_rate=percent(self.expenditure.total.public, b.public_budget),
+                      fixed_utilization=self.assets.fixed_utilization,
+                      procurement_rate=None if actual is None else percent(actual, b.procurement_budget))
 
     @computed_field(description="各机构结余（按机构名称对应收入与支出）")
     @property

@@ -9,6 +9,7 @@ adds up. Only a total cap (when the system declares one) can make the total diff
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,8 +24,17 @@ from reportgen.render.filters import points as points_text
 from reportgen.render.filters import score as fmt_score
 from reportgen.render.limits import bounded, budgeted, describe_fault
 from reportgen.scoring import expr, rules
+from reportgen.scoring.intervals import Interval
 from reportgen.scoring.rules import INPUTS_SHEET, ZERO, Outcome, Scope, value_text
-from reportgen.scoring.spec import ChecklistRule, GoalRowsSpec, IndicatorSpec, ManualRule
+from reportgen.scoring.spec import (
+    ChecklistRule,
+    GoalRowsSpec,
+    GoalRules,
+    IndicatorSpec,
+    ManualRule,
+    Overshoot,
+    QualitativeBand,
+)
 from reportgen.scoring.system import (
     InputSpec,
     Level,
@@ -116,6 +126,9 @@ class ScoreResult(BaseModel):
     findings: list[Finding] = Field(default_factory=list, description="评分中发现的问题")
     substitutions: list[Substitution] = Field(default_factory=list, description=(
         "实际完成值取自别处（如满意度调查问卷汇总的满意率）的绩效指标行：indicator、typed、value、measure"))
+    rules: list[str] = Field(default_factory=list, description=(
+        "本评分体系的计分规则说明（按绩效指标计分的定性区间、超额完成、反向和等于型公式、缺少一部分时的处理、总分封顶），"
+        "每条一句"))
 
     def row(self, key_or_name: str) -> ScoreRow:
         """A row by key, or by name when the name is unique."""
@@ -330,10 +343,12 @@ def _actual_from(spec: GoalRowsSpec, indicator: IndicatorRow, variables: dict[st
 
 
 def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, rows: _Rows, findings: list[Finding],
-              variables: dict[str, Any] | None = None, taken: list[Substitution] | None = None) -> ScoreRow:
-    """One 绩效指标 row (the unit's or a project's) scored against its own target. Whether it is
-    met and how target and value read (``≥95%``) are the model's (``IndicatorRow.met``,
-    ``target_text``): one rule, one display."""
+              variables: dict[str, Any] | None = None, taken: list[Substitution] | None = None,
+              rules: GoalRules | None = None) -> ScoreRow:
+    """One 绩效指标 row (the unit's or a project's) scored against its own target by the file's
+    ``goal_rules`` (the 财预〔2020〕10号 defaults without them). Whether it is met and how target and
+    value read (``≥95%``) are the model's (``IndicatorRow.met``, ``target_text``): one rule, one display."""
+    rules = rules or GoalRules()
     try:
         indicator = item if isinstance(item, IndicatorRow) else IndicatorRow.model_validate(expr.top_level(item))
     except ValidationError as exc:  # a context that did not come from the reader (tests, tools)
@@ -371,15 +386,13 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, rows: _Rows, findings
     if indicator is None:
         return done(ZERO, "绩效指标行无法评分", "绩效指标行无法评分", None, "")
     if not indicator.quantitative:
-        level_name = indicator.achievement or "达成"
-        share = spec.qualitative.get(level_name)
-        if share is None:
-            findings.append(Finding(f"{rows.subject}完成程度“{level_name}”无法识别（可选：{'、'.join(spec.qualitative)}）",
-                                    where, "完成程度", code="G805"))
-            share = ZERO
-        raw = weight * share / HUNDRED
-        calc = f"完成程度：{level_name}，按分值的{num(share)}%计，得{fmt_score(_points(raw, weight))}分"
-        return done(raw, calc, f"完成程度为“{level_name}”，按{num(share)}%计分", None, indicator.actual_text)
+        raw, calc, reason = _qualitative(indicator, spec.qualitative or rules.qualitative, weight, rows.subject,
+                                         findings)
+        return done(raw, calc, reason, None, indicator.actual_text)
+    if indicator.score is not None:
+        findings.append(Finding(f"{rows.subject}“{indicator.level3}”是定量指标，得分由程序按完成值计算，填写的定性指标得分 "
+                                f"{num(indicator.score)} 未使用（请清空）", indicator.cell("score"), "定性指标得分",
+                                "warning", "G841"))
     t, a, nature = indicator.target, indicator.actual, indicator.nature
     if not isinstance(t, Decimal) or not isinstance(a, Decimal) or nature not in ("≥", "≤", "="):
         findings.append(Finding(f"{rows.subject}定量指标（{nature}）的指标值和实际完成值都应为数字", where, "实际完成值",
@@ -387,20 +400,88 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, rows: _Rows, findings
         return done(ZERO, "指标值或实际完成值不是数字，无法计分", "指标值或实际完成值不是数字", None,
                     indicator.actual_text)
     shown, goal = indicator.actual_text, indicator.target_text
-    if indicator.met:
-        return done(weight, f"指标值{goal}，实际完成{shown}，已达成", "", a, shown)
-    if nature == "≥":
+    positive = nature == "≥" or (nature == "=" and rules.equal == "as_positive")
+    if indicator.met or (positive and a >= t):
+        how = "（等于型指标按正向指标计分）" if nature == "=" and not indicator.met else ""
+        calc = f"指标值{goal}，实际完成{shown}，已达成{how}"
+        over = (a - t) * HUNDRED / t if positive and t > 0 else None
+        if rules.overshoot is not None and over is not None and over >= rules.overshoot.above:
+            return _overshoot(rules.overshoot, indicator, over, calc, done, rows.subject, findings, deviation, a)
+        return done(weight, calc, "", a, shown)
+    if positive:
         raw = weight * a / t if t > 0 and a > 0 else ZERO
         formula = f"{num(a)}/{num(t)}×{fmt_score(weight)}"
+        rule = "等于型指标按正向指标“实际完成值/指标值×分值”计分：" if nature == "=" else ""
+    elif nature == "≤" and rules.reverse == "linear":
+        raw = weight * (1 - (a - t) / t) if t > 0 else ZERO
+        formula = f"(1 - ({num(a)} - {num(t)})/{num(t)})×{fmt_score(weight)}"
+        rule = "反向指标按“(1 -（实际完成值 - 指标值）/指标值)×分值”计分（实际完成值达到指标值两倍时为0分）："
     elif nature == "≤":
         raw = weight * t / a if t > 0 else ZERO
         formula = f"{num(t)}/{num(a)}×{fmt_score(weight)}"
+        rule = "反向指标按“指标值/实际完成值×分值”计分："
     else:  # "=": in proportion to closeness: (1 − |a − t| / |t|) × weight
         raw = weight * (1 - abs(a - t) / abs(t)) if t != 0 else ZERO
         formula = f"(1 - |{num(a)} - {num(t)}|/{num(abs(t))})×{fmt_score(weight)}"
+        rule = "等于型指标按“(1 - |实际完成值 - 指标值|/|指标值|)×分值”计分："
     points = _points(raw, weight)
-    calc = f"指标值{goal}，实际完成{shown}，未达成，得分 = {formula} = {fmt_score(points)}分"
+    calc = f"指标值{goal}，实际完成{shown}，未达成，{rule}得分 = {formula} = {fmt_score(points)}分"
     return done(raw, calc, f"实际完成{shown}，未达到指标值{goal}", a, shown)
+
+
+def _qualitative(indicator: IndicatorRow, bands: dict[str, QualitativeBand], weight: Decimal, subject: str,
+                 findings: list[Finding]) -> tuple[Decimal, str, str]:
+    """A 定性 row: the unit's own 得分 within the band of its 完成程度, else the band's default share.
+    An edge belongs to the band whose interval includes it (10号: 80% is 达成's, not 部分达成's)."""
+    level_name = indicator.achievement or "达成"
+    band = bands.get(level_name)
+    if band is None:
+        findings.append(Finding(f"{subject}完成程度“{level_name}”无法识别（可选：{'、'.join(bands)}）",
+                                indicator.cell("achievement"), "完成程度", code="G805"))
+        return ZERO, f"完成程度：{level_name}，无法识别，按0分计", f"完成程度“{level_name}”无法识别"
+    fixed = band.range.low == band.range.high
+    span = f"得分区间为分值的{band.range.describe('%')}"
+    given = indicator.score
+    if given is not None and not fixed:
+        share = given * HUNDRED / weight if weight else None
+        if share is not None and band.range.contains(share):
+            return (given, f"完成程度：{level_name}（{span}），自评得分{fmt_score(given)}分",
+                    f"完成程度为“{level_name}”，自评得分{fmt_score(given)}分")
+        r = band.range
+        scaled = Interval(low=r.low * weight / HUNDRED if r.low is not None else None, low_closed=r.low_closed,
+                          high=r.high * weight / HUNDRED if r.high is not None else None, high_closed=r.high_closed,
+                          text="")
+        findings.append(Finding(f"{subject}“{indicator.level3}”完成程度为“{level_name}”，得分应在分值{fmt_score(weight)}分的"
+                                f"{r.describe('%')}之间（即{scaled.describe('分')}），填写的是{num(given)}分",
+                                indicator.cell("score"), "定性指标得分", code="G840"))
+    elif given is not None:
+        findings.append(Finding(f"{subject}“{indicator.level3}”：本格式定性指标按完成程度固定计分（{level_name}为分值的"
+                                f"{num(band.default)}%），填写的定性指标得分 {num(given)} 未使用（请清空）",
+                                indicator.cell("score"), "定性指标得分", "warning", "G841"))
+    raw = weight * band.default / HUNDRED
+    if fixed:
+        calc = f"完成程度：{level_name}，按分值的{num(band.default)}%计，得{fmt_score(_points(raw, weight))}分"
+    else:
+        calc = (f"完成程度：{level_name}（{span}），未自评打分，按{num(band.default)}%计，"
+                f"得{fmt_score(_points(raw, weight))}分")
+    return raw, calc, f"完成程度为“{level_name}”，按{num(band.default)}%计分"
+
+
+def _overshoot(rule: Overshoot, indicator: IndicatorRow, over: Decimal, calc: str, done: Callable[..., ScoreRow],
+               subject: str, findings: list[Finding], deviation: str, actual: Decimal) -> ScoreRow:
+    """A 正向 target exceeded by ``rule.above`` % or more (an edge counts): a reason is asked for, and
+    ``rule.deduct`` points may be taken off (指标偏离: the target was set too low)."""
+    weight = indicator.weight or ZERO
+    note = f"完成值高于指标值{pct(over)}（{num(rule.above)}%及以上）"
+    shown = indicator.actual_text
+    if rule.deduct:
+        raw = weight - rule.deduct
+        text = f"{calc}；{note}，按指标偏离扣{fmt_score(rule.deduct)}分，得{fmt_score(_points(raw, weight))}分"
+        return done(raw, text, f"实际完成{shown}，{note}，扣{fmt_score(rule.deduct)}分", actual, shown)
+    if not deviation:
+        findings.append(Finding(f"{subject}“{indicator.level3}”{note}，请在“偏差原因及改进措施”中说明原因（如年初指标值设定偏低）",
+                                indicator.cell("deviation_reason"), "偏差原因及改进措施", "warning", "G842"))
+    return done(weight, f"{calc}；{note}，须说明原因", "", actual, shown)
 
 
 def _join_note(note: str, calc: str) -> str:
@@ -408,15 +489,17 @@ def _join_note(note: str, calc: str) -> str:
 
 
 def _goal_level(level: Level, spec: GoalRowsSpec, rows: _Rows, findings: list[Finding],
-                variables: dict[str, Any] | None = None, taken: list[Substitution] | None = None) -> ScoreLevel:
-    items = [i for i in rows.items if str(_get(i, "level1") or "") in spec.level1]
-    scored = [_goal_row(level, spec, item, rows, findings, variables, taken) for item in items]
+                variables: dict[str, Any] | None = None, taken: list[Substitution] | None = None,
+                rules: GoalRules | None = None, receiving: bool = False) -> ScoreLevel:
+    """A level scored from goal rows. ``receiving``: another level's points were moved in (``when_absent:
+    move``), so the level's points are its rows' own sum, checked by the caller over all receiving levels."""
+    items = _level_items(spec, rows)
+    scored = [_goal_row(level, spec, item, rows, findings, variables, taken, rules) for item in items]
     weights = sum((r.weight for r in scored), ZERO)
     names = "、".join(spec.level1)
     if not scored:
-        findings.append(Finding(f"{rows.subject}没有一级指标为“{names}”的绩效指标，“{level.name}”无法计分",
-                                Location.sheet(rows.sheet), "一级指标", code="G808"))
-    elif weights != level.weight:
+        return _absent_level(level, spec, rows, findings)
+    if not receiving and weights != level.weight:
         refs = "、".join(r.ref for r in scored if r.ref) or rows.sheet
         findings.append(Finding(f"{rows.subject}一级指标“{names}”各行分值合计{num(weights)}分，应为{num(level.weight)}分",
                                 refs, "分值", code="G811"))
@@ -425,7 +508,64 @@ def _goal_level(level: Level, spec: GoalRowsSpec, rows: _Rows, findings: list[Fi
         subgroups.setdefault(r.group, []).append(r)
     groups = [ScoreGroup(name=name, weight=sum((r.weight for r in rs), ZERO), points=sum((r.points for r in rs), ZERO),
                             rows=rs) for name, rs in subgroups.items()]
-    return ScoreLevel(name=level.name, weight=level.weight, points=sum((g.points for g in groups), ZERO), groups=groups)
+    return ScoreLevel(name=level.name, weight=weights if receiving else level.weight,
+                      points=sum((g.points for g in groups), ZERO), groups=groups)
+
+
+def _level_items(spec: GoalRowsSpec, rows: _Rows) -> list[Any]:
+    return [i for i in rows.items if str(_get(i, "level1") or "") in spec.level1]
+
+
+def _absent_level(level: Level, spec: GoalRowsSpec, rows: _Rows, findings: list[Finding],
+                  receivers: str = "") -> ScoreLevel:
+    """A level the unit has no rows for, as the format says (``when_absent``): an error (it cannot be
+    scored), 0 points, or its points moved to ``receivers``; the table gets one row saying which."""
+    names = "、".join(spec.level1)
+    if spec.when_absent == "error" or (spec.when_absent == "move" and not receivers):
+        findings.append(Finding(f"{rows.subject}没有一级指标为“{names}”的绩效指标，“{level.name}”无法计分",
+                                Location.sheet(rows.sheet), "一级指标", code="G808"))
+        return ScoreLevel(name=level.name, weight=level.weight, points=ZERO, groups=[])
+    if spec.when_absent == "zero":
+        text = f"未设置{names}，“{level.name}”{fmt_score(level.weight)}分计0分（本格式规定）"
+        findings.append(Finding(f"{rows.subject}{text}", Location.sheet(rows.sheet), "一级指标", "warning", "G843"))
+        weight, name = level.weight, f"未设置{names}"
+    else:  # the table's 三级指标 column says where the points went (no points lost: no 扣分原因)
+        text = f"未设置{names}，“{level.name}”{fmt_score(level.weight)}分并入{receivers}（本格式规定）"
+        weight, name = ZERO, f"未设置{names}（{fmt_score(level.weight)}分并入{receivers}）"
+    row = ScoreRow(level=level.name, group="", name=name, key=f"{level.name}（未设置）", kind="goal_row",
+                   standard="", note=spec.standard, weight=weight, points=ZERO, value=None, value_text="",
+                   calculation=text, deduction_reason=text if weight else "")
+    return ScoreLevel(name=level.name, weight=weight, points=ZERO,
+                      groups=[ScoreGroup(name="", weight=weight, points=ZERO, rows=[row])])
+
+
+def _goal_levels(system: ScoringSystem, rows: _Rows, findings: list[Finding], variables: dict[str, Any],
+                 taken: list[Substitution]) -> dict[str, ScoreLevel]:
+    """Every goal_rows level by name. A level without rows whose format says ``when_absent: move``
+    gives its points to the levels that have rows: their rows must then add up to all those points."""
+    goal = [lv for lv in system.levels if lv.goal_rows is not None]
+    present = [lv for lv in goal if _level_items(lv.goal_rows, rows)]  # type: ignore[arg-type]
+    moving = [lv for lv in goal if lv not in present and lv.goal_rows.when_absent == "move"]  # type: ignore[union-attr]
+    receivers = "、".join(lv.name for lv in present)
+    result: dict[str, ScoreLevel] = {}
+    for lv in goal:
+        spec = lv.goal_rows
+        assert spec is not None
+        if lv not in present:
+            result[lv.name] = _absent_level(lv, spec, rows, findings, receivers if present else "")
+            continue
+        result[lv.name] = _goal_level(lv, spec, rows, findings, variables, taken, system.goal_rules,
+                                      receiving=bool(moving))
+    if moving and present:
+        expected = sum((lv.weight for lv in [*present, *moving]), ZERO)
+        got = sum((result[lv.name].weight for lv in present), ZERO)
+        if got != expected:
+            names = "、".join(name for lv in present for name in lv.goal_rows.level1)  # type: ignore[union-attr]
+            refs = "、".join(r.ref for lv in present for g in result[lv.name].groups for r in g.rows if r.ref)
+            absent = "、".join(f"{lv.name}（{fmt_score(lv.weight)}分）" for lv in moving)
+            findings.append(Finding(f"{rows.subject}未设置{absent}，按本格式并入{receivers}：一级指标“{names}”各行分值合计"
+                                    f"{num(got)}分，应为{num(expected)}分", refs or rows.sheet, "分值", code="G811"))
+    return result
 
 
 # -- the whole table ----------------------------------------------------------------------------------
@@ -448,9 +588,10 @@ def score(system: ScoringSystem, context: Any) -> ScoreResult:
                                         str(_get(item, "ref") or goal_rows.sheet), "一级指标", code="G807"))
     levels: list[ScoreLevel] = []
     taken: list[Substitution] = []
+    scored_goals = _goal_levels(system, goal_rows, findings, variables, taken) if matched else {}
     for level in system.levels:
         if level.goal_rows is not None:
-            levels.append(_goal_level(level, level.goal_rows, goal_rows, findings, variables, taken))
+            levels.append(scored_goals[level.name])
             continue
         groups = []
         for group in level.groups:
@@ -472,7 +613,40 @@ def score(system: ScoringSystem, context: Any) -> ScoreResult:
     grade = next((g.name for g in system.grades if g.range.contains(total)), "")
     return ScoreResult(system_id=system.id, system_name=system.name, levels=levels, rows=rows, total=total,
                        raw_total=raw_total, total_weight=sum((lv.weight for lv in system.levels), ZERO), grade=grade,
-                       capped=total < raw_total, cap_reason=cap_reason, findings=findings, substitutions=taken)
+                       capped=total < raw_total, cap_reason=cap_reason, findings=findings, substitutions=taken,
+                       rules=rule_notes(system))
+
+
+def rule_notes(system: ScoringSystem) -> list[str]:
+    """The system's rules for 绩效指标 rows and its total, one sentence each (``ScoreResult.rules``)."""
+    notes: list[str] = []
+    goal = [lv for lv in system.levels if lv.goal_rows is not None]
+    if goal:
+        rules = system.goal_rules
+        notes.append("定量指标达到指标值得满分；正向指标未达到按“实际完成值/指标值×分值”计分")
+        notes.append({"ratio": "反向指标（≤）超出指标值按“指标值/实际完成值×分值”计分",
+                      "linear": "反向指标（≤）超出指标值按“(1 -（实际完成值 - 指标值）/指标值)×分值”计分，达到指标值两倍时为0分",
+                      }[rules.reverse])
+        notes.append({"closeness": "等于型指标（=）不相等按“(1 - |实际完成值 - 指标值|/|指标值|)×分值”计分",
+                      "as_positive": "等于型指标（=）按正向指标计分"}[rules.equal])
+        bands = "；".join(f"{name}为分值的{band.range.describe('%')}" for name, band in rules.qualitative.items())
+        defaults = "、".join(f"{num(band.default)}%" for band in rules.qualitative.values())
+        notes.append(f"定性指标按完成程度在区间内自评打分：{bands}（区间端点属于写明“含”的一档）；未自评打分的依次按{defaults}计")
+        if rules.overshoot is not None:
+            extra = f"并扣{fmt_score(rules.overshoot.deduct)}分" if rules.overshoot.deduct else "不扣分"
+            notes.append(f"正向指标完成值高于指标值{num(rules.overshoot.above)}%及以上的，须在偏差原因中说明，{extra}")
+        for lv in goal:
+            assert lv.goal_rows is not None
+            names = "、".join(lv.goal_rows.level1)
+            if lv.goal_rows.when_absent == "zero":
+                notes.append(f"未设置{names}的，“{lv.name}”{fmt_score(lv.weight)}分计0分")
+            elif lv.goal_rows.when_absent == "move":
+                others = "、".join(o.name for o in goal if o is not lv)
+                notes.append(f"未设置{names}的，“{lv.name}”{fmt_score(lv.weight)}分并入{others}（由单位调整各行分值）")
+    if system.cap is not None:
+        caps = "，".join(f"{b.range.describe(system.cap.unit)}最高{fmt_score(b.cap)}分" for b in system.cap.bands)
+        notes.append(f"总分按{system.cap.label}封顶：{caps}")
+    return notes
 
 
 def _cap(system: ScoringSystem, variables: dict[str, Any], raw_total: Decimal,
@@ -532,5 +706,7 @@ def format_score_table(result: ScoreResult) -> str:
     out.append(summary)
     if result.cap_reason:
         out.append(f"封顶：{result.cap_reason}")
+    if result.rules:
+        out.append("计分规则：" + "；".join(result.rules) + "。")
     return "\n".join(out)
 

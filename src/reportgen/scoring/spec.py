@@ -161,13 +161,85 @@ def default_key(name: str) -> str:
     return key if key.isidentifier() else f"k{key}"
 
 
+class QualitativeBand(Spec):
+    """A 完成程度's share of a 定性 row's points (percent): the band a unit's own 得分 must lie in, and
+    the share given when it enters none. A bare number is a fixed share (no choice)."""
+
+    range: IntervalField = Field(description="得分区间（占分值的%），如 [80, 100]")
+    default: Decimal = Field(ge=0, le=100, description="未填得分时的比例（%），须在区间内")
+
+    @classmethod
+    def coerce(cls, value: Any) -> Any:
+        if isinstance(value, int | float | Decimal | str) and not isinstance(value, bool):
+            try:
+                share = Decimal(str(value))
+            except ArithmeticError:
+                return value  # not a number: validated as a mapping, which fails with the usual message
+            return {"range": Interval(low=share, low_closed=True, high=share, high_closed=True,
+                                      text=f"[{value}, {value}]"), "default": share}
+        return value
+
+
+QualitativeField = Annotated[QualitativeBand, BeforeValidator(QualitativeBand.coerce)]
+
+
+def ten_bands() -> dict[str, QualitativeBand]:
+    """财预〔2020〕10号: 达成年度指标 100%–80%（含80%）, 部分达成并具有一定效果 80%（不含）–60%（含）,
+    未达成并效果较差 60%（不含）–0; one vendor system enforces [80,100], [60,80), [0,60) likewise."""
+    return {"达成": QualitativeBand(range=Interval.parse("[80, 100]"), default=Decimal(100)),
+            "部分达成": QualitativeBand(range=Interval.parse("[60, 80)"), default=Decimal(60)),
+            "未达成": QualitativeBand(range=Interval.parse("[0, 60)"), default=Decimal(0))}
+
+
+OVERSHOOT_PRESETS: dict[str, dict[str, int] | None] = {
+    "explain": {"above": 30},  # 高于指标值30%（含）以上须说明原因
+    "deduct": {"above": 30, "deduct": 2},  # 并扣2分（某省一体化系统的“指标偏离”）
+    "off": None,
+}
+
+
+class Overshoot(Spec):
+    """A 正向 (≥) target far exceeded (完成值高于指标值较多): a reason is asked for, and points may be taken off."""
+
+    above: Decimal = Field(Decimal(30), gt=0, description="完成值高于指标值的幅度（%，含）：(实际 − 指标)/指标 × 100")
+    deduct: Decimal = Field(Decimal(0), ge=0, description="扣分（0：只要求说明原因，不扣分）")
+
+    @classmethod
+    def coerce(cls, value: Any) -> Any:
+        if value is False:  # YAML reads a bare ``off`` as false
+            return None
+        if isinstance(value, str) and value in OVERSHOOT_PRESETS:
+            return OVERSHOOT_PRESETS[value]
+        return value
+
+
+class GoalRules(Spec):
+    """How 绩效指标 rows (``goal_rows``) are scored, for every such level of the file. Without it the
+    财预〔2020〕10号 defaults: 定性 bands 100–80 / 80–60 / 60–0 %, a reason asked for a 正向 target
+    exceeded by 30 % or more, 反向 t/a × 分值, 等于 (1 − |a − t|/|t|) × 分值."""
+
+    qualitative: dict[str, QualitativeField] = Field(default_factory=ten_bands, description=(
+        "定性指标各完成程度的得分区间和默认比例（%）：{达成: {range: \"[80, 100]\", default: 100}, …}；"
+        "写一个数表示固定比例"))
+    overshoot: Annotated[Overshoot | None, BeforeValidator(Overshoot.coerce)] = Field(
+        default_factory=Overshoot, description="正向指标完成值高于指标值较多：explain（须说明原因）、deduct（并扣2分）、off，"
+                                               "或 {above: 30, deduct: 2}")
+    reverse: Literal["ratio", "linear"] = Field("ratio", description=(
+        "反向（≤）指标未达成：ratio 指标值/实际值×分值；linear (1 − (实际值 − 指标值)/指标值)×分值，两倍指标值时为0"))
+    equal: Literal["closeness", "as_positive"] = Field("closeness", description=(
+        "等于（=）指标不相等：closeness (1 − |实际值 − 指标值|/|指标值|)×分值；as_positive 按正向指标"
+        "（达到或超过指标值满分，否则 实际值/指标值×分值）"))
+
+
 class GoalRowsSpec(Spec):
     """The level's indicators are the unit's own 绩效指标 rows whose 一级指标 is in ``level1``."""
 
     level1: list[str] = Field(min_length=1, description="匹配的一级指标名称")
-    qualitative: dict[str, Decimal] = Field(
-        default_factory=lambda: {"达成": Decimal(100), "部分达成": Decimal(60), "未达成": Decimal(0)},
-        description="定性指标各完成程度的得分比例（%）")
+    qualitative: dict[str, QualitativeField] | None = Field(None, description=(
+        "本一级指标的定性指标得分区间（同 goal_rules.qualitative；不写用 goal_rules 的）"))
+    when_absent: Literal["error", "zero", "move"] = Field("error", description=(
+        "单位没有这一部分的绩效指标时：error 无法计分（错误）；zero 该部分计0分；"
+        "move 分值并入其他按绩效指标计分的一级指标（单位各行分值相应调整）"))
     standard: str = Field("", description="评分标准说明（打印用）")
     actual_from: str | None = Field(None, description=(
         "实际完成值的来源（数据路径，如 questionnaire_summary.satisfaction_rate）：定量行的实际完成值取此值，"
@@ -210,6 +282,17 @@ class CapSpec(Spec):
     bands: list[CapBand] = Field(min_length=1)
 
 
+# cap presets: ``cap: execution_rate`` (one provincial 一体化 manual: 预算执行率 70–80% → at most 89,
+# 60–70% → 79, 50–60% → 69, below 50% → 59); the rate is the project's in a project_scoring file
+CAP_PRESETS = {"execution_rate": [("[70, 80)", 89), ("[60, 70)", 79), ("[50, 60)", 69), ("(-∞, 50)", 59)]}
+
+
+def cap_preset(name: str, per_project: bool) -> CapSpec:
+    value, label = ("project.execution_rate", "执行率") if per_project else ("budget.execution_rate", "预算执行率")
+    return CapSpec(value=value, label=label,
+                   bands=[CapBand(range=Interval.parse(r), cap=Decimal(c)) for r, c in CAP_PRESETS[name]])
+
+
 DEFAULT_GRADES = [
     Grade(name="优", range=Interval.parse("[90, +∞)")),
     Grade(name="良", range=Interval.parse("[80, 90)")),
@@ -223,5 +306,6 @@ class SystemSpec(Spec):
     name: str
     description: str = ""
     grades: list[Grade] = Field(default_factory=lambda: list(DEFAULT_GRADES), min_length=1)
-    cap: CapSpec | None = None
+    cap: CapSpec | Literal["execution_rate"] | None = None
+    goal_rules: GoalRules = Field(default_factory=GoalRules)
     levels: list[LevelSpec] = Field(min_length=1)

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from reportgen.cells import Field as CellField
 from reportgen.cells import Kind
 from reportgen.errors import Finding, ReportgenError
+from reportgen.model.report import ACHIEVEMENTS
 from reportgen.render.filters import num
 from reportgen.scoring import expr
 from reportgen.scoring.intervals import tiling_problems
@@ -29,15 +30,18 @@ from reportgen.scoring.spec import (
     ChecklistRule,
     DeductionRule,
     GoalRowsSpec,
+    GoalRules,
     Grade,
     IndicatorSpec,
     InputKind,
     ManualRule,
+    QualitativeBand,
     RatioRule,
     Spec,
     SystemSpec,
     TiersRule,
     WhenUndefined,
+    cap_preset,
 )
 from reportgen.validation import Problem, duplicates, translated
 from reportgen.yamlfile import LineMarks, Loc, load_yaml, not_a_mapping
@@ -72,6 +76,7 @@ class ScoringSystem(Spec):
     description: str = ""
     grades: list[Grade]
     cap: CapSpec | None = None
+    goal_rules: GoalRules = Field(default_factory=GoalRules, description="绩效指标行的计分规则")
     levels: list[Level]
     source: str = Field("", description="声明文件路径（用于提示）")
     per_project: bool = Field(False, description="逐项目评分（format.yaml 的 project_scoring）：goal_rows 取各项目的绩效指标")
@@ -218,8 +223,9 @@ def build_scoring_system(raw: dict[str, Any], where: str, marks: LineMarks | Non
                     groups=[Group(name=g.name, weight=g.weight, indicators=[ind for _, ind in indicators[(i, j)]])
                             for j, g in enumerate(lv.groups or [])])
               for i, lv in enumerate(spec.levels)]
+    cap = cap_preset(spec.cap, per_project) if isinstance(spec.cap, str) else spec.cap
     return ScoringSystem(id=spec.id, name=spec.name, description=spec.description, grades=spec.grades,
-                         cap=spec.cap, levels=levels, source=where, per_project=per_project)
+                         cap=cap, goal_rules=spec.goal_rules, levels=levels, source=where, per_project=per_project)
 
 
 def _with_path(problem: Problem) -> str:
@@ -315,11 +321,38 @@ def _check_system(spec: SystemSpec, indicators: dict[tuple[int, int], Located],
                 ("levels", i, "goal_rows", "level1"))
     for problem in tiling_problems([g.range for g in spec.grades]):
         add("S217", f"评价等次：{problem}", "grades", ("grades",))
-    if spec.cap is not None:
+    _check_goal_rules(spec, add)
+    if isinstance(spec.cap, CapSpec):
         for problem in tiling_problems([b.range for b in spec.cap.bands], spec.cap.unit):
             add("S217", f"总分封顶：{problem}", "cap", ("cap", "bands"))
         if error := expr.syntax_error(spec.cap.value, expression=True):
             add("S223", f"总分封顶的 value 表达式有语法错误：{error}", "cap", ("cap", "value"))
+
+
+def _check_goal_rules(spec: SystemSpec, add: Add) -> None:
+    """The 定性 bands (system-wide and per level) and what a level without rows does."""
+    tables: list[tuple[dict[str, QualitativeBand], Loc]] = [(spec.goal_rules.qualitative, ("goal_rules", "qualitative"))]
+    tables += [(lv.goal_rows.qualitative, ("levels", i, "goal_rows", "qualitative"))
+               for i, lv in enumerate(spec.levels) if lv.goal_rows is not None and lv.goal_rows.qualitative is not None]
+    for bands, at in tables:
+        for name, band in bands.items():
+            where = at + (name,)
+            if name not in ACHIEVEMENTS:
+                add("S247", f"定性指标的完成程度只能是 {'、'.join(ACHIEVEMENTS)}（填报表的下拉选项），不认识“{name}”",
+                    "qualitative", where)
+                continue
+            r = band.range
+            if (r.low is None or r.low < 0) or (r.high is None or r.high > 100):
+                add("S246", f"“{name}”的得分区间 {r.text} 应在分值的 0 至 100（%）之内", "qualitative", where)
+            elif not r.contains(band.default):
+                add("S245", f"“{name}”的默认比例 {num(band.default)}% 不在其得分区间 {r.text} 内", "qualitative",
+                    where + ("default",))
+    goal_levels = [(i, lv) for i, lv in enumerate(spec.levels) if lv.goal_rows is not None]
+    for i, lv in goal_levels:
+        assert lv.goal_rows is not None
+        if lv.goal_rows.when_absent == "move" and len(goal_levels) < 2:
+            add("S248", "when_absent: move 要把分值并入其他按绩效指标计分（goal_rows）的一级指标，但没有其他这样的一级指标",
+                lv.name, ("levels", i, "goal_rows", "when_absent"))
 
 
 def _check_indicators(indicators: Located, add: Add) -> None:

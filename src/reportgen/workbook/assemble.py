@@ -72,6 +72,8 @@ def _indicators(data: WorkbookData, findings: list[Finding], key: str = "indicat
             findings.append(Finding("定性指标请在“完成程度”中选择 达成/部分达成/未达成，未填按“达成”处理",
                                     data.ref(f"{key}[{i}].achievement"), "完成程度", "warning", "W521"))
         row["ref"] = str(data.ref(f"{key}[{i}]"))
+        row["cells"] = {field: str(where) for field in list(row)
+                        if (where := data.refs.get(f"{key}[{i}].{field}")) is not None}
         result.append(row)
     return result
 
@@ -110,7 +112,8 @@ def _narrative(data: WorkbookData, findings: list[Finding]) -> Narrative:
         if key is None:  # blank or unknown 部分 the reader let through (a salvage)
             findings.append(Finding(f"应为 {'/'.join(NARRATIVE_PARTS)} 之一", data.ref(f"narrative[{i}].part"), "部分"))
             continue
-        sections[key].append(Section(title=row["title"], paragraphs=paragraphs(row["body"])))
+        sections[key].append(Section(title=row["title"], paragraphs=paragraphs(row["body"]),
+                                     ref=str(data.ref(f"narrative[{i}].body"))))
     return Narrative(**sections)
 
 

@@ -23,7 +23,9 @@ from reportgen.cells import Field
 from reportgen.model.inputs import Cell, InputModel, KeyValue, cell_kind
 from reportgen.model.report import INPUT_SHEETS
 
-SCHEMA_VERSION = "2"
+# 3: 绩效指标/项目指标 gained 定性指标得分; 预算 gained 公用经费预算数, 政府采购预算数, 政府采购实际数 and
+#    预算执行偏差说明 (all optional: an upgraded workbook only lists them, nothing was renamed)
+SCHEMA_VERSION = "3"
 
 # What earlier schema versions called a sheet or a field whose label changed since, so that
 # ``reportgen upgrade`` reads an older workbook (and ``check`` recognises one): "sheet key" or

@@ -134,7 +134,8 @@ AGRICULTURE: Values = {
     ],
     "budget": {"initial": D("2380.00"), "adjustment": D("188.10"), "basic_initial": D("1380.00"),
                "basic_adjustment": D("12.00"), "project_initial": D("1000.00"), "project_adjustment": D("176.10"),
-               "last_year_income": D("2412.36"), "last_year_expenditure": D("2388.90")},
+               "last_year_income": D("2412.36"), "last_year_expenditure": D("2388.90"), "public_budget": D("245.00"),
+               "procurement_budget": D("520.00"), "procurement_actual": D("498.60")},
     "funds": _funds(("2300.00", "0.00", "80.00"), ("2361.80", "110.40", "95.90"), ("2330.15", "106.40", "84.90")),
     # 基本支出 1,370.35 in the first six lines, 项目支出 1,151.10 in the last five (one line per project)
     "by_function": [
@@ -268,7 +269,8 @@ SCHOOL: Values = {
     ],
     "budget": {"initial": D("3650.00"), "adjustment": D("195.50"), "basic_initial": None, "basic_adjustment": None,
                "project_initial": None, "project_adjustment": None, "last_year_income": D("3688.20"),
-               "last_year_expenditure": D("3602.45")},
+               "last_year_expenditure": D("3602.45"), "public_budget": D("500.00"), "procurement_budget": D("160.00"),
+               "procurement_actual": D("152.30")},
     "funds": _funds(("3000.00", "0.00", "650.00"), ("3120.50", "46.80", "678.20"), ("3060.20", "40.00", "627.50")),
     "by_function": [
         _line("教育支出", "普通教育", "高中教育", "3269.50", "3166.50"),
