@@ -128,3 +128,11 @@ def test_body_text_is_not_justified(folder: Path) -> None:
 def test_a_unit_without_projects_is_not_said_to_have_none_executed(social) -> None:
     text = full_text(social["部门整体支出绩效自评报告"])
     assert "本年度未安排项目支出。" in text and "个项目" not in text and "项目预算执行率—" not in text
+
+
+def test_the_form_states_the_scoring_rules_in_force(example) -> None:
+    """The 自评表's 说明 prints the engine's rules (score.rules), not a fixed sentence: the 定性 bands and
+    the 反向/等于 formulas the format uses."""
+    note = next(row for row in form_rows(example["部门整体支出绩效自评表"]) if row[0] == "说明")[1]
+    assert note.startswith("预算执行率得分 = 预算执行率 × 10分；定量指标达到指标值得满分")
+    assert "达成为分值的80%（含）至100%（含）" in note and "反向指标（≤）超出指标值按“指标值/实际完成值×分值”计分" in note

@@ -191,9 +191,10 @@ def unit_table(path: Path) -> None:
 
     note = scored_indicator_rows(indicators, "score")
     set_cell(indicators, note, 0, "说明", bold=True)
+    # the scoring rules in force, as the engine states them (score.rules): 定性 bands, 反向/等于 formulas …
     span(indicators, note, 1, 8, "{% if score.capped %}{{ score.cap_reason }}；{% endif %}"
-                          "预算执行率得分 = 预算执行率 × 10分；绩效指标达到年度指标值得满分，未达到按完成比例计分。",
-         align="left")
+                          "预算执行率得分 = 预算执行率 × 10分；{% if score.rules %}{{ score.rules|join('；') }}"
+                          "{% else %}绩效指标达到年度指标值得满分，未达到按完成比例计分{% endif %}。", align="left")
     # 填报人 and 联系电话 head the form; its foot names the unit that stamps it and its head
     signature_line(doc, "填报单位（盖章）：{{ unit.name }}    单位负责人：{{ unit.head }}    "
                         "填报日期：{{ unit.fill_date|cn_date }}", indicators, rows=2)
@@ -220,7 +221,8 @@ def budget_paragraphs() -> list[str]:
         "本年收入{{ income.total.current_year|wan }}万元。"
         + whole_and_parts("支出合计", "expenditure.total.total", "expenditure.kinds", "占") + "。",
         "年初预算{{ budget.initial|wan }}万元，全年预算{{ budget.final|wan }}万元，全年执行{{ budget.executed|wan }}万元，"
-        "预算执行率{{ budget.execution_rate|pct }}。{% if projects.rows %}全年安排{{ projects.rows|length|cn_count }}"
+        "预算执行率{{ budget.execution_rate|pct }}。{% if budget.explanation %}" + ended("budget.explanation")
+        + "{% endif %}{% if projects.rows %}全年安排{{ projects.rows|length|cn_count }}"
         "个项目，项目预算{{ projects.total_budget|wan }}万元，执行{{ projects.total_spent|wan }}万元，项目预算执行率"
         "{{ projects.execution_rate|pct }}。{% else %}本年度未安排项目支出。{% endif %}“三公”经费支出{{ three_public.actual_total|wan }}万元，控制率"
         "{{ three_public.control_rate|pct }}。",
@@ -228,7 +230,7 @@ def budget_paragraphs() -> list[str]:
 
 
 def score_sentence() -> str:
-    return ("经自评，{% for g in score.levels %}{{ g.name }}得{{ g.points|points }}分（满分{{ g.weight|score }}分）"
+    return ("经自评，{% for g in score.levels if g.weight %}{{ g.name }}得{{ g.points|points }}分（满分{{ g.weight|score }}分）"
             "{% if not loop.last %}，{% endif %}{% endfor %}，综合得分{{ score.total|points }}分"
             "{% if score.grade %}，评价等次为“{{ score.grade }}”{% endif %}。"
             "{% if score.capped %}{{ score.cap_reason }}。{% endif %}")
