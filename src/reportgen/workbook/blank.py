@@ -5,16 +5,22 @@ Plain features only (no macros, no external links, no formulas: every value goes
 Excel: dropdowns via data validation, input hints, number formats, frozen headers, widths, and a
 print setup on every sheet (A4, fit to one page wide, header row repeated, sheet name and page
 number in the header and footer) so that the printed workbook is as usable as the one on screen.
+
+``notes`` (keyed like the reader's paths, ``income[0].general_budget``) become cell comments, e.g.
+where an imported figure came from; ``extra`` is called with the open workbook and the cell of
+every written path (``收入!C2``) before saving, to add a sheet the reader does not read (来源).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from copy import copy
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -160,7 +166,23 @@ def _print_setup(ws, width: float, title_rows: str | None = "1:1") -> None:
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
-def _key_value_sheet(wb: Workbook, sheet: KeyValueSheet, values: dict[str, Any] | None) -> None:
+class _Notes:
+    """Comments to attach (path -> text) and the cells written (path -> ``sheet!cell``)."""
+
+    def __init__(self, notes: dict[str, str] | None):
+        self.notes = notes or {}
+        self.places: dict[str, str] = {}
+
+    def written(self, cell, sheet: str, path: str) -> None:
+        self.places[path] = f"{sheet}!{cell.coordinate}"
+        if (text := self.notes.get(path)) is not None:
+            comment = Comment(text, "reportgen")
+            comment.width, comment.height = 320, 40 + 18 * (1 + len(text) // 24)
+            cell.comment = comment
+
+
+def _key_value_sheet(wb: Workbook, sheet: KeyValueSheet, values: dict[str, Any] | None,
+                     notes: _Notes | None = None) -> None:
     ws = wb.create_sheet(sheet.name)
     for col, (title, width) in enumerate(_KV_COLUMNS, start=1):
         cell = put(ws, 1, col, title)
@@ -171,6 +193,8 @@ def _key_value_sheet(wb: Workbook, sheet: KeyValueSheet, values: dict[str, Any] 
         label = put(ws, row, 1, _label(spec))
         label.alignment, label.border = _WRAP, _BORDER
         value_cell = put(ws, row, 2, _cell_value(spec, (values or {}).get(spec.key)))
+        if notes is not None:
+            notes.written(value_cell, sheet.name, f"{sheet.key}.{spec.key}")
         _style_input(value_cell, spec)
         _validation(ws, spec, value_cell.coordinate)
         hint = put(ws, row, 3, _hint(spec))
@@ -180,7 +204,8 @@ def _key_value_sheet(wb: Workbook, sheet: KeyValueSheet, values: dict[str, Any] 
     _print_setup(ws, sum(widths))
 
 
-def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | None) -> None:
+def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | None,
+                 notes: _Notes | None = None) -> None:
     ws = wb.create_sheet(sheet.name)
     rows = list(rows or [])
     if not rows and sheet.fixed_rows:
@@ -205,6 +230,8 @@ def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | N
         for row in range(2, last_row + 1):
             record = rows[row - 2] if row - 2 < len(rows) else {}
             cell = put(ws, row, col, _cell_value(spec, record.get(spec.key)))
+            if notes is not None and row - 2 < len(rows):
+                notes.written(cell, sheet.name, f"{sheet.key}[{row - 2}].{spec.key}")
             if styled is None:
                 _style_input(cell, spec)
                 styled = cell._style
@@ -245,21 +272,26 @@ def _instructions(wb: Workbook, schema: WorkbookSchema, title: str) -> None:
 
 
 def write_workbook(schema: WorkbookSchema, path: Path, values: dict[str, Any] | None = None,
-                   title: str = "部门整体支出绩效自评 数据填报表") -> None:
-    """Write the workbook for ``schema``; with ``values`` (same shape the reader returns) filled in."""
+                   title: str = "部门整体支出绩效自评 数据填报表", notes: dict[str, str] | None = None,
+                   extra: Callable[[Workbook, dict[str, str]], None] | None = None) -> None:
+    """Write the workbook for ``schema``; with ``values`` (same shape the reader returns) filled in,
+    ``notes`` as comments and ``extra`` run before saving (see the module doc)."""
     wb = Workbook()
     _instructions(wb, schema, title)
+    noted = _Notes(notes) if notes is not None or extra is not None else None
     for sheet in schema.sheets:
         data = (values or {}).get(sheet.key)
         if isinstance(sheet, KeyValueSheet):
-            _key_value_sheet(wb, sheet, data)
+            _key_value_sheet(wb, sheet, data, noted)
         else:
-            _table_sheet(wb, sheet, data)
+            _table_sheet(wb, sheet, data, noted)
     meta = wb.create_sheet(META_SHEET)
     append(meta, ["format", schema.format_id])
     if schema.format_folder:  # a local folder: remembered to name it in messages, never loaded from here
         append(meta, ["format_folder", schema.format_folder])
     append(meta, ["schema_version", schema.version])
     meta.sheet_state = "hidden"
+    if extra is not None and noted is not None:
+        extra(wb, noted.places)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
