@@ -465,3 +465,69 @@ def test_docs_list_every_table_and_the_fields_it_feeds() -> None:
             if not t.check:
                 label = next(c.label for n, _, c in t.model.input_fields() if n == t.field)
                 assert label in text, (decl.key, label)
+
+
+def test_a_yuan_table_taken_for_wan_refused_by_the_workbooks_own_checks(folder: Path, tables, round_trips) -> None:
+    """公开07 in 元 labelled 万元, alone: no other table to compare with, but “三公”经费 74,700.00 万元 cannot be
+    part of a 支出合计 of 1,527.64 万元 (P702, as if typed): nothing is written (I118)."""
+    from reportgen.workbook.example import EXAMPLE
+
+    own = J.split_units(copy.deepcopy(EXAMPLE), "青山县医疗保障局")[0]
+
+    def wrong(ws) -> None:
+        J.three_public_table(ws, own.three_public or [], own.name, yuan=True)
+        ws["L3"] = "金额单位：万元"
+
+    path = J._book(folder / "三公-元.xlsx", ("公开07", wrong))
+    values = unit_values("medical", resolve_format(FORMAT))
+    for row in values["three_public"]:
+        row.update(budget=None, actual=None)
+    base = folder / "no-three-public.xlsx"
+    write_workbook(workbook_schema(resolve_format(FORMAT), relaxed=True), base, values)
+    out = folder / "refused-yuan.xlsx"
+    result = run("import", base, path, "-o", out)
+    assert result.exit_code == 2 and not out.exists(), result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("错误  ")]
+    assert errors[0].startswith("错误  三公经费!C4、三公经费!C5 I118 决算数: 导入后 P702：“三公”经费决算数合计 74,700.00 万元"
+                                "大于单位支出合计 1,527.64 万元"), errors
+    assert "公开07表 “三公”经费支出决算表 决算数/公务接待费（三公-元.xlsx 公开07!L7）" in errors[0]
+
+
+def test_units_without_a_name_and_argument_order(folder: Path, tables) -> None:
+    unit = J.split_units(copy.deepcopy(J_EXAMPLE()), "青山县医疗保障局")[1]
+    nameless = J._book(folder / "nameless.xlsx", ("公开01", lambda ws: J.total_table(ws, unit)))
+    wb = openpyxl.load_workbook(nameless)
+    wb["公开01"]["A3"] = None
+    wb.save(nameless)
+    imported = import_files([nameless, tables["medical"][0], tables["medical"][3]])
+    assert [f.code for f in imported.errors] == ["I113"]
+    assert "没有写明编制单位，而给出的表属于 2 个单位" in imported.errors[0].message
+    alone = import_files([nameless])
+    assert alone.entities == [""] and alone.orgs[""]["income.general_budget"].amount == D("315.80")
+    out = folder / "swapped.xlsx"
+    result = run("import", tables["medical"][0], round_trips_base(folder), "-o", out)
+    assert result.exit_code == 2 and " I119: 这不是填报表" in result.output and not out.exists(), result.output
+
+
+def round_trips_base(folder: Path) -> Path:
+    return folder / "medical-cleared.xlsx"
+
+
+def test_contents_and_unknown_rows(folder: Path) -> None:
+    """A 目录 sheet (titles beside page numbers) is no table; a row the workbook has no place for is named."""
+    unit = J.split_units(copy.deepcopy(J_EXAMPLE()), "青山县医疗保障局")[1]
+
+    def contents(ws) -> None:
+        for n, title in enumerate(("收入支出决算总表", "收入决算表", "支出决算表"), start=1):
+            ws.append([f"{n}. {title}", n + 2])
+
+    def with_balance_use(ws) -> None:
+        J.total_table(ws, unit)
+        ws["C16"] = 12.5  # 使用非财政拨款结余
+
+    path = J._book(folder / "contents.xlsx", ("目录", contents), ("公开01", with_balance_use), ("附注", contents))
+    imported = import_files([path])
+    assert [str(f) for f in imported.findings] == [
+        f"{path} 公开01!C16 I111 使用非财政拨款结余: 公开01表 收入支出决算总表“使用非财政拨款结余”12.50 万元：工作簿中没有这一项，"
+        "未导入；按工作簿计算的结转结余将与决算不同，请在报告中说明",
+        f"{path} 附注 I103: 工作表“附注”不是已知的决算表（表名或表号不认识），未读取"]

@@ -31,7 +31,7 @@ from statistics import median
 from reportgen.errors import Finding, Location, ReportgenError
 from reportgen.importer.declarations import MANUAL, TABLES, Target, target
 from reportgen.importer.figures import Fact, Place, Reading, Subject, read_region
-from reportgen.importer.layout import find_tables, is_number
+from reportgen.importer.layout import cover_sheet, find_tables, is_number
 from reportgen.importer.sources import expand, open_source
 from reportgen.model.inputs import Table
 from reportgen.model.relations import declared_sums, money_fields, parts
@@ -146,7 +146,7 @@ def read_files(paths: Iterable[Path]) -> Files:
         for grid in grids:
             regions = find_tables(grid)
             if not regions:
-                if any(is_number(v) for row in grid.cells for v in row):
+                if not cover_sheet(grid) and any(is_number(v) for row in grid.cells for v in row):
                     skipped.append(f"{path.name} 工作表“{grid.name}”：不是已知的决算表")
                     findings.append(Finding(f"工作表“{grid.name}”不是已知的决算表（表名或表号不认识），未读取",
                                             Location.in_file(path, part=grid.name), severity="warning", code="I103"))
@@ -166,6 +166,9 @@ def read_files(paths: Iterable[Path]) -> Files:
                                     Location.in_file(path), code="I102"))
         elif not grids:
             findings.append(Finding("文件中没有任何内容", Location.in_file(path), code="I102"))
+    if files and not any(r.facts or r.subjects for r in readings) and not any(f.is_error for f in findings):
+        findings.append(Finding("给出的文件中没有读到任何决算表的数字（" + "；".join(skipped or tables or ["没有可识别的表"]) + "）",
+                                Location.in_file(", ".join(str(p) for p in paths)), code="I102"))
     return read
 
 

@@ -41,6 +41,8 @@ _UNIT_ONLY = re.compile(r"^[(（]?\s*(?:金额)?单位\s*[:：]?\s*(万元|千�
 _ENTITY = re.compile(r"(?:编制单位|填报单位|单位名称|部门名称|预算单位|公开部门|公开单位|部门|单位)\s*[:：]\s*"
                      r"(.+?)\s*(?=(?:金额)?单位\s*[:：]|\s{2,}|$)")
 _YEAR = re.compile(r"^\d{4}\s*年(度|\d{1,2}月(\d{1,2}日)?)?$|^\d{4}[-./]\d{1,2}[-./]\d{1,2}$")
+_LABELLED = re.compile(r"^[\u4e00-\u9fff]{2,8}\s*[:：]")  # 填报日期：…, 公开日期：…: a header never has a colon
+_NOT_TABLES = ("目录", "封面", "说明", "编制说明", "填报说明")
 _FOOT = ("注", "说明", "备注", "填表说明", "单位负责人", "财务负责人", "制表人", "填表人", "审核人", "经办人")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _LEADING_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\D.*)$")
@@ -67,7 +69,7 @@ def _meta(value: Any) -> bool:
         return False
     text = value.strip()
     return bool(title_in(text) or tags_in(text) or _UNIT.search(text) or _UNIT_ONLY.match(text)
-                or _ENTITY.search(text) or _YEAR.match(text))
+                or _ENTITY.search(text) or _YEAR.match(text) or _LABELLED.match(text))
 
 
 @dataclass
@@ -158,10 +160,19 @@ class Region:
 # ---- finding the tables of a sheet -------------------------------------------------------------
 
 
+def cover_sheet(grid: Grid) -> bool:
+    """A sheet of a 决算 set that holds no table: its contents, cover or notes (by its name)."""
+    return label(grid.name) in _NOT_TABLES
+
+
 def find_tables(grid: Grid) -> list[Region]:
     """The tables in ``grid`` (see the module doc); an empty list when nothing names one."""
+    if cover_sheet(grid):
+        return []
     starts: list[tuple[int, TableDecl, str]] = []
     for r in range(grid.height):
+        if any(is_number(v) for v in grid.cells[r]):
+            continue  # a title beside a number is a line of a table of contents (the page), not a title
         for value in grid.cells[r]:
             if isinstance(value, str) and (decl := title_in(value)) is not None:
                 starts.append((r, decl, value.strip()))

@@ -142,9 +142,18 @@ def import_into(workbook: Path, files: Sequence[Path], out: Path, overwrite: boo
                 format_choice: str | None = None) -> ImportRun:
     from reportgen.carry.source import load
 
+    problems: list[Finding] = []
+    try:
+        wb, loaded = load(workbook, format_choice)
+        if not any(sheet.name in wb.sheetnames for sheet in loaded.schema.sheets):
+            problems.append(Finding(
+                "这不是填报表（没有“基本信息”“收入”等工作表）；命令的顺序是 reportgen import 填报表.xlsx 决算表… -o 新表.xlsx",
+                Location.in_file(workbook), code="I119"))
+    except ReportgenError as exc:
+        problems += exc.findings
     imported = import_files(files)
-    imported.raise_errors()
-    wb, loaded = load(workbook, format_choice)
+    if problems or imported.errors:  # the workbook's and the tables' problems in one pass
+        raise ReportgenError(problems + imported.findings)
     applied = apply_import(loaded.contents, imported, {k: Location.parse(v) if isinstance(v, str) else v
                                                        for k, v in loaded.refs.items()}, overwrite)
     new_paths = {e.path for e in applied.entries}
