@@ -531,3 +531,24 @@ def test_contents_and_unknown_rows(folder: Path) -> None:
         f"{path} 公开01!C16 I111 使用非财政拨款结余: 公开01表 收入支出决算总表“使用非财政拨款结余”12.50 万元：工作簿中没有这一项，"
         "未导入；按工作簿计算的结转结余将与决算不同，请在报告中说明",
         f"{path} 附注 I103: 工作表“附注”不是已知的决算表（表名或表号不认识），未读取"]
+
+
+@pytest.mark.parametrize("merged", [True, False], ids=["merged", "written-once"])
+def test_wide_three_public_table_with_or_without_merged_headers(folder: Path, merged: bool) -> None:
+    """预算数 | 决算数 over six columns each, 公务用车购置及运行费 over three: merged, or written in the first
+    column only (as some exports leave it): the same figures."""
+    own = J.split_units(copy.deepcopy(J_EXAMPLE()), "青山县医疗保障局")[0]
+
+    def write(ws) -> None:
+        J.three_public_table(ws, own.three_public or [], own.name)
+        if not merged:
+            for cells in list(ws.merged_cells.ranges):
+                ws.unmerge_cells(str(cells))
+
+    imported = import_files([J._book(folder / f"wide-{merged}.xlsx", ("公开07", write))])
+    assert imported.findings == []
+    got = {t.removeprefix("three_public"): v.amount for t, v in imported.unit.items()}
+    assert got == {"[因公出国（境）费].budget": D("0.00"), "[公务用车购置费].budget": D("0.00"),
+                   "[公务用车运行维护费].budget": D("6.00"), "[公务接待费].budget": D("3.00"),
+                   "[因公出国（境）费].actual": D("0.00"), "[公务用车购置费].actual": D("0.00"),
+                   "[公务用车运行维护费].actual": D("5.12"), "[公务接待费].actual": D("2.35")}

@@ -280,10 +280,10 @@ def _columns(grid: Grid, header: list[int], width: int) -> list[Column]:
         for c in range(width):
             value = grid.shown(r, c)
             if is_empty(value) and c > 0 and n < len(header) - 1 and grid.merge_at(r, c) is None:
-                # a group header written once over its columns without merging them (fill to the right
-                # while the row below names sub-columns under it)
+                # a group header written once over its columns without merging them: it spreads to the
+                # right over the columns that have a sub-header below it
                 left = texts.get((r, c - 1), "")
-                if left and not is_empty(grid.shown(header[n + 1], c)) and not is_empty(grid.shown(header[n + 1], c - 1)):
+                if left and any(not is_empty(grid.shown(below, c)) for below in header[n + 1:]):
                     value = left
             texts[(r, c)] = "" if is_empty(value) else str(value).strip()
     columns = []
@@ -343,6 +343,13 @@ def _entries(region: Region) -> list[Entry]:
             if not code and not text:
                 continue
             amounts = block.amounts
+            if spans_to is None and all(empty_amount(grid.get(r, c.index)) for c in amounts):
+                # a label written over the next block's empty key cells (公用经费合计 | | | … | 148.26),
+                # not merged: its amount is the first one to its right before any other text
+                later = [c for c in range(where + 1, grid.width)
+                         if not is_empty(grid.get(r, c)) and c not in {a.index for a in amounts}]
+                if later and is_number(grid.get(r, later[0])):
+                    spans_to = later[0] - 1
             if spans_to is not None:  # a label merged across the next block's keys: the amounts after it
                 upto = next((k for k in keys_at if k > spans_to), 1 << 30)
                 amounts = [c for c in amount_columns if spans_to < c.index < upto] or block.amounts
