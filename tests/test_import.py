@@ -552,3 +552,19 @@ def test_wide_three_public_table_with_or_without_merged_headers(folder: Path, me
                    "[公务用车运行维护费].budget": D("6.00"), "[公务接待费].budget": D("3.00"),
                    "[因公出国（境）费].actual": D("0.00"), "[公务用车购置费].actual": D("0.00"),
                    "[公务用车运行维护费].actual": D("5.12"), "[公务接待费].actual": D("2.35")}
+
+
+def test_car_costs_given_only_as_one_total_are_left_to_the_clerk(folder: Path) -> None:
+    """The standing table without its 其中 rows: 公务用车购置及运行维护费 5.12 is not split by guessing."""
+    own = J.split_units(copy.deepcopy(J_EXAMPLE()), "青山县医疗保障局")[0]
+
+    def no_parts(ws) -> None:
+        J.three_public_table(ws, own.three_public or [], own.name, wide=False)
+        ws.delete_rows(8, 2)
+
+    imported = import_files([J._book(folder / "car-total.xlsx", ("公开07", no_parts))])
+    assert imported.findings == []
+    assert "three_public[公务用车购置费].actual" not in imported.unit
+    assert imported.unit["three_public[公务接待费].actual"].amount == D("2.35")
+    assert imported.manual["three_public[公务用车运行维护费].actual"] == (
+        "公开07表 “三公”经费支出决算表只给出“2.公务用车购置及运行维护费”决算数 5.12 万元，没有分项，请按明细手工填写")

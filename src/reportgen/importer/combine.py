@@ -424,6 +424,14 @@ def _residues(values: dict[str, Value], checks: dict[str, Value], entity: str, r
             values[missing[0]] = Value(amount, official.places + tuple(p for m in have for p in values[m].places),
                                        f"{cell.label}{note}")
             continue
+        if missing and len(missing) < len(members) or missing and len(members) <= 3:
+            # the table gives the total, not (all) its parts: the clerk splits it (公务用车购置及运行费)
+            place = official.places[0]
+            given = f"“{place.row}”{place.column}" if place.row else f"“{place.column}”"
+            for m in missing:
+                result.manual.setdefault(m, (
+                    f"{who.strip() + '：' if who else ''}{place.table}只给出{given} {wan(official.amount)} 万元，"
+                    "没有分项，请按明细手工填写"))
         if not have:
             continue
         _compare(official.amount, [values[m] for m in have], [target(m) for m in missing], f"{who}{_describe(check)}",
@@ -457,9 +465,10 @@ def _compare(official: Decimal, have: list[Value], missing: list[Target], name: 
             f"{name}：决算 {wan(official)} 万元，{parts_text}四舍五入到分后之和为 {wan(summed)} 万元（尾差 {wan(diff)}）；{kept}",
             place.where, name.split()[-1], "warning", "I109"))
         return
-    gap = f"，未导入的有：{'、'.join(_describe(m) for m in missing)}" if missing else ""
+    if missing:  # parts not imported: listed as 需手工填写, not a gap in the table
+        return
     result.findings.append(Finding(
-        f"{name}：决算 {wan(official)} 万元，导入的{parts_text}之和为 {wan(summed)} 万元，相差 {wan(diff)}{gap}；"
+        f"{name}：决算 {wan(official)} 万元，导入的{parts_text}之和为 {wan(summed)} 万元，相差 {wan(diff)}；"
         "决算表中可能有工作簿没有的项目，请核对并在相应单元格手工调整", place.where, name.split()[-1], "warning", "I110"))
 
 
