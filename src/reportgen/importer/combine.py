@@ -424,7 +424,7 @@ def _residues(values: dict[str, Value], checks: dict[str, Value], entity: str, r
             values[missing[0]] = Value(amount, official.places + tuple(p for m in have for p in values[m].places),
                                        f"{cell.label}{note}")
             continue
-        if missing and len(missing) < len(members) or missing and len(members) <= 3:
+        if missing and not have:
             # the table gives the total, not (all) its parts: the clerk splits it (公务用车购置及运行费)
             place = official.places[0]
             given = f"“{place.row}”{place.column}" if place.row else f"“{place.column}”"
