@@ -16,8 +16,8 @@ from typing import Any
 
 from reportgen.cells import fold
 from reportgen.errors import Finding, Location
-from reportgen.importer.apply import _org_rows, _subject_key, _subject_name
-from reportgen.importer.combine import Imported, Value, _describe, _member_targets, combine, rounded
+from reportgen.importer.apply import org_rows, subject_key, subject_name
+from reportgen.importer.combine import Imported, Value, combine, describe, member_targets, rounded
 from reportgen.importer.declarations import Target, target
 from reportgen.importer.figures import Reading
 from reportgen.model.report import FunctionItem, Report
@@ -59,7 +59,7 @@ def compare(report: Report, refs: dict[str, Any], imported: Imported) -> list[Fi
     orgs = {"income": report.income.rows, "expenditure": report.expenditure.rows}
     entities = [e for e in imported.entities if imported.orgs.get(e)]
     for key, rows in orgs.items():
-        matched = _org_rows([{"org": r.org} for r in rows], entities)
+        matched = org_rows([{"org": r.org} for r in rows], entities)
         sheet = type(rows[0]).sheet.name if rows else key  # type: ignore[attr-defined]
         for entity in entities:
             values = {t: v for t, v in imported.orgs[entity].items() if target(t).sheet == key}
@@ -94,13 +94,13 @@ def _record(record: Any, path: str, values: dict[str, Value], checks: dict[str, 
             found.append(_finding(_where(refs, f"{path}.{t.field}", sheet), _label(t, title), typed, value))
     for text, value in checks.items():
         t = target(text)
-        if any(m in differing for m in _member_targets(t)):
+        if any(m in differing for m in member_targets(t)):
             continue
         typed = _value_of(record, t)
         if _differs(typed, value):
-            places = [refs.get(f"{path}.{m.split('.')[-1]}") for m in _member_targets(t)]
+            places = [refs.get(f"{path}.{m.split('.')[-1]}") for m in member_targets(t)]
             where = Location.join(p for p in places if p is not None) or _where(refs, path, sheet)
-            found.append(_finding(where, f"{title} {_describe(t)}（由各项计算）".strip(), typed, value))
+            found.append(_finding(where, f"{title} {describe(t)}（由各项计算）".strip(), typed, value))
     return found
 
 
@@ -124,12 +124,12 @@ def _three_public(report: Report, refs: dict[str, Any], imported: Imported) -> l
             found.append(_finding(_where(refs, f"three_public[{index}].{t.field}", "三公经费"), _label(t, ""), typed, value))
     for text, value in imported.checks.get("", {}).items():
         t = target(text)
-        if t.sheet != "three_public" or any(m in differing for m in _member_targets(t)):
+        if t.sheet != "three_public" or any(m in differing for m in member_targets(t)):
             continue
         typed = sum((getattr(r, t.field) for r in rows if r.item in t.rows), Decimal(0))
         if _differs(typed, value):
             where = Location.join(refs.get(f"three_public[{i}].{t.field}") for i, r in enumerate(rows) if r.item in t.rows)
-            found.append(_finding(where, f"{_describe(t)}（由各项计算）", typed, value))
+            found.append(_finding(where, f"{describe(t)}（由各项计算）", typed, value))
     return found
 
 
@@ -138,12 +138,12 @@ def _subjects(report: Report, refs: dict[str, Any], imported: Imported) -> list[
         return []
     sheet = FunctionItem.sheet.name  # type: ignore[attr-defined]
     rows = report.by_function.rows
-    index = {_subject_key(r.category, r.section, r.item): i for i, r in enumerate(rows)}
+    index = {subject_key(r.category, r.section, r.item): i for i, r in enumerate(rows)}
     found, seen = [], set()
     for s in imported.subjects:
-        at = index.get(_subject_key(s.category, s.section, s.item))
+        at = index.get(subject_key(s.category, s.section, s.item))
         if at is None:
-            found.append(Finding(f"决算表有科目 {s.code} {_subject_name(s.__dict__)}，决算数 {wan(s.actual.amount)}"
+            found.append(Finding(f"决算表有科目 {s.code} {subject_name(s.__dict__)}，决算数 {wan(s.actual.amount)}"
                                  f"（来源：{s.actual.source}），填报表中没有这一行", Location.sheet(sheet), "功能分类",
                                  "warning", CODE))
             continue

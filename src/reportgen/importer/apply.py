@@ -126,7 +126,7 @@ def apply_import(values: dict[str, Any], imported: Imported, refs: dict[str, Any
     return putter.applied
 
 
-def _org_rows(rows: list[dict[str, Any]], entities: list[str]) -> dict[str, int]:
+def org_rows(rows: list[dict[str, Any]], entities: list[str]) -> dict[str, int]:
     """编制单位 -> row index among ``rows`` (by 机构名称; else the one left over)."""
     by_name = {fold(r.get("org") or ""): i for i, r in enumerate(rows) if not _blank(r.get("org"))}
     found = {e: by_name[fold(e)] for e in entities if fold(e) in by_name}
@@ -143,7 +143,7 @@ def _orgs(putter: _Putter, imported: Imported, unit_name: str) -> None:
     if not entities:
         return
     rows_of = {key: vals.setdefault(key, []) for key in ("income", "expenditure")}  # 收入, 支出: the same 机构
-    matched = {key: _org_rows(rows, entities) for key, rows in rows_of.items()}
+    matched = {key: org_rows(rows, entities) for key, rows in rows_of.items()}
     for entity in entities:
         name = entity or unit_name or "本单位"
         for key, rows in rows_of.items():
@@ -186,7 +186,7 @@ def _unit_level(putter: _Putter, t: Target, value: Value) -> None:
                value.source, value.note)
 
 
-def _subject_key(category: Any, section: Any, item: Any) -> tuple[str, str, str]:
+def subject_key(category: Any, section: Any, item: Any) -> tuple[str, str, str]:
     return fold(category or ""), fold(section or ""), fold(item or "")
 
 
@@ -197,7 +197,7 @@ def _subjects(putter: _Putter, subjects: list[SubjectValue]) -> None:
     rows: list[dict[str, Any]] = vals.setdefault(key, [])
     existing = [r for r in rows if any(not _blank(v) for v in r.values())]
     if existing and putter.overwrite:
-        shown = "、".join(f"{_subject_name(r)}" for r in existing[:3]) + ("等" if len(existing) > 3 else "")
+        shown = "、".join(f"{subject_name(r)}" for r in existing[:3]) + ("等" if len(existing) > 3 else "")
         putter.applied.findings.append(Finding(
             f"功能分类原有 {len(existing)} 行（{shown}），已全部换为决算表的 {len(subjects)} 行", Location.sheet(name),
             "功能分类", "warning", "I114"))
@@ -211,14 +211,14 @@ def _subjects(putter: _Putter, subjects: list[SubjectValue]) -> None:
             rows.append(record)
             _subject_cells(putter, record, len(rows) - 1, s)
         return
-    index = {_subject_key(r.get("category"), r.get("section"), r.get("item")): i for i, r in enumerate(rows)}
+    index = {subject_key(r.get("category"), r.get("section"), r.get("item")): i for i, r in enumerate(rows)}
     seen = set()
     for s in subjects:
-        at = index.get(_subject_key(s.category, s.section, s.item))
+        at = index.get(subject_key(s.category, s.section, s.item))
         if at is None:
             putter.applied.kept += 1
             putter.applied.findings.append(Finding(
-                f"决算表有科目 {s.code} {_subject_name(s.__dict__)}（决算数 {wan(s.actual.amount)}），功能分类表中没有这一行"
+                f"决算表有科目 {s.code} {subject_name(s.__dict__)}（决算数 {wan(s.actual.amount)}），功能分类表中没有这一行"
                 f"（来源：{s.actual.source}）；核对后补上，或加 --overwrite 用决算表的各行替换", Location.sheet(name), "功能分类",
                 code="I114"))
             continue
@@ -228,11 +228,11 @@ def _subjects(putter: _Putter, subjects: list[SubjectValue]) -> None:
         if i not in seen and any(not _blank(v) for v in r.values()):
             putter.applied.kept += 1
             putter.applied.findings.append(Finding(
-                f"功能分类表有“{_subject_name(r)}”，决算表中没有这一科目；核对后删去，或加 --overwrite 用决算表的各行替换",
+                f"功能分类表有“{subject_name(r)}”，决算表中没有这一科目；核对后删去，或加 --overwrite 用决算表的各行替换",
                 putter.where(f"{key}[{i}]", name), "功能分类", code="I114"))
 
 
-def _subject_name(row: dict[str, Any]) -> str:
+def subject_name(row: dict[str, Any]) -> str:
     return "".join(f"{row.get(k)}（{lv}）" for k, lv in (("category", "类"), ("section", "款"), ("item", "项"))
                    if row.get(k))
 

@@ -251,11 +251,10 @@ def _fiscal_only(readings: list[Reading], result: Imported) -> None:
         whole = [f for r in readings if r.region.decl is not None and r.region.decl.scope == "全部资金"
                  for f in r.facts if f.entity == entity and f.target.text == decl.whole]
         fields = {f.target.text for f in reading.facts}
-        total = sum((f.value for f in reading.facts
-                     if f.target.field in ("personnel", "public")), ZERO) if any(
-            f.target.field == "personnel" for f in reading.facts) else \
-            sum((f.value for f in reading.facts if f.target.field in {n for n, _ in parts(f.target.model, decl.economy)}),
-                ZERO)
+        # the table's total: 人员经费合计 + 公用经费合计 where it gives them, else its 经济分类 classes
+        summed = ("personnel", "public") if any(f.target.field == "personnel" for f in reading.facts) \
+            else tuple(n for n, _ in parts(target(decl.whole).model, decl.economy))
+        total = sum((f.value for f in reading.facts if f.target.field in summed), ZERO)
         label = target(decl.whole).model.model_fields[target(decl.whole).field].description
         who = f"{entity}：" if entity else ""
         if not whole:
@@ -293,7 +292,7 @@ def _agree(facts: list[Fact], result: Imported, bad: set[int]) -> Value | None:
     from all the others has its 金额单位 wrong (I107, one message; its other figures are left out)."""
     ordered = sorted(facts, key=lambda f: (f.unit not in _EXACT_UNITS, f.region))
     base = ordered[0]
-    what = _describe(base.target)
+    what = describe(base.target)
     who = f"{base.entity} " if base.entity else ""
     for odd in ordered if len(ordered) > 1 else ():
         others = [f for f in ordered if f is not odd]
@@ -331,7 +330,7 @@ def _ten_thousand(a: Decimal, b: Decimal) -> bool:
     return abs(big / small - 10000) <= Decimal("0.5")
 
 
-def _describe(t: Target) -> str:
+def describe(t: Target) -> str:
     """A target in a clerk's words: 一般公共预算财政拨款, 公务接待费 决算数, 本年收入 (合计)."""
     model = t.model
     rows = "" if not t.rows or len(t.rows) == len(getattr(model.sheet, "fixed_rows", ())) else "+".join(t.rows)
@@ -392,7 +391,7 @@ def _summed(values: dict[str, dict[str, Value]], entities: list[str]) -> dict[st
     return out
 
 
-def _member_targets(check: Target) -> list[str]:
+def member_targets(check: Target) -> list[str]:
     model, name = check.model, check.field
     key = check.sheet
     if check.rows:
@@ -410,15 +409,15 @@ def _residues(values: dict[str, Value], checks: dict[str, Value], entity: str, r
     who = f"{entity} " if entity else ""
     for text, official in checks.items():
         check = target(text)
-        members = _member_targets(check)
+        members = member_targets(check)
         have = [m for m in members if m in values]
         missing = [m for m in members if m not in values]
         if text in derived and len(missing) == 1 and have:
             part = target(missing[0])
             amount = official.amount - sum((values[m].amount for m in have), ZERO)
             cell = next(c for n, _, c in part.model.input_fields() if n == part.field)
-            note = f" = {_describe(check)} {wan(official.amount)} − " + " − ".join(
-                f"{_describe(target(m))} {wan(values[m].amount)}" for m in have)
+            note = f" = {describe(check)} {wan(official.amount)} − " + " − ".join(
+                f"{describe(target(m))} {wan(values[m].amount)}" for m in have)
             if amount < 0 and not _allows_negative(part):
                 continue
             values[missing[0]] = Value(amount, official.places + tuple(p for m in have for p in values[m].places),
@@ -434,7 +433,7 @@ def _residues(values: dict[str, Value], checks: dict[str, Value], entity: str, r
                     "没有分项，请按明细手工填写"))
         if not have:
             continue
-        _compare(official.amount, [values[m] for m in have], [target(m) for m in missing], f"{who}{_describe(check)}",
+        _compare(official.amount, [values[m] for m in have], [target(m) for m in missing], f"{who}{describe(check)}",
                  official.places[0], result, computed=True)
     for text, value in list(values.items()):
         t = target(text)

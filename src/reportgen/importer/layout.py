@@ -43,6 +43,7 @@ _ENTITY = re.compile(r"(?:编制单位|填报单位|单位名称|部门名称|�
 _YEAR = re.compile(r"^\d{4}\s*年(度|\d{1,2}月(\d{1,2}日)?)?$|^\d{4}[-./]\d{1,2}[-./]\d{1,2}$")
 _LABELLED = re.compile(r"^[\u4e00-\u9fff]{2,8}\s*[:：]")  # 填报日期：…, 公开日期：…: a header never has a colon
 _NOT_TABLES = ("目录", "封面", "说明", "编制说明", "填报说明")
+_TITLE_CHARS = 120  # longer text is a paragraph (a note under the table), never a title
 _FOOT = ("注", "说明", "备注", "填表说明", "单位负责人", "财务负责人", "制表人", "填表人", "审核人", "经办人")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _LEADING_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\D.*)$")
@@ -174,7 +175,7 @@ def find_tables(grid: Grid) -> list[Region]:
         if any(is_number(v) for v in grid.cells[r]):
             continue  # a title beside a number is a line of a table of contents (the page), not a title
         for value in grid.cells[r]:
-            if isinstance(value, str) and (decl := title_in(value)) is not None:
+            if isinstance(value, str) and len(value) <= _TITLE_CHARS and (decl := title_in(value)) is not None:
                 starts.append((r, decl, value.strip()))
                 break
     sheet_decl = title_in(grid.name) or tag_in(grid.name)
@@ -219,7 +220,7 @@ def _read(grid: Grid, decl: TableDecl, title: str, top: int, end: int) -> Region
             if isinstance(v, str):
                 tags = tags or tags_in(v)
                 if not region.unit and (m := _UNIT.search(v) or _UNIT_ONLY.match(v.strip())):
-                    region.unit = m.group(1) or m.group(2)
+                    region.unit = next(g for g in m.groups() if g)
                 if not region.entity and (m := _ENTITY.search(v)) and not _UNIT_ONLY.match(m.group(1)) \
                         and m.group(1) not in ("元", "万元", "千元"):
                     region.entity = m.group(1).strip()

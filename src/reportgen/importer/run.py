@@ -47,18 +47,12 @@ class ImportRun:
         return [f for f in self.applied.findings if f.is_error]
 
 
-def _manual_lines(imported: Imported) -> list[str]:
-    from reportgen.importer.combine import _describe
-
-    lines = []
-    for text, why in imported.manual.items():
-        t = target(text)
-        lines.append(f"{t.model.sheet.name}“{_describe(t)}”：{why}")  # type: ignore[attr-defined]
-    return lines
-
-
 def manual_lines(run: ImportRun) -> list[str]:
-    return _manual_lines(run.imported)
+    """需手工填写: ``工作表“字段”：why`` for each amount no table gave."""
+    from reportgen.importer.combine import describe
+
+    return [f"{target(text).model.sheet.name}“{describe(target(text))}”：{why}"  # type: ignore[attr-defined]
+            for text, why in run.imported.manual.items()]
 
 
 def _write(out: Path, schema: Any, fmt: Any, applied: Applied, entries: list[SourceEntry],

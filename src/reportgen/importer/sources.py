@@ -29,6 +29,7 @@ from reportgen.workbook.container import (
 )
 
 SPREADSHEETS = (".xlsx", ".xls", ".xlsm")
+MAX_FILE_CELLS = 2 * DENSE_CELLS  # a 决算 set is a few thousand rows; more is not one unit's tables
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -138,15 +139,17 @@ def open_source(path: Path) -> tuple[list[Grid], list[Finding]]:
     except Exception as exc:  # calamine raises its own kinds for damaged or protected files
         raise _fail(path, f"无法读取（文件可能已损坏或设置了密码）：{exc}") from exc
     grids, skipped = [], []
+    held = 0  # cells read so far: a file of many large sheets is bounded as one large sheet is
     for name in names:
         try:
             sheet = workbook.get_sheet_by_name(name)
             top, left = sheet.start or (0, 0)
             height, width = top + sheet.height, left + sheet.width
-            if height > MAX_ROWS or height * width > DENSE_CELLS:
-                skipped.append(Finding(f"工作表“{name}”有 {height:,} 行 × {width:,} 列，超过上限（{MAX_ROWS:,} 行），未读取",
+            if height > MAX_ROWS or height * width > DENSE_CELLS or held + height * width > MAX_FILE_CELLS:
+                skipped.append(Finding(f"工作表“{name}”有 {height:,} 行 × {width:,} 列，超过上限（{MAX_ROWS:,} 行，或全文件过大），未读取",
                                        Location.in_file(path, part=name), code="I101"))
                 continue
+            held += height * width
             rows = sheet.to_python(skip_empty_area=False)
             merges = [(top, left, bottom, right) for (top, left), (bottom, right) in (sheet.merged_cell_ranges or [])]
         except Exception as exc:
