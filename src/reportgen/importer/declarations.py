@@ -251,6 +251,15 @@ TABLES: tuple[TableDecl, ...] = (
         evidence="shared/forms/README.md：部门决算软件导出“Z05_1 基本支出决算明细表”（元）",
         guessed="版式：经济分类科目编码|科目名称|合计（或决算数）[|人员经费|公用经费]，按列名和科目编码读取，未见实样"),
     TableDecl(
+        "一般公共预算财政拨款基本支出决算明细表", ("一般公共预算财政拨款基本支出决算明细表",), ("财决08-1",),
+        scope="一般公共预算财政拨款",
+        rules=(*_economy(""), *_items((("人员经费合计", "人员经费"), "expenditure.personnel"),
+                                      (("公用经费合计", "公用经费"), "expenditure.public")),
+               *_items((("人员经费",), "expenditure.personnel"), (("公用经费",), "expenditure.public"), form="column")),
+        economy="basic_economy", whole="expenditure.basic", ignore=("合计", "总计"),
+        evidence="公开代码（一个 RuoYi 报表程序）按工作表名“Z08_1 一般公共预算财政拨款基本支出决算明细表(财决08-”读取导出的财决表",
+        guessed="版式同基本支出决算明细表；只含一般公共预算财政拨款，规则同公开06"),
+    TableDecl(
         "项目支出决算明细表", ("项目支出决算明细表",), ("财决05-2",),
         rules=_economy("project_"), economy="project_economy", ignore=("合计", "总计"),
         evidence="shared/forms/README.md：部门决算软件导出“Z05_2 …项目支出…”（元）",
@@ -276,6 +285,8 @@ TABLES: tuple[TableDecl, ...] = (
     TableDecl("一般公共预算财政拨款收入支出决算表", ("一般公共预算财政拨款收入支出决算表", "财政拨款收入支出决算表"), ("财决07",),
               scope="财政拨款"),
     TableDecl("收入支出决算表", ("收入支出决算表",), ("财决02",)),
+    TableDecl("支出决算明细表", ("支出决算明细表",), ("财决05",)),
+    TableDecl("经营支出决算明细表", ("经营支出决算明细表",), ("财决05-3",)),
     TableDecl("机构运行信息表", ("机构运行信息表",), ("财决附03",)),
     # 中央部门的版本载有“三公”经费和机关运行经费（shared/forms/README.md），口径（全口径或财政拨款）未核实：不导入
     TableDecl("预算支出相关信息表", ("预算支出相关信息表",), ("财决附01",)),
