@@ -568,3 +568,32 @@ def test_car_costs_given_only_as_one_total_are_left_to_the_clerk(folder: Path) -
     assert imported.unit["three_public[公务接待费].actual"].amount == D("2.35")
     assert imported.manual["three_public[公务用车运行维护费].actual"] == (
         "公开07表 “三公”经费支出决算表只给出“2.公务用车购置及运行维护费”决算数 5.12 万元，没有分项，请按明细手工填写")
+
+
+@pytest.mark.parametrize(("name", "table"), [
+    # the sheet names a public program reading the 决算 software's export looks for (cut at 31 characters)
+    ("Z01 收入支出决算总表(财决01表)", "收入支出决算总表"), ("Z03 收入决算表(财决03表)", "收入决算表"),
+    ("Z04 支出决算表(财决04表)", "支出决算表"), ("Z05 支出决算明细表(财决05表)", "支出决算明细表"),
+    ("Z05_1 基本支出决算明细表(财决05-1表)", "基本支出决算明细表"), ("Z05_2 项目支出决算明细表(财决05-2表)", "项目支出决算明细表"),
+    ("Z08_1 一般公共预算财政拨款基本支出决算明细表(财决08-", "一般公共预算财政拨款基本支出决算明细表"),
+    ("Z08 一般公共预算财政拨款支出决算明细表(财决08表)", "财政拨款支出决算明细表"),
+    ("Z07 一般公共预算财政拨款收入支出决算表(财决07表)", "一般公共预算财政拨款收入支出决算表"),
+    ("F01 预算支出相关信息表(财决附01表)", "预算支出相关信息表"),
+    ("2024年度青山县医疗保障局财政拨款收入支出决算总表", "财政拨款收入支出决算总表"),
+    ("表7  一般公共预算财政拨款“三公”经费支出决算表", "“三公”经费支出决算表"),
+])
+def test_table_titles_longest_first(name: str, table: str) -> None:
+    from reportgen.importer.declarations import title_in
+
+    decl = title_in(name)
+    assert decl is not None and decl.key == table
+
+
+def test_one_unit_names_the_workbook_and_its_row(folder: Path) -> None:
+    unit = J.split_units(copy.deepcopy(J_EXAMPLE()), "青山县医疗保障局")[1]
+    imported = import_files([J._book(folder / "one.xlsx", ("公开01", lambda ws: J.total_table(ws, unit)))])
+    applied = apply_import({}, imported)
+    assert applied.values["unit"]["name"] == "青山县医疗保障事务中心"
+    assert [r["org"] for r in applied.values["income"]] == [r["org"] for r in applied.values["expenditure"]] \
+        == ["青山县医疗保障事务中心"]
+    assert applied.values["income"][0]["general_budget"] == D("315.80")
