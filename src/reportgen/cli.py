@@ -271,7 +271,7 @@ def print_carried(carried: Any, out: Path) -> None:
 @handles_input_errors
 def check(workbook: Path, format_choice: str | None, against: tuple[Path, ...]) -> None:
     """检查填报表 WORKBOOK，不写任何文件；显示关键指标和评分。"""
-    from reportgen.importer.run import provenance_lines
+    from reportgen.importer.provenance import provenance_lines
     from reportgen.pipeline import evaluate
     from reportgen.summary import key_figures
 
@@ -283,7 +283,7 @@ def check(workbook: Path, format_choice: str | None, against: tuple[Path, ...]) 
         check_against(workbook, format_choice, against, exc)  # the figures are compared all the same
     print_findings(evaluation.findings)
     click.echo(key_figures(evaluation))
-    for line in provenance_lines(workbook, evaluation):
+    for line in provenance_lines(workbook, evaluation.report, evaluation.refs):
         click.echo(line)
     if against:
         check_against(workbook, format_choice, against, None, (evaluation.report, evaluation.refs))

@@ -22,7 +22,6 @@ from reportgen.model.relations import money_fields
 from reportgen.render.filters import wan
 from reportgen.workbook.book import Book
 from reportgen.workbook.schema import SOURCES_SHEET
-from reportgen.workbook.writing import append
 
 HEADERS = ("序号", "位置", "字段", "导入值（万元）", "来源", "说明", "字段路径")
 _WIDTHS = (6, 16, 30, 14, 70, 40, 28)
@@ -50,6 +49,8 @@ def sources_sheet(entries: list[SourceEntry]) -> Callable[[Any, dict[str, str]],
     def add(wb: Any, places: dict[str, str]) -> None:
         from openpyxl.styles import Alignment, Font, PatternFill
         from openpyxl.utils import get_column_letter
+
+        from reportgen.workbook.writing import append
 
         ws = wb.create_sheet(SOURCES_SHEET)
         append(ws, HEADERS)
@@ -129,3 +130,12 @@ def describe(report: Any, refs: dict[str, Any], entries: list[SourceEntry], most
         lines.append(f"导入后改动过的金额：{len(changed)} 处：{listed(changed)}")
     lines.append(f"手工填写的金额：{len(typed)} 处" + (f"：{listed(typed)}" if typed else ""))
     return lines
+
+
+def provenance_lines(workbook: Any, report: Any, refs: dict[str, Any]) -> list[str]:
+    """``check``'s account of imported and typed amounts, for a workbook with a 来源 sheet (else none).
+    Reads with calamine only: ``check`` does not load openpyxl."""
+    from reportgen.workbook.reader import open_workbook
+
+    entries = read_sources(open_workbook(workbook))
+    return describe(report, refs, entries) if entries else []

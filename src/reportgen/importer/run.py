@@ -227,12 +227,3 @@ class CountyTables:
             if name and name not in self.used and name not in names and (reading.facts or reading.subjects):
                 names.append(name)
         return names
-
-
-def provenance_lines(workbook: Path, evaluation: Any) -> list[str]:
-    """``check``'s account of imported and typed amounts, for a workbook with a 来源 sheet (else none)."""
-    from reportgen.importer.provenance import describe
-    from reportgen.workbook.reader import open_workbook
-
-    entries = read_sources(open_workbook(workbook))
-    return describe(evaluation.report, evaluation.refs, entries) if entries else []
