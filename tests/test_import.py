@@ -591,7 +591,14 @@ def test_table_titles_longest_first(name: str, table: str) -> None:
 
 def test_one_unit_names_the_workbook_and_its_row(folder: Path) -> None:
     unit = J.split_units(copy.deepcopy(J_EXAMPLE()), "青山县医疗保障局")[1]
-    imported = import_files([J._book(folder / "one.xlsx", ("公开01", lambda ws: J.total_table(ws, unit)))])
+
+    def own(ws) -> None:
+        J.spending_table(ws, unit)
+        ws["A3"] = "编制单位： 青山县医疗保障事务中心（本级）"
+
+    imported = import_files([J._book(folder / "one.xlsx", ("公开01", lambda ws: J.total_table(ws, unit)),
+                                     ("公开03", own))])
+    assert imported.entities == ["青山县医疗保障事务中心"] and imported.findings == []
     applied = apply_import({}, imported)
     assert applied.values["unit"]["name"] == "青山县医疗保障事务中心"
     assert [r["org"] for r in applied.values["income"]] == [r["org"] for r in applied.values["expenditure"]] \

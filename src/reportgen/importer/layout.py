@@ -50,6 +50,14 @@ _LEADING_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\D.*)$")
 _EMPTY_AMOUNTS = {"-", "—", "－", "--", "——", "/", "／", "…"}
 
 
+_OWN = re.compile(r"[(（]\s*本级\s*[)）]$|本级$")
+
+
+def entity_name(text: str) -> str:
+    """A 编制单位 as one unit's key: spaces dropped, “（本级）” (the department's own tables) dropped."""
+    return _OWN.sub("", re.sub(r"\s", "", text)).strip()
+
+
 def is_number(value: Any) -> bool:
     if isinstance(value, bool):
         return False
@@ -223,7 +231,7 @@ def _read(grid: Grid, decl: TableDecl, title: str, top: int, end: int) -> Region
                     region.unit = next(g for g in m.groups() if g)
                 if not region.entity and (m := _ENTITY.search(v)) and not _UNIT_ONLY.match(m.group(1)) \
                         and m.group(1) not in ("元", "万元", "千元"):
-                    region.entity = m.group(1).strip()
+                    region.entity = entity_name(m.group(1))
         if header_top is None and len(texts) >= 2 and not all(_meta(v) for v in texts) \
                 and not any(is_number(v) for v in texts):
             header_top = r
