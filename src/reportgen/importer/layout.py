@@ -47,7 +47,7 @@ _TITLE_CHARS = 120  # longer text is a paragraph (a note under the table), never
 _FOOT = ("注", "说明", "备注", "填表说明", "单位负责人", "财务负责人", "制表人", "填表人", "审核人", "经办人")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _LEADING_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\D.*)$")
-_EMPTY_AMOUNTS = {"-", "—", "－", "--", "——", "/", "／", "…"}
+_EMPTY_AMOUNTS = {"-", "—", "－", "--", "——", "/", "／", "…", "无"}  # how tables print nothing
 
 
 _OWN = re.compile(r"[(（]\s*本级\s*[)）]$|本级$")
