@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("workbook",),  # the workbook: schema, reading, assembling the model, writing blank ones
     ("formats",),  # format folders and the sheets they add
     ("pipeline", "pdf", "office", "summary", "formats.check"),  # one workbook, end to end; office: LibreOffice runs
-    ("carry", "batch", "county_summary", "progress"),  # many workbooks: next year's, a county's
+    ("carry", "importer", "batch", "county_summary", "progress"),  # many workbooks: next year's, a county's, the 决算 tables
     ("cli", "serve"),
 ]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,8 @@ def main() -> None:
     常用步骤：
       reportgen init 填报表.xlsx        生成空白填报表
       reportgen init 新表.xlsx --from 上年填报表.xlsx   以上年的填报表为起点生成新年度的填报表
+      reportgen init 新表.xlsx --import 决算表.xls    填入部门决算表中的数字（也可与 --from 同用）
+      reportgen import 填报表.xlsx 决算表.xls -o 新表.xlsx   把决算表的数字填入已有的填报表
       reportgen upgrade 旧表.xlsx 新表.xlsx   把旧版本的填报表转为本程序的版本
       reportgen check 填报表.xlsx       检查数据并显示关键指标
       reportgen build 填报表.xlsx -o 输出文件夹   生成 Word 文档（加 --pdf 同时生成 PDF）
@@ -104,18 +107,33 @@ def main() -> None:
 @click.option("--from", "previous", type=click.Path(path_type=Path), metavar="上年填报表.xlsx",
               help="以上年的填报表为起点：年度加一，单位信息、主要职能、项目名称和各“上年”栏自动填入"
                    "（格式默认沿用上年填报表的）。")
+@click.option("--import", "imports", multiple=True, type=click.Path(path_type=Path), metavar="决算表",
+              help="填入部门决算表（财决表或公开表，.xls/.xlsx，或存放它们的文件夹）中的数字；可多次给出。")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件。")
 @handles_input_errors
-def init(out: Path, format_choice: str | None, example: bool, previous: Path | None, force: bool) -> None:
+def init(out: Path, format_choice: str | None, example: bool, previous: Path | None, imports: tuple[Path, ...],
+         force: bool) -> None:
     """生成空白（或示例，或以上年数据为起点的）填报表 OUT.xlsx。"""
     from reportgen.filenames import check_out_file
     from reportgen.pipeline import init_workbook
 
-    if example and previous is not None:
-        raise ReportgenError(Finding("--example 与 --from 不能同时使用", "--from"))
-    check_out_file(out, ".xlsx", "填报表", inputs=[previous])
+    if example and (previous is not None or imports):
+        raise ReportgenError(Finding("--example 与 --from、--import 不能同时使用", "--example"))
+    check_out_file(out, ".xlsx", "填报表", inputs=[previous, *imports])
     if out.exists() and not force:
         raise ReportgenError(Finding("文件已存在；如要覆盖请加 --force", str(out)))
+    if imports:
+        from reportgen.importer.run import init_import
+
+        run = init_import(out, imports, format_choice, previous)
+        start = f"以 {previous} 为起点，" if previous is not None else ""
+        click.echo(f"已生成填报表：{out}（{start}填入决算表的数字；格式：{run.format_id} {run.format_name}）")
+        print_import(run)
+        if run.carried is not None:
+            print_carried(run.carried, out)
+        else:
+            print_blanks(run.blanks, run.errors, out)
+        return
     if previous is not None:
         from reportgen.carry.next_year import carry_forward
 
@@ -152,6 +170,77 @@ def upgrade(old: Path, new: Path, format_choice: str | None, force: bool) -> Non
     print_carried(carried, new)
 
 
+def print_import(run: Any) -> None:
+    """What an import read and did: tables, counts, notes, 需手工填写, conflicts (exit 2 after them)."""
+    from reportgen.importer.run import manual_lines
+
+    imported, applied = run.imported, run.applied
+    click.echo(f"读取的决算表（{len(imported.tables)} 张）：")
+    for line in imported.tables:
+        click.echo(f"  {line}")
+    for line in imported.skipped:
+        click.secho(f"  未导入：{line}", fg="yellow")
+    done = applied.filled + applied.confirmed + applied.replaced
+    click.echo(f"导入 {done} 个数：新填 {applied.filled} 个，与原有的数一致 {applied.confirmed} 个"
+               + (f"，覆盖 {applied.replaced} 个" if applied.replaced else "")
+               + "；来源见新表的“来源”表和各单元格的批注。")
+    for line in applied.rows_added:
+        click.echo(f"  新增机构行：{line}")
+    print_findings([f for f in [*imported.findings, *applied.findings] if not f.is_error])
+    manual = manual_lines(run)
+    if manual:
+        click.secho("需手工填写（决算表中没有，或只含财政拨款、不是同一口径）：", fg="yellow")
+        for line in manual:
+            click.secho(f"  {line}", fg="yellow")
+    if run.conflicts:
+        click.secho(f"以下 {len(run.conflicts)} 处填报表的数与决算不同，已保留填报表的数：", fg="red", err=True)
+        for f in run.conflicts:
+            click.secho(f"错误  {f}", fg="red", err=True)
+
+
+def print_blanks(found: list[Any], errors: list[Finding], out: Path) -> None:
+    from reportgen.carry.blanks import describe_blanks
+
+    lines = describe_blanks(found)
+    if lines:
+        click.secho(f"请填写以下必填单元格（共 {sum(1 for b in found if b.cell or b.rows)} 处）：")
+        for line in lines:
+            click.echo(f"  {line}")
+    for f in errors:
+        click.secho(f"  {f}", fg="yellow")
+    click.echo(f"填写后运行：reportgen check {out}" if lines else f"可以运行：reportgen check {out}")
+
+
+@main.command("import")
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out", required=True, type=click.Path(path_type=Path), metavar="新表.xlsx",
+              help="写出的新填报表（不能与 WORKBOOK 相同；WORKBOOK 不会被修改）。")
+@click.option("--overwrite", is_flag=True, help="填报表中已有且与决算不同的数，用决算数覆盖（默认保留填报表的数并列出）。")
+@_FORMAT_OPTION
+@click.option("--force", is_flag=True, help="覆盖已存在的 新表.xlsx。")
+@handles_input_errors
+def import_command(workbook: Path, files: tuple[Path, ...], out: Path, overwrite: bool, format_choice: str | None,
+                   force: bool) -> None:
+    """把部门决算表 FILES（财决表或公开表，.xls/.xlsx，或文件夹）中的数字填入填报表 WORKBOOK，写出新表。
+
+    填报表中已有、与决算不同的数保留填报表的并列出（退出码 2），加 --overwrite 用决算数覆盖。
+    每个导入的单元格有批注说明来源，新表的“来源”表列出全部。
+    """
+    from reportgen.filenames import check_out_file
+    from reportgen.importer.run import import_into
+
+    check_out_file(out, ".xlsx", "填报表", inputs=[workbook, *files])
+    if out.exists() and not force:
+        raise ReportgenError(Finding("文件已存在；如要覆盖请加 --force", str(out)))
+    run = import_into(workbook, files, out, overwrite, format_choice)
+    click.echo(f"已生成填报表：{out}（{workbook} 的数据，填入决算表的数字；格式：{run.format_id} {run.format_name}）")
+    print_import(run)
+    print_blanks(run.blanks, run.errors, out)
+    if run.conflicts:
+        sys.exit(EXIT_INPUT)
+
+
 def print_carried(carried: Any, out: Path) -> None:
     """What ``init --from`` / ``upgrade`` carried, could not carry, and what the clerk fills in."""
     from reportgen.carry.blanks import describe_blanks
@@ -185,16 +274,51 @@ def print_carried(carried: Any, out: Path) -> None:
 @main.command()
 @click.argument("workbook", type=click.Path(path_type=Path))
 @_FORMAT_OPTION
+@click.option("--against", "against", multiple=True, type=click.Path(path_type=Path), metavar="决算表",
+              help="与部门决算表（.xls/.xlsx 或文件夹，可多次给出）核对：列出每个不同的数（两边的数和位置），退出码 2。")
 @handles_input_errors
-def check(workbook: Path, format_choice: str | None) -> None:
+def check(workbook: Path, format_choice: str | None, against: tuple[Path, ...]) -> None:
     """检查填报表 WORKBOOK，不写任何文件；显示关键指标和评分。"""
+    from reportgen.importer.provenance import provenance_lines
     from reportgen.pipeline import evaluate
     from reportgen.summary import key_figures
 
-    evaluation = evaluate(workbook, format_choice)
+    try:
+        evaluation = evaluate(workbook, format_choice)
+    except ReportgenError as exc:
+        if not against:
+            raise
+        check_against(workbook, format_choice, against, exc)  # the figures are compared all the same
     print_findings(evaluation.findings)
     click.echo(key_figures(evaluation))
+    for line in provenance_lines(workbook, evaluation.report, evaluation.refs):
+        click.echo(line)
+    if against:
+        check_against(workbook, format_choice, against, None, (evaluation.report, evaluation.refs))
     click.secho("检查通过。", fg="green")
+
+
+def check_against(workbook: Path, format_choice: str | None, against: tuple[Path, ...], refused: ReportgenError | None,
+                  read: tuple[Any, Any] | None = None) -> None:
+    """``check --against``: every figure that differs from the 决算 tables (exit 2 when any does, or
+    when the workbook has errors, which are printed first)."""
+    from reportgen.importer.run import against as compare_against
+    from reportgen.importer.run import read_report
+
+    if refused is not None:
+        print_findings(refused.findings)
+        read = read_report(workbook, format_choice)
+        if read is None:
+            sys.exit(EXIT_INPUT)
+    assert read is not None
+    _, differences = compare_against(*read, against)
+    if differences:
+        print_findings(differences)
+        click.secho(f"与决算表不一致：{len(differences)} 处（见上）。", fg="red", err=True)
+        sys.exit(EXIT_INPUT)
+    click.secho("与决算表一致。", fg="green")
+    if refused is not None:
+        sys.exit(EXIT_INPUT)
 
 
 @main.command()
@@ -252,8 +376,11 @@ def write_pdfs(docx_paths: list[Path], jobs: int = 1) -> None:
               help="同时处理的单位数（工作进程数），一般不超过本机 CPU 核数。")
 @_FORMAT_OPTION
 @click.option("--pdf", is_flag=True, help="各单位的文档再各生成一份 PDF（需要 LibreOffice；全部文档一起转换，--jobs 个同时）。")
+@click.option("--against", "against", multiple=True, type=click.Path(path_type=Path), metavar="决算表文件夹",
+              help="与各单位的部门决算表核对（按编制单位与单位名称、机构名称对应），不同的数列入问题清单。")
 @handles_input_errors
-def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | None, pdf: bool) -> None:
+def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | None, pdf: bool,
+                  against: tuple[Path, ...]) -> None:
     """批量处理文件夹 FOLDER（含子文件夹）中的全部 .xlsx 填报表。
 
     每个单位生成到“输出文件夹/单位名称/”，单位名称相同的依次加序号（单位名（2））；
@@ -275,6 +402,12 @@ def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | N
         from reportgen.formats.loader import resolve_format
 
         resolve_format(format_choice)  # a wrong --format is one message, not one per unit
+    county = None
+    if against:
+        from reportgen.importer.run import CountyTables
+
+        county = CountyTables(against)
+        print_findings(county.files.findings)
     status = StatusLine(len(workbooks))
     plan, outcomes = FolderPlan(), []
     # a second batch into the same -o refuses (exit 2) instead of mixing units; held until the command ends
@@ -283,6 +416,8 @@ def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | N
         for result in run_batch(workbooks, out_dir, format_choice, jobs,
                                 started=lambda _i, path: status.start(relative_name(path, folder))):
             name = relative_name(result.path, folder)
+            if county is not None and result.ok:  # differences from the unit's 决算 tables: in the 问题清单
+                result = replace(result, findings=[*result.findings, *county.findings_for(result.path, format_choice)])
             with deferred() as held:  # Ctrl-C while a unit is written: it is written, counted, then we stop
                 outcome = finish_unit(result, plan, out_dir, f"“{name}”")
                 outcomes.append(outcome)
@@ -309,6 +444,8 @@ def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | N
         click.secho(f"已中断：已处理 {len(outcomes)}/{len(workbooks)} 个填报表，已生成的单位文件夹保留，"
                     f"正在写入的单位保持原样；{summary_state}。", fg="red", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    if county is not None and (unused := county.unused()):
+        click.secho(f"决算表中这些单位没有对应的填报表：{'、'.join(unused)}", fg="yellow", err=True)
     built = sum(o.built for o in outcomes)
     failed = len(outcomes) - built
     pdf_failed = False

@@ -220,14 +220,20 @@ def _salvage(loaded: Loaded) -> Report | None:
     return report
 
 
-def carry_forward(source: Path, out: Path, format_choice: str | None = None) -> Carried:
-    """Write ``out``, next year's workbook started from last year's ``source`` (see module doc)."""
+def next_year(source: Path, format_choice: str | None = None) -> tuple[Loaded, dict[str, Any], Carried]:
+    """Next year's values from last year's ``source``, and what was carried (blanks not yet known)."""
     wb, loaded = load(source, format_choice)
     report, problems = last_year_report(wb, loaded)
     year = next_year_values(loaded, report)
-    write_workbook_values(out, loaded.schema, loaded.format, year.values)
-    found, errors = blanks(out, loaded.schema, scored_fields(loaded.format))
     split, review = describe_splits(loaded.splits, loaded.schema, lambda key, index: year.rows.get((key, index)))
-    return Carried(loaded.format, loaded.version, loaded.schema.version, loaded.older, loaded.renamed,
-                   carried=year.carried, missing=year.missing, split=split, review=review, revise=year.revise,
-                   problems=problems, blanks=found, errors=errors)
+    return loaded, year.values, Carried(loaded.format, loaded.version, loaded.schema.version, loaded.older,
+                                        loaded.renamed, carried=year.carried, missing=year.missing, split=split,
+                                        review=review, revise=year.revise, problems=problems)
+
+
+def carry_forward(source: Path, out: Path, format_choice: str | None = None) -> Carried:
+    """Write ``out``, next year's workbook started from last year's ``source`` (see module doc)."""
+    loaded, values, result = next_year(source, format_choice)
+    write_workbook_values(out, loaded.schema, loaded.format, values)
+    result.blanks, result.errors = blanks(out, loaded.schema, scored_fields(loaded.format))
+    return result

@@ -26,6 +26,7 @@ from reportgen.workbook.reader import WorkbookData, open_workbook, read_meta, re
 from reportgen.workbook.schema import (
     INSTRUCTIONS_SHEET,
     META_SHEET,
+    SOURCES_SHEET,
     TableSheet,
     WorkbookSchema,
     sheet_fields,
@@ -138,7 +139,7 @@ def _with_contents(wb: Book, data: WorkbookData) -> dict[str, Any]:
 
 def _unread(wb: Book, schema: WorkbookSchema) -> list[str]:
     """What the workbook holds that this version has no place for: sheets, columns, rows."""
-    known = {s.name for s in schema.sheets} | {INSTRUCTIONS_SHEET, META_SHEET}
+    known = {s.name for s in schema.sheets} | {INSTRUCTIONS_SHEET, META_SHEET, SOURCES_SHEET}
     unread = [f"工作表“{name}”" for name in wb.sheetnames if name not in known and _has_content(wb, name)]
     for sheet in schema.sheets:
         ws = wb[sheet.name]

@@ -40,20 +40,30 @@ class Carried:
     errors: list[Finding] = field(default_factory=list)  # the new workbook's other errors
 
 
-def write_workbook_values(out: Path, schema: WorkbookSchema, fmt: Format, values: dict[str, Any]) -> None:
+def write_workbook_values(out: Path, schema: WorkbookSchema, fmt: Format, values: dict[str, Any],
+                          **extras: Any) -> None:
+    """Write ``out`` atomically; ``extras``: ``write_workbook``'s ``notes`` and ``extra`` (the 来源 sheet)."""
     from reportgen.outputs import write_file
     from reportgen.workbook.blank import write_workbook
 
-    write_file(out, lambda tmp: write_workbook(schema, tmp, values, title=f"{fmt.spec.name} 数据填报表"))
+    write_file(out, lambda tmp: write_workbook(schema, tmp, values, title=f"{fmt.spec.name} 数据填报表", **extras))
 
 
 def upgrade(source: Path, out: Path, format_choice: str | None = None) -> Carried:
     """Write ``out``, a workbook of this schema version holding all of ``source``'s data."""
-    _, loaded = load(source, format_choice)
-    write_workbook_values(out, loaded.schema, loaded.format, loaded.contents)
+    wb, loaded = load(source, format_choice)
+    write_workbook_values(out, loaded.schema, loaded.format, loaded.contents, **_provenance(wb))
     found, errors = blanks(out, loaded.schema, scored_fields(loaded.format))
     # every row is written where it stands in its table: record i on row i + 2
     split, review = describe_splits(loaded.splits, loaded.schema, lambda _key, index: index + 2)
     return Carried(loaded.format, loaded.version, loaded.schema.version, loaded.older, loaded.renamed,
                    unread=loaded.unread, split=split, review=review,
                    unreadable=errors_only(loaded.findings), blanks=found, errors=errors)
+
+
+def _provenance(wb: Any) -> dict[str, Any]:
+    """Imported figures keep their notes and 来源 sheet (``reportgen import``) in the new workbook."""
+    from reportgen.importer.provenance import note, read_sources, sources_sheet
+
+    entries = read_sources(wb)
+    return {"notes": {e.path: note(e) for e in entries}, "extra": sources_sheet(entries)} if entries else {}

@@ -6,16 +6,22 @@ Excel: dropdowns via data validation, input hints, number formats, frozen header
 print setup on every sheet (``printing``: A4 with margins at a readable size — a wide table over
 several pages with its row names repeated —, header row on every page, sheet name and page number
 in the header and footer) so that the printed workbook is as usable as the one on screen.
+
+``notes`` (keyed like the reader's paths, ``income[0].general_budget``) become cell comments, e.g.
+where an imported figure came from; ``extra`` is called with the open workbook and the cell of
+every written path (``收入!C2``) before saving, to add a sheet the reader does not read (来源).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from copy import copy
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -148,7 +154,23 @@ def _print_setup(ws, widths: list[float], title_rows: str | None = "1:1", repeat
     printing.apply(ws, printing.plan(widths, repeat=repeat, keys=keys), title_rows=title_rows)
 
 
-def _key_value_sheet(wb: Workbook, sheet: KeyValueSheet, values: dict[str, Any] | None) -> None:
+class _Notes:
+    """Comments to attach (path -> text) and the cells written (path -> ``sheet!cell``)."""
+
+    def __init__(self, notes: dict[str, str] | None):
+        self.notes = notes or {}
+        self.places: dict[str, str] = {}
+
+    def written(self, cell, sheet: str, path: str) -> None:
+        self.places[path] = f"{sheet}!{cell.coordinate}"
+        if (text := self.notes.get(path)) is not None:
+            comment = Comment(text, "reportgen")
+            comment.width, comment.height = 320, 40 + 18 * (1 + len(text) // 24)
+            cell.comment = comment
+
+
+def _key_value_sheet(wb: Workbook, sheet: KeyValueSheet, values: dict[str, Any] | None,
+                     notes: _Notes | None = None) -> None:
     ws = wb.create_sheet(sheet.name)
     for col, (title, width) in enumerate(_KV_COLUMNS, start=1):
         cell = put(ws, 1, col, title)
@@ -160,6 +182,8 @@ def _key_value_sheet(wb: Workbook, sheet: KeyValueSheet, values: dict[str, Any] 
         label.alignment, label.border = _WRAP, _BORDER
         value = (values or {}).get(spec.key)
         value_cell = put(ws, row, 2, _cell_value(spec, value))
+        if notes is not None:
+            notes.written(value_cell, sheet.name, f"{sheet.key}.{spec.key}")
         _style_input(value_cell, spec)
         _revise(value_cell, value)
         _validation(ws, spec, value_cell.coordinate)
@@ -184,7 +208,8 @@ def _repeated(sheet: TableSheet) -> int:
     return keys.index(sheet.print_through) + 1 if sheet.print_through in keys else 1
 
 
-def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | None) -> None:
+def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | None,
+                 notes: _Notes | None = None) -> None:
     ws = wb.create_sheet(sheet.name)
     rows = list(rows or [])
     if not rows and sheet.fixed_rows:
@@ -205,6 +230,8 @@ def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | N
         for row in range(2, last_row + 1):
             record = rows[row - 2] if row - 2 < len(rows) else {}
             cell = put(ws, row, col, _cell_value(spec, record.get(spec.key)))
+            if notes is not None and row - 2 < len(rows):
+                notes.written(cell, sheet.name, f"{sheet.key}[{row - 2}].{spec.key}")
             if styled is None:
                 _style_input(cell, spec)
                 styled = copy(cell._style)  # a copy: marking this cell (_revise) must not mark the column
@@ -261,21 +288,26 @@ def _revising(values: Any) -> bool:
 
 
 def write_workbook(schema: WorkbookSchema, path: Path, values: dict[str, Any] | None = None,
-                   title: str = "部门整体支出绩效自评 数据填报表") -> None:
-    """Write the workbook for ``schema``; with ``values`` (same shape the reader returns) filled in."""
+                   title: str = "部门整体支出绩效自评 数据填报表", notes: dict[str, str] | None = None,
+                   extra: Callable[[Workbook, dict[str, str]], None] | None = None) -> None:
+    """Write the workbook for ``schema``; with ``values`` (same shape the reader returns) filled in,
+    ``notes`` as comments and ``extra`` run before saving (see the module doc)."""
     wb = Workbook()
     _instructions(wb, schema, title, revising=_revising(values))
+    noted = _Notes(notes) if notes is not None or extra is not None else None
     for sheet in schema.sheets:
         data = (values or {}).get(sheet.key)
         if isinstance(sheet, KeyValueSheet):
-            _key_value_sheet(wb, sheet, data)
+            _key_value_sheet(wb, sheet, data, noted)
         else:
-            _table_sheet(wb, sheet, data)
+            _table_sheet(wb, sheet, data, noted)
     meta = wb.create_sheet(META_SHEET)
     append(meta, ["format", schema.format_id])
     if schema.format_folder:  # a local folder: remembered to name it in messages, never loaded from here
         append(meta, ["format_folder", schema.format_folder])
     append(meta, ["schema_version", schema.version])
     meta.sheet_state = "hidden"
+    if extra is not None and noted is not None:
+        extra(wb, noted.places)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

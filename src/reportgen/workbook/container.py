@@ -59,6 +59,11 @@ def _has_encryption_info(path: Path) -> bool:
     return False
 
 
+def encrypted(path: Path) -> bool:
+    """Whether an OLE compound file (an old .xls, or an .xlsx saved with a password) is encrypted."""
+    return _has_encryption_info(path)
+
+
 def check_file(path: Path) -> None:
     """Raise a ReportgenError unless ``path`` looks like an .xlsx openpyxl may safely parse."""
     if not path.exists():

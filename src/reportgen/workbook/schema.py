@@ -98,6 +98,7 @@ def placeholder(field: Field) -> Any:
 
 META_SHEET = "系统信息"  # hidden sheet: format id and schema version
 INSTRUCTIONS_SHEET = "填写说明"
+SOURCES_SHEET = "来源"  # where imported figures came from (reportgen import): never read as input
 
 
 # ---- derived from the model: the one declaration of every input field ---------------------------

@@ -1,0 +1,229 @@
+"""The import commands, end to end; the CLI only calls these and prints.
+
+* :func:`init_import` — ``reportgen init NEW --import FILE… [--from LAST]``: a new workbook (blank,
+  or next year's from last year's) with the imported figures;
+* :func:`import_into` — ``reportgen import WORKBOOK FILE… -o NEW``: an existing workbook's data (any
+  schema version) with the figures filled in, into NEW (the input is only read);
+* :func:`against` — ``reportgen check WORKBOOK --against FILE…``: the differences, nothing written.
+
+The tables are read first: any error in them (I1xx) and nothing is written. The new workbook is
+written atomically; before it replaces anything it is evaluated, and an amount that cannot be
+万元 (P7xx) at an imported cell refuses the import (I118: a 元 table taken for 万元 shows there).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportgen.carry.blanks import Blank, blanks, scored_fields
+from reportgen.errors import Finding, Location, ReportgenError
+from reportgen.importer.apply import Applied, apply_import
+from reportgen.importer.combine import Imported, import_files
+from reportgen.importer.declarations import target
+from reportgen.importer.provenance import SourceEntry, note, read_sources, sources_sheet
+
+_PATH = re.compile(r"(\w+)(?:\[(\d+)\])?\.(\w+)")
+
+
+@dataclass
+class ImportRun:
+    """What an import did, for the CLI to print."""
+
+    imported: Imported
+    applied: Applied
+    format_id: str = ""
+    format_name: str = ""
+    carried: Any = None  # init --from: carry.upgrade.Carried
+    blanks: list[Blank] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)  # the new workbook's other errors
+
+    @property
+    def conflicts(self) -> list[Finding]:
+        return [f for f in self.applied.findings if f.is_error]
+
+
+def manual_lines(run: ImportRun) -> list[str]:
+    """需手工填写: ``工作表“字段”：why`` for each amount no table gave."""
+    from reportgen.importer.combine import describe
+
+    return [f"{target(text).model.sheet.name}“{describe(target(text))}”：{why}"  # type: ignore[attr-defined]
+            for text, why in run.imported.manual.items()]
+
+
+def _write(out: Path, schema: Any, fmt: Any, applied: Applied, entries: list[SourceEntry],
+           format_choice: str | None) -> None:
+    """Write ``out`` (all or nothing); refused when the result has an implausible imported amount."""
+    from reportgen.outputs import write_file
+    from reportgen.workbook.blank import write_workbook
+
+    places: dict[str, str] = {}
+    hook = sources_sheet(entries)
+
+    def extra(wb: Any, written: dict[str, str]) -> None:
+        places.update(written)
+        hook(wb, written)
+
+    def writer(tmp: Path) -> None:
+        write_workbook(schema, tmp, applied.values, title=f"{fmt.spec.name} 数据填报表",
+                       notes={e.path: note(e) for e in entries}, extra=extra)
+        _plausible(applied.values, places, {places[e.path]: e for e in entries if e.path in places})
+
+    write_file(out, writer)
+
+
+def _plausible(values: dict[str, Any], places: dict[str, str], imported_cells: dict[str, SourceEntry]) -> None:
+    """The amounts as ``check`` judges them (``plausibility``), on the values just written: an imported
+    amount that cannot be 万元 refuses the import. A workbook not complete enough to judge is not judged."""
+    from reportgen.plausibility import check_plausibility
+    from reportgen.workbook.assemble import build_report
+    from reportgen.workbook.reader import WorkbookData
+
+    refs = {path: Location.parse(place) for path, place in places.items()}
+    try:
+        report, _ = build_report(WorkbookData(values=values, refs=refs))  # reads the values, changes nothing
+    except (ReportgenError, KeyError, TypeError, ValueError):
+        return
+    findings = check_plausibility(report, refs)
+    bad = [f for f in findings if any(str(r) in imported_cells for r in f.where.refs)]
+    if bad:
+        raise ReportgenError([Finding(
+            f"导入后 {f.code}：{f.message}。导入的数来自："
+            + "；".join(imported_cells[str(r)].source for r in f.where.refs if str(r) in imported_cells)
+            + "。请核对决算表表头的金额单位（元/万元）", f.where, f.field, code="I118") for f in bad])
+
+
+def init_import(out: Path, files: Sequence[Path], format_choice: str | None = None,
+                previous: Path | None = None) -> ImportRun:
+    from reportgen.formats.loader import resolve_format
+    from reportgen.formats.sheets import workbook_schema
+
+    imported = import_files(files)
+    imported.raise_errors()
+    carried = None
+    if previous is not None:
+        from reportgen.carry.next_year import next_year
+
+        loaded, values, carried = next_year(previous, format_choice)
+        fmt, schema = loaded.format, loaded.schema
+    else:
+        fmt = resolve_format(format_choice)
+        schema, values = workbook_schema(fmt, relaxed=True), {}
+    applied = apply_import(values, imported)
+    _write(out, schema, fmt, applied, applied.entries, format_choice)
+    found, errors = blanks(out, schema, scored_fields(fmt))
+    if carried is not None:
+        carried.blanks, carried.errors = found, errors
+    return ImportRun(imported, applied, fmt.id, fmt.spec.name, carried, found, errors)
+
+
+def _at(values: dict[str, Any], path: str) -> Any:
+    match = _PATH.fullmatch(path)
+    if match is None:
+        return None
+    key, index, name = match.groups()
+    record = values.get(key)
+    if index is not None:
+        record = record[int(index)] if isinstance(record, list) and int(index) < len(record) else None
+    return record.get(name) if isinstance(record, dict) else None
+
+
+def import_into(workbook: Path, files: Sequence[Path], out: Path, overwrite: bool = False,
+                format_choice: str | None = None) -> ImportRun:
+    from reportgen.carry.source import load
+
+    problems: list[Finding] = []
+    try:
+        wb, loaded = load(workbook, format_choice)
+        if not any(sheet.name in wb.sheetnames for sheet in loaded.schema.sheets):
+            problems.append(Finding(
+                "这不是填报表（没有“基本信息”“收入”等工作表）；命令的顺序是 reportgen import 填报表.xlsx 决算表… -o 新表.xlsx",
+                Location.in_file(workbook), code="I119"))
+    except ReportgenError as exc:
+        problems += exc.findings
+    imported = import_files(files)
+    if problems or imported.errors:  # the workbook's and the tables' problems in one pass
+        raise ReportgenError(problems + imported.findings)
+    applied = apply_import(loaded.contents, imported, {k: Location.parse(v) if isinstance(v, str) else v
+                                                       for k, v in loaded.refs.items()}, overwrite)
+    new_paths = {e.path for e in applied.entries}
+    earlier = [e for e in read_sources(wb) if e.path not in new_paths and _at(applied.values, e.path) == e.value]
+    _write(out, loaded.schema, loaded.format, applied, applied.entries + earlier, format_choice)
+    found, errors = blanks(out, loaded.schema)
+    return ImportRun(imported, applied, loaded.format.id, loaded.format.spec.name, None, found, errors)
+
+
+def against(report: Any, refs: dict[str, Any], files: Sequence[Path]) -> tuple[Imported, list[Finding]]:
+    """The differences between a workbook's report and the tables (I115), nothing changed."""
+    from reportgen.importer.against import compare
+
+    imported = import_files(files)
+    imported.raise_errors()
+    return imported, compare(report, refs, imported)
+
+
+def read_report(workbook: Path, format_choice: str | None = None) -> tuple[Any, dict[str, Any]] | None:
+    """A workbook's report as read, before the checks that made ``evaluate`` refuse it (C6xx, P7xx:
+    the figures may still be compared with the tables); None when it cannot be built at all."""
+    from reportgen.formats.loader import resolve_format
+    from reportgen.formats.sheets import (
+        QUESTIONNAIRE_SHEET_KEY,
+        SCORING_SHEET_KEY,
+        allow_unused,
+        workbook_schema,
+    )
+    from reportgen.workbook.assemble import build_report
+    from reportgen.workbook.reader import open_workbook, read_meta, read_sheets
+
+    wb = open_workbook(workbook)
+    meta = read_meta(wb)
+    try:
+        fmt = resolve_format(format_choice, meta.get("format"), meta.get("format_folder", ""))
+        schema = workbook_schema(fmt)
+        data = read_sheets(wb, schema, workbook, raw_tables=(QUESTIONNAIRE_SHEET_KEY,) if fmt.questionnaire else ())
+        allow_unused(fmt, schema, data)
+        report, _ = build_report(data, inputs=data.values.get(SCORING_SHEET_KEY) or {})
+    except ReportgenError:
+        return None
+    return report, data.refs
+
+
+class CountyTables:
+    """A county's 决算 folder for ``batch --against``: read once, picked per unit."""
+
+    def __init__(self, paths: Sequence[Path]):
+        from reportgen.importer.combine import read_files
+
+        self.files = read_files(paths)
+        self.errors = [f for f in self.files.findings if f.is_error]
+        self.used: set[str] = set()
+
+    def findings_for(self, workbook: Path, format_choice: str | None = None) -> list[Finding]:
+        """The workbook's differences from its unit's tables (or why there are none to compare)."""
+        from reportgen.importer.against import compare, for_unit
+        from reportgen.pipeline import evaluate
+
+        try:
+            evaluation = evaluate(workbook, format_choice)
+        except ReportgenError:
+            return []  # its errors are listed already
+        imported = for_unit(self.files.readings, evaluation.report)
+        if imported is None:
+            return [Finding(f"决算表中没有本单位（“{evaluation.report.unit.name}”）或其机构的表，未核对",
+                            evaluation.refs.get("unit.name") or Location.sheet("基本信息"), "单位名称", "warning",
+                            "I116")]
+        self.used |= set(imported.entities)
+        problems = [dataclasses.replace(f, severity="warning") for f in imported.findings if f.is_error]
+        return problems + compare(evaluation.report, evaluation.refs, imported)
+
+    def unused(self) -> list[str]:
+        names = []
+        for reading in self.files.readings:
+            name = reading.region.entity.strip()
+            if name and name not in self.used and name not in names and (reading.facts or reading.subjects):
+                names.append(name)
+        return names
