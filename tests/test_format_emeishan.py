@@ -224,3 +224,11 @@ def test_unit_without_projects_prints_no_zero_run(built: tuple[Evaluation, list[
     assert "2025年我单位未安排项目支出。" in text
     assert not re.search(r"(?<![\d.,])0(个项目|\.00万元|\.00%)", text)
     assert "五、存在问题\n无。" in text  # a heading never stands empty
+
+
+def test_the_fields_the_closing_parts_read_are_asked_for(built: tuple[Evaluation, list[Path]]) -> None:
+    """完成程度 decides whether a 定性 indicator is met, 偏差原因及改进措施 is printed: the workbook asks for both."""
+    from reportgen.formats.uses import format_uses
+
+    uses = format_uses(built[0].format)
+    assert uses.reads("project_indicators", "achievement") and uses.reads("project_indicators", "deviation_reason")

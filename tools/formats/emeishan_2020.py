@@ -413,7 +413,7 @@ def project_report(path: Path) -> None:
     add_body(doc, "{%p elif project.explanation %}")
     add_body(doc, "1.偏差说明：" + ended("project.explanation"))
     add_body(doc, "{%p endif %}")
-    add_body(doc, "{%p for i in unmet %}")
+    add_body(doc, "{%p for i in project.indicators if not i.met %}")  # i.met: format uses sees 完成程度 read
     add_body(doc, "{{ loop.index + (1 if short or over or project.explanation else 0) }}.{{ i.level3 }}："
                   "年度指标值{{ i.target_text }}，实际完成{{ i.actual_text }}，未达到年度指标值。"
                   "{% if i.deviation_reason %}" + ended("i.deviation_reason") + "{% endif %}")
