@@ -232,3 +232,11 @@ def test_the_fields_the_closing_parts_read_are_asked_for(built: tuple[Evaluation
 
     uses = format_uses(built[0].format)
     assert uses.reads("project_indicators", "achievement") and uses.reads("project_indicators", "deviation_reason")
+
+
+def test_numbered_sub_labels_keep_with_their_text(built: tuple[Evaluation, list[Path]]) -> None:
+    """"2.资金使用。" once ended a page, its sentence overleaf."""
+    _, paths = built
+    doc = Document(str(named(paths, "_项目支出绩效自评报告.docx")[0]))
+    leads = [p for p in doc.paragraphs if p.text in ("1.资金计划。", "2.资金使用。")]
+    assert len(leads) == 2 and all(p.paragraph_format.keep_with_next for p in leads)

@@ -356,11 +356,11 @@ def project_report(path: Path) -> None:
     # that arrived: the report states the plan and the use, and claims no 到位 figure (spending is not
     # arrival, and a 财政局 reads a 到位率 as one).
     add_heading2(doc, "（一）资金计划及使用情况")
-    add_body(doc, "1.资金计划。")
+    add_lead(doc, "1.资金计划。")
     add_body(doc, "{{ project.name }}年初预算{{ project.initial|wan }}万元"
              + _adjustment("project.adjustment", "，年中未作调整")
              + "，全年预算{{ project.budget|wan }}万元" + FUND_PARTS + "。")
-    add_body(doc, "2.资金使用。")
+    add_lead(doc, "2.资金使用。")
     add_body(doc, "{{ unit.year }}年实际支出{{ project.executed|wan }}万元"
                   "{% if project.other_funds != 0 %}（其中财政拨款{{ project.fiscal|wan }}万元，"
                   "其他资金{{ project.other_funds|wan }}万元）{% endif %}"
