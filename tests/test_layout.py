@@ -187,6 +187,8 @@ def test_yanling_numbered_subheads_keep_with_their_text(built) -> None:
     heads = [p for p in paragraphs if p.text in titles]
     assert len(heads) == len(titles) == 3
     assert all(p.paragraph_format.keep_with_next for p in heads)
+    # and the heading under 表1 is not flush against it
+    assert next(p for p in paragraphs if p.text == "（三）整体支出绩效").paragraph_format.space_before.pt == 14
 
 
 def test_yueyang_report_has_no_mini_table_and_room_above_what_follows_a_table(built) -> None:

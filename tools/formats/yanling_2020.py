@@ -32,6 +32,7 @@ from reportgen.docstyle import (
     add_signoff,
     add_table,
     add_title,
+    after_table,
     keep_with_next,
     merge,
     narrow_margins,
@@ -242,7 +243,7 @@ def evaluation_report(path: Path) -> None:
                [20, 27, 39, 25, 25, 20], align_first_left=False, left_cols=(2,))
     keep_with_next_while(indicators, 2, SAME_LEVEL1)  # a 一级指标 group never continues, unlabelled, overleaf
     add_body(doc, "{%p endif %}")
-    add_heading2(doc, "（三）整体支出绩效")
+    after_table(add_heading2(doc, "（三）整体支出绩效"))  # room under 表1 (when there are indicators)
     add_body(doc, "{%p for s in narrative.achievements %}")
     add_body(doc, "{%p if s.title %}")
     # a numbered sub-head keeps with its first paragraph (never the last line of a page)
