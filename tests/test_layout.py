@@ -288,3 +288,17 @@ def test_signoff_never_starts_a_page(built, format_id: str, doc_id: str) -> None
         before = signoff.getprevious()
         last = before if before.tag == qn("w:p") else before.findall(qn("w:tr"))[-1].findall(f".//{qn('w:p')}")[0]
         assert last.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None, "".join(before.itertext())[-40:]
+
+
+def test_yueyang_unit_without_projects_says_so(built) -> None:
+    """No "共安排项目0个，全年预算0.00万元…执行率—" for a unit without projects (the 社保中心)."""
+    from io import BytesIO
+
+    from reportgen.pipeline import document_jobs
+    from reportgen.render.docx import render_docx
+
+    evaluation, _ = built["yueyang-2020"]
+    job = next(j for j in document_jobs(evaluation) if j.doc.id == "report")
+    context = {**job.context, "projects": {**job.context["projects"], "rows": []}}
+    text = full_text(Document(BytesIO(render_docx(evaluation.format.path(job.doc.template), context))))
+    assert "2025年未安排项目支出。" in text and "项目0个" not in text

@@ -84,9 +84,11 @@ def three_public_sentence() -> str:
 
 
 def projects_sentence() -> str:
-    return ("全年共安排项目{{ projects.rows|length }}个，全年预算{{ projects.total_budget|wan }}万元，执行{{ projects.total_spent|wan }}万元，"
-            "项目预算执行率{{ projects.execution_rate|pct }}；其中重点项目支出{{ projects.key_spent|wan }}万元，"
-            "重点支出安排率{{ projects.key_share|pct }}。")
+    # a unit without projects says so, rather than "共安排项目0个，全年预算0.00万元…执行率—"
+    return ("{% if projects.rows %}全年共安排项目{{ projects.rows|length }}个，全年预算{{ projects.total_budget|wan }}万元，"
+            "执行{{ projects.total_spent|wan }}万元，项目预算执行率{{ projects.execution_rate|pct }}；其中重点项目支出"
+            "{{ projects.key_spent|wan }}万元，重点支出安排率{{ projects.key_share|pct }}。"
+            "{% else %}{{ unit.year }}年未安排项目支出。{% endif %}")
 
 
 def assets_sentence() -> str:
