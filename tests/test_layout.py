@@ -290,7 +290,7 @@ def test_signoff_never_starts_a_page(built, format_id: str, doc_id: str) -> None
         assert last.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None, "".join(before.itertext())[-40:]
 
 
-def test_yueyang_unit_without_projects_says_so(built) -> None:
+def test_yueyang_unit_without_projects_or_other_matters_says_so(built) -> None:
     """No "共安排项目0个，全年预算0.00万元…执行率—" for a unit without projects (the 社保中心)."""
     from io import BytesIO
 
@@ -302,3 +302,6 @@ def test_yueyang_unit_without_projects_says_so(built) -> None:
     context = {**job.context, "projects": {**job.context["projects"], "rows": []}}
     text = full_text(Document(BytesIO(render_docx(evaluation.format.path(job.doc.template), context))))
     assert "2025年未安排项目支出。" in text and "项目0个" not in text
+    context["narrative"] = {**job.context["narrative"], "other": []}
+    text = full_text(Document(BytesIO(render_docx(evaluation.format.path(job.doc.template), context))))
+    assert "七、其他需要说明的情况\n无。\n八、" in text  # a heading never stands empty
