@@ -153,6 +153,8 @@ def test_yanling_form_rows_never_split_and_long_text_is_one_paragraph_per_row(bu
     # a block's first row keeps with its second (a two-line label never ends a page beside one line)
     goals = [tr for tr, r in zip(trs, rows, strict=True) if r[0] == "整体绩效目标"]
     assert _keeps(goals[0]) and not _keeps(goals[1])
+    # the 填报人 lines are the form's last row, kept with the 审核意见 row (never alone overleaf)
+    assert "填报人：" in "".join(trs[-1].itertext()) and _keeps(trs[-2])
 
 
 def test_scoring_forms_keep_each_group_on_a_page_with_its_labels(built) -> None:

@@ -435,15 +435,15 @@ def report_form(path: Path) -> None:
     review = form.row([(0, 0, "归口管理业务股室审核意见", "center", True),
                        (1, 5, BR + BR + "（盖章）\u3000\u3000\u3000\u3000" + BR
                         + "年\u3000\u3000月\u3000\u3000日\u3000\u3000", "right", False)])
+    # the 填报人 lines under the form, as its last row: never alone on a page of their own
+    signed = form.row([(0, 5, "填报人：{{ unit.preparer }}\u3000\u3000\u3000\u3000联系电话：{{ unit.phone }}" + BR
+                        + "单位负责人签字：\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000"
+                        "填报日期：{{ unit.fill_date|cn_date }}", "left", False)])
     table = form.table(doc)
     _row_height(table, review, 28)
-    keep_with_next(table, [header, review])  # the 填报人 lines stay on the page of the last row
+    line_row(table, signed, table.cell(signed, 0).text)
+    keep_with_next(table, [header, review])
     keep_with_next_while(table, indicator, "not (loop.last and last_group)")  # indexes change from here
-    first_line = add_paragraph(doc, "填报人：{{ unit.preparer }}\u3000\u3000\u3000\u3000联系电话：{{ unit.phone }}", TABLE_TEXT,
-                  align="left")
-    first_line.paragraph_format.keep_with_next = True
-    add_paragraph(doc, "单位负责人签字：\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000"
-                       "填报日期：{{ unit.fill_date|cn_date }}", TABLE_TEXT, align="left")
     doc.save(path)
 
 
