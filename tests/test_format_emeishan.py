@@ -64,7 +64,7 @@ def test_one_goal_table_per_project_with_its_figures_and_indicators(built: tuple
         assert table[6][1:] == [project.expected, project.achieved]
         assert table[7][1:] == ["一级指标", "二级指标", "三级指标", "预期指标值（包含数字及文字描述）",
                                 "实际完成指标值（包含数字及文字描述）"]
-        indicator_rows = table[8:]
+        indicator_rows = table[8:-1]  # the last row is the 填报 block
         assert project.indicators and len(indicator_rows) == len(project.indicators)
         for cells, indicator in zip(indicator_rows, project.indicators, strict=True):
             assert cells[-3:] == [indicator.level3, indicator.target_text, indicator.actual_text]
@@ -178,12 +178,13 @@ def test_goal_table_ends_with_the_filing_block(built: tuple[Evaluation, list[Pat
     evaluation, paths = built
     unit = evaluation.report.unit
     doc = Document(str(named(paths, "_项目绩效目标完成情况表.docx")[0]))
-    lines = [p.text for p in doc.paragraphs if p.text.strip()][-2:]
-    assert lines == [f"填报单位（盖章）：{unit.name}\u3000\u3000单位负责人：{unit.head}",
-                     f"填报人：{unit.preparer}\u3000\u3000联系电话：{unit.phone}\u3000\u3000填报日期：2026年3月31日"]
-    # the table's last row keeps with the block: a form is signed on the page where it ends
-    last_row = doc.tables[0].rows[-1]._tr
-    assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in last_row.iter(f"{W}p"))
+    rows = doc.tables[0]._tbl.findall(f"{W}tr")
+    # the block is the form's last row (a line under it, no rules at its sides), kept with the row above:
+    # the form is signed on the page where it ends
+    assert doc.tables[0].rows[-1].cells[0].text == (
+        f"填报单位（盖章）：{unit.name}\u3000\u3000单位负责人：{unit.head}\n"
+        f"填报人：{unit.preparer}\u3000\u3000联系电话：{unit.phone}\u3000\u3000填报日期：2026年3月31日")
+    assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in rows[-2].iter(f"{W}p"))
     assert "其它" not in full_text(doc)
 
 

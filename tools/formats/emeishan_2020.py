@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx.enum.table import WD_ROW_HEIGHT_RULE
-from docx.shared import Mm, Pt
+from docx.shared import Mm
 from docx.table import Table
 
 from reportgen.docstyle import (
@@ -19,7 +19,6 @@ from reportgen.docstyle import (
     add_heading2,
     add_label,
     add_lead,
-    add_paragraph,
     add_signoff,
     add_table,
     add_title,
@@ -29,7 +28,7 @@ from reportgen.docstyle import (
     new_document,
     set_cell,
 )
-from tools.formats.common import change_words, ended, numbered_sections, parts_list, whole_and_parts
+from tools.formats.common import change_words, ended, line_row, numbered_sections, parts_list, whole_and_parts
 
 # The seed's 项目绩效目标完成情况表 merges this label down the header and every indicator row;
 # the rows come from a loop, so the label is marked for merging rather than merged here.
@@ -271,7 +270,7 @@ def goal_table(path: Path) -> None:
     add_label(doc)
     add_title(doc, "项目绩效目标完成情况表\n（{{ unit.year }}年度）")
     widths = [20, 28, 28, 28, 26, 26]
-    table = add_table(doc, 14, 6, header_rows=0, col_widths_mm=widths)
+    table = add_table(doc, 15, 6, header_rows=0, col_widths_mm=widths)
     narrow_margins(table)
     for row in table.rows:  # a form's rows leave room to write in, as the printed original does
         row.height, row.height_rule = Mm(7.5), WD_ROW_HEIGHT_RULE.AT_LEAST
@@ -316,15 +315,11 @@ def goal_table(path: Path) -> None:
     set_cell(table, 12, 1, "（未填报项目绩效指标）")
     merge(table, 12, 1, 12, 5)
     _row_tag(table, 13, "{%tr endif %}")
-    # the form's last rows stay with the 填报 block under it (a form is signed where it ends)
+    # the 填报 block under the form, as its last row: the form is signed on the page where it ends
+    line_row(table, 14, "填报单位（盖章）：{{ unit.name }}\u3000\u3000单位负责人：{{ unit.head }}{{ '\\n' }}"
+                        "填报人：{{ unit.preparer }}\u3000\u3000联系电话：{{ unit.phone }}"
+                        "\u3000\u3000填报日期：{{ unit.fill_date|cn_date }}")
     keep_with_next(table, [9, 12])
-    for text in ("填报单位（盖章）：{{ unit.name }}\u3000\u3000单位负责人：{{ unit.head }}",
-                 "填报人：{{ unit.preparer }}\u3000\u3000联系电话：{{ unit.phone }}"
-                 "\u3000\u3000填报日期：{{ unit.fill_date|cn_date }}"):
-        line = add_paragraph(doc, text, TABLE_TEXT, align="left")
-        line.paragraph_format.keep_with_next = True
-    line.paragraph_format.keep_with_next = False
-    doc.paragraphs[-2].paragraph_format.space_before = Pt(6)
     doc.save(path)
 
 
