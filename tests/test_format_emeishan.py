@@ -4,7 +4,9 @@ one 项目绩效目标完成情况表 and one 项目支出绩效自评报告 per
 from __future__ import annotations
 
 import copy
+import re
 from decimal import Decimal as D
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from reportgen.workbook.example import EXAMPLE
 from tests.docx_helpers import EXAMPLE_PROJECTS, build_format, distinct_rows, full_text
 
 FORMAT = "emeishan-2020"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +60,11 @@ def test_one_goal_table_per_project_with_its_figures_and_indicators(built: tuple
         assert table[2] == ["预算执行情况（万元）", "预算数", budget, "执行数", executed]
         # no other funds: the whole budget and the whole execution are 财政拨款
         assert table[3] == ["预算执行情况（万元）", "其中：财政拨款", budget, "其中：财政拨款", executed]
-        assert table[4] == ["预算执行情况（万元）", "其它资金", "0.00", "其它资金", "0.00"]
+        assert table[4] == ["预算执行情况（万元）", "其他资金", "0.00", "其他资金", "0.00"]  # 其他, not the seed's 其它
         assert table[6][1:] == [project.expected, project.achieved]
         assert table[7][1:] == ["一级指标", "二级指标", "三级指标", "预期指标值（包含数字及文字描述）",
                                 "实际完成指标值（包含数字及文字描述）"]
-        indicator_rows = table[8:]
+        indicator_rows = table[8:-1]  # the last row is the 填报 block
         assert project.indicators and len(indicator_rows) == len(project.indicators)
         for cells, indicator in zip(indicator_rows, project.indicators, strict=True):
             assert cells[-3:] == [indicator.level3, indicator.target_text, indicator.actual_text]
@@ -121,7 +124,6 @@ def test_project_reports(built: tuple[Evaluation, list[Path]]) -> None:
         assert project.purpose in text and project.expected in text and project.achieved in text
         for indicator in project.indicators:
             assert f"{indicator.level3}：指标值{indicator.target_text}，实际完成{indicator.actual_text}。" in text
-        assert ("偏差情况及原因" in text) == bool(project.explanation)
         if project.explanation:
             assert project.explanation in text
 
@@ -145,3 +147,97 @@ def test_project_without_indicators_and_with_other_funds(tmp_path: Path) -> None
     assert [(str(f.where), f.code) for f in evaluation.findings if second in f.message] == [("项目!第3行", "G812")]
     report = next(p for p in paths if p.name.endswith(f"{project.name}_项目支出绩效自评报告.docx"))
     assert "实际支出118.50万元（其中财政拨款108.50万元，其他资金10.00万元），预算执行率98.75%" in full_text(report)
+
+
+def _project_report(paths: list[Path], name: str) -> str:
+    return full_text(next(p for p in paths if p.name.endswith(f"_{name}_项目支出绩效自评报告.docx")))
+
+
+def test_project_report_closes_with_problems_and_conclusion(built: tuple[Evaluation, list[Path]]) -> None:
+    """Issue 17: the report no longer stops at 项目效益情况; the seed's 问题/措施 and 结论 parts follow,
+    every sentence from the workbook (偏差说明, each missed indicator's 偏差原因及改进措施)."""
+    _, paths = built
+    text = _project_report(paths, "业务培训经费")
+    order = [text.index(h) for h in ("三、项目绩效情况", "四、存在的问题及改进措施", "五、评价结论")]
+    assert order == sorted(order)
+    # 12.00 − 8.40 = 3.60 left unspent, with the workbook's 偏差说明
+    assert ("1.预算执行：全年预算12.00万元，实际支出8.40万元，年末未支出3.60万元，"
+            "主要原因是部分培训改为线上开展，节约场地费用。") in text
+    # the one indicator short of its target (93% against ≥95%), with its 偏差原因及改进措施
+    assert "2.经办人员业务考核合格率：年度指标值≥95%，实际完成93%，未达到年度指标值。新入职经办人员" in text
+    assert ("2025年“业务培训经费”项目全年预算12.00万元，实际支出8.40万元，预算执行率70.00%；"
+            "设置绩效指标四个，三个达到年度指标值，一个未达到。") in text
+    assert "全部实现" not in text
+    # spent in full (60.00 of 60.00), every indicator met
+    text = _project_report(paths, "医疗救助经办经费")
+    assert "项目预算全部执行，各项绩效指标均达到年度指标值，未发现需要整改的问题。" in text
+    assert "预算执行率100.00%；设置绩效指标" in text and "全部达到年度指标值。项目年度绩效目标全部实现。" in text
+
+
+def test_goal_table_ends_with_the_filing_block(built: tuple[Evaluation, list[Path]]) -> None:
+    evaluation, paths = built
+    unit = evaluation.report.unit
+    doc = Document(str(named(paths, "_项目绩效目标完成情况表.docx")[0]))
+    rows = doc.tables[0]._tbl.findall(f"{W}tr")
+    # the block is the form's last row (a line under it, no rules at its sides), kept with the row above:
+    # the form is signed on the page where it ends
+    assert doc.tables[0].rows[-1].cells[0].text == (
+        f"填报单位（盖章）：{unit.name}\u3000\u3000单位负责人：{unit.head}\n"
+        f"填报人：{unit.preparer}\u3000\u3000联系电话：{unit.phone}\u3000\u3000填报日期：2026年3月31日")
+    assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in rows[-2].iter(f"{W}p"))
+    assert "其它" not in full_text(doc)
+
+
+def _render(evaluation: Evaluation, doc_id: str, **changes: object) -> str:
+    """One document of the example rendered from its context with ``changes`` (cheaper than a build)."""
+    from reportgen.pipeline import document_jobs
+    from reportgen.render.docx import render_docx
+
+    job = next(j for j in document_jobs(evaluation, projects=1) if j.doc.id == doc_id)
+    context = {**job.context, **changes}
+    return full_text(Document(BytesIO(render_docx(evaluation.format.path(job.doc.template), context))))
+
+
+def test_project_names_ending_in_xiangmu_or_holding_quotes(built: tuple[Evaluation, list[Path]]) -> None:
+    """A name ending in 项目 gets no second 项目; a name's own quotes turn single inside the report's “ ”."""
+    evaluation, _ = built
+    context = evaluation.context()
+    rows = copy.deepcopy(context["projects"]["rows"])
+    rows[0]["name"] = "“互联网+医保”宣传经费"
+    rows[5]["name"] = "业务培训项目"  # 业务培训经费 (70.00%, with a 偏差说明), renamed
+    unit_text = _render(evaluation, "report", projects={**context["projects"], "rows": rows})
+    assert "项目项目" not in unit_text and "项目”项目" not in unit_text
+    assert "（1）“‘互联网+医保’宣传经费”项目全年预算数120.00万元" in unit_text
+    assert "（6）“业务培训项目”全年预算数12.00万元" in unit_text
+    assert "业务培训项目全年预算12.00万元，执行8.40万元，执行率70.00%" in unit_text
+    for project in rows[0], rows[5]:
+        text = _render(evaluation, "project_report", project=project)
+        assert "项目项目" not in text and "项目”项目" not in text
+        assert "“‘" in text or "“业务培训项目”为" in text
+        assert not re.search("“[^”]*“", text), "quotes nested in quotes"
+
+
+def test_unit_without_projects_prints_no_zero_run(built: tuple[Evaluation, list[Path]]) -> None:
+    evaluation, _ = built
+    context = evaluation.context()
+    text = _render(evaluation, "report", projects={**context["projects"], "rows": []},
+                   narrative={**context["narrative"], "problems": []})
+    assert "2025年我单位未安排项目支出。" in text
+    assert not re.search(r"(?<![\d.,])0(个项目|\.00万元|\.00%)", text)
+    assert "五、存在问题\n无。" in text  # a heading never stands empty
+
+
+def test_the_fields_the_closing_parts_read_are_asked_for(built: tuple[Evaluation, list[Path]]) -> None:
+    """完成程度 decides whether a 定性 indicator is met, 偏差原因及改进措施 is printed: the workbook asks for both."""
+    from reportgen.formats.uses import format_uses
+
+    uses = format_uses(built[0].format)
+    assert uses.reads("project_indicators", "achievement") and uses.reads("project_indicators", "deviation_reason")
+
+
+def test_numbered_sub_labels_keep_with_their_text(built: tuple[Evaluation, list[Path]]) -> None:
+    """"2.资金使用。" once ended a page, its sentence overleaf."""
+    _, paths = built
+    doc = Document(str(named(paths, "_项目支出绩效自评报告.docx")[0]))
+    leads = [p for p in doc.paragraphs if p.text in ("1.资金计划。", "2.资金使用。")]
+    assert len(leads) == 2 and all(p.paragraph_format.keep_with_next for p in leads)

@@ -200,8 +200,8 @@ def test_report_form(built: tuple[Evaluation, dict[str, DocumentObject]]) -> Non
     assert [i.target_text for i in report.indicators] == targets
     assert [r[5] for r in indicator_rows] == targets
     assert indicator_rows[0][2] == "指标1（数量指标）：基本医疗保险参保率"
-    conclusion = next(r for r in rows if r[1] == "自我评价结论")
-    assert "综合得分95.5分，评价等次为“优”" in conclusion[2]
+    conclusion = "\n".join(r[2] for r in rows if r[1] == "自我评价结论")  # one row per paragraph
+    assert "综合得分95.5分，评价等次为“优”" in conclusion
     assert any(r[0] == "归口管理业务股室审核意见" for r in rows)
     assert "填报人：" in full_text(docs["form"])
 

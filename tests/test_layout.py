@@ -11,6 +11,7 @@ from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 
 from reportgen import docstyle
 from reportgen.formats.loader import resolve_format
@@ -143,36 +144,116 @@ def test_yueyang_scoring_standards_merged(built) -> None:
     assert "工作实绩指标" in duty[0].cells[3].text
 
 
-def test_yanling_form_long_rows_may_split(built) -> None:
-    _, docs = built["yanling-2020"]
+def _cant_split(tr) -> bool:
+    return tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+
+
+def _keeps(tr) -> bool:
+    """Every paragraph of the row keeps with the next (the row stays on the page of the next row)."""
+    return all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in tr.iter(qn("w:p")))
+
+
+def test_yanling_form_rows_never_split_and_long_text_is_one_paragraph_per_row(built) -> None:
+    """Issue 17: rows broke inside labels ("支出情况/分析", "一/般公共预算"). Every row is whole on its
+    page; running text is printed one paragraph per row, so it breaks between paragraphs only."""
+    evaluation, docs = built["yanling-2020"]
     table = docs["form"][0].tables[0]
+    trs = table._tbl.findall(qn("w:tr"))
+    assert all(_cant_split(tr) for tr in trs)
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    blocks = {"部门职能职责概述": len(evaluation.report.functions), "整体绩效目标": len(evaluation.report.goals),
+              "支出情况分析": 3}  # 收支, 三公, 资产: one paragraph each
+    for label, count in blocks.items():
+        text = [r[-1] for r in rows if label in r[:2]]
+        assert len(text) == count, label
+        assert all("\n" not in t for t in text), label
+    # a section's title shares the row of its first paragraph (never ends a page alone)
+    problems = [r[-1] for r in rows if r[0] == "存在的问题"]
+    first = evaluation.report.narrative.problems[0]
+    assert problems[0] == f"（一）{first.title}\n{first.paragraphs[0]}"
+    # a block's first row keeps with its second (a two-line label never ends a page beside one line)
+    goals = [tr for tr, r in zip(trs, rows, strict=True) if r[0] == "整体绩效目标"]
+    assert _keeps(goals[0]) and not _keeps(goals[1])
+    # the 填报人 lines are the form's last row, kept with the 审核意见 row (never alone overleaf)
+    assert "填报人：" in "".join(trs[-1].itertext()) and _keeps(trs[-2])
 
-    def can_split(row) -> bool:
-        tr_pr = row._tr.trPr
-        return tr_pr is None or tr_pr.find(qn("w:cantSplit")) is None
 
-    labels = {"部门职能职责概述", "整体绩效目标", "支出情况分析", "绩效目标完成情况分析", "自我评价结论",
-              "存在的问题", "改进措施与建议"}
-    seen = set()
-    for row in table.rows:
-        cells = {c.text for c in row.cells}
-        for label in labels & cells:
-            seen.add(label)
-            assert can_split(row), label
-    assert seen == labels
-    # short rows stay whole
-    first = table.rows[0]
-    assert not can_split(first)
+def test_scoring_forms_keep_each_group_on_a_page_with_its_labels(built) -> None:
+    """Issue 17: continuation pages of the 评分表 lost their 一级/二级 labels. Rows are whole, the rows
+    of a 二级 group keep together, and the 一级 label is merged over one 二级 group only, so every page
+    shows the labels of its rows; the 评价人 line is the table's last row (never alone overleaf)."""
+    for format_id in ("yanling-2020", "yueyang-2020"):
+        evaluation, docs = built[format_id]
+        table = docs["scoring"][0].tables[0]
+        trs = table._tbl.findall(qn("w:tr"))
+        assert all(_cant_split(tr) for tr in trs)
+        groups = [(g.name, sg.name, len(sg.rows)) for g in evaluation.score.levels for sg in g.groups]
+        data = trs[1:1 + sum(n for *_, n in groups)]
+        starts = [i for i, tr in enumerate(data)
+                  if (v := tr.find(f"{qn('w:tc')}/{qn('w:tcPr')}/{qn('w:vMerge')}")) is None
+                  or v.get(qn("w:val")) == "restart"]
+        assert len(starts) == len(groups), format_id  # a 一级 cell starts at every 二级 group
+        first = 0
+        for level1, level2, n in groups:
+            cells = data[first].findall(qn("w:tc"))
+            assert "".join(cells[0].itertext()).startswith(level1) and "".join(cells[1].itertext()).startswith(level2)
+            assert [_keeps(tr) for tr in data[first:first + n]] == [True] * (n - 1) + [False], (format_id, level2)
+            first += n
+        assert "评价人：" in "".join(trs[-1].itertext()) and _keeps(trs[-2])
+
+
+def test_yanling_numbered_subheads_keep_with_their_text(built) -> None:
+    """Issue 17: 评价报告 ended a page with the sub-head "2.基金监管保持高压", its text overleaf."""
+    evaluation, docs = built["yanling-2020"]
+    paragraphs = docs["report"][0].paragraphs
+    titles = [f"{n}.{s.title}" for n, s in enumerate(evaluation.report.narrative.achievements, start=1)]
+    heads = [p for p in paragraphs if p.text in titles]
+    assert len(heads) == len(titles) == 3
+    assert all(p.paragraph_format.keep_with_next for p in heads)
+    # and the heading under 表1 is not flush against it
+    assert next(p for p in paragraphs if p.text == "（三）整体支出绩效").paragraph_format.space_before.pt == 14
+
+
+def test_yueyang_report_has_no_mini_table_and_room_above_what_follows_a_table(built) -> None:
+    """Issue 17: an uncaptioned 8 pt table (联系人/电话/编制/实有) sat between paragraphs; headings were
+    flush against the table above them."""
+    evaluation, docs = built["yueyang-2020"]
+    unit = evaluation.report.unit
+    doc = docs["report"][0]
+    assert not any(row.cells[0].text == "联系人" for t in doc.tables for row in t.rows)
+    text = full_text(doc)
+    assert f"核定编制{evaluation.report.staff.quota}人，年末实有{evaluation.report.staff.actual}人" in text
+    assert unit.contact == unit.preparer  # the example's: 联系人 is printed once, as the 填报人
+    assert f"填报人（签名）：{unit.preparer}\u3000\u3000联系电话：{unit.phone}" in text
+    followers = [t._tbl.getnext() for t in doc.tables]
+    headings = [p for p in followers if p is not None and p.tag == qn("w:p") and "".join(p.itertext()).strip()
+                and p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) in ("GwHeading1", "GwHeading2")]
+    assert len(headings) == 7  # after 表1–表7
+    for p in headings:
+        assert Paragraph(p, None).paragraph_format.space_before.pt == 14, "".join(p.itertext())
+
+
+def test_yueyang_indicators_table_keeps_each_group_together(built) -> None:
+    """Issue 17: 表7 left one orphan row under a repeated header: a 一级指标 group's rows keep together."""
+    evaluation, docs = built["yueyang-2020"]
+    doc = docs["report"][0]
+    table = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][:3] == ["一级指标", "二级指标", "三级指标"])
+    indicators = evaluation.report.indicators
+    trs = table._tbl.findall(qn("w:tr"))[1:]
+    assert len(trs) == len(indicators)
+    expected = [nxt.level1 == i.level1 for i, nxt in zip(indicators, [*indicators[1:], None], strict=True) if nxt] + [False]
+    assert [_keeps(tr) for tr in trs] == expected
+    assert expected.count(False) == len({i.level1 for i in indicators})
 
 
 def test_emeishan_project_report_sections(built) -> None:
     evaluation, docs = built["emeishan-2020"]
     project = evaluation.report.projects.rows[0]
     text = full_text(docs["project_report"][0])
-    for heading in ("（一）资金计划、到位及使用情况", "（二）项目财务管理情况", "（三）项目组织实施情况"):
+    for heading in ("（一）资金计划及使用情况", "（二）项目财务管理情况", "（三）项目组织实施情况"):
         assert heading in text, heading
-    assert "资金到位率" in text
-    assert "填报表未单列资金到位数" in text  # the rate's basis is said, not a claim of full arrival
+    # the workbook has no 到位数: no 到位率 (spending is not arrival), and no word about the workbook
+    assert "到位" not in text and "填报表" not in text
     assert f"全年预算{project.budget:,.2f}万元" in text
     assert "项目由" in text and "组织实施" in text
 
@@ -230,3 +311,20 @@ def test_signoff_never_starts_a_page(built, format_id: str, doc_id: str) -> None
         before = signoff.getprevious()
         last = before if before.tag == qn("w:p") else before.findall(qn("w:tr"))[-1].findall(f".//{qn('w:p')}")[0]
         assert last.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None, "".join(before.itertext())[-40:]
+
+
+def test_yueyang_unit_without_projects_or_other_matters_says_so(built) -> None:
+    """No "共安排项目0个，全年预算0.00万元…执行率—" for a unit without projects (the 社保中心)."""
+    from io import BytesIO
+
+    from reportgen.pipeline import document_jobs
+    from reportgen.render.docx import render_docx
+
+    evaluation, _ = built["yueyang-2020"]
+    job = next(j for j in document_jobs(evaluation) if j.doc.id == "report")
+    context = {**job.context, "projects": {**job.context["projects"], "rows": []}}
+    text = full_text(Document(BytesIO(render_docx(evaluation.format.path(job.doc.template), context))))
+    assert "2025年未安排项目支出。" in text and "项目0个" not in text
+    context["narrative"] = {**job.context["narrative"], "other": []}
+    text = full_text(Document(BytesIO(render_docx(evaluation.format.path(job.doc.template), context))))
+    assert "七、其他需要说明的情况\n无。\n八、" in text  # a heading never stands empty

@@ -30,8 +30,8 @@ FIRST = "医疗保障基金监管经费_"
 # national-2025 is generated from the same functions (tests/test_generated_templates.py) and its
 # example is the same unit plus a questionnaire, so it covers those layouts.
 PAGES = {
-    "yueyang-2020": {"部门整体支出绩效自评报告": 8, "评分表": 5},
-    "yanling-2020": {"部门整体支出评价报告": 8, "部门整体支出绩效综合评价报告表": 3, "评分表": 5, "满意度调查问卷汇总": 3},
+    "yueyang-2020": {"部门整体支出绩效自评报告": 8, "评分表": 4},
+    "yanling-2020": {"部门整体支出评价报告": 8, "部门整体支出绩效综合评价报告表": 2, "评分表": 6, "满意度调查问卷汇总": 3},
     "emeishan-2020": {"部门整体支出绩效评价报告": 8, f"{FIRST}项目绩效目标完成情况表": 1, f"{FIRST}项目支出绩效自评报告": 3},
     "national-2025": {"部门整体支出绩效自评表": 2, "部门整体支出绩效自评报告": 5, "基础数据表": 3,
                       "满意度调查问卷汇总": 3, f"{FIRST}项目支出绩效自评表": 1},

@@ -328,6 +328,13 @@ def add_lead(doc: DocumentObject, text: str) -> Paragraph:
     return paragraph
 
 
+def after_table(paragraph: Paragraph, pt: float = LINE_PT / 2) -> Paragraph:
+    """Room (half a line by default) above a paragraph that follows a table: a heading flush against
+    the table's last rule reads as part of the table."""
+    paragraph.paragraph_format.space_before = Pt(pt)
+    return paragraph
+
+
 def add_note(doc: DocumentObject, text: str) -> Paragraph:
     """A short centred line such as a table caption (``表1 年度收入情况（万元）``) or a note."""
     return add_paragraph(doc, text, NOTE)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
 
 from reportgen.docstyle import (
     add_body,
@@ -11,6 +16,7 @@ from reportgen.docstyle import (
     add_label,
     add_table,
     add_title,
+    cell_text,
     keep_with_next,
     loop_columns,
     merge,
@@ -50,6 +56,76 @@ def loop_table(doc, headers: list[str], loop: str, cells: list[str], widths: lis
         for c, text in enumerate(total):
             set_cell(table, r + 3, c, text, bold=(c == 0))
     return table
+
+
+def _tag_row(template_row, text: str):
+    """A copy of ``template_row`` (a ``<w:tr>``) holding only ``text`` in one cell across the row: a docxtpl
+    ``{%tr %}`` row, which rendering replaces by its tag."""
+    tr = copy.deepcopy(template_row)
+    cells = tr.findall(qn("w:tc"))
+    span = 0
+    for tc in cells:
+        grid = tc.tcPr.find(qn("w:gridSpan")) if tc.tcPr is not None else None
+        span += int(grid.get(qn("w:val"))) if grid is not None else 1
+    for tc in cells[1:]:
+        tr.remove(tc)
+    first = cells[0]
+    tc_pr = first.get_or_add_tcPr()
+    grid = tc_pr.find(qn("w:gridSpan"))
+    if grid is None:
+        grid = OxmlElement("w:gridSpan")
+        tc_pr.append(grid)
+    grid.set(qn("w:val"), str(span))
+    paragraphs = first.findall(qn("w:p"))
+    for p in paragraphs[1:]:
+        first.remove(p)
+    runs = paragraphs[0].findall(qn("w:r"))
+    for r in runs[1:]:
+        paragraphs[0].remove(r)
+    texts = runs[0].findall(qn("w:t")) if runs else []
+    if not texts:
+        raise ValueError("the template row's first cell has no text to turn into a tag")
+    for t in texts[1:]:
+        runs[0].remove(t)
+    texts[0].text = text
+    return tr
+
+
+def keep_with_next_while(table, row: int, condition: str) -> None:
+    """Print the loop's data row ``row`` of ``table`` in two variants: while the Jinja ``condition`` holds
+    (``not loop.last``: within a group) every paragraph of the row keeps with the next row, so the rows
+    of a group stay on one page; where it fails the page may break after the row. A group's merged
+    label then never continues, blank, on the next page. ``row``'s first cell must hold text."""
+    tr = table.rows[row]._tr
+    kept = copy.deepcopy(tr)
+    for p in kept.iter(qn("w:p")):
+        p_pr = p.get_or_add_pPr()
+        if p_pr.find(qn("w:keepNext")) is None:
+            p_pr.insert(1 if p_pr.find(qn("w:pStyle")) is not None else 0, OxmlElement("w:keepNext"))
+    tr.addprevious(_tag_row(tr, f"{{%tr if {condition} %}}"))
+    tr.addprevious(kept)
+    tr.addprevious(_tag_row(tr, "{%tr else %}"))
+    tr.addnext(_tag_row(tr, "{%tr endif %}"))
+
+
+def line_row(table, row: int, text: str) -> None:
+    """Row ``row`` of ``table`` as a line of text under it (评价人、填报日期): one cell across, without
+    rules at its sides and bottom. Inside the table it never parts from the row above: LibreOffice does
+    not keep a table's last row with the paragraph after a table that runs over pages."""
+    cell = merge(table, row, 0, row, len(table.columns) - 1)
+    cell_text(cell, text, align="left")
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    for side in ("left", "bottom", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "nil")
+        borders.append(edge)
+    # schema order: tcBorders before shd … vAlign
+    successor = next((el for el in tc_pr if el.tag in {qn("w:shd"), qn("w:noWrap"), qn("w:tcMar"), qn("w:vAlign")}), None)
+    if successor is not None:
+        successor.addprevious(borders)
+    else:
+        tc_pr.append(borders)
 
 
 def paragraphs_loop(doc, items: str, text: str) -> None:
@@ -207,12 +283,20 @@ def projects_table(doc):  # -> docx Table
     return table
 
 
-def indicators_table(doc) -> None:
-    loop_table(
+# in a loop over indicators (``i``): the next one belongs to the same 一级指标
+SAME_LEVEL1 = "loop.nextitem is defined and loop.nextitem.level1 == i.level1"
+
+
+def indicators_table(doc, keep_groups: bool = False) -> None:
+    """``keep_groups``: each 一级指标 group's rows on one page, so that a page never holds rows under a
+    repeated header without their 一级 label (nor one orphan row)."""
+    table = loop_table(
         doc, ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"], "i in indicators",
         ["{{ i.level1|vmerge }}", "{{ i.level2|vmerge }}", "{{ i.level3 }}", "{{ i.target_text }}",
          "{{ i.actual_text }}"],
         [22, 26, 48, 30, 30], align_first_left=False)
+    if keep_groups:
+        keep_with_next_while(table, 2, SAME_LEVEL1)
 
 
 def goals_table(doc) -> None:
@@ -229,8 +313,18 @@ def evaluators_table(doc):  # -> docx Table
 # --- scoring tables (评分表): shared by formats with a scoring system -----------------------------
 
 def scoring_table(path: Path, title: str, reason_header: str = "扣分原因和其他说明",
-                  show_calculation: bool = False) -> None:
+                  show_calculation: bool = False, keep_groups: bool = False) -> None:
+    """``keep_groups``: each 二级指标 group's rows on one page, its 一级指标 label merged over the group
+    only (not the 一级's whole run), so that no page shows rows without their 一级 and 二级 labels; the
+    form then takes an attached form's margins (25/22 mm, 20 mm at the sides) and the wider 评分标准
+    and reason columns keep the rows short enough for a group to fit on a page."""
     doc = new_document(landscape=True, table_pt=10.5)
+    widths = [20, 24, 30, 80, 12, 14, 63]
+    if keep_groups:
+        section = doc.sections[0]
+        section.top_margin, section.bottom_margin, section.footer_distance = Mm(25), Mm(22), Mm(10)
+        section.left_margin = section.right_margin = Mm(20)
+        widths = [20, 24, 30, 87, 12, 16, 68]  # 257 mm; 自评得分 holds 87.46
     add_label(doc)
     add_title(doc, title)
     add_body(doc, "单位名称：{{ unit.name }}    评价年度：{{ unit.year }}年")
@@ -239,8 +333,7 @@ def scoring_table(path: Path, title: str, reason_header: str = "扣分原因和�
     add_body(doc, "{%p set ns = namespace(standard='') %}")
     headers = ["一级指标", "二级指标", "三级指标", "评分标准", "分值", "自评得分",
                "计算过程和评分依据" if show_calculation else reason_header]
-    widths = [20, 24, 30, 80, 12, 14, 63]
-    table = add_table(doc, 9, len(headers), col_widths_mm=widths)
+    table = add_table(doc, 10 if keep_groups else 9, len(headers), col_widths_mm=widths)
     header_row(table, 0, headers)
     loops = ["g in score.levels", "sg in g.groups", "r in sg.rows"]
     for row, loop in enumerate(loops, start=1):
@@ -248,7 +341,8 @@ def scoring_table(path: Path, title: str, reason_header: str = "扣分原因和�
         merge(table, row, 0, row, len(headers) - 1)
     last = ("{{ r.calculation }}{% if r.deduction_reason %}\n扣分原因：{{ r.deduction_reason }}{% endif %}"
             if show_calculation else "{{ r.deduction_reason }}")
-    cells = ["{{ (g.name ~ '\n（' ~ g.weight|score ~ '分）')|vmerge }}",
+    scope = "(g.name ~ '/' ~ sg.name)" if keep_groups else ""
+    cells = ["{{ (g.name ~ '\n（' ~ g.weight|score ~ '分）')|vmerge" + scope + " }}",
              "{{ (sg.name ~ '\n（' ~ sg.weight|score ~ '分）')|vmerge(g.name) }}",
              "{{ r.name }}",
              "{% if loop.first or r.standard %}{% set ns.standard = r.standard %}{% endif %}{{ ns.standard|vmerge }}",
@@ -266,6 +360,11 @@ def scoring_table(path: Path, title: str, reason_header: str = "扣分原因和�
     set_cell(table, 8, 5, "{{ score.total|points }}", bold=True)
     set_cell(table, 8, 6, "等次：{{ score.grade }}{% if score.capped %}（{{ score.cap_reason }}）{% endif %}", bold=True)
     keep_with_next(table, [8])  # 总分 and the 评价人 line stay together
-    add_body(doc, "评价人：{% for e in evaluators %}{{ e.name }}{% if not loop.last %}、{% endif %}{% endfor %}"
-                  "    填报日期：{{ unit.fill_date|cn_date }}")
+    signed = ("评价人：{% for e in evaluators %}{{ e.name }}{% if not loop.last %}、{% endif %}{% endfor %}"
+              "    填报日期：{{ unit.fill_date|cn_date }}")
+    if keep_groups:
+        line_row(table, 9, signed.replace("    ", "\u3000\u3000"))
+        keep_with_next_while(table, 4, "not loop.last")
+    else:
+        add_body(doc, signed)
     doc.save(path)

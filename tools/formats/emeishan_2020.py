@@ -22,18 +22,31 @@ from reportgen.docstyle import (
     add_signoff,
     add_table,
     add_title,
+    keep_with_next,
     merge,
     narrow_margins,
     new_document,
     set_cell,
 )
-from tools.formats.common import change_words, ended, numbered_sections, parts_list, whole_and_parts
+from tools.formats.common import change_words, ended, line_row, numbered_sections, parts_list, whole_and_parts
 
 # The seed's 项目绩效目标完成情况表 merges this label down the header and every indicator row;
 # the rows come from a loop, so the label is marked for merging rather than merged here.
 INDICATOR_LABEL = "{{ '绩效指标完成情况'|vmerge }}"
 # 一级指标 names that count as 效益 (the seed's 效益指标 and 满意度指标 rows).
 BENEFIT_LEVELS = "['效益指标', '满意度指标', '社会效益指标', '经济效益指标', '生态效益指标', '可持续影响指标']"
+
+
+def project_named(expr: str, quoted: bool = False) -> str:
+    """A project's name followed by 项目 — unless the name already ends in it (``校舍维修改造项目``
+    never becomes ``…项目项目``). ``quoted``: in “ ” as the seed names projects, the name's own “ ”
+    turned into ‘ ’ (quotes inside quotes are single, never ``“…“…”…”``)."""
+    # escapes, not the quote marks themselves: docxtpl turns curly quotes inside a tag into straight ones
+    name = (f"{{{{ {expr}|replace('\\u201c', '\\u2018')|replace('\\u201d', '\\u2019') }}}}" if quoted
+            else f"{{{{ {expr} }}}}")
+    if quoted:
+        name = f"“{name}”"
+    return name + f"{{% if not {expr}.endswith('项目') %}}项目{{% endif %}}"
 
 
 def bare(expr: str) -> str:
@@ -51,6 +64,15 @@ def _adjustment(value: str, unchanged: str = "") -> str:
     return (f"{{% if {value} > 0 %}}，年中追加预算{{{{ {value}|wan }}}}万元"
             f"{{% elif {value} < 0 %}}，年中调减预算{{{{ (0 - {value})|wan }}}}万元"
             f"{{% else %}}{unchanged}{{% endif %}}")
+
+
+def numbered_sections_or_none(doc, items: str) -> None:
+    """``numbered_sections``, or ``无。`` when the workbook has none: a heading never stands empty."""
+    add_body(doc, f"{{%p if {items} %}}")
+    numbered_sections(doc, items)
+    add_body(doc, "{%p else %}")
+    add_body(doc, "无。")
+    add_body(doc, "{%p endif %}")
 
 
 # --- 附件1 部门整体支出绩效评价报告 -------------------------------------------------------------
@@ -114,21 +136,23 @@ def budget_sentence() -> str:
 
 
 def projects_sentence() -> str:
-    return ("{{ unit.year }}年我单位共安排{{ projects.rows|length|cn_count }}个项目，全年预算{{ projects.total_budget|wan }}万元，"
-            "执行{{ projects.total_spent|wan }}万元，项目预算执行率{{ projects.execution_rate|pct }}。")
+    # a unit without projects says so, rather than "共安排0个项目，全年预算0.00万元…"
+    return ("{% if projects.rows %}{{ unit.year }}年我单位共安排{{ projects.rows|length|cn_count }}个项目，"
+            "全年预算{{ projects.total_budget|wan }}万元，执行{{ projects.total_spent|wan }}万元，"
+            "项目预算执行率{{ projects.execution_rate|pct }}。{% else %}{{ unit.year }}年我单位未安排项目支出。{% endif %}")
 
 
 def low_execution_sentence() -> str:
     """Projects that did not spend their whole budget, each with its 偏差说明 (the seed names them)."""
-    return ("其中，{% for p in low %}{{ p.name }}项目全年预算{{ p.budget|wan }}万元，执行{{ p.executed|wan }}万元，"
+    return ("其中，{% for p in low %}" + project_named("p.name") + "全年预算{{ p.budget|wan }}万元，执行{{ p.executed|wan }}万元，"
             "执行率{{ p.execution_rate|pct }}{% if p.explanation %}，主要原因是" + bare("p.explanation")
             + "{% endif %}{% if not loop.last %}；{% endif %}{% endfor %}。"
             "{% if low|length < projects.rows|length %}其余{{ (projects.rows|length - low|length)|cn_count }}个项目"
-            "预算执行率均达到100%。{% endif %}")
+            "预算执行率{% if projects.rows|length - low|length > 1 %}均{% endif %}达到100%。{% endif %}")
 
 
 def project_line() -> str:
-    return ("（{{ loop.index }}）“{{ p.name }}”项目全年预算数{{ p.budget|wan }}万元，执行数为{{ p.executed|wan }}万元，"
+    return ("（{{ loop.index }}）" + project_named("p.name", quoted=True) + "全年预算数{{ p.budget|wan }}万元，执行数为{{ p.executed|wan }}万元，"
             "完成预算的{{ p.execution_rate|pct }}。{% if p.achieved %}通过项目实施，" + ended("p.achieved")
             + "{% endif %}")
 
@@ -187,7 +211,7 @@ def unit_report(path: Path) -> None:
     add_body(doc, project_line())
     add_body(doc, "{%p endfor %}")
     add_heading2(doc, "（二）结果应用情况")
-    numbered_sections(doc, "narrative.achievements")
+    numbered_sections_or_none(doc, "narrative.achievements")
 
     add_heading1(doc, "四、评价结论及建议")
     add_heading2(doc, "（一）评价结论")
@@ -204,10 +228,10 @@ def unit_report(path: Path) -> None:
     add_body(doc, "{%p endfor %}")
     add_body(doc, "{%p endfor %}")
     add_heading2(doc, "（二）有关建议")
-    numbered_sections(doc, "narrative.measures")
+    numbered_sections_or_none(doc, "narrative.measures")
 
     add_heading1(doc, "五、存在问题")
-    numbered_sections(doc, "narrative.problems")
+    numbered_sections_or_none(doc, "narrative.problems")
     add_body(doc, "{%p if narrative.other %}")
     add_heading1(doc, "六、其他需要说明的情况")
     add_body(doc, "{%p endif %}")
@@ -246,7 +270,7 @@ def goal_table(path: Path) -> None:
     add_label(doc)
     add_title(doc, "项目绩效目标完成情况表\n（{{ unit.year }}年度）")
     widths = [20, 28, 28, 28, 26, 26]
-    table = add_table(doc, 14, 6, header_rows=0, col_widths_mm=widths)
+    table = add_table(doc, 15, 6, header_rows=0, col_widths_mm=widths)
     narrow_margins(table)
     for row in table.rows:  # a form's rows leave room to write in, as the printed original does
         row.height, row.height_rule = Mm(7.5), WD_ROW_HEIGHT_RULE.AT_LEAST
@@ -258,11 +282,12 @@ def goal_table(path: Path) -> None:
 
     set_cell(table, 2, 0, "预算执行情况（万元）", bold=True)
     merge(table, 2, 0, 4, 0)
-    # Sichuan's two-way split: 财政拨款 (本年 and 上年结转) and 其它资金, of the budget and of the spending.
+    # Sichuan's two-way split: 财政拨款 (本年 and 上年结转) and 其他资金, of the budget and of the spending
+    # (the seed's form prints 其它资金; 其他 is the standard wording, as in every other form here).
     _budget_cells(table, 2, "预算数", "{{ project.budget|wan }}", "{{ project.executed|wan }}")
     set_cell(table, 2, 3, "执行数")
     _budget_cells(table, 3, "其中：财政拨款", "{{ project.fiscal_budget|wan }}", "{{ project.fiscal|wan }}")
-    _budget_cells(table, 4, "其它资金", "{{ project.budget_other|wan }}", "{{ project.other_funds|wan }}")
+    _budget_cells(table, 4, "其他资金", "{{ project.budget_other|wan }}", "{{ project.other_funds|wan }}")
 
     set_cell(table, 5, 0, "年度目标完成情况", bold=True)
     merge(table, 5, 0, 6, 0)
@@ -290,6 +315,11 @@ def goal_table(path: Path) -> None:
     set_cell(table, 12, 1, "（未填报项目绩效指标）")
     merge(table, 12, 1, 12, 5)
     _row_tag(table, 13, "{%tr endif %}")
+    # the 填报 block under the form, as its last row: the form is signed on the page where it ends
+    line_row(table, 14, "填报单位（盖章）：{{ unit.name }}\u3000\u3000单位负责人：{{ unit.head }}{{ '\\n' }}"
+                        "填报人：{{ unit.preparer }}\u3000\u3000联系电话：{{ unit.phone }}"
+                        "\u3000\u3000填报日期：{{ unit.fill_date|cn_date }}")
+    keep_with_next(table, [9, 12])
     doc.save(path)
 
 
@@ -303,7 +333,8 @@ def project_report(path: Path) -> None:
 
     add_heading1(doc, "一、项目概况")
     add_heading2(doc, "（一）项目基本情况")
-    add_body(doc, "“{{ project.name }}”为{{ unit.name }}{{ unit.year }}年度{% if project.is_key %}重点{% endif %}项目，"
+    add_body(doc, project_named("project.name", quoted=True) + "为{{ unit.name }}{{ unit.year }}年度"
+                  "{% if project.is_key %}重点{% endif %}项目，"
                   "全年预算{{ project.budget|wan }}万元。{% if project.purpose %}项目资金主要用于"
                   + ended("project.purpose") + "{% endif %}")
     add_heading2(doc, "（二）项目绩效目标")
@@ -316,23 +347,19 @@ def project_report(path: Path) -> None:
     add_body(doc, "{%p endif %}")
 
     add_heading1(doc, "二、项目资金申报及使用情况")
-    add_heading2(doc, "（一）资金计划、到位及使用情况")
-    add_body(doc, "1.资金计划及到位。")
+    # The seed's 资金计划、到位及使用情况. The workbook records the budget and the spending, not the funds
+    # that arrived: the report states the plan and the use, and claims no 到位 figure (spending is not
+    # arrival, and a 财政局 reads a 到位率 as one).
+    add_heading2(doc, "（一）资金计划及使用情况")
+    add_lead(doc, "1.资金计划。")
     add_body(doc, "{{ project.name }}年初预算{{ project.initial|wan }}万元"
              + _adjustment("project.adjustment", "，年中未作调整")
              + "，全年预算{{ project.budget|wan }}万元" + FUND_PARTS + "。")
-    # 资金到位率 = 到位资金 / 全年预算: the workbook has no 到位数 column, so the rate is taken on the
-    # funds spent, and the report says so rather than claiming full arrival.
-    add_body(doc, "{%p if project.budget %}")
-    add_body(doc, "填报表未单列资金到位数，资金到位率按已支付的到位资金计算：到位资金{{ project.executed|wan }}万元"
-                  "÷全年预算{{ project.budget|wan }}万元，资金到位率{{ project.execution_rate|pct }}。")
-    add_body(doc, "{%p else %}")
-    add_body(doc, "项目全年预算为0，资金到位率无法计算。")
-    add_body(doc, "{%p endif %}")
-    add_body(doc, "2.资金使用。")
+    add_lead(doc, "2.资金使用。")
     add_body(doc, "{{ unit.year }}年实际支出{{ project.executed|wan }}万元"
                   "{% if project.other_funds != 0 %}（其中财政拨款{{ project.fiscal|wan }}万元，"
-                  "其他资金{{ project.other_funds|wan }}万元）{% endif %}，预算执行率{{ project.execution_rate|pct }}。")
+                  "其他资金{{ project.other_funds|wan }}万元）{% endif %}"
+                  "{% if project.execution_rate is not none %}，预算执行率{{ project.execution_rate|pct }}{% endif %}。")
     add_heading2(doc, "（二）项目财务管理情况")
     add_body(doc, "项目资金纳入{{ unit.name }}部门预算统一管理、统一核算，按全年预算{{ project.budget|wan }}万元控制支出，"
                   "{% if project.executed > project.budget %}实际支出超出预算{{ (project.executed - project.budget)|wan }}万元。"
@@ -365,10 +392,40 @@ def project_report(path: Path) -> None:
     add_body(doc, "{%p for i in benefit %}")
     add_body(doc, "{{ loop.index }}.{{ i.level3 }}：指标值{{ i.target_text }}，实际完成{{ i.actual_text }}。")
     add_body(doc, "{%p endfor %}")
-    add_body(doc, "{%p if project.explanation %}")
-    add_heading2(doc, "{{ '（三）' if benefit else '（二）' }}偏差情况及原因")
-    add_body(doc, ended("project.explanation"))
+
+    # The seed's closing parts (存在问题, 改进措施, 评价结论), each sentence from the workbook: the budget
+    # left unspent or overspent with its 偏差说明, every indicator short of its target with its 偏差原因及改进措施.
+    add_body(doc, "{%p set unmet = project.indicators|rejectattr('met')|list %}")
+    add_body(doc, "{%p set short = project.budget > project.executed %}")
+    add_body(doc, "{%p set over = project.executed > project.budget %}")
+    add_heading1(doc, "四、存在的问题及改进措施")
+    add_body(doc, "{%p if short or over or project.explanation or unmet %}")
+    add_body(doc, "{%p if short or over %}")
+    add_body(doc, "1.预算执行：全年预算{{ project.budget|wan }}万元，实际支出{{ project.executed|wan }}万元，"
+                  "{% if short %}年末未支出{{ (project.budget - project.executed)|wan }}万元"
+                  "{% else %}超出预算{{ (project.executed - project.budget)|wan }}万元{% endif %}"
+                  "{% if project.explanation %}，主要原因是" + bare("project.explanation") + "{% endif %}。")
+    add_body(doc, "{%p elif project.explanation %}")
+    add_body(doc, "1.偏差说明：" + ended("project.explanation"))
     add_body(doc, "{%p endif %}")
+    add_body(doc, "{%p for i in project.indicators if not i.met %}")  # i.met: format uses sees 完成程度 read
+    add_body(doc, "{{ loop.index + (1 if short or over or project.explanation else 0) }}.{{ i.level3 }}："
+                  "年度指标值{{ i.target_text }}，实际完成{{ i.actual_text }}，未达到年度指标值。"
+                  "{% if i.deviation_reason %}" + ended("i.deviation_reason") + "{% endif %}")
+    add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p else %}")
+    add_body(doc, "{% if project.budget %}项目预算全部执行{% else %}项目全年预算为0{% endif %}"
+                  "{% if project.indicators %}，各项绩效指标均达到年度指标值{% endif %}，未发现需要整改的问题。")
+    add_body(doc, "{%p endif %}")
+
+    add_heading1(doc, "五、评价结论")
+    add_body(doc, "{{ unit.year }}年" + project_named("project.name", quoted=True)
+                  + "全年预算{{ project.budget|wan }}万元，实际支出{{ project.executed|wan }}万元"
+                  "{% if project.execution_rate is not none %}，预算执行率{{ project.execution_rate|pct }}{% endif %}"
+                  "{% if project.indicators %}；设置绩效指标{{ project.indicators|length|cn_count }}个，"
+                  "{% if unmet %}{{ (project.indicators|length - unmet|length)|cn_count }}个达到年度指标值，"
+                  "{{ unmet|length|cn_count }}个未达到{% else %}全部达到年度指标值{% endif %}{% endif %}。"
+                  "{% if project.indicators and not unmet and not short and not over %}项目年度绩效目标全部实现。{% endif %}")
     add_signoff(doc)
     doc.save(path)
 

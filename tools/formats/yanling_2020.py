@@ -32,7 +32,7 @@ from reportgen.docstyle import (
     add_signoff,
     add_table,
     add_title,
-    allow_split,
+    after_table,
     keep_with_next,
     merge,
     narrow_margins,
@@ -40,7 +40,17 @@ from reportgen.docstyle import (
     set_cell,
     set_fonts,
 )
-from tools.formats.common import change_words, header_row, loop_table, parts_list, sections, whole_and_parts
+from tools.formats.common import (
+    SAME_LEVEL1,
+    change_words,
+    header_row,
+    keep_with_next_while,
+    line_row,
+    loop_table,
+    parts_list,
+    sections,
+    whole_and_parts,
+)
 
 BR = "{{ '\\n' }}"  # a line break inside one paragraph (docx_text turns "\n" into <w:br/>)
 
@@ -227,15 +237,17 @@ def evaluation_report(path: Path) -> None:
     add_body(doc, "{%p if indicators %}")
     add_body(doc, indicators_summary())
     add_note(doc, "表1 整体支出绩效指标完成情况")
-    loop_table(doc, ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "完成情况"], "i in indicators",
+    indicators = loop_table(doc, ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "完成情况"], "i in indicators",
                ["{{ i.level1|vmerge }}", "{{ i.level2|vmerge(i.level1) }}", "{{ i.level3 }}", "{{ i.target_text }}",
                 "{{ i.actual_text }}", "{% if i.met %}已完成{% else %}未完成{% endif %}"],
                [20, 27, 39, 25, 25, 20], align_first_left=False, left_cols=(2,))
+    keep_with_next_while(indicators, 2, SAME_LEVEL1)  # a 一级指标 group never continues, unlabelled, overleaf
     add_body(doc, "{%p endif %}")
-    add_heading2(doc, "（三）整体支出绩效")
+    after_table(add_heading2(doc, "（三）整体支出绩效"))  # room under 表1 (when there are indicators)
     add_body(doc, "{%p for s in narrative.achievements %}")
     add_body(doc, "{%p if s.title %}")
-    add_paragraph(doc, "{{ loop.index }}.{{ s.title }}", bold=True)
+    # a numbered sub-head keeps with its first paragraph (never the last line of a page)
+    add_paragraph(doc, "{{ loop.index }}.{{ s.title }}", bold=True).paragraph_format.keep_with_next = True
     add_body(doc, "{%p endif %}")
     add_body(doc, "{%p for para in s.paragraphs %}")
     add_body(doc, "{{ para }}")
@@ -262,11 +274,15 @@ def evaluation_report(path: Path) -> None:
 
 # --- 部门整体支出绩效综合评价报告表 ---------------------------------------------------------------------
 
-# 156 mm in six columns: 大项 | 小项 | … the rows merge them into label/value pairs as the 原表 does.
-_FORM_WIDTHS = [27, 22, 26, 24, 31, 26]
+# 166 mm in six columns: 大项 | 小项 | … the rows merge them into label/value pairs as the 原表 does.
+_FORM_WIDTHS = [28, 23, 28, 26, 33, 28]
+
+Span = tuple[int, int, str, str, bool]  # (first col, last col, text, align, bold) of one cell of a row
+# Block items: a text (one row), or ("for", loop, items), ("if", condition, items[, else items]), ("set", x = y).
+Item = str | tuple[Any, ...]
 
 
-def _cells(table: Any, row: int, cells: list[tuple[int, int, str, str, bool]]) -> None:
+def _cells(table: Any, row: int, cells: list[Span]) -> None:
     """(first col, last col, text, align, bold) for each cell of a row, merging each span."""
     for c1, c2, text, align, bold in cells:
         set_cell(table, row, c1, text, align=align, bold=bold)  # type: ignore[arg-type]
@@ -274,13 +290,93 @@ def _cells(table: Any, row: int, cells: list[tuple[int, int, str, str, bool]]) -
             merge(table, row, c1, row, c2)
 
 
+class _Form:
+    """The 报告表's rows, collected in order, then made into one table: plain rows, docxtpl tag rows,
+    and blocks of running text printed one paragraph per row."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[list[Span], str]] = []  # (cells, kind)
+
+    def row(self, cells: list[Span], kind: str = "") -> int:
+        self.rows.append((cells, kind))
+        return len(self.rows) - 1
+
+    def tag(self, text: str) -> None:
+        self.row([(0, 5, text, "left", False)], "tag")
+
+    def block(self, labels: list[tuple[int, int, str]], items: list[Item], keep_first: bool = True) -> None:
+        """Running text beside merged labels, one paragraph per row: a row is whole on its page, so the
+        text breaks between paragraphs only, and never inside a label. ``keep_first``: the block's first
+        row keeps with its second, so that a label of two lines never ends a page beside a one-line row
+        (not needed where the first row is always a long paragraph)."""
+        marks = [(c1, c2, f"{{{{ '{text}'|vmerge }}}}", "center", True) for c1, c2, text in labels]
+        text_col = labels[-1][1] + 1
+        self.tag("{%tr set blk.first = true %}")
+
+        def emit(items: list[Item]) -> None:
+            for item in items:
+                if isinstance(item, str):
+                    self.tag("{%tr if blk.first %}")
+                    self.row([*marks, (text_col, 5, "{% set blk.first = false %}" + item, "left", False)],
+                             "first" if keep_first else "more")
+                    self.tag("{%tr else %}")
+                    self.row([*marks, (text_col, 5, item, "left", False)], "more")
+                    self.tag("{%tr endif %}")
+                elif item[0] == "set":
+                    self.tag(f"{{%tr set {item[1]} %}}")
+                elif item[0] == "for":
+                    self.tag(f"{{%tr for {item[1]} %}}")
+                    emit(item[2])
+                    self.tag("{%tr endfor %}")
+                else:  # ("if", condition, items[, otherwise])
+                    self.tag(f"{{%tr if {item[1]} %}}")
+                    emit(item[2])
+                    if len(item) > 3:
+                        self.tag("{%tr else %}")
+                        emit(item[3])
+                    self.tag("{%tr endif %}")
+
+        emit(items)
+
+    def table(self, doc: Any) -> Any:
+        table = add_table(doc, len(self.rows), 6, header_rows=0, col_widths_mm=_FORM_WIDTHS)
+        for r, (cells, kind) in enumerate(self.rows):
+            _cells(table, r, cells)
+            if kind == "first":
+                keep_with_next(table, [r])
+        return table
+
+
+def _sections_rows(items: str, numbered: bool = True, none: str | None = None) -> Item:
+    """Narrative sections as block rows, one per paragraph, a section's ``（一）小标题`` on the first
+    line of its first paragraph's row (a title never ends a page without its text); ``none``: the row
+    when there are no sections."""
+    title = "{{ n|cn_paren }}{{ s.title }}" if numbered else "{{ s.title }}"
+    rows: Item = ("for", f"s in {items}", [
+        ("set", "n = loop.index"),
+        ("for", "para in s.paragraphs", [f"{{% if loop.first and s.title %}}{title}{BR}{{% endif %}}{{{{ para }}}}"])])
+    return ("if", items, [rows], [none]) if none else rows
+
+
 def report_form(path: Path) -> None:
     doc = new_document(table_pt=10.5)
+    section = doc.sections[0]
+    # an attached form, not a 公文 page: shallower margins keep it to two pages
+    section.top_margin, section.bottom_margin, section.footer_distance = Mm(22), Mm(20), Mm(10)
+    section.left_margin = section.right_margin = Mm(22)
     add_label(doc)
     title = add_title(doc, "部门整体支出绩效综合评价报告表")
     title.paragraph_format.space_after = Pt(0)
     add_note(doc, "（{{ unit.year }}年度）")
     add_paragraph(doc, "填报单位（盖章）：{{ unit.name }}", TABLE_TEXT, align="left")
+    form = _Form()
+    form.tag("{%tr set blk = namespace(first=true) %}")
+    for l1, v1, l2, v2 in (
+            ("部门（单位）名称", "{{ unit.name }}", "单位负责人", "{{ unit.head }}"),
+            ("年末职工人数", "{{ staff.actual }}人", "人员编制", "{{ staff.quota }}人"),
+            ("年末资产总额", "{{ assets.total|wan }}万元", "负债总额", "{{ assets.liabilities|wan }}万元")):
+        form.row([(0, 0, l1, "center", True), (1, 3, v1, "left", False),
+                  (4, 4, l2, "center", True), (5, 5, v2, "left", False)])
 
     # 年度预算收支情况（万元）: income on the left, spending on the right; under each total every part the
     # unit has (income.sources, expenditure.kinds), side by side, as many rows as the longer list needs
@@ -289,95 +385,65 @@ def report_form(path: Path) -> None:
     part = ("{{% if n < {0}|length %}}{{{{ '其中：' if n == 0 else '\u3000\u3000\u3000' }}}}{{{{ {0}[n].label }}}}"
             "{{% endif %}}")
     amount = "{{% if n < {0}|length %}}{{{{ {0}[n].amount|wan }}}}{{% endif %}}"
-    budget_rows = [
+    label = "{{ '年度预算收支情况（万元）'|vmerge }}"  # one merged cell, the loop's rows included
+    for cells in [
         (sides + "年初预算资金", "{{ budget.initial|wan }}", "全年预算数", "{{ budget.final|wan }}"),
         ("年度收入总额", "{{ income.total.total|wan }}", "年度支出总额", "{{ expenditure.total.total|wan }}"),
         ("{%tr for n in range([ins|length, outs|length]|max) %}",),
         (part.format("ins"), amount.format("ins"), part.format("outs"), amount.format("outs")),
         ("{%tr endfor %}",),
         ("", "", "年末结转和结余", "{{ balance.year_end|wan }}"),
-    ]
-    b0 = 3  # after 名称/人数/资产
-    ind0 = b0 + len(budget_rows) + 2  # after 职能职责 and 整体绩效目标
-    rows = ind0 + 6 + 3 + 3  # indicators (header, 2 for, row, 2 endfor), 自评 ×3, 问题/措施/审核意见
-    table = add_table(doc, rows, 6, header_rows=0, col_widths_mm=_FORM_WIDTHS)
-
-    for row, (l1, v1, l2, v2) in enumerate((
-            ("部门（单位）名称", "{{ unit.name }}", "单位负责人", "{{ unit.head }}"),
-            ("年末职工人数", "{{ staff.actual }}人", "人员编制", "{{ staff.quota }}人"),
-            ("年末资产总额", "{{ assets.total|wan }}万元", "负债总额", "{{ assets.liabilities|wan }}万元"))):
-        _cells(table, row, [(0, 0, l1, "center", True), (1, 3, v1, "left", False),
-                            (4, 4, l2, "center", True), (5, 5, v2, "left", False)])
-    label = "{{ '年度预算收支情况（万元）'|vmerge }}"  # one merged cell, the loop's rows included
-    for row, cells in enumerate(budget_rows, start=b0):
+    ]:
         if len(cells) == 1:
-            _cells(table, row, [(0, 5, cells[0], "left", False)])
+            form.tag(cells[0])
             continue
         l1, v1, l2, v2 = cells
-        _cells(table, row, [(0, 0, label, "center", True), (1, 2, l1, "left", False), (3, 3, v1, "right", False),
-                            (4, 4, l2, "left", False), (5, 5, v2, "right", False)])
+        form.row([(0, 0, label, "center", True), (1, 2, l1, "left", False), (3, 3, v1, "right", False),
+                  (4, 4, l2, "left", False), (5, 5, v2, "right", False)])
 
-    r = b0 + len(budget_rows)
-    _cells(table, r, [(0, 0, "部门职能职责概述", "center", True),
-                      (1, 5, "{% for f in functions %}{{ loop.index }}.{{ f }}{% if not loop.last %}" + BR
-                       + "{% endif %}{% endfor %}", "left", False)])
-    _cells(table, r + 1, [(0, 0, "整体绩效目标", "center", True),
-                          (1, 5, "{% for g in goals %}{{ loop.index }}.{{ g.name }}{% if g.content %}：{{ g.content }}"
-                           "{% endif %}{% if not loop.last %}" + BR + "{% endif %}{% endfor %}", "left", False)])
+    form.block([(0, 0, "部门职能职责概述")], [("for", "f in functions", ["{{ loop.index }}.{{ f }}"])])
+    form.block([(0, 0, "整体绩效目标")], [("for", "g in goals", ["{{ loop.index }}.{{ g.name }}"
+                                                                 "{% if g.content %}：{{ g.content }}{% endif %}"])])
 
     # 年度绩效指标: one row per indicator, grouped by 一级指标 in workbook order (|unique keeps it);
-    # the block label is one merged cell (vmerge), the 一级指标 cells merge per group.
-    r = ind0
+    # the block label is one merged cell (vmerge), the 一级指标 cells merge per group. The header and
+    # the rows keep together, not with what follows (a short block: split, its continuation would have
+    # neither its label nor its header).
     label = "{{ '部门整体支出年度绩效指标'|vmerge }}"
-    _cells(table, r, [(0, 0, label, "center", True), (1, 1, "一级指标", "center", True),
-                      (2, 4, "绩效指标", "center", True), (5, 5, "年度指标值", "center", True)])
-    _cells(table, r + 1, [(0, 5, "{%tr for l1 in indicators|map(attribute='level1')|unique %}", "left", False)])
-    _cells(table, r + 2, [(0, 5, "{%tr for i in indicators if i.level1 == l1 %}", "left", False)])
-    _cells(table, r + 3, [(0, 0, label, "center", True), (1, 1, "{{ l1|vmerge }}", "center", False),
+    header = form.row([(0, 0, label, "center", True), (1, 1, "一级指标", "center", True),
+                       (2, 4, "绩效指标", "center", True), (5, 5, "年度指标值", "center", True)])
+    form.tag("{%tr for l1 in indicators|map(attribute='level1')|unique %}")
+    form.tag("{%tr set last_group = loop.last %}")
+    form.tag("{%tr for i in indicators if i.level1 == l1 %}")
+    indicator = form.row([(0, 0, label, "center", True), (1, 1, "{{ l1|vmerge }}", "center", False),
                           (2, 4, "指标{{ loop.index }}（{{ i.level2 }}）：{{ i.level3 }}", "left", False),
                           (5, 5, "{{ i.target_text }}", "center", False)])
-    _cells(table, r + 4, [(0, 5, "{%tr endfor %}", "left", False)])
-    _cells(table, r + 5, [(0, 5, "{%tr endfor %}", "left", False)])
-    # The header keeps with the first indicator row; the indicator rows themselves may break across
-    # pages (keeping every one with the next glued the whole block together and left page 1 a third blank).
-    keep_with_next(table, [r])
-    r += 6
+    form.tag("{%tr endfor %}")
+    form.tag("{%tr endfor %}")
 
-    self_eval = [
-        ("支出情况分析", funds_sentence() + BR + three_public_sentence() + BR + assets_sentence()),
-        ("绩效目标完成情况分析",
-         "{% for g in goals %}{{ loop.index }}.{{ g.name }}：{{ g.result }}" + BR + "{% endfor %}"
-         "{% if indicators %}" + indicators_summary() + "{% endif %}"
-         "{% for s in narrative.achievements %}" + BR + "{% if s.title %}{{ loop.index|cn_paren }}{{ s.title }}" + BR
-         + "{% endif %}{% for para in s.paragraphs %}{{ para }}{% if not loop.last %}" + BR + "{% endif %}"
-         "{% endfor %}{% endfor %}"),
-        ("自我评价结论", "{% for s in narrative.conclusion %}{% for para in s.paragraphs %}{{ para }}" + BR
-         + "{% endfor %}{% endfor %}{% if score %}" + score_sentence() + "{% endif %}"),
-    ]
-    first = r
-    for label_text, text in self_eval:
-        _cells(table, r, [(1, 1, label_text, "center", True), (2, 5, text, "left", False)])
-        r += 1
-    set_cell(table, first, 0, "单位自评情况分析及结论", bold=True)
-    merge(table, first, 0, r - 1, 0)
-    for label_text, items in (("存在的问题", "narrative.problems"), ("改进措施与建议", "narrative.measures")):
-        _cells(table, r, [(0, 0, label_text, "center", True), (1, 5, _sections_inline(items), "left", False)])
-        r += 1
-    _cells(table, r, [(0, 0, "归口管理业务股室审核意见", "center", True),
-                      (1, 5, BR + BR + BR + "（盖章）\u3000\u3000\u3000\u3000" + BR
-                       + "年\u3000\u3000月\u3000\u3000日\u3000\u3000", "right", False)])
-    _row_height(table, r, 36)
-    assert r == len(table.rows) - 1, (r, len(table.rows))
-    # Rows of running text (职能职责, 目标, 自评分析, 问题, 措施) may run past a page: kept whole, each
-    # would be pushed to the next page and leave a third to two thirds of this one blank.
-    allow_split(table, ind0 - 2, ind0 - 1, *range(first, r))
-    keep_with_next(table, [r])  # the 填报人 lines stay on the page of the last row
-
-    first_line = add_paragraph(doc, "填报人：{{ unit.preparer }}\u3000\u3000\u3000\u3000联系电话：{{ unit.phone }}", TABLE_TEXT,
-                  align="left")
-    first_line.paragraph_format.keep_with_next = True
-    add_paragraph(doc, "单位负责人签字：\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000"
-                       "填报日期：{{ unit.fill_date|cn_date }}", TABLE_TEXT, align="left")
+    whole = "单位自评情况分析及结论"
+    form.block([(0, 0, whole), (1, 1, "支出情况分析")], [funds_sentence(), three_public_sentence(), assets_sentence()],
+               keep_first=False)  # its first row is always several lines
+    form.block([(0, 0, whole), (1, 1, "绩效目标完成情况分析")], [
+        ("for", "g in goals", ["{{ loop.index }}.{{ g.name }}：{{ g.result }}"]),
+        ("if", "indicators", [indicators_summary()]),
+        _sections_rows("narrative.achievements")])
+    form.block([(0, 0, whole), (1, 1, "自我评价结论")], [
+        _sections_rows("narrative.conclusion", numbered=False), ("if", "score", [score_sentence()])])
+    form.block([(0, 0, "存在的问题")], [_sections_rows("narrative.problems", none="无")])
+    form.block([(0, 0, "改进措施与建议")], [_sections_rows("narrative.measures", none="无")])
+    review = form.row([(0, 0, "归口管理业务股室审核意见", "center", True),
+                       (1, 5, BR + BR + "（盖章）\u3000\u3000\u3000\u3000" + BR
+                        + "年\u3000\u3000月\u3000\u3000日\u3000\u3000", "right", False)])
+    # the 填报人 lines under the form, as its last row: never alone on a page of their own
+    signed = form.row([(0, 5, "填报人：{{ unit.preparer }}\u3000\u3000\u3000\u3000联系电话：{{ unit.phone }}" + BR
+                        + "单位负责人签字：\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000"
+                        "填报日期：{{ unit.fill_date|cn_date }}", "left", False)])
+    table = form.table(doc)
+    _row_height(table, review, 28)
+    line_row(table, signed, table.cell(signed, 0).text)
+    keep_with_next(table, [header, review])
+    keep_with_next_while(table, indicator, "not (loop.last and last_group)")  # indexes change from here
     doc.save(path)
 
 
@@ -389,13 +455,16 @@ def scoring_form(path: Path) -> None:
     section = doc.sections[0]
     # an attached form: shallower top/bottom margins fit more indicator rows on a landscape page
     section.top_margin, section.bottom_margin, section.footer_distance = Mm(25), Mm(22), Mm(10)
+    # and 20 mm at the sides: the wider 评价标准 and 备注 columns make the rows shorter, so that each
+    # 二级指标 group (kept on one page, below) fits on a page
+    section.left_margin = section.right_margin = Mm(20)
     add_title(doc, "部门整体支出绩效评价指标评分表")
     add_paragraph(doc, "单位名称（盖章）：{{ unit.name }}\u3000\u3000评价年度：{{ unit.year }}年", TABLE_TEXT, align="left")
     # 原表“经济/社会/生态效益”三行共用一格评价标准：空标准沿用上一行的文字，再由 vmerge 合并
     add_body(doc, "{%p set ns = namespace(standard='') %}")
     headers = ["一级指标", "二级指标", "值", "三级指标", "分值", "评价标准", "备注", "评价得分\n（要求列出计算过程\n和评分依据）"]
-    widths = [13, 19, 12.5, 26, 12, 64.5, 72, 24]  # 243 mm; 备注 holds the calculation, 评价得分 a number
-    table = add_table(doc, 10, len(headers), col_widths_mm=widths)
+    widths = [13, 19, 12.5, 24, 12, 72, 74.5, 30]  # 257 mm; 备注 holds the calculation, 评价得分 a number
+    table = add_table(doc, 11, len(headers), col_widths_mm=widths)
     header_row(table, 0, headers)  # python-docx turns "\n" into a line break
     for row, loop in enumerate(["g in score.levels", "sg in g.groups", "r in sg.rows"], start=1):
         set_cell(table, row, 0, f"{{%tr for {loop} %}}", align="left")
@@ -404,7 +473,9 @@ def scoring_form(path: Path) -> None:
     # strips it only from the first text run); resetting at each 二级指标 keeps groups apart.
     standard = ("{% if loop.first or r.standard %}{% set ns.standard = r.standard %}{% endif %}"
                 "{{ ns.standard|vmerge }}")
-    cells = ["{{ g.name|vmerge }}", "{{ sg.name|vmerge(g.name) }}", "{{ sg.weight|score|vmerge(g.name ~ '/' ~ sg.name) }}",
+    # 一级指标 merged per 二级指标 group: the groups stay whole on a page (below), so every page shows
+    # the 一级 and 二级 labels of its rows
+    cells = ["{{ g.name|vmerge(g.name ~ '/' ~ sg.name) }}", "{{ sg.name|vmerge(g.name) }}", "{{ sg.weight|score|vmerge(g.name ~ '/' ~ sg.name) }}",
              "{{ r.name }}", "{{ r.weight|score }}", standard,
              # 备注: the calculation, as the seed has it; a ratio's reason only restates its calculation
              "{{ r.calculation }}{% if r.note %}" + BR + "{{ r.note }}{% endif %}"
@@ -413,7 +484,6 @@ def scoring_form(path: Path) -> None:
              "{{ r.points|score }}"]
     for col, text in enumerate(cells):
         set_cell(table, 4, col, text, align="left" if col in (5, 6) else "center")
-    allow_split(table, 4)  # a long 评价标准 or calculation may continue on the next page (no half-empty pages)
     for row in range(5, 8):
         set_cell(table, row, 0, "{%tr endfor %}", align="left")
         merge(table, row, 0, row, len(headers) - 1)
@@ -428,8 +498,10 @@ def scoring_form(path: Path) -> None:
                           "{% if score.capped %}：{{ score.cap_reason }}{% endif %}", bold=True, align="left")
     merge(table, 9, 2, 9, 7)
     keep_with_next(table, [9])  # 评价等次 and the 评价人 line stay together
-    add_paragraph(doc, "评价人：{% for e in evaluators %}{{ e.name }}{% if not loop.last %}、{% endif %}{% endfor %}"
-                       "\u3000\u3000填报日期：{{ unit.fill_date|cn_date }}", TABLE_TEXT, align="left")
+    line_row(table, 10, "评价人：{% for e in evaluators %}{{ e.name }}{% if not loop.last %}、{% endif %}{% endfor %}"
+                        "\u3000\u3000填报日期：{{ unit.fill_date|cn_date }}")
+    # rows stay whole (a row never breaks inside a label or a word) and a 二级 group's rows on one page
+    keep_with_next_while(table, 4, "not loop.last")
     doc.save(path)
 
 

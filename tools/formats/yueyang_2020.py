@@ -15,6 +15,7 @@ from reportgen.docstyle import (
     add_signoff,
     add_table,
     add_title,
+    after_table,
     keep_with_next,
     merge,
     new_document,
@@ -83,9 +84,11 @@ def three_public_sentence() -> str:
 
 
 def projects_sentence() -> str:
-    return ("全年共安排项目{{ projects.rows|length }}个，全年预算{{ projects.total_budget|wan }}万元，执行{{ projects.total_spent|wan }}万元，"
-            "项目预算执行率{{ projects.execution_rate|pct }}；其中重点项目支出{{ projects.key_spent|wan }}万元，"
-            "重点支出安排率{{ projects.key_share|pct }}。")
+    # a unit without projects says so, rather than "共安排项目0个，全年预算0.00万元…执行率—"
+    return ("{% if projects.rows %}全年共安排项目{{ projects.rows|length }}个，全年预算{{ projects.total_budget|wan }}万元，"
+            "执行{{ projects.total_spent|wan }}万元，项目预算执行率{{ projects.execution_rate|pct }}；其中重点项目支出"
+            "{{ projects.key_spent|wan }}万元，重点支出安排率{{ projects.key_share|pct }}。"
+            "{% else %}{{ unit.year }}年未安排项目支出。{% endif %}")
 
 
 def assets_sentence() -> str:
@@ -120,7 +123,17 @@ def score_and_signatures(doc) -> None:
         paragraph = cell.add_paragraph(rest, style=cell.part.document.styles["公文表格"])
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     keep_with_next(signatures)  # and the 填报人 line after it
-    add_body(doc, "填报人（签名）：{{ unit.preparer }}\u3000\u3000联系电话：{{ unit.phone }}")
+    add_body(doc, "填报人（签名）：{{ unit.preparer }}{% if unit.contact != unit.preparer %}\u3000\u3000联系人："
+                  "{{ unit.contact }}{% endif %}\u3000\u3000联系电话：{{ unit.phone }}")
+
+
+def sections_or_none(doc, items: str, numbered: bool = True) -> None:
+    """``sections``, or ``无。`` when the workbook has none: a heading never stands empty."""
+    add_body(doc, f"{{%p if {items} %}}")
+    sections(doc, items, numbered=numbered)
+    add_body(doc, "{%p else %}")
+    add_body(doc, "无。")
+    add_body(doc, "{%p endif %}")
 
 
 def yueyang_report(path: Path) -> None:
@@ -132,11 +145,8 @@ def yueyang_report(path: Path) -> None:
     add_heading2(doc, "（一）基本情况")
     add_body(doc, overview_sentence())
     sections(doc, "narrative.overview", numbered=False)
-    table = add_table(doc, 2, 4, col_widths_mm=[34, 44, 34, 44])
-    for col, text in enumerate(["联系人", "{{ unit.contact }}", "联系电话", "{{ unit.phone }}"]):
-        set_cell(table, 0, col, text, bold=(col % 2 == 0))
-    for col, text in enumerate(["人员编制", "{{ staff.quota }}", "实有人数", "{{ staff.actual }}"]):
-        set_cell(table, 1, col, text, bold=(col % 2 == 0))
+    # the seed's 基本概况 lines: 编制 and 实有人数 are in the sentence above, 联系人 and 电话 in the
+    # 填报人 line that closes the report (no uncaptioned mini-table between paragraphs)
     add_heading2(doc, "（二）主要职能")
     add_body(doc, "{%p for f in functions %}")
     add_body(doc, "{{ loop.index }}.{{ f }}")
@@ -151,36 +161,36 @@ def yueyang_report(path: Path) -> None:
     add_body(doc, income_sentence())
     add_note(doc, "表1 年度收入情况（万元）")
     income_table(doc)
-    add_heading2(doc, "（二）支出和结余情况")
+    after_table(add_heading2(doc, "（二）支出和结余情况"))
     add_body(doc, spending_sentence())
     add_body(doc, budget_sentence())
     add_note(doc, "表2 年度支出和结余情况（万元）")
     expenditure_table(doc)
 
-    add_heading1(doc, "三、部门（单位）整体支出管理及使用情况")
+    after_table(add_heading1(doc, "三、部门（单位）整体支出管理及使用情况"))
     add_heading2(doc, "（一）基本支出")
     add_body(doc, economic_sentence())
     add_heading2(doc, "（二）“三公”经费")
     add_body(doc, three_public_sentence())
     add_note(doc, "表3 “三公”经费情况（万元）")
     three_public_table(doc)
-    add_heading2(doc, "（三）项目支出")
+    after_table(add_heading2(doc, "（三）项目支出"))
     add_body(doc, projects_sentence())
     add_note(doc, "表4 项目支出情况（万元）")
     projects_table(doc)
-    add_heading2(doc, "（四）资产管理")
+    after_table(add_heading2(doc, "（四）资产管理"))
     add_body(doc, assets_sentence())
     add_note(doc, "表5 资产情况（万元）")
     assets_table(doc)
 
-    add_heading1(doc, "四、部门（单位）整体支出绩效情况")
+    after_table(add_heading1(doc, "四、部门（单位）整体支出绩效情况"))
     add_heading2(doc, "（一）年度目标完成情况")
     add_note(doc, "表6 整体支出绩效目标完成情况")
     goals_table(doc)
-    add_heading2(doc, "（二）绩效指标完成情况")
+    after_table(add_heading2(doc, "（二）绩效指标完成情况"))
     add_note(doc, "表7 整体支出绩效指标完成情况")
-    indicators_table(doc)
-    add_heading2(doc, "（三）主要工作成效")
+    indicators_table(doc, keep_groups=True)  # 表7: no orphan row under a repeated header
+    after_table(add_heading2(doc, "（三）主要工作成效"))
     numbered_sections(doc, "narrative.achievements")
     add_heading2(doc, "（四）自评结论")
     sections(doc, "narrative.conclusion", numbered=False)
@@ -189,11 +199,11 @@ def yueyang_report(path: Path) -> None:
     add_body(doc, "{%p endif %}")
 
     add_heading1(doc, "五、存在的主要问题")
-    sections(doc, "narrative.problems")
+    sections_or_none(doc, "narrative.problems")
     add_heading1(doc, "六、改进措施和有关建议")
-    sections(doc, "narrative.measures")
+    sections_or_none(doc, "narrative.measures")
     add_heading1(doc, "七、其他需要说明的情况")
-    sections(doc, "narrative.other", numbered=False)
+    sections_or_none(doc, "narrative.other", numbered=False)
 
     add_heading1(doc, "八、综合得分与评价人员")
     score_and_signatures(doc)
@@ -203,5 +213,5 @@ def yueyang_report(path: Path) -> None:
 
 DOCUMENTS = {
     "自评报告.docx": yueyang_report,
-    "评分表.docx": lambda path: scoring_table(path, "部门整体支出绩效评价评分表"),
+    "评分表.docx": lambda path: scoring_table(path, "部门整体支出绩效评价评分表", keep_groups=True),
 }
