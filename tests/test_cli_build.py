@@ -122,7 +122,7 @@ def test_report_text_and_tables(built: Path) -> None:
     three_public = next(t for t in report.tables if t.cell(0, 0).text == "项目" and t.cell(0, 4).text == "变动率")
     assert [c.text for c in three_public.rows[1].cells] == ["合计", "9.00", "7.47", "8.74", "-14.53%", "83.00%"]
     # the score and grade come from the same scoring result as the 评分表
-    assert "综合得分95.5分，评价等次为“优”" in text
+    assert "综合得分95.50分，评价等次为“优”" in text
 
 
 def test_scoring_table(built: Path) -> None:

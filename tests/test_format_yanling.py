@@ -23,7 +23,7 @@ from reportgen.pipeline import (
     init_workbook,
 )
 from reportgen.questionnaire.definition import response_columns
-from reportgen.render.filters import VMERGE_MARK, VMERGE_SCOPE, score
+from reportgen.render.filters import VMERGE_MARK, VMERGE_SCOPE, points, score
 from reportgen.workbook.blank import write_workbook
 from tests.docx_helpers import build_format, full_text
 from tests.docx_helpers import example_values as format_example_values
@@ -126,15 +126,15 @@ def test_scoring_table(built: tuple[Evaluation, dict[str, DocumentObject]]) -> N
     assert satisfaction[6].startswith(row.calculation) and satisfaction[7] == "7.72"
     assert satisfaction[0] == "效果" and satisfaction[1] == "履职效益" and satisfaction[2] == "20"
     total = next(r for r in rows if r[0] == "合计")
-    assert total[-1] == score(evaluation.score.total) == "95.5"
+    assert total[-1] == points(evaluation.score.total) == "95.50"  # 得分 two decimals
     assert total[2] == "100"
     grade = next(r for r in rows if r[0] == "评价等次")
-    assert evaluation.score.grade == "优" and grade[2] == "优（综合得分95.5分）"
+    assert evaluation.score.grade == "优" and grade[2] == "优（综合得分95.50分）"
     # every indicator row: its points (bare) in 评价得分, its calculation first in 备注
     assert {(r.group, r.name): score(r.points) for r in evaluation.score.rows} == POINTS
     for r in evaluation.score.rows:
         shown = next(x for x in rows if x[3] == r.name and x[1] == r.group)
-        assert shown[7] == POINTS[r.group, r.name]
+        assert shown[7] == points(Decimal(POINTS[r.group, r.name]))  # 评价得分 with two decimals
         assert shown[6].startswith(r.calculation) and "\u2212" not in shown[6]
         if r.name in CALCULATIONS:
             assert shown[6].split("\n扣分原因")[0].startswith(CALCULATIONS[r.name]), r.name
@@ -150,9 +150,9 @@ def test_report(built: tuple[Evaluation, dict[str, DocumentObject]]) -> None:
     # the attachment label (format.yaml label:), in 黑体 top left, then the title
     assert docs["report"].paragraphs[0].text == "附件2"
     assert docs["report"].paragraphs[1].text == f"{name}\n{evaluation.report.unit.year}年度部门整体支出评价报告"
-    assert "部门整体支出绩效综合得分95.5分，评价等次为“优”" in text
+    assert "部门整体支出绩效综合得分95.50分，评价等次为“优”" in text
     # 投入 3+5+4+4+4, 过程 3+3.5+3+4+6+5+5+4+5+2.6, 产出 9.68+6, 效果 4+4+3+7.72
-    assert "其中投入20分（满分20分）、过程41.1分（满分44分）、产出15.68分（满分16分）、效果18.72分（满分20分）" in text
+    assert "其中投入20.00分（满分20分）、过程41.10分（满分44分）、产出15.68分（满分16分）、效果18.72分（满分20分）" in text
     # 人员 612.38 + 228.40, 公用 148.26 + 41.60; 工资福利 575.12 + 215.50 …
     assert ("基本支出合计1,030.64万元，其中：人员经费840.78万元，公用经费189.86万元。按经济科目分类，工资福利支出"
             "790.62万元，商品和服务支出178.96万元，对个人和家庭的补助50.16万元，资本性支出10.90万元。") in text
@@ -201,7 +201,7 @@ def test_report_form(built: tuple[Evaluation, dict[str, DocumentObject]]) -> Non
     assert [r[5] for r in indicator_rows] == targets
     assert indicator_rows[0][2] == "指标1（数量指标）：基本医疗保险参保率"
     conclusion = "\n".join(r[2] for r in rows if r[1] == "自我评价结论")  # one row per paragraph
-    assert "综合得分95.5分，评价等次为“优”" in conclusion
+    assert "综合得分95.50分，评价等次为“优”" in conclusion
     assert any(r[0] == "归口管理业务股室审核意见" for r in rows)
     assert "填报人：" in full_text(docs["form"])
 

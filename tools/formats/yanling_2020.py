@@ -171,8 +171,8 @@ def indicators_summary() -> str:
 
 
 def score_sentence() -> str:
-    return ("经自评，{{ unit.name }}{{ unit.year }}年度部门整体支出绩效综合得分{{ score.total|score }}分，"
-            "评价等次为“{{ score.grade }}”。其中{% for g in score.levels %}{{ g.name }}{{ g.points|score }}分"
+    return ("经自评，{{ unit.name }}{{ unit.year }}年度部门整体支出绩效综合得分{{ score.total|points }}分，"
+            "评价等次为“{{ score.grade }}”。其中{% for g in score.levels %}{{ g.name }}{{ g.points|points }}分"
             "（满分{{ g.weight|score }}分）{{ '、' if not loop.last else '。' }}{% endfor %}"
             "{% if score.capped %}{{ score.cap_reason }}。{% endif %}")
 
@@ -481,7 +481,7 @@ def scoring_form(path: Path) -> None:
              "{{ r.calculation }}{% if r.note %}" + BR + "{{ r.note }}{% endif %}"
              "{% if r.deduction_reason and r.kind != 'ratio' and r.deduction_reason not in r.calculation %}"
              + BR + "扣分原因：{{ r.deduction_reason }}{% endif %}",
-             "{{ r.points|score }}"]
+             "{{ r.points|points }}"]
     for col, text in enumerate(cells):
         set_cell(table, 4, col, text, align="left" if col in (5, 6) else "center")
     for row in range(5, 8):
@@ -491,10 +491,10 @@ def scoring_form(path: Path) -> None:
     merge(table, 8, 0, 8, 1)
     set_cell(table, 8, 2, "{{ score.total_weight|score }}", bold=True)
     set_cell(table, 8, 4, "{{ score.total_weight|score }}", bold=True)
-    set_cell(table, 8, 7, "{{ score.total|score }}", bold=True)
+    set_cell(table, 8, 7, "{{ score.total|points }}", bold=True)
     set_cell(table, 9, 0, "评价等次", bold=True)
     merge(table, 9, 0, 9, 1)
-    set_cell(table, 9, 2, "{{ score.grade }}（综合得分{{ score.total|score }}分）"
+    set_cell(table, 9, 2, "{{ score.grade }}（综合得分{{ score.total|points }}分）"
                           "{% if score.capped %}：{{ score.cap_reason }}{% endif %}", bold=True, align="left")
     merge(table, 9, 2, 9, 7)
     keep_with_next(table, [9])  # 评价等次 and the 评价人 line stay together

@@ -102,7 +102,7 @@ def score_and_signatures(doc) -> None:
     then the three sign-off blocks (评价组组长签字, 部门意见 with 负责人签章, 财政部门归口业务科室意见)."""
     table = add_table(doc, 2, 4, header_rows=0, col_widths_mm=[40, 38, 40, 38])
     set_cell(table, 0, 0, "绩效自评综合得分", bold=True)
-    set_cell(table, 0, 1, "{% if score %}{{ score.total|score }}{% endif %}")
+    set_cell(table, 0, 1, "{% if score %}{{ score.total|points }}{% endif %}")
     set_cell(table, 0, 2, "评价等次", bold=True)
     set_cell(table, 0, 3, "{% if score %}{{ score.grade }}{% endif %}")
     set_cell(table, 1, 0, "评价人员", bold=True)
@@ -195,7 +195,7 @@ def yueyang_report(path: Path) -> None:
     add_heading2(doc, "（四）自评结论")
     sections(doc, "narrative.conclusion", numbered=False)
     add_body(doc, "{%p if score %}")
-    add_body(doc, "经自评，本单位{{ unit.year }}年度部门整体支出绩效综合得分{{ score.total|score }}分，评价等次为“{{ score.grade }}”。")
+    add_body(doc, "经自评，本单位{{ unit.year }}年度部门整体支出绩效综合得分{{ score.total|points }}分，评价等次为“{{ score.grade }}”。")
     add_body(doc, "{%p endif %}")
 
     add_heading1(doc, "五、存在的主要问题")
