@@ -66,3 +66,16 @@ def _example_core_bytes(scratch: Path) -> bytes:
         write_workbook(CORE, path, copy.deepcopy(EXAMPLE))
         _EXAMPLE_CORE["bytes"] = path.read_bytes()
     return _EXAMPLE_CORE["bytes"]
+
+
+@pytest.fixture(scope="session")
+def example_pdfs(tmp_path_factory: pytest.TempPathFactory):
+    """Every built-in format's example documents (per-project ones: the first project) as .docx and
+    PDF in ``out/<format>/``, converted with LibreOffice once per test process — for the modules that
+    read pages (marked ``xdist_group("libreoffice")`` so they share a worker and this conversion).
+    Returns (out, {format: {document stem: pages}})."""
+    from reportgen.formats.loader import builtin_format_dirs
+    from tools.render_pages import page_counts
+
+    out = tmp_path_factory.mktemp("pages")
+    return out, page_counts([d.name for d in builtin_format_dirs()], out)

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from reportgen import pdf
-from tools.render_pages import page_counts
 
 HAVE_TOOLS = pdf.find_soffice() is not None and shutil.which("pdfinfo") is not None
 REQUIRED = os.environ.get("REPORTGEN_REQUIRE_PDF") == "1"
@@ -42,10 +41,14 @@ EXACT = os.environ.get("REPORTGEN_EXACT_PAGES") == "1"
 HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\S")
 
 
+pytestmark = pytest.mark.xdist_group("libreoffice")  # one worker converts once for this and test_page_flow
+
+
 @pytest.mark.skipif(not (HAVE_TOOLS or REQUIRED), reason="LibreOffice (soffice) or pdfinfo not installed")
-def test_every_example_document_keeps_its_page_count(tmp_path: Path) -> None:
-    counts = page_counts(list(PAGES), tmp_path)
-    found = {fid: {stem.removeprefix(UNIT): n for stem, n in docs.items()} for fid, docs in counts.items()}
+def test_every_example_document_keeps_its_page_count(example_pdfs) -> None:
+    tmp_path, counts = example_pdfs
+    found = {fid: {stem.removeprefix(UNIT): n for stem, n in docs.items()} for fid, docs in counts.items()
+             if fid in PAGES}
     assert {fid: set(docs) for fid, docs in found.items()} == {fid: set(docs) for fid, docs in PAGES.items()}
     off = {(fid, name): (n, PAGES[fid][name]) for fid, docs in found.items() for name, n in docs.items()
            if abs(n - PAGES[fid][name]) > (0 if EXACT else 1)}

@@ -14,8 +14,7 @@ import pytest
 from docx import Document
 
 from reportgen import pdf
-from reportgen.pipeline import document_jobs, evaluate
-from reportgen.render.docx import render_docx
+from reportgen.pipeline import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 HAVE_TOOLS = pdf.find_soffice() is not None and shutil.which("pdftotext") is not None
@@ -25,20 +24,21 @@ HEADING_STYLES = {"GwHeading1", "GwHeading2", "GwHeading3"}
 pytestmark = pytest.mark.skipif(not HAVE_TOOLS, reason="LibreOffice (soffice) or pdftotext not installed")
 
 
+pytestmark = [pytestmark, pytest.mark.xdist_group("libreoffice")]  # shares test_page_counts' conversion
+
+
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], tuple[object, Path]]:
-    """{(format, document id): (evaluation, .docx path)}, converted to PDF beside the .docx."""
-    out = tmp_path_factory.mktemp("flow")
+def rendered(example_pdfs) -> dict[tuple[str, str], tuple[object, Path]]:
+    """{(format, document id): (evaluation, .docx path)}, the PDF beside the .docx (conftest.example_pdfs)."""
+    out, _ = example_pdfs
     found: dict[tuple[str, str], tuple[object, Path]] = {}
     for format_id, ids in DOCUMENTS.items():
         evaluation = evaluate(ROOT / "inputs" / f"example-{format_id}.xlsx")
-        for job in document_jobs(evaluation):
-            if job.doc.id in ids:
-                path = out / f"{format_id}-{job.doc.id}.docx"
-                path.write_bytes(render_docx(evaluation.format.path(job.doc.template), job.context))
-                found[(format_id, job.doc.id)] = (evaluation, path)
-    result = pdf.convert_to_pdf([path for _, path in found.values()])
-    assert result.ok, [str(f) for f in result.findings]
+        for doc in evaluation.format.spec.documents:
+            if doc.id in ids:
+                path = next(p for p in sorted((out / format_id).glob("*.docx"))
+                            if p.stem.endswith(doc.name) or p.stem.endswith(Path(doc.template).stem))
+                found[(format_id, doc.id)] = (evaluation, path)
     return found
 
 

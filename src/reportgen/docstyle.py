@@ -477,11 +477,17 @@ def cell_text(cell: _Cell, text: str, *, align: Align = "center", bold: bool = F
     return paragraph
 
 
+def cell_at(table: Table, row: int, col: int) -> _Cell:
+    """``table.cell(row, col)`` from that row alone (python-docx's works out every cell of the table
+    on each call: building a 100-row form took seconds)."""
+    return table.rows[row].cells[col]
+
+
 def set_cell(
     table: Table, row: int, col: int, text: str, *, align: Align = "center", bold: bool = False
 ) -> _Cell:
     """Write ``text`` into cell (row, col) (0-based) as one run; returns the cell."""
-    cell = table.cell(row, col)
+    cell = cell_at(table, row, col)
     cell_text(cell, text, align=align, bold=bold)
     return cell
 
@@ -532,9 +538,9 @@ def merge(table: Table, r1: int, c1: int, r2: int, c2: int) -> _Cell:
 
     The merged cell keeps the first cell's content (python-docx would append the others' text).
     """
-    first = table.cell(r1, c1)
+    first = cell_at(table, r1, c1)
     keep = len(first.paragraphs)
-    merged = first.merge(table.cell(r2, c2))
+    merged = first.merge(cell_at(table, r2, c2))
     for extra in merged.paragraphs[keep:]:  # text moved in from the other cells
         extra._p.getparent().remove(extra._p)
     return merged
