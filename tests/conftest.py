@@ -79,3 +79,13 @@ def example_pdfs(tmp_path_factory: pytest.TempPathFactory):
 
     out = tmp_path_factory.mktemp("pages")
     return out, page_counts([d.name for d in builtin_format_dirs()], out)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Once the tests are collected, what they imported stays: frozen out of the collector's sight,
+    with a higher first threshold (the suite allocates millions of short-lived objects)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)

@@ -141,6 +141,37 @@ def _style_input(cell, spec: Field) -> None:
         cell.number_format = _NUMBER_FORMATS[spec.kind]
 
 
+def _kv_header_style(cell) -> None:
+    cell.font, cell.fill, cell.border = _BOLD, _HEADER_FILL, _BORDER
+
+
+def _header_style(cell) -> None:
+    cell.font, cell.fill, cell.border = _BOLD, _HEADER_FILL, _BORDER
+    cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+
+
+def _label_style(cell) -> None:
+    cell.alignment, cell.border = _WRAP, _BORDER
+
+
+class _Styles:
+    """Each named style set on one cell of the workbook and copied to the others: openpyxl hashes
+    every style object on every set (a national blank workbook sets thousands)."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[Any, Any] = {}
+
+    def apply(self, cell, key: Any, setter: Callable[[Any], None]) -> None:
+        if (array := self._arrays.get(key)) is None:
+            setter(cell)
+            self._arrays[key] = copy(cell._style)
+        else:
+            cell._style = copy(array)  # a copy: marking one cell (_revise) must not mark the others
+
+    def input(self, cell, spec: Field) -> None:
+        self.apply(cell, ("input", spec.required, spec.kind), lambda c: _style_input(c, spec))
+
+
 _KV_COLUMNS = (("项目", 22), ("填写值", 22), ("填写说明", 28))  # side by side within portrait A4 at full size
 _MAX_TABLE_WIDTH = 30  # long-text columns wrap rather than stretch the printed page
 _NUMBER_WIDTH = 12  # 9,999,999.99 (万元: a thousand 亿元), commas and point narrower than digits
@@ -170,25 +201,25 @@ class _Notes:
 
 
 def _key_value_sheet(wb: Workbook, sheet: KeyValueSheet, values: dict[str, Any] | None,
-                     notes: _Notes | None = None) -> None:
+                     styles: _Styles, notes: _Notes | None = None) -> None:
     ws = wb.create_sheet(sheet.name)
     for col, (title, width) in enumerate(_KV_COLUMNS, start=1):
         cell = put(ws, 1, col, title)
-        cell.font, cell.fill, cell.border = _BOLD, _HEADER_FILL, _BORDER
+        styles.apply(cell, "kv header", _kv_header_style)
         ws.column_dimensions[get_column_letter(col)].width = width
     widths = [width for _, width in _KV_COLUMNS]
     for row, spec in enumerate(sheet.fields, start=2):
         label = put(ws, row, 1, _label(spec))
-        label.alignment, label.border = _WRAP, _BORDER
+        styles.apply(label, "label", _label_style)
         value = (values or {}).get(spec.key)
         value_cell = put(ws, row, 2, _cell_value(spec, value))
         if notes is not None:
             notes.written(value_cell, sheet.name, f"{sheet.key}.{spec.key}")
-        _style_input(value_cell, spec)
+        styles.input(value_cell, spec)
         _revise(value_cell, value)
         _validation(ws, spec, value_cell.coordinate)
         hint = put(ws, row, 3, _hint(spec))
-        hint.alignment, hint.border = _WRAP, _BORDER
+        styles.apply(hint, "label", _label_style)
         printing.fit_row(ws, row, list(zip((label.value, value_cell.value, hint.value), widths, strict=True)))
     ws.freeze_panes = "A2"
     _print_setup(ws, list(widths))
@@ -209,7 +240,7 @@ def _repeated(sheet: TableSheet) -> int:
 
 
 def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | None,
-                 notes: _Notes | None = None) -> None:
+                 styles: _Styles, notes: _Notes | None = None) -> None:
     ws = wb.create_sheet(sheet.name)
     rows = list(rows or [])
     if not rows and sheet.fixed_rows:
@@ -222,21 +253,15 @@ def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | N
     for col, (spec, width) in enumerate(zip(sheet.columns, widths, strict=True), start=1):
         letter = get_column_letter(col)
         header = put(ws, 1, col, headers[col - 1])
-        header.font, header.fill, header.border = _BOLD, _HEADER_FILL, _BORDER
-        header.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        styles.apply(header, "header", _header_style)
         header_lines = max(header_lines, printing.lines(header.value, width))
         ws.column_dimensions[letter].width = width
-        styled = None  # the column's input style, set once and copied (openpyxl re-hashes a style per set)
         for row in range(2, last_row + 1):
             record = rows[row - 2] if row - 2 < len(rows) else {}
             cell = put(ws, row, col, _cell_value(spec, record.get(spec.key)))
             if notes is not None and row - 2 < len(rows):
                 notes.written(cell, sheet.name, f"{sheet.key}[{row - 2}].{spec.key}")
-            if styled is None:
-                _style_input(cell, spec)
-                styled = copy(cell._style)  # a copy: marking this cell (_revise) must not mark the column
-            else:
-                cell._style = copy(styled)
+            styles.input(cell, spec)
             _revise(cell, record.get(spec.key))
         _validation(ws, spec, f"{letter}2:{letter}{last_row}")
     ws.row_dimensions[1].height = max(2, header_lines) * printing.LINE_PT + 2
@@ -295,12 +320,13 @@ def write_workbook(schema: WorkbookSchema, path: Path, values: dict[str, Any] | 
     wb = Workbook()
     _instructions(wb, schema, title, revising=_revising(values))
     noted = _Notes(notes) if notes is not None or extra is not None else None
+    styles = _Styles()
     for sheet in schema.sheets:
         data = (values or {}).get(sheet.key)
         if isinstance(sheet, KeyValueSheet):
-            _key_value_sheet(wb, sheet, data, noted)
+            _key_value_sheet(wb, sheet, data, styles, noted)
         else:
-            _table_sheet(wb, sheet, data, noted)
+            _table_sheet(wb, sheet, data, styles, noted)
     meta = wb.create_sheet(META_SHEET)
     append(meta, ["format", schema.format_id])
     if schema.format_folder:  # a local folder: remembered to name it in messages, never loaded from here
