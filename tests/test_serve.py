@@ -576,7 +576,7 @@ def test_pdfs_follow_the_documents(world, monkeypatch: pytest.MonkeyPatch) -> No
 
 @pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="the memory limit needs Linux's RLIMIT_AS")
 def test_a_build_over_its_memory_limit_gets_memory_error() -> None:
-    from reportgen.serve.worker import memory_limit
+    from reportgen.render.limits import memory_limit
 
     with pytest.raises(MemoryError), memory_limit(64 * 1024 * 1024):
         bytearray(512 * 1024 * 1024)

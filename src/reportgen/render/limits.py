@@ -65,7 +65,9 @@ def _virtual_size() -> int | None:
 
 
 @contextmanager
-def _memory_limit(allowance: int) -> Iterator[None]:
+def memory_limit(allowance: int) -> Iterator[None]:
+    """The soft ``RLIMIT_AS`` lowered to the current size plus ``allowance`` for the block (Linux; a
+    tighter limit already in force is kept, so limits nest)."""
     size = _virtual_size() if resource is not None else None
     if size is None:
         yield
@@ -124,7 +126,7 @@ def bounded(seconds: float | None = None, memory: int | None = None) -> Iterator
         limit, message = left
     _active.depth = 1
     try:
-        with _memory_limit(MEMORY_LIMIT_BYTES if memory is None else memory), _time_limit(limit, message):
+        with memory_limit(MEMORY_LIMIT_BYTES if memory is None else memory), _time_limit(limit, message):
             yield
     finally:
         _active.depth = 0

@@ -30,7 +30,6 @@ import os
 import signal
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -55,35 +54,6 @@ class Limits:
 
 
 # ---- inside a worker process ------------------------------------------------------------------
-
-
-def _virtual_size() -> int | None:
-    try:
-        with open("/proc/self/statm", encoding="ascii") as fh:
-            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError, AttributeError):
-        return None
-
-
-@contextmanager
-def memory_limit(allowance: int):  # type: ignore[no-untyped-def]
-    """The soft ``RLIMIT_AS`` lowered to the current size plus ``allowance`` for the block (Linux)."""
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    size = _virtual_size()
-    if size is None:
-        yield
-        return
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = size + allowance if hard == resource.RLIM_INFINITY else min(size + allowance, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _watch_parent() -> None:
@@ -135,6 +105,7 @@ def worker_main(conn: Connection, formats: list[str]) -> None:
 def run_job(conn: Connection, job: dict[str, Any]) -> bool:
     """Build one version's folder; True when this worker should be replaced afterwards."""
     from reportgen.batch import process_unit
+    from reportgen.render.limits import memory_limit
     from reportgen.serve.records import result_record
 
     folder = Path(job["folder"])
