@@ -13,7 +13,11 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from reportgen import docstyle
+from reportgen.formats.loader import resolve_format
+from reportgen.formats.sheets import workbook_schema
 from reportgen.pipeline import build_outputs, evaluate
+from reportgen.workbook.blank import write_workbook
+from reportgen.workbook.units import UNITS, unit_values
 from tests.docx_helpers import form_rows, full_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,6 +132,33 @@ def test_body_text_is_not_justified(folder: Path) -> None:
 def test_a_unit_without_projects_is_not_said_to_have_none_executed(social) -> None:
     text = full_text(social["部门整体支出绩效自评报告"])
     assert "本年度未安排项目支出。" in text and "个项目" not in text and "项目预算执行率—" not in text
+
+
+def test_a_projects_table_without_projects_says_so_instead_of_a_zero_total(social, example, tmp_path: Path) -> None:
+    """The 项目 table of the 基础数据表 (and yueyang's 表4, the same table) has one row saying there were
+    none — not a 合计 row of 0.00; with projects, the rows and the 合计 as before."""
+    def projects_rows(doc: DocumentObject) -> list[list[str]]:
+        rows = form_rows(doc)
+        start = next(i for i, row in enumerate(rows) if row[0] == "项目名称")
+        return rows[start:]
+
+    assert projects_rows(social["基础数据表"]) == [
+        ["项目名称", "年初预算", "预算调整", "全年预算", "执行数", "执行率", "重点项目"], ["本年度未安排项目支出"]]
+    with_projects = projects_rows(example["基础数据表"])
+    assert len(with_projects) == 1 + 8 + 1 and with_projects[-1][0] == "合计"
+    yueyang = _build(_as_format(SOCIAL, "yueyang-2020", tmp_path), tmp_path / "yueyang")
+    report = form_rows(next(doc for name, doc in yueyang.items() if name.endswith("自评报告")))
+    assert ["本年度未安排项目支出"] in report
+    assert not any(row[0] == "合计" and row[1] == "0.00" for row in report)
+
+
+def _as_format(workbook: Path, format_id: str, folder: Path) -> Path:
+    """``workbook``'s unit written for ``format_id`` (the shipped units are national-2025 workbooks)."""
+    fmt = resolve_format(format_id)
+    path = folder / f"{format_id}.xlsx"
+    unit = next(key for key, values in UNITS.items() if values["unit"]["name"] in workbook.stem)
+    write_workbook(workbook_schema(fmt, relaxed=True), path, unit_values(unit, fmt))
+    return path
 
 
 def test_the_form_states_the_scoring_rules_in_force(example) -> None:

@@ -34,27 +34,48 @@ def header_row(table, row: int, labels: list[str]) -> None:
 
 def loop_table(doc, headers: list[str], loop: str, cells: list[str], widths: list[float],
                total: list[str] | None = None, total_first: bool = False, align_first_left: bool = True,
-               left_cols: tuple[int, ...] = ()):
+               left_cols: tuple[int, ...] = (), empty: str | None = None):
     """A header row, then one row per item of ``loop`` (docxtpl {%tr %} rows), optional total row.
-    ``left_cols``: columns of running text, aligned left (numbers and short labels stay centred)."""
-    rows = 1 + 3 + (1 if total else 0)
+    ``left_cols``: columns of running text, aligned left (numbers and short labels stay centred).
+    ``empty``: with no item, one row of this text across the table instead, and no total row (a table
+    of nothing but a 0.00 合计 says nothing)."""
+    items = loop.split(" in ", 1)[1]
+    rows = 1 + 3 + (2 if empty else 0) + ((3 if empty else 1) if total else 0)
     table = add_table(doc, rows, len(headers), col_widths_mm=widths)
     header_row(table, 0, headers)
     r = 1
-    if total and total_first:
-        for c, text in enumerate(total):
+
+    def tag(text: str) -> None:
+        nonlocal r
+        set_cell(table, r, 0, text, align="left")
+        merge(table, r, 0, r, len(headers) - 1)
+        r += 1
+
+    def total_row() -> None:
+        nonlocal r
+        if empty:
+            tag(f"{{%tr if {items} %}}")
+        for c, text in enumerate(total or []):
             set_cell(table, r, c, text, bold=(c == 0))
         r += 1
-    set_cell(table, r, 0, f"{{%tr for {loop} %}}", align="left")
-    merge(table, r, 0, r, len(headers) - 1)
+        if empty:
+            tag("{%tr endif %}")
+
+    if total and total_first:
+        total_row()
+    tag(f"{{%tr for {loop} %}}")
     for c, text in enumerate(cells):
         left = (c == 0 and align_first_left) or c in left_cols
-        set_cell(table, r + 1, c, text, align="left" if left else "center")
-    set_cell(table, r + 2, 0, "{%tr endfor %}", align="left")
-    merge(table, r + 2, 0, r + 2, len(headers) - 1)
+        set_cell(table, r, c, text, align="left" if left else "center")
+    r += 1
+    if empty:
+        tag("{%tr else %}")
+        set_cell(table, r, 0, empty)
+        merge(table, r, 0, r, len(headers) - 1)
+        r += 1
+    tag("{%tr endfor %}")
     if total and not total_first:
-        for c, text in enumerate(total):
-            set_cell(table, r + 3, c, text, bold=(c == 0))
+        total_row()
     return table
 
 
@@ -277,6 +298,7 @@ def projects_table(doc):  # -> docx Table
         ["{{ p.name }}", "{{ p.initial|wan }}", "{{ p.adjustment|wan }}", "{{ p.budget|wan }}",
          "{{ p.executed|wan }}", "{{ p.execution_rate|pct }}", "{% if p.is_key %}是{% else %}否{% endif %}"],
         [36, 21, 21, 21, 21, 18, 18],  # amounts up to 99,999.99 in bold on one line
+        empty="本年度未安排项目支出",
         total=["合计", "{{ projects.total_initial|wan }}", "{{ projects.total_adjustment|wan }}", "{{ projects.total_budget|wan }}",
                "{{ projects.total_spent|wan }}", "{{ projects.execution_rate|pct }}", ""])
     narrow_margins(table)
