@@ -184,8 +184,8 @@ def test_one_project_table_per_project(built: tuple[Evaluation, list[Path]]) -> 
             assert cells[3:6] == [indicator.level3, indicator.target_text, indicator.actual_text]
         assert table[10 + len(project.indicators)] == ["总分", "100", total, "等次：优"]
         assert (points_text(result.total), result.grade) == (total, "优")
-        # the cells' 得分 have two decimals; the calculation sentence writes the number as computed (as the seeds)
-        assert table[-1][0] == "说明" and f"得分{score(Decimal(funds))}分" in table[-1][1]
+        # one rule for points: the 说明's 得分 as the cells', two decimals
+        assert table[-1][0] == "说明" and f"得分{points_text(Decimal(funds))}分" in table[-1][1]
     training = form_rows(next(p for p in tables if "业务培训经费" in p.name))
     assert training[12][-1] == ("实际完成93%，未达到指标值≥95%；新入职经办人员占比较高，首次考核合格率偏低；"
                                 "下年度增加岗前培训和补考辅导")

@@ -84,7 +84,7 @@ def test_build_pdf_without_libreoffice(tmp_path, monkeypatch):
     result = run("build", EXAMPLE, "-o", out, "--pdf")
     assert result.exit_code == 2, result.output
     assert "错误  PDF: 未找到 LibreOffice，无法生成 PDF（Word 文档不受影响）" in result.output
-    assert "sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk" in result.output
+    assert "sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-liberation2" in result.output
     assert "https://www.libreoffice.org/download/" in result.output
     assert r"C:\Program Files\LibreOffice\program\soffice.exe" in result.output
     assert "Traceback" not in result.output

@@ -54,7 +54,7 @@ def page_counts(format_ids: list[str], out: Path, all_projects: bool = False) ->
 def main(argv: list[str]) -> None:
     all_projects = "--all-projects" in argv
     args = [a for a in argv if a != "--all-projects"]
-    if not args:
+    if not args or any(a.startswith("-") for a in args):  # --help, or an option it does not know
         raise SystemExit(__doc__)
     out = Path(args[0])
     format_ids = args[1:] or [d.name for d in builtin_format_dirs()]

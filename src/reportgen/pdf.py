@@ -45,7 +45,7 @@ BATCH_SIZE = 40  # documents per soffice call: one slow or crashing file costs a
 BASE_TIMEOUT = 60.0  # seconds for one soffice call: start-up (a new profile) …
 PER_DOCUMENT_TIMEOUT = 20.0  # … plus this per document
 INSTALL_HINT = (
-    "Debian/Ubuntu 运行 sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk；"
+    "Debian/Ubuntu 运行 sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-liberation2；"
     "Windows、macOS 从 https://www.libreoffice.org/download/ 下载安装 LibreOffice"
     "（Windows 默认安装位置 C:\\Program Files\\LibreOffice\\program\\soffice.exe 会被自动找到）")
 _WINDOWS_DEFAULTS = ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")

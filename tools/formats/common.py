@@ -214,7 +214,7 @@ def income_table(doc) -> None:
     """机构名称 | 收入合计 | one column per income source the unit has (上年结转 and each 本年收入 category
     with a non-zero total), from ``income.sources``: the 汇总 row and one row per 机构."""
     used = "income.total.sources|selectattr('amount')|map(attribute='key')|list"
-    table = add_table(doc, 5, 5, col_widths_mm=[30, 22, 1, 17, 1])  # scaled to 156 mm with the printed columns
+    table = add_table(doc, 5, 5, col_widths_mm=[22, 18, 1, 17, 1])  # scaled to 156 mm with the printed columns
     set_cell(table, 0, 0, "{% set used = " + used + " %}机构名称", bold=True)
     set_cell(table, 0, 1, "收入合计", bold=True)
     loop_columns(table, 0, 2, "c in income.total.sources if c.key in used", "{{ c.label }}", width_mm=156, bold=True)
@@ -229,13 +229,14 @@ def income_table(doc) -> None:
     set_cell(table, 4, 0, "{%tr endfor %}", align="left")
     merge(table, 4, 0, 4, 4)
     small_text(table)
+    narrow_margins(table)  # up to eight amount columns: "3,120.50" stays on one line
 
 
 def expenditure_table(doc) -> None:
     """机构名称 | 支出合计 | 基本支出 | 其中：人员经费 | 公用经费 | 项目支出 | any other kind of spending the
     unit has (上缴上级、经营、对附属单位补助) | 结余: the 汇总 row and one row per 机构."""
     other = "expenditure.total.kinds|rejectattr('key', 'in', ['basic', 'project'])|selectattr('amount')|map(attribute='key')|list"
-    table = add_table(doc, 5, 11, col_widths_mm=[24, 17, 17, 16, 16, 17, 1, 16, 1, 16, 16])
+    table = add_table(doc, 5, 11, col_widths_mm=[19, 17, 17, 16, 16, 17, 1, 16, 1, 16, 16])
     headers = ["{% set other = " + other + " %}机构名称", "支出合计", "基本支出", "其中：人员经费", "公用经费", "项目支出"]
     for col, label in enumerate(headers):
         set_cell(table, 0, col, label, bold=True)
@@ -261,6 +262,7 @@ def expenditure_table(doc) -> None:
     set_cell(table, 4, 0, "{%tr endfor %}", align="left")
     merge(table, 4, 0, 4, 10)
     small_text(table)
+    narrow_margins(table)  # eleven columns: amounts stay on one line
 
 
 def three_public_table(doc) -> None:
@@ -299,7 +301,7 @@ def projects_table(doc):  # -> docx Table
         doc, ["项目名称", "年初预算", "预算调整", "全年预算", "执行数", "执行率", "重点项目"], "p in projects.rows",
         ["{{ p.name }}", "{{ p.initial|wan }}", "{{ p.adjustment|wan }}", "{{ p.budget|wan }}",
          "{{ p.executed|wan }}", "{{ p.execution_rate|pct }}", "{% if p.is_key %}是{% else %}否{% endif %}"],
-        [36, 21, 21, 21, 21, 18, 18],  # amounts up to 99,999.99 in bold on one line
+        [33, 21, 21, 21, 21, 21, 18],  # amounts up to 99,999.99 in bold and "100.00%" on one line
         empty="本年度未安排项目支出",
         total=["合计", "{{ projects.total_initial|wan }}", "{{ projects.total_adjustment|wan }}", "{{ projects.total_budget|wan }}",
                "{{ projects.total_spent|wan }}", "{{ projects.execution_rate|pct }}", ""])

@@ -292,20 +292,21 @@ def report(path: Path) -> None:
     numbered_sections(doc, "narrative.problems")
     add_heading2(doc, "（二）改进措施")
     numbered_sections(doc, "narrative.measures")
-    add_body(doc, "{%p if narrative.other %}")
-    add_heading1(doc, "六、其他需要说明的情况")
-    add_body(doc, "{%p endif %}")
+    add_heading1(doc, "六、其他需要说明的情况")  # the 10号 outline's last part: "无。" when there is nothing
     add_body(doc, "{%p for s in narrative.other %}")
     add_body(doc, "{%p for para in s.paragraphs %}")
     add_body(doc, "{{ para }}")
     add_body(doc, "{%p endfor %}")
+    add_body(doc, "{%p else %}")
+    add_body(doc, "无。")
     add_body(doc, "{%p endfor %}")
     # 附件: the other documents of this build, one per line aligned after "附件：", a blank line above
     # (GB/T 9704 7.3.3)
     add_body(doc, "")
     add_body(doc, "{%p for d in format.documents|rejectattr('id', 'equalto', document.id) %}")
-    add_body(doc, "{{ '附件：' if loop.first else '　　　' }}{{ loop.index }}.{{ d.name }}"
-                  "{% if d.count > 1 %}（{{ d.count }}份，每个项目一份）{% endif %}")
+    attachment = add_body(doc, "{{ '附件：' if loop.first else '　　　' }}{{ loop.index }}.{{ d.name }}"
+                               "{% if d.count > 1 %}（{{ d.count }}份，每个项目一份）{% endif %}")
+    attachment.paragraph_format.keep_with_next = True  # the list stays whole, and with the 落款 under it
     add_body(doc, "{%p endfor %}")
     add_signoff(doc)
     add_body(doc, "（联系人：{{ unit.contact }}，联系电话：{{ unit.phone }}）")  # 附注 (GB/T 9704): who to ask
@@ -431,7 +432,7 @@ def base_data(path: Path) -> None:
 # the indicators: label | 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
 # (156 mm each): the headers on one line, 三级指标 and the reasons wide enough not to stack word by word.
 PROJECT_WIDTHS = [17, 17, 17, 18.5, 18.5, 18.5, 9, 18, 22.5]
-PROJECT_INDICATOR_WIDTHS = [10, 15, 15, 24.5, 18.5, 18.5, 9, 13, 32.5]  # 绩效/指标 two characters a line
+PROJECT_INDICATOR_WIDTHS = [10, 15, 15, 24.5, 17.75, 17.75, 9, 15, 32]  # 绩效/指标 two characters a line
 
 
 def project_table(path: Path) -> None:

@@ -232,10 +232,8 @@ def unit_report(path: Path) -> None:
 
     add_heading1(doc, "五、存在问题")
     numbered_sections_or_none(doc, "narrative.problems")
-    add_body(doc, "{%p if narrative.other %}")
     add_heading1(doc, "六、其他需要说明的情况")
-    add_body(doc, "{%p endif %}")
-    numbered_sections(doc, "narrative.other")
+    numbered_sections_or_none(doc, "narrative.other")
     add_signoff(doc)
     doc.save(path)
 

@@ -650,7 +650,7 @@ def questionnaire_summary(path: Path) -> None:
     add_body(doc, "{{ loop.index }}.{{ s.text }}（{{ s.category }}，问卷编号{{ s.number }}）")
     add_body(doc, "{%p endfor %}")
     add_body(doc, "{%p else %}")
-    add_body(doc, "无")
+    add_body(doc, "无。")
     add_body(doc, "{%p endif %}")
     add_signoff(doc)
     doc.save(path)
