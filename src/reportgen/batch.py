@@ -21,24 +21,23 @@ Contract:
   (all or nothing; a folder left by a previous run gets the new files, same-named ones replaced).
 * :func:`run_batch` does all of this for a list of workbooks, in one process or in ``jobs``
   worker processes, and yields the results **in input order** so the output is deterministic.
-  Workers die with the main process, however it ends (:func:`_start_worker`).
+  Workers die with the main process, however it ends (:func:`start_worker`).
 """
 
 from __future__ import annotations
 
-import ctypes
 import gc
+import multiprocessing
 import os
 import signal
 import stat
-import sys
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
@@ -293,29 +292,22 @@ def write_unit(result: UnitResult, folder: Path) -> list[Path]:
 # ---- many units -------------------------------------------------------------------------------
 
 
-def _start_worker(parent: int) -> None:
-    """Workers leave Ctrl-C to the main process, which stops them (no traceback from each), and
-    die with it: killed (SIGKILL leaves it no time to stop them), it must not leave workers behind
-    holding its caller's pipes open. On Linux the kernel kills them (``PR_SET_PDEATHSIG``); elsewhere
-    a thread notices within half a second that the parent is gone."""
+def start_worker() -> None:
+    """In a worker process (``batch``'s pool, ``serve``'s builders): leave Ctrl-C to the main process,
+    which stops the workers (no traceback from each), and die with it: killed (SIGKILL leaves it no
+    time to stop them), it must not leave workers behind holding its caller's pipes open or writing
+    files. A thread waits on the parent's sentinel, which closes when the parent is gone whatever the
+    start method (fork, spawn, forkserver)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (OSError, AttributeError):  # pragma: no cover - no prctl: the thread below remains
-            pass
-    if os.getppid() != parent:  # the parent died before the line above took effect
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
         os._exit(1)
-    threading.Thread(target=_exit_without_parent, args=(parent,), daemon=True).start()
 
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _exit_without_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _submit(pool: ProcessPoolExecutor, index: int, path: Path, format_choice: str | None,
@@ -347,8 +339,7 @@ def run_batch(workbooks: Sequence[Path], out_dir: Path, format_choice: str | Non
     import reportgen.render.docx  # noqa: F401
     import reportgen.workbook.reader  # noqa: F401
 
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(workbooks)), initializer=_start_worker,
-                               initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(workbooks)), initializer=start_worker)
     try:
         pending: dict[int, Future[UnitResult]] = {}
         submitted = 0

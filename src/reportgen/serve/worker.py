@@ -27,7 +27,6 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
-import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -56,19 +55,6 @@ class Limits:
 # ---- inside a worker process ------------------------------------------------------------------
 
 
-def _watch_parent() -> None:
-    """End this worker when the server process is gone (killed), so no orphan writes files."""
-    parent = mp.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        wait([parent.sentinel])
-        os._exit(75)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
 def _write_file(path: Path, data: bytes) -> None:
     with path.open("xb") as fh:
         fh.write(data)
@@ -78,9 +64,9 @@ def _write_file(path: Path, data: bytes) -> None:
 
 def worker_main(conn: Connection, formats: list[str]) -> None:
     """A worker process: build each job the supervisor sends until it sends None."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
-    _watch_parent()
-    import reportgen.batch  # noqa: F401 - the heavy imports once, before the first job
+    from reportgen.batch import start_worker  # the heavy imports once, before the first job
+
+    start_worker()  # Ctrl-C is the server's to handle; killed, it takes this worker with it
     from reportgen.formats.loader import load_format
 
     for folder in formats:
