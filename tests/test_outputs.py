@@ -1,7 +1,7 @@
 """Outputs of a build: safe unique names inside -o, all files or none, Chinese write errors.
 
 Everything runs in-process through the CLI (CliRunner); disk errors are injected by replacing
-``reportgen.outputs._write_bytes`` / ``_replace`` (chmod does not stop root). One subprocess test
+``reportgen.outputs.write_new_file`` / ``_replace`` (chmod does not stop root). One subprocess test
 sends a real Ctrl-C.
 """
 
@@ -269,7 +269,7 @@ def fail_on(n: int | set[int], exc: BaseException, real):
     def fake(*args, **kwargs):
         calls.append(args)
         if len(calls) in failing:
-            if real is outputs._write_bytes:
+            if real is outputs.write_new_file:
                 Path(args[0]).write_bytes(args[1][: len(args[1]) // 2])
             raise exc
         return real(*args, **kwargs)
@@ -289,7 +289,7 @@ WRITE_ERRORS = [
 @pytest.mark.parametrize(("exc", "message"), WRITE_ERRORS)
 def test_write_errors_leave_out_untouched(monkeypatch: pytest.MonkeyPatch, workbook: Path, out: Path,
                                           exc: OSError, message: str) -> None:
-    monkeypatch.setattr(outputs, "_write_bytes", fail_on(2, exc, outputs._write_bytes))
+    monkeypatch.setattr(outputs, "write_new_file", fail_on(2, exc, outputs.write_new_file))
     before = snapshot(out)
     result = run("build", workbook, "-o", out)
     assert result.exit_code == 2
@@ -300,7 +300,7 @@ def test_write_errors_leave_out_untouched(monkeypatch: pytest.MonkeyPatch, workb
 
 def test_write_error_in_a_new_folder_removes_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                 workbook: Path) -> None:
-    monkeypatch.setattr(outputs, "_write_bytes", fail_on(1, OSError(errno.ENOSPC, "full"), outputs._write_bytes))
+    monkeypatch.setattr(outputs, "write_new_file", fail_on(1, OSError(errno.ENOSPC, "full"), outputs.write_new_file))
     result = run("build", workbook, "-o", tmp_path / "新" / "输出")
     assert result.exit_code == 2 and "磁盘空间不足" in result.output
     assert not (tmp_path / "新").exists()
@@ -445,7 +445,7 @@ def test_questionnaire_blank_target_checks(tmp_path: Path, example_workbook: Pat
 
 
 def test_questionnaire_blank_write_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(outputs, "_write_bytes", fail_on(1, OSError(errno.EROFS, "ro"), outputs._write_bytes))
+    monkeypatch.setattr(outputs, "write_new_file", fail_on(1, OSError(errno.EROFS, "ro"), outputs.write_new_file))
     result = run("questionnaire", "blank", tmp_path / "问卷.docx", "--format", "yanling-2020")
     assert result.exit_code == 2 and f"{tmp_path / '问卷.docx'}: 没有写入权限" in result.output
     assert list(tmp_path.iterdir()) == []
@@ -461,7 +461,7 @@ def test_ctrl_c_in_process(monkeypatch: pytest.MonkeyPatch, workbook: Path, out:
     if where == "render":
         monkeypatch.setattr(docx, "render_docx", fail_on(2, KeyboardInterrupt(), docx.render_docx))
     else:
-        monkeypatch.setattr(outputs, "_write_bytes", fail_on(2, KeyboardInterrupt(), outputs._write_bytes))
+        monkeypatch.setattr(outputs, "write_new_file", fail_on(2, KeyboardInterrupt(), outputs.write_new_file))
     before = snapshot(out)
     result = run("build", workbook, "-o", out)
     assert result.exit_code == 130
@@ -473,13 +473,13 @@ CTRL_C = """
 import os, signal, sys
 from reportgen import outputs
 from reportgen.cli import main
-real, calls = outputs._write_bytes, []
+real, calls = outputs.write_new_file, []
 def write(path, data):
     calls.append(path)
     if len(calls) == 2:
         os.kill(os.getpid(), signal.SIGINT)
     real(path, data)
-outputs._write_bytes = write
+outputs.write_new_file = write
 main(sys.argv[1:], prog_name="reportgen")
 """
 

@@ -273,14 +273,14 @@ def test_no_room_for_the_pdfs_says_the_documents_are_written(tmp_path, monkeypat
 
     soffice, _ = fake_office(tmp_path, monkeypatch)
     monkeypatch.setattr(pdf, "find_soffice", lambda: soffice)
-    real = outputs._write_bytes
+    real = outputs.write_new_file
 
     def full(path, data):
         if path.suffix == ".pdf":
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         real(path, data)
 
-    monkeypatch.setattr(outputs, "_write_bytes", full)
+    monkeypatch.setattr(outputs, "write_new_file", full)
     out = tmp_path / "out"
     result = run("build", EXAMPLE, "-o", out, "--pdf")
     assert result.exit_code == 2, result.output

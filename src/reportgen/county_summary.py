@@ -24,6 +24,7 @@ read from the units' names, :func:`summary_title`) — at the top of every page,
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -196,10 +197,7 @@ def _county(names: list[str]) -> str:
     through its first 市 (青山县, 某某市某某区, 岳阳市); "" when they share none or a name is only that."""
     if not names:
         return ""
-    common = names[0]
-    for name in names[1:]:
-        while not name.startswith(common):
-            common = common[:-1]
+    common = os.path.commonprefix(names)
     ends = [i for i, c in enumerate(common) if c in "县区旗" and i >= 1] or \
         [i for i, c in enumerate(common) if c == "市" and i >= 1]
     county = common[:ends[0] + 1] if ends else ""

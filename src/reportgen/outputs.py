@@ -71,7 +71,7 @@ def write_finding(exc: OSError, where: Path | str, *, replacing: bool = False, t
 # ---- writing ----------------------------------------------------------------------------------
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
+def write_new_file(path: Path, data: bytes) -> None:
     """Create ``path`` (must not exist) with ``data``, flushed to disk; unbuffered, closed on error."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
@@ -151,7 +151,7 @@ def write_atomic(out: Path, write: Callable[[Path], None] | bytes) -> None:
         while True:
             tmp = out.with_name(f"{STAGING_PREFIX}{secrets.token_hex(4)}.tmp")
             try:
-                _write_bytes(tmp, write if isinstance(write, bytes) else b"")
+                write_new_file(tmp, write if isinstance(write, bytes) else b"")
                 break
             except FileExistsError:
                 tmp = None
@@ -248,7 +248,7 @@ def write_all(out_dir: Path, outputs: Sequence[Staged], tail: str = NOTHING_WRIT
         new.mkdir()
         old.mkdir()
         for item in outputs:
-            _write_bytes(new / item.name, item.data)
+            write_new_file(new / item.name, item.data)
         replacing = True
         names = [item.name for item in outputs]
         _write_manifest(staging, out_dir, names)  # killed from here on, the next build rolls back
@@ -281,7 +281,7 @@ def _write_manifest(staging: Path, out_dir: Path, names: list[str]) -> None:
     """What the swap is about to do, flushed to disk before it starts: every name, and which of
     them exist now (so a roll-back knows which files in ``-o`` are new)."""
     existed = [name for name in names if os.path.lexists(out_dir / name)]
-    _write_bytes(staging / _MANIFEST, json.dumps({"names": names, "existed": existed}, ensure_ascii=False).encode())
+    write_new_file(staging / _MANIFEST, json.dumps({"names": names, "existed": existed}, ensure_ascii=False).encode())
 
 
 def _swap_in(out_dir: Path, new: Path, old: Path, names: list[str]) -> None:

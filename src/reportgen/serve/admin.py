@@ -28,6 +28,7 @@ from starlette.routing import Route
 from reportgen.serve import security
 from reportgen.serve.collect import collection_zip, write_collection_summary
 from reportgen.serve.records import finding_rows
+from reportgen.serve.store import SESSION_SECONDS
 from reportgen.serve.web import clean_text, page, refusal, services, too_large, unit_state, version_state
 
 SESSION_COOKIE = "rg_session"
@@ -80,7 +81,7 @@ def admin_only(handler: Handler) -> Handler:
 
 def _session_cookie(response: Response, sid: str) -> None:
     response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict", path="/",
-                        max_age=8 * 3600, secure=False)
+                        max_age=SESSION_SECONDS, secure=False)
 
 
 # ---- first password, login, logout ------------------------------------------------------------
@@ -383,7 +384,7 @@ async def upload_file(request: Request) -> Response:
         return refusal(request, 404, "没有这个文件", "文件不存在。")
     unit = svc.store.unit(version["unit_id"])
     name = f"{unit['name'] if unit else '单位'}_第{version['number']}版.xlsx"
-    return _file(svc.store.version_dir(version["key"]) / "upload.xlsx", name)
+    return _file(svc.store.upload_path(version), name)
 
 
 def _file(path: Path, name: str) -> Response:

@@ -256,7 +256,7 @@ async def uploaded(request: Request, unit: Any) -> Response:
     if version is None:
         return _not_found(request)
     collection = svc.store.collection(unit["collection_id"])
-    return FileResponse(svc.store.version_dir(version["key"]) / "upload.xlsx", media_type=XLSX,
+    return FileResponse(svc.store.upload_path(version), media_type=XLSX,
                         filename=_download_name(unit, collection, f"填报表（第{version['number']}版）.xlsx"))
 
 

@@ -29,19 +29,12 @@ from reportgen.serve.worker import BuildQueue, Limits
 
 def lock_folder(root: Path) -> IO[str]:
     """Hold ``root/server.lock`` while the server runs; refuse when another server holds it."""
+    from reportgen.outputs import try_lock
+
     handle = (root / "server.lock").open("a+", encoding="utf-8")
-    try:
-        if os.name == "nt":  # pragma: no cover - Windows
-            import msvcrt
-
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as exc:
+    if not try_lock(handle.fileno()):
         handle.close()
-        raise ReportgenError(Finding("这个数据文件夹正被另一个 reportgen serve 使用；请先停止它", str(root))) from exc
+        raise ReportgenError(Finding("这个数据文件夹正被另一个 reportgen serve 使用；请先停止它", str(root)))
     return handle
 
 

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.batch import UnitResult
+from reportgen.county_summary import WHOLE_FILE
 from reportgen.errors import Finding, Location, Ref
 
 _FIGURES = ("total", "execution_rate", "budget_final", "income_total", "expenditure_total", "year_end_balance")
-WHOLE_FILE = "（整个文件）"
 
 
 def finding_record(finding: Finding, upload: Path | None = None) -> dict[str, Any]:

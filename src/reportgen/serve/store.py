@@ -307,6 +307,10 @@ class Store:
 
     # ---- versions ---------------------------------------------------------------------------------
 
+    def upload_path(self, version: sqlite3.Row) -> Path:
+        """The workbook a version was made from, as uploaded."""
+        return self.version_dir(version["key"]) / UPLOAD_NAME
+
     def version_dir(self, key: str) -> Path:
         if not _KEY.fullmatch(key):
             raise ValueError("bad version key")

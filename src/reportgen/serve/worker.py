@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -53,13 +52,6 @@ class Limits:
 
 
 # ---- inside a worker process ------------------------------------------------------------------
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    with path.open("xb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
 
 
 def worker_main(conn: Connection, formats: list[str]) -> None:
@@ -91,6 +83,7 @@ def worker_main(conn: Connection, formats: list[str]) -> None:
 def run_job(conn: Connection, job: dict[str, Any]) -> bool:
     """Build one version's folder; True when this worker should be replaced afterwards."""
     from reportgen.batch import process_unit
+    from reportgen.outputs import write_new_file
     from reportgen.render.limits import memory_limit
     from reportgen.serve.records import result_record
 
@@ -108,7 +101,7 @@ def run_job(conn: Connection, job: dict[str, Any]) -> bool:
     if result.ok and result.documents is not None:
         docs.mkdir()
         for position, (staged, _) in enumerate(result.documents):
-            _write_file(docs / f"{position}.docx", staged.data)
+            write_new_file(docs / f"{position}.docx", staged.data)
             documents.append({"position": position, "file": f"{position}.docx", "name": staged.name})
         fsync_dir(docs)
     write_json(folder / RESULT_NAME, {"record": record, "documents": documents})
