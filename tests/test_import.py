@@ -24,7 +24,7 @@ from reportgen.formats.loader import resolve_format
 from reportgen.formats.sheets import workbook_schema
 from reportgen.importer.apply import apply_import
 from reportgen.importer.combine import import_files
-from reportgen.importer.declarations import TABLES, target
+from reportgen.importer.declarations import TABLES, all_targets, target
 from reportgen.importer.run import import_into
 from reportgen.pipeline import document_jobs, evaluate
 from reportgen.render.docx import render_docx
@@ -111,6 +111,15 @@ def round_trips(folder: Path, tables, fmt) -> dict[str, Any]:
     base, out = folder / "medical-cleared.xlsx", folder / "medical-imported.xlsx"
     write_workbook(workbook_schema(fmt, relaxed=True), base, cleared(unit_values("medical", fmt)))
     return {"medical": (import_into(base, tables["medical"], out), out)}
+
+
+def test_every_declared_target_names_a_field_of_the_model() -> None:
+    """Each table rule's target (and each whole's, and each field left to the clerk) resolves (``target``
+    raises otherwise), and one that fills a cell names a declared input field — a renamed model field
+    fails here, not in a clerk's import. (``=…`` targets are totals the workbook computes.)"""
+    targets = all_targets()
+    filled = [t for t in targets if not t.check]
+    assert len(filled) > 50 and all(t.field in {n for n, _, _ in t.model.input_fields()} for t in filled)
 
 
 # ---- the round trip ---------------------------------------------------------------------------------
@@ -509,7 +518,7 @@ def test_a_yuan_table_taken_for_wan_refused_by_the_workbooks_own_checks(folder: 
     assert "公开07表 “三公”经费支出决算表 决算数/公务接待费（三公-元.xlsx 公开07!L7）" in errors[0]
 
 
-def test_units_without_a_name_and_argument_order(folder: Path, tables) -> None:
+def test_units_without_a_name_and_argument_order(folder: Path, tables, round_trips) -> None:
     unit = J.split_units(copy.deepcopy(J_EXAMPLE()), "青山县医疗保障局")[1]
     nameless = J._book(folder / "nameless.xlsx", ("公开01", lambda ws: J.total_table(ws, unit)))
     wb = openpyxl.load_workbook(nameless)
@@ -521,6 +530,7 @@ def test_units_without_a_name_and_argument_order(folder: Path, tables) -> None:
     alone = import_files([nameless])
     assert alone.entities == [""] and alone.orgs[""]["income.general_budget"].amount == D("315.80")
     out = folder / "swapped.xlsx"
+    assert round_trips_base(folder).exists()  # a real filled workbook given where the tables go
     result = run("import", tables["medical"][0], round_trips_base(folder), "-o", out)
     assert result.exit_code == 2 and " I119: 这不是填报表" in result.output and not out.exists(), result.output
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from reportgen.cells import fold
 from reportgen.errors import Finding, Location
-from reportgen.importer.apply import org_rows, subject_key, subject_name
+from reportgen.importer.apply import org_rows, place_of, subject_key, subject_name, target_label
 from reportgen.importer.combine import Imported, Value, combine, describe, member_targets, rounded
 from reportgen.importer.declarations import Target, target
 from reportgen.importer.figures import Reading
@@ -24,13 +24,6 @@ from reportgen.model.report import FunctionItem, Report
 from reportgen.render.filters import wan
 
 CODE = "I115"
-
-
-def _where(refs: dict[str, Any], path: str, sheet: str) -> Location:
-    ref = refs.get(path)
-    if ref is None:
-        return Location.sheet(sheet)
-    return ref if isinstance(ref, Location) else Location.parse(str(ref))
 
 
 def _differs(typed: Any, value: Value) -> bool:
@@ -91,7 +84,7 @@ def _record(record: Any, path: str, values: dict[str, Value], checks: dict[str, 
         typed = getattr(record, t.field)
         if _differs(typed, value):
             differing.add(text)
-            found.append(_finding(_where(refs, f"{path}.{t.field}", sheet), _label(t, title), typed, value))
+            found.append(_finding(place_of(refs, f"{path}.{t.field}", sheet), target_label(t, title), typed, value))
     for text, value in checks.items():
         t = target(text)
         if any(m in differing for m in member_targets(t)):
@@ -99,14 +92,9 @@ def _record(record: Any, path: str, values: dict[str, Value], checks: dict[str, 
         typed = _value_of(record, t)
         if _differs(typed, value):
             places = [refs.get(f"{path}.{m.split('.')[-1]}") for m in member_targets(t)]
-            where = Location.join(p for p in places if p is not None) or _where(refs, path, sheet)
+            where = Location.join(p for p in places if p is not None) or place_of(refs, path, sheet)
             found.append(_finding(where, f"{title} {describe(t)}（由各项计算）".strip(), typed, value))
     return found
-
-
-def _label(t: Target, title: str) -> str:
-    cell = next(c for n, _, c in t.model.input_fields() if n == t.field)
-    return " ".join(p for p in (title, t.rows[0] if len(t.rows) == 1 else "", cell.label) if p)
 
 
 def _three_public(report: Report, refs: dict[str, Any], imported: Imported) -> list[Finding]:
@@ -121,7 +109,7 @@ def _three_public(report: Report, refs: dict[str, Any], imported: Imported) -> l
         typed = getattr(rows[index], t.field) if index is not None else None
         if _differs(typed, value):
             differing.add(text)
-            found.append(_finding(_where(refs, f"three_public[{index}].{t.field}", "三公经费"), _label(t, ""), typed, value))
+            found.append(_finding(place_of(refs, f"three_public[{index}].{t.field}", "三公经费"), target_label(t, ""), typed, value))
     for text, value in imported.checks.get("", {}).items():
         t = target(text)
         if t.sheet != "three_public" or any(m in differing for m in member_targets(t)):
@@ -150,15 +138,15 @@ def _subjects(report: Report, refs: dict[str, Any], imported: Imported) -> list[
         seen.add(at)
         row = rows[at]
         if _differs(row.actual, s.actual):
-            found.append(_finding(_where(refs, f"by_function[{at}].actual", sheet), f"{row.name} 决算数", row.actual,
+            found.append(_finding(place_of(refs, f"by_function[{at}].actual", sheet), f"{row.name} 决算数", row.actual,
                                   s.actual))
         if s.budget is not None and _differs(row.budget, s.budget):
-            found.append(_finding(_where(refs, f"by_function[{at}].budget", sheet), f"{row.name} 预算数", row.budget,
+            found.append(_finding(place_of(refs, f"by_function[{at}].budget", sheet), f"{row.name} 预算数", row.budget,
                                   s.budget))
     for i, row in enumerate(rows):
         if i not in seen:
             found.append(Finding(f"填报表有“{row.name}”（决算数 {wan(row.actual)}），决算表中没有这一科目",
-                                 _where(refs, f"by_function[{i}]", sheet), "功能分类", "warning", CODE))
+                                 place_of(refs, f"by_function[{i}]", sheet), "功能分类", "warning", CODE))
     return found
 
 

@@ -28,7 +28,7 @@ from reportgen.cells import fold
 from reportgen.errors import Finding, Location
 from reportgen.importer.combine import Imported, SubjectValue, Value
 from reportgen.importer.declarations import Target, target
-from reportgen.importer.provenance import SourceEntry, note
+from reportgen.importer.provenance import SourceEntry
 from reportgen.model.report import FunctionItem
 from reportgen.render.filters import wan
 
@@ -44,10 +44,6 @@ class Applied:
     replaced: int = 0
     rows_added: list[str] = field(default_factory=list)
 
-    @property
-    def notes(self) -> dict[str, str]:
-        return {e.path: note(e) for e in self.entries}
-
 
 def _blank(value: Any) -> bool:
     return value is None or value == [] or (isinstance(value, str) and not value.strip())
@@ -60,10 +56,7 @@ class _Putter:
         self.overwrite = overwrite
 
     def where(self, path: str, sheet: str) -> Location:
-        ref = self.refs.get(path)
-        if ref is None:
-            return Location.sheet(sheet)
-        return ref if isinstance(ref, Location) else Location.parse(str(ref))
+        return place_of(self.refs, path, sheet)
 
     def put(self, record: dict[str, Any], key: str, path: str, sheet: str, label: str, new: Any,
             source: str, how: str = "") -> None:
@@ -101,7 +94,15 @@ def _same(old: Any, new: Any) -> bool:
     return old == new
 
 
-def _label(t: Target, title: str = "") -> str:
+def place_of(refs: dict[str, Any], path: str, sheet: str) -> Location:
+    """The cell the workbook read ``path`` from (a Location, or its printed form), else the sheet."""
+    ref = refs.get(path)
+    if ref is None:
+        return Location.sheet(sheet)
+    return ref if isinstance(ref, Location) else Location.parse(str(ref))
+
+
+def target_label(t: Target, title: str = "") -> str:
     cell = next(c for n, _, c in t.model.input_fields() if n == t.field)
     parts = [title, t.rows[0] if len(t.rows) == 1 else "", cell.label]
     return " ".join(p for p in parts if p)
@@ -157,7 +158,7 @@ def _orgs(putter: _Putter, imported: Imported, unit_name: str) -> None:
             index = matched[t.sheet][entity]
             row = rows_of[t.sheet][index]
             title = str(row.get("org") or "")
-            putter.put(row, t.field, f"{t.sheet}[{index}].{t.field}", _sheet_name(t.sheet), _label(t, title),
+            putter.put(row, t.field, f"{t.sheet}[{index}].{t.field}", _sheet_name(t.sheet), target_label(t, title),
                        value.amount, value.source, value.note)
 
 
@@ -173,7 +174,7 @@ def _unit_level(putter: _Putter, t: Target, value: Value) -> None:
         record = vals.setdefault(t.sheet, {})
         if not isinstance(record, dict):
             return
-        putter.put(record, t.field, f"{t.sheet}.{t.field}", _sheet_name(t.sheet), _label(t), value.amount,
+        putter.put(record, t.field, f"{t.sheet}.{t.field}", _sheet_name(t.sheet), target_label(t), value.amount,
                    value.source, value.note)
         return
     rows = vals.setdefault(t.sheet, [])
@@ -182,7 +183,7 @@ def _unit_level(putter: _Putter, t: Target, value: Value) -> None:
     if index is None:
         rows.append({first_column: t.rows[0]})
         index = len(rows) - 1
-    putter.put(rows[index], t.field, f"{t.sheet}[{index}].{t.field}", _sheet_name(t.sheet), _label(t), value.amount,
+    putter.put(rows[index], t.field, f"{t.sheet}[{index}].{t.field}", _sheet_name(t.sheet), target_label(t), value.amount,
                value.source, value.note)
 
 

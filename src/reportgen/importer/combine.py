@@ -24,10 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from statistics import median
 
+from reportgen.checks.sums import CENT, rounding_slack
 from reportgen.errors import Finding, Location, ReportgenError
 from reportgen.importer.declarations import MANUAL, TABLES, Target, target
 from reportgen.importer.figures import Fact, Place, Reading, Subject, read_region
@@ -36,23 +37,18 @@ from reportgen.importer.sources import expand, open_source
 from reportgen.model.inputs import Table
 from reportgen.model.relations import declared_sums, money_fields, parts
 from reportgen.plausibility import LIMITS
-from reportgen.render.filters import wan
+from reportgen.render.filters import round_half_up, wan
 from reportgen.workbook.schema import META_SHEET
 
 ZERO = Decimal(0)
-CENT = Decimal("0.01")
 # 10⁷ 万元 is 1,000 亿元: more than any one budget unit spends; a 元 table read as 万元 reaches it
 MAX_WAN = Decimal(10) ** 7
 _EXACT_UNITS = ("元", "千元")
 
 
 def rounded(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def tolerance(parts_count: int) -> Decimal:
-    """How far rounded parts may miss their rounded total: half a cent each, the total's too."""
-    return (Decimal("0.005") * (parts_count + 1)).quantize(CENT, rounding="ROUND_DOWN")
+    """To the cent, half up: the amount as the workbook holds it."""
+    return round_half_up(value, 2)
 
 
 @dataclass(frozen=True)
@@ -457,7 +453,7 @@ def _compare(official: Decimal, have: list[Value], missing: list[Target], name: 
     if not diff:
         return
     parts_text = what or "各项"
-    if abs(diff) <= tolerance(len(have)):  # rounding, whatever else is missing
+    if abs(diff) <= rounding_slack(len(have)):  # rounding, whatever else is missing
         kept = (f"工作簿按各项之和计算，文档中为 {wan(summed)}" if computed
                 else f"保留决算的{name.split()[-1]} {wan(official)}，各项按决算四舍五入填写")
         result.findings.append(Finding(
@@ -486,7 +482,7 @@ def _subjects(readings: list[Reading], result: Imported) -> list[SubjectValue]:
         if len(totals) != 1 or not subjects:
             continue
         total, leaves = rounded(totals[0]), sum((rounded(s.actual) for s in subjects), ZERO)
-        if total != leaves and abs(total - leaves) > tolerance(len(subjects)):
+        if total != leaves and abs(total - leaves) > rounding_slack(len(subjects)):
             region = parts_of_table[0].region
             result.findings.append(Finding(
                 f"{region.name}各科目（类/款/项的末级）决算数之和 {wan(leaves)} 万元，不等于合计 {wan(total)} 万元；"

@@ -413,7 +413,3 @@ def title_in(text: object) -> TableDecl | None:
 
 def tag_in(text: object) -> TableDecl | None:
     return next((d for t in tags_in(str(text or "")) if (d := _titles().by_tag.get(t)) is not None), None)
-
-
-def decl_named(key: str) -> TableDecl:
-    return next(d for d in TABLES if d.key == key)
