@@ -280,18 +280,20 @@ def print_carried(carried: Any, out: Path) -> None:
 def check(workbook: Path, format_choice: str | None, against: tuple[Path, ...]) -> None:
     """检查填报表 WORKBOOK，不写任何文件；显示关键指标和评分。"""
     from reportgen.importer.provenance import provenance_lines
-    from reportgen.pipeline import evaluate
+    from reportgen.pipeline import evaluate_workbook
     from reportgen.summary import key_figures
+    from reportgen.workbook.reader import open_workbook
 
     try:
-        evaluation = evaluate(workbook, format_choice)
+        book = open_workbook(workbook)  # opened once: the evaluation and the 来源 sheet read it
+        evaluation = evaluate_workbook(book, workbook, format_choice)
     except ReportgenError as exc:
         if not against:
             raise
         check_against(workbook, format_choice, against, exc)  # the figures are compared all the same
     print_findings(evaluation.findings)
     click.echo(key_figures(evaluation))
-    for line in provenance_lines(workbook, evaluation.report, evaluation.refs):
+    for line in provenance_lines(book, evaluation.report, evaluation.refs):
         click.echo(line)
     if against:
         check_against(workbook, format_choice, against, None, (evaluation.report, evaluation.refs))

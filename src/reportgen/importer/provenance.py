@@ -132,10 +132,8 @@ def describe(report: Any, refs: dict[str, Any], entries: list[SourceEntry], most
     return lines
 
 
-def provenance_lines(workbook: Any, report: Any, refs: dict[str, Any]) -> list[str]:
-    """``check``'s account of imported and typed amounts, for a workbook with a 来源 sheet (else none).
-    Reads with calamine only: ``check`` does not load openpyxl."""
-    from reportgen.workbook.reader import open_workbook
-
-    entries = read_sources(open_workbook(workbook))
+def provenance_lines(book: Any, report: Any, refs: dict[str, Any]) -> list[str]:
+    """``check``'s account of imported and typed amounts, for an opened workbook (``open_workbook``)
+    with a 来源 sheet (else none). Read with calamine only: ``check`` does not load openpyxl."""
+    entries = read_sources(book)
     return describe(report, refs, entries) if entries else []
