@@ -9,13 +9,11 @@ a new income column with ``fund="其他资金"`` joins the comparison by being d
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from decimal import Decimal
+from collections.abc import Iterator
 
-from reportgen.checks.sums import Relation, Term
-from reportgen.model.inputs import InputModel, cell_of
+from reportgen.checks.sums import Relation, Term, sum_terms, term
+from reportgen.model.inputs import InputModel
 from reportgen.model.records import Record, records
-from reportgen.model.relations import parts
 from reportgen.model.report import (
     FUND_SOURCES,
     Assets,
@@ -33,18 +31,6 @@ Refs = dict
 
 def _records(report: Report, model: type[InputModel]) -> list[Record]:
     return list(records(report, (model,)))
-
-
-def term(record: Record, refs: Refs, key: str, *, label: str = "", typed: bool = True) -> Term:
-    """One typed amount of ``record``, named by its declaration (and the row's title)."""
-    cell = cell_of(record.model.model_fields[key])
-    name = label or record.named(cell.label if cell is not None else key)
-    return Term(name, Decimal(getattr(record.value, key) or 0), record.where(refs, key), typed)
-
-
-def sum_terms(rows: Iterable[Record], refs: Refs, sum_name: str) -> list[Term]:
-    """Every part of the declared sum ``sum_name`` on every row, as terms (its typed cells)."""
-    return [term(r, refs, key) for r in rows for key, _ in parts(r.model, sum_name)]
 
 
 def spent_terms(report: Report, refs: Refs) -> list[Term]:

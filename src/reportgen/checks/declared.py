@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from reportgen.checks.sums import Relation, Term
+from reportgen.checks.sums import Relation, Term, sum_terms, term
 from reportgen.model.inputs import cell_kind, cell_of
 from reportgen.model.records import Record, records
 from reportgen.model.relations import filled, parts
@@ -26,13 +26,10 @@ def _whole(record: Record, refs: dict, total: str, label: str) -> tuple[list[Ter
     info = record.model.model_fields.get(total)
     cell = cell_of(info) if info is not None else None
     if cell is not None:
-        return [Term(record.named(cell.label), Decimal(getattr(record.value, total)), record.where(refs, total))], \
-            cell.label, True
+        return [term(record, refs, total)], cell.label, True
     computed = next((s for s in record.model.relations if s.check == "computed" and s.total == total), None)
     if computed is not None:
-        terms = [Term(record.named(c.label), Decimal(getattr(record.value, key) or 0), record.where(refs, key))
-                 for key, c in parts(record.model, computed.name)]
-        return terms, computed.label, False
+        return sum_terms([record], refs, computed.name), computed.label, False
     return [Term(record.named(label), Decimal(getattr(record.value, total)), record.where(refs), typed=False)], label, False
 
 
@@ -48,8 +45,7 @@ def declared_relations(report: Report, refs: dict) -> Iterator[Relation]:
                 continue
             members = parts(record.model, declared.name)
             money = all(cell_kind(record.model.model_fields[key].annotation, cell) == "money" for key, cell in members)
-            left = [Term(record.named(cell.label), Decimal(getattr(record.value, key) or 0), record.where(refs, key))
-                    for key, cell in members]
+            left = sum_terms([record], refs, declared.name)
             right, label, typed = _whole(record, refs, declared.total, declared.label)
             what = declared.what or "、".join(cell.label for _, cell in members)
             typed_whole = "填写的" if typed and declared.check == "equal" else ""

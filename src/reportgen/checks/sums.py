@@ -19,6 +19,10 @@ from decimal import Decimal
 from typing import Literal
 
 from reportgen.errors import Finding, Location, Severity
+from reportgen.model.inputs import cell_of
+from reportgen.model.records import Record
+from reportgen.model.relations import parts
+from reportgen.plausibility import TYPED_IN_YUAN
 from reportgen.render.filters import wan
 
 CENT = Decimal("0.01")
@@ -26,7 +30,6 @@ YUAN = Decimal(10_000)  # a 元 amount typed as 万元 is this many times too la
 MIN_YUAN = Decimal(100)  # the least an amount typed in 元 can be (0.01 万元)
 AT_MOST_YUAN = Decimal(10_000)  # a part beyond its whole is taken for 元 only from 1 万元 (in 元) up
 AT_MOST_TIMES = Decimal(10)  # … and when it is this many times the whole
-TYPED_IN_YUAN = "疑似以元填写，应为万元"
 
 
 def rounding_slack(parts: int) -> Decimal:
@@ -40,6 +43,18 @@ class Term:
     value: Decimal
     where: Location
     typed: bool = True  # a cell the clerk typed (a candidate for "typed in 元"), not a computed figure
+
+
+def term(record: Record, refs: dict, key: str, *, label: str = "", typed: bool = True) -> Term:
+    """One typed amount of ``record``, named by its declaration (and the row's title)."""
+    cell = cell_of(record.model.model_fields[key])
+    name = label or record.named(cell.label if cell is not None else key)
+    return Term(name, Decimal(getattr(record.value, key) or 0), record.where(refs, key), typed)
+
+
+def sum_terms(rows: Iterable[Record], refs: dict, sum_name: str) -> list[Term]:
+    """Every part of the declared sum ``sum_name`` on every row, as terms (its typed cells)."""
+    return [term(r, refs, key) for r in rows for key, _ in parts(r.model, sum_name)]
 
 
 @dataclass(frozen=True)
