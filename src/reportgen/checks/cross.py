@@ -44,9 +44,9 @@ def _budget(report: Report) -> Record:
 
 def funds_against_budget(report: Report, refs: Refs) -> Iterator[Relation]:
     """The 资金来源 sheet's columns each add up to the unit's 年初预算数, 全年预算数 and 支出合计."""
-    rows = _records(report, FundSource)
-    if not rows or any(getattr(r.value, key) is None for r in rows for key in ("initial", "final", "executed")):
+    if not report.funds.given:
         return
+    rows = _records(report, FundSource)
     budget = _budget(report)
     wholes = {"initial": ([term(budget, refs, "initial")], "“预算”表年初预算数"),
               "final": (sum_terms([budget], refs, "final"), "全年预算数（年初预算数 + 预算调整数）"),
@@ -66,9 +66,7 @@ def income_against_funds(report: Report, refs: Refs) -> Iterator[Relation]:
     if set(funds) != set(FUND_SOURCES):  # a province's own sources (财政专户管理资金…) or none given
         return
     income = _records(report, IncomeRow)
-    for item in FUND_SOURCES:
-        if item not in funds:
-            continue
+    for item in FUND_SOURCES:  # every one is in funds (above)
         members = {r.path: [(key, cell) for key, _, cell in r.model.input_fields() if cell.fund == item] for r in income}
         left = [term(r, refs, key) for r in income for key, _ in members[r.path]]
         if not any(t.value for t in left) and not funds[item].value.final:

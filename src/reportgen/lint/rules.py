@@ -20,13 +20,21 @@ from decimal import Decimal
 from reportgen.errors import Finding, Location
 from reportgen.lint.settings import LintSettings
 from reportgen.model.inputs import cell_of
-from reportgen.model.report import NARRATIVE_PARTS, Budget, Goal, IndicatorRow, Project, Report, Section
+from reportgen.model.report import (
+    NARRATIVE_PARTS,
+    Budget,
+    Goal,
+    IndicatorRow,
+    Project,
+    Report,
+    Section,
+    percent,
+)
 from reportgen.render.filters import num, pct, wan
 from reportgen.render.filters import score as fmt_score
 from reportgen.scoring.engine import ScoreResult
 
 Refs = dict[str, Location]
-HUNDRED = Decimal(100)
 NOTHING = {"无", "没有", "暂无", "无问题", "不存在", "/", "-", "—", "——", "－", "无。"}
 
 
@@ -127,7 +135,7 @@ def weight_piled_up(unit: Evaluated) -> Iterator[Finding]:
         if len(rows) < 2 or not weight:
             continue
         for row in rows:
-            share = (row.weight or 0) * HUNDRED / weight
+            share = percent(row.weight or 0, weight)
             if share > limit:
                 yield _warn(f"“{row.level3}”{fmt_score(row.weight or 0)}分，占“{part}”{fmt_score(weight)}分的{pct(share)}，"
                             f"超过{num(limit)}%：分值过于集中在一个指标上，请细化指标或调整分值",

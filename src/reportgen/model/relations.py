@@ -13,6 +13,7 @@ declaration alone:
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from reportgen.model.inputs import Cell, InputModel, Sum, cell_kind, cell_of
@@ -27,10 +28,15 @@ def declared_sums(model: type[InputModel]) -> dict[str, Sum]:
 def parts(model: type[InputModel], name: str) -> list[tuple[str, Cell]]:
     """The fields making up sum ``name`` of ``model``, in the model's field order; the parts of the
     sums it ``includes`` are its parts too. Raises KeyError for a sum the model does not declare."""
+    return list(_parts(model, name))
+
+
+@functools.cache  # declarations do not change while running; computed fields ask for parts all the time
+def _parts(model: type[InputModel], name: str) -> tuple[tuple[str, Cell], ...]:
     sums = declared_sums(model)
     members = {name, *_included(sums, name)}
-    return [(field, cell) for field, info in model.model_fields.items()
-            if (cell := cell_of(info)) is not None and members.intersection(cell.part_of)]
+    return tuple((field, cell) for field, info in model.model_fields.items()
+                 if (cell := cell_of(info)) is not None and members.intersection(cell.part_of))
 
 
 def _included(sums: dict[str, Sum], name: str) -> set[str]:

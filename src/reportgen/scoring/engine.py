@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_fie
 
 from reportgen.cells import is_empty, parse_cell
 from reportgen.errors import Finding, Location
-from reportgen.model.report import Indicator, IndicatorRow, ProjectIndicator
+from reportgen.model.report import Indicator, IndicatorRow, ProjectIndicator, change_rate, percent
 from reportgen.render.filters import num, pct, round_half_up
 from reportgen.render.filters import points as points_text
 from reportgen.render.filters import score as fmt_score
@@ -404,7 +404,7 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, rows: _Rows, findings
     if indicator.met or (positive and a >= t):
         how = "（等于型指标按正向指标计分）" if nature == "=" and not indicator.met else ""
         calc = f"指标值{goal}，实际完成{shown}，已达成{how}"
-        over = (a - t) * HUNDRED / t if positive and t > 0 else None
+        over = change_rate(a, t) if positive and t > 0 else None
         if rules.overshoot is not None and over is not None and over >= rules.overshoot.above:
             return _overshoot(rules.overshoot, indicator, over, calc, done, rows.subject, findings, deviation, a)
         return done(weight, calc, "", a, shown)
@@ -443,7 +443,7 @@ def _qualitative(indicator: IndicatorRow, bands: dict[str, QualitativeBand], wei
     span = f"得分区间为分值的{band.range.describe('%')}"
     given = indicator.score
     if given is not None and not fixed:
-        share = given * HUNDRED / weight if weight else None
+        share = percent(given, weight)
         if share is not None and band.range.contains(share):
             return (given, f"完成程度：{level_name}（{span}），自评得分{fmt_score(given)}分",
                     f"完成程度为“{level_name}”，自评得分{fmt_score(given)}分")
