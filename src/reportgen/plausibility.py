@@ -32,7 +32,7 @@ from decimal import Decimal
 from statistics import median
 
 from reportgen.errors import Finding, Location
-from reportgen.model.inputs import KeyValue
+from reportgen.model.inputs import KeyValue, label_of
 from reportgen.model.records import Record, records
 from reportgen.model.relations import money_fields, parts
 from reportgen.model.report import Budget, ExpenditureRow, Project, Report, SocialFund, ThreePublicItem, Unit
@@ -241,7 +241,7 @@ def _fund_pair(report: Report, refs: dict[str, Location], named: set[Location], 
     where = record.where(refs, big[0])
     if _touches(where, named):
         return []
-    label = {"income": "社会保险基金收入", "expenditure": "社会保险基金支出"}
+    label = {key: label_of(SocialFund, key) for key in ("income", "expenditure")}
     return [Finding(f"{label[big[0]]} {wan(big[1])} 是{label[small[0]]} {wan(small[1])} 的 {limits.fund_pair_factor:,} "
                     f"倍以上，{TYPED_IN_YUAN}", where, label[big[0]], code="P706")]
 

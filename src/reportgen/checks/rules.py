@@ -12,7 +12,8 @@ from typing import Any
 
 from reportgen.cells import date_far_from
 from reportgen.errors import Finding, Location
-from reportgen.model.report import STAFF_KINDS, Report
+from reportgen.model.inputs import label_of
+from reportgen.model.report import STAFF_KINDS, Report, SocialFund
 from reportgen.plausibility import execution_too_high
 from reportgen.render.filters import pct, wan
 
@@ -121,8 +122,7 @@ def staff_within_quota(report: Report, refs: Refs) -> Iterator[Finding]:
 
 def social_fund_consistent(report: Report, refs: Refs) -> Iterator[Finding]:
     fund = report.social_fund
-    amounts = {"income": ("社会保险基金收入", fund.income), "expenditure": ("社会保险基金支出", fund.expenditure),
-               "balance": ("社会保险基金年末结余", fund.balance)}
+    amounts = {key: (label_of(SocialFund, key), getattr(fund, key)) for key in ("income", "expenditure", "balance")}
     if not fund.present:
         filled = [key for key, (_, value) in amounts.items() if value is not None]
         if filled:

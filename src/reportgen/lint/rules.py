@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from reportgen.errors import Finding, Location
 from reportgen.lint.settings import LintSettings
-from reportgen.model.inputs import cell_of
+from reportgen.model.inputs import label_of
 from reportgen.model.report import (
     NARRATIVE_PARTS,
     Budget,
@@ -36,13 +36,6 @@ from reportgen.scoring.engine import ScoreResult
 
 Refs = dict[str, Location]
 NOTHING = {"无", "没有", "暂无", "无问题", "不存在", "/", "-", "—", "——", "－", "无。"}
-
-
-def label(model: type, field: str) -> str:
-    """The clerk's name of a field (its ``Cell`` label): one declaration, read here."""
-    cell = cell_of(model.model_fields[field])
-    assert cell is not None, field
-    return cell.label
 
 
 def says_nothing(text: str | None) -> bool:
@@ -98,7 +91,7 @@ def no_measure_unit(unit: Evaluated) -> Iterator[Finding]:
     for subject, row in unit.rows():
         if row.quantitative and not (row.unit or "").strip():
             yield _warn(f"{subject}“{row.level3}”是定量指标（{row.target_text}），没有度量单位：请填写单位（如 %、人、件、万元）",
-                        row.cell("unit"), label(IndicatorRow, "unit"), "L101")
+                        row.cell("unit"), label_of(IndicatorRow, "unit"), "L101")
 
 
 def vague_values(unit: Evaluated) -> Iterator[Finding]:
@@ -111,10 +104,10 @@ def vague_values(unit: Evaluated) -> Iterator[Finding]:
         vague = [(field, str(getattr(row, field))) for field in ("target", "actual")
                  if re.sub(r"[\s。．.；;，,！!]", "", str(getattr(row, field))) in words]
         if vague:
-            said = "，".join(f"{label(IndicatorRow, field)}只写了“{text}”" for field, text in vague)
+            said = "，".join(f"{label_of(IndicatorRow, field)}只写了“{text}”" for field, text in vague)
             yield _warn(f"{subject}“{row.level3}”{said}，无法衡量：请写明可检验的内容（数量、标准、时间或状态，"
                         "如“6项重点工作按期完成”）", Location.join(row.cell(field) for field, _ in vague),
-                        label(IndicatorRow, vague[0][0]), "L102")
+                        label_of(IndicatorRow, vague[0][0]), "L102")
 
 
 def _goal_parts(unit: Evaluated) -> Iterator[tuple[str, Decimal, list[IndicatorRow]]]:
@@ -139,7 +132,7 @@ def weight_piled_up(unit: Evaluated) -> Iterator[Finding]:
             if share > limit:
                 yield _warn(f"“{row.level3}”{fmt_score(row.weight or 0)}分，占“{part}”{fmt_score(weight)}分的{pct(share)}，"
                             f"超过{num(limit)}%：分值过于集中在一个指标上，请细化指标或调整分值",
-                            row.cell("weight"), label(IndicatorRow, "weight"), "L103")
+                            row.cell("weight"), label_of(IndicatorRow, "weight"), "L103")
 
 
 def single_indicator(unit: Evaluated) -> Iterator[Finding]:
@@ -148,7 +141,7 @@ def single_indicator(unit: Evaluated) -> Iterator[Finding]:
         if len(rows) == 1 and part not in unit.settings.single_exempt:
             row = rows[0]
             yield _warn(f"“{part}”（{fmt_score(weight)}分）只有一个三级指标“{row.level3}”：一个指标难以反映这部分绩效，"
-                        "请细化为几个可衡量的指标", row.cell("level3"), label(IndicatorRow, "level3"), "L104")
+                        "请细化为几个可衡量的指标", row.cell("level3"), label_of(IndicatorRow, "level3"), "L104")
 
 
 def _lost(unit: Evaluated) -> str:
@@ -196,7 +189,7 @@ def reason_says_nothing(unit: Evaluated) -> Iterator[Finding]:
             if says_nothing(row.deviation_reason):
                 yield _warn(f"{subject}“{row.level3}”得{fmt_score(r.points)}分，低于分值{fmt_score(r.weight)}分，"
                             f"偏差原因却写作“{row.deviation_reason.strip()}”：请说明未达到的原因和改进措施",
-                            row.cell("deviation_reason"), label(IndicatorRow, "deviation_reason"), "L106")
+                            row.cell("deviation_reason"), label_of(IndicatorRow, "deviation_reason"), "L106")
 
 
 # -- money and the score ------------------------------------------------------------------------------
@@ -207,12 +200,12 @@ def low_execution_unexplained(unit: Evaluated) -> Iterator[Finding]:
     floor = unit.settings.execution_floor
     budget = unit.report.budget
     if budget.execution_rate is not None and budget.execution_rate < floor and not (budget.explanation or "").strip():
-        field = label(Budget, "explanation")
+        field = label_of(Budget, "explanation")
         yield _warn(f"预算执行率{pct(budget.execution_rate)}，低于{num(floor)}%，没有说明原因：请在“预算”表“{field}”中说明",
                     unit.at("budget.explanation", "预算"), field, "L107")
     for i, p in enumerate(unit.report.projects.rows):
         if p.execution_rate is not None and p.execution_rate < floor and not (p.explanation or "").strip():
-            field = label(Project, "explanation")
+            field = label_of(Project, "explanation")
             yield _warn(f"项目“{p.name}”执行率{pct(p.execution_rate)}，低于{num(floor)}%，没有说明原因：请在“{field}”中说明",
                         unit.at(f"projects[{i}].explanation", "项目"), field, "L107")
 
@@ -221,7 +214,7 @@ def overspend_unexplained(unit: Evaluated) -> Iterator[Finding]:
     """L108: the unit spent more than its 全年预算数 and says nothing why (a project's is C619)."""
     budget = unit.report.budget
     if budget.final > 0 and budget.executed > budget.final and not (budget.explanation or "").strip():
-        field = label(Budget, "explanation")
+        field = label_of(Budget, "explanation")
         yield _warn(f"支出合计{wan(budget.executed)}万元超过全年预算数{wan(budget.final)}万元（执行率{pct(budget.execution_rate)}），"
                     f"没有说明原因：请在“预算”表“{field}”中说明", unit.at("budget.explanation", "预算"), field, "L108")
 
@@ -232,13 +225,13 @@ def score_too_high(unit: Evaluated) -> Iterator[Finding]:
     rate = unit.report.budget.execution_rate
     if unit.score is not None and unit.score.total >= high and rate is not None and rate < low:
         yield _warn(f"预算执行率{pct(rate)}，低于{num(low)}%，综合得分却为{fmt_score(unit.score.total)}分（{num(high)}分及以上）："
-                    "自评结果偏高，请核对各指标的完成值和得分", unit.at("budget.initial", "预算"), label(Budget, "initial"),
+                    "自评结果偏高，请核对各指标的完成值和得分", unit.at("budget.initial", "预算"), label_of(Budget, "initial"),
                     "L109")
     for i, (p, result) in enumerate(zip(unit.report.projects.rows, unit.project_scores, strict=False)):
         if result is not None and result.total >= high and p.execution_rate is not None and p.execution_rate < low:
             yield _warn(f"项目“{p.name}”执行率{pct(p.execution_rate)}，低于{num(low)}%，项目自评得分却为{fmt_score(result.total)}分"
                         f"（{num(high)}分及以上）：自评结果偏高，请核对各指标的完成值和得分",
-                        unit.at(f"projects[{i}].executed", "项目"), label(Project, "executed"), "L109")
+                        unit.at(f"projects[{i}].executed", "项目"), label_of(Project, "executed"), "L109")
 
 
 # -- text ---------------------------------------------------------------------------------------------
@@ -250,10 +243,10 @@ def _texts(unit: Evaluated) -> Iterator[tuple[str, str, Location, str]]:
         owner = f"项目“{p.name}”"
         for field in ("explanation", "expected", "achieved"):
             for para in (getattr(p, field) or "").splitlines():
-                yield owner, para, unit.at(f"projects[{i}].{field}", "项目"), label(Project, field)
+                yield owner, para, unit.at(f"projects[{i}].{field}", "项目"), label_of(Project, field)
         for item in p.indicators:
             for para in (item.deviation_reason or "").splitlines():
-                yield owner, para, Location.parse(item.cell("deviation_reason")), label(IndicatorRow, "deviation_reason")
+                yield owner, para, Location.parse(item.cell("deviation_reason")), label_of(IndicatorRow, "deviation_reason")
     narrative = unit.report.narrative
     for part, sections in zip(NARRATIVE_PARTS, (narrative.overview, narrative.achievements, narrative.problems,
                                                 narrative.measures, narrative.other, narrative.conclusion), strict=True):
@@ -284,16 +277,16 @@ def _boxes(unit: Evaluated) -> Iterator[tuple[str, str, Location, str]]:
     """(limit key, text, where, field) for each box a province limits."""
     for i, g in enumerate(unit.report.goals):
         for field in ("content", "result"):
-            yield "goals", getattr(g, field) or "", unit.at(f"goals[{i}].{field}", "年度目标"), label(Goal, field)
+            yield "goals", getattr(g, field) or "", unit.at(f"goals[{i}].{field}", "年度目标"), label_of(Goal, field)
     for i, p in enumerate(unit.report.projects.rows):
         for field in ("expected", "achieved"):
-            yield "goals", getattr(p, field) or "", unit.at(f"projects[{i}].{field}", "项目"), label(Project, field)
-        yield "reasons", p.explanation or "", unit.at(f"projects[{i}].explanation", "项目"), label(Project, "explanation")
+            yield "goals", getattr(p, field) or "", unit.at(f"projects[{i}].{field}", "项目"), label_of(Project, field)
+        yield "reasons", p.explanation or "", unit.at(f"projects[{i}].explanation", "项目"), label_of(Project, "explanation")
     for _, row in unit.rows():
         yield ("reasons", row.deviation_reason or "", Location.parse(row.cell("deviation_reason")),
-               label(IndicatorRow, "deviation_reason"))
+               label_of(IndicatorRow, "deviation_reason"))
     budget = unit.report.budget
-    yield "reasons", budget.explanation or "", unit.at("budget.explanation", "预算"), label(Budget, "explanation")
+    yield "reasons", budget.explanation or "", unit.at("budget.explanation", "预算"), label_of(Budget, "explanation")
     narrative = unit.report.narrative
     for key, sections, part in (("conclusion", narrative.conclusion, NARRATIVE_PARTS[5]),
                                 ("problems", narrative.problems, NARRATIVE_PARTS[2]),
@@ -318,7 +311,7 @@ def all_exactly_met(unit: Evaluated) -> Iterator[Finding]:
         numeric = [r for r in rows if r.quantitative and isinstance(r.target, Decimal) and isinstance(r.actual, Decimal)]
         if len(numeric) >= unit.settings.all_met_rows and all(r.actual == r.target for r in numeric):
             yield _warn(f"{subject}{len(numeric)}个定量指标的实际完成值都恰好等于指标值：请核对是否照抄了指标值（确实如此的可不改）",
-                        Location.join(r.cell("actual") for r in numeric), label(IndicatorRow, "actual"), "L112")
+                        Location.join(r.cell("actual") for r in numeric), label_of(IndicatorRow, "actual"), "L112")
 
 
 RULES: tuple[tuple[str, Callable[[Evaluated], Iterable[Finding]]], ...] = (

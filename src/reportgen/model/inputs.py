@@ -134,6 +134,13 @@ def cell_of(info: FieldInfo) -> Cell | None:
     return next((m for m in info.metadata if isinstance(m, Cell)), None)
 
 
+def label_of(model: type[BaseModel], field: str) -> str:
+    """The clerk's name of an input field (its ``Cell`` label): one declaration, read everywhere."""
+    cell = cell_of(model.model_fields[field])
+    assert cell is not None, field
+    return cell.label
+
+
 def cell_kind(annotation: Any, cell: Cell) -> Kind:
     """The kind of cell a field is: ``cell.kind``, else inferred from its type (see :class:`Cell`)."""
     if cell.kind is not None:
