@@ -35,11 +35,10 @@ def generators() -> dict[str, dict[str, Callable[[Path], None]]]:
 
 
 def write_template(build: Callable[[Path], None], path: Path) -> None:
-    """Run a generator and slim what python-docx saved (its default styles, stylesWithEffects, thumbnail)."""
-    from reportgen.render.slim import slim
-
+    """Run a generator (its document starts from docstyle's slimmed blank, so there is nothing to
+    slim) and make its conditional keeps Jinja tags."""
     build(path)
-    path.write_bytes(slim(_with_conditional_keeps(path.read_bytes())))
+    path.write_bytes(_with_conditional_keeps(path.read_bytes()))
 
 
 def _with_conditional_keeps(data: bytes) -> bytes:
