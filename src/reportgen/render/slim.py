@@ -20,6 +20,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from reportgen.render.source import TEMPLATE_MAX_BYTES
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -80,8 +82,9 @@ def _slim_styles(styles_xml: bytes, parts: dict[str, bytes]) -> bytes:
     wanted = {sid for sid, s in styles.items() if s.get(_w("default")) in ("1", "true", "on")}
     for name, data in parts.items():
         if name.startswith("word/") and name.endswith(".xml") and name != _STYLES and b"Style" in data:
+            tree = _parse(data)
             for ref in _STYLE_REFS:
-                wanted |= {e.get(_w("val")) for e in _parse(data).iter(_w(ref))}
+                wanted |= {e.get(_w("val")) for e in tree.iter(_w(ref))}
     todo = list(wanted)
     while todo:  # what the wanted styles are based on, linked to and followed by
         style = styles.get(todo.pop())
@@ -96,16 +99,13 @@ def _slim_styles(styles_xml: bytes, parts: dict[str, bytes]) -> bytes:
     return _serialise(root)
 
 
-MAX_UNPACKED = 50 * 1024 * 1024  # a file larger unpacked is left as it is (and refused when rendered)
-
-
 def slim(data: bytes) -> bytes:
     """The .docx without unused styles, latent styles, stylesWithEffects and thumbnail.
 
     Raises ``zipfile.BadZipFile``, ``KeyError`` or ``etree.XMLSyntaxError`` for what is no .docx."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
-        if sum(info.file_size for info in infos) > MAX_UNPACKED:
+        if sum(info.file_size for info in infos) > TEMPLATE_MAX_BYTES:  # left as it is: refused when rendered
             return data
         parts = {info.filename: archive.read(info) for info in infos}
     dropped = _dropped_parts(parts)
