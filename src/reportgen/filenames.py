@@ -17,6 +17,7 @@ Writing them, all or nothing, is ``reportgen.outputs``.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -44,13 +45,11 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
 
 def render_name(pattern: str, context: Mapping[str, Any], where: str, field: str) -> str:
     """Render an ``output:`` pattern; the raw result, checked for ``.docx``, not yet made safe."""
-    from jinja2 import nodes
-
-    from reportgen.render.env import render_text, text_env
+    from reportgen.render.env import render_text
     from reportgen.render.limits import describe_fault
 
     try:
-        literal = "".join(n.data for n in text_env().parse(pattern).find_all(nodes.TemplateData))
+        literal = _literal_text(pattern)
         rendered = render_text(pattern, context)
     except Exception as exc:  # an untrusted pattern: whatever it provokes is the format's finding
         raise ReportgenError(Finding(f"输出文件名模板出错：{describe_fault(exc)}", where, field, code="F115")) from exc
@@ -62,6 +61,16 @@ def render_name(pattern: str, context: Mapping[str, Any], where: str, field: str
         raise ReportgenError(Finding(f"输出文件名应以 .docx 结尾（现为“{clean(rendered)}”）", where, field,
                                      code="F117"))
     return rendered
+
+
+@functools.lru_cache(maxsize=64)
+def _literal_text(pattern: str) -> str:
+    """The fixed text of a pattern (outside its ``{{ }}``): parsed once per pattern, not per document."""
+    from jinja2 import nodes
+
+    from reportgen.render.env import text_env
+
+    return "".join(n.data for n in text_env().parse(pattern).find_all(nodes.TemplateData))
 
 
 def clean(text: str) -> str:
