@@ -10,6 +10,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from reportgen.docstyle import (
+    TABLE_TEXT,
     add_body,
     add_heading2,
     add_heading3,
@@ -32,6 +33,20 @@ def header_row(table, row: int, labels: list[str]) -> None:
         set_cell(table, row, col, label, bold=True)
 
 
+def row_tag(table, row: int, tag: str) -> None:
+    """A docxtpl ``{%tr %}`` row: the tag alone in one cell spanning the row."""
+    set_cell(table, row, 0, tag, align="left")
+    merge(table, row, 0, row, len(table.columns) - 1)
+
+
+def cell_lines(table, row: int, col: int, lines: list[str], align: str = "left") -> None:
+    """Several paragraphs in one cell (``{%p %}`` tags need paragraphs of their own)."""
+    cell = set_cell(table, row, col, lines[0], align=align)  # type: ignore[arg-type]
+    for text in lines[1:]:
+        paragraph = cell.add_paragraph(text, style=cell.part.document.styles[TABLE_TEXT])
+        paragraph.alignment = cell.paragraphs[0].alignment
+
+
 def loop_table(doc, headers: list[str], loop: str, cells: list[str], widths: list[float],
                total: list[str] | None = None, total_first: bool = False, align_first_left: bool = True,
                left_cols: tuple[int, ...] = (), empty: str | None = None):
@@ -47,8 +62,7 @@ def loop_table(doc, headers: list[str], loop: str, cells: list[str], widths: lis
 
     def tag(text: str) -> None:
         nonlocal r
-        set_cell(table, r, 0, text, align="left")
-        merge(table, r, 0, r, len(headers) - 1)
+        row_tag(table, r, text)
         r += 1
 
     def total_row() -> None:
@@ -153,6 +167,16 @@ def paragraphs_loop(doc, items: str, text: str) -> None:
     add_body(doc, f"{{%p for item in {items} %}}")
     add_body(doc, text)
     add_body(doc, "{%p endfor %}")
+
+
+def or_none(doc, items: str, write=None, **options) -> None:
+    """``write(doc, items, **options)`` (default :func:`sections`), or ``无。`` when the workbook has none:
+    a heading never stands empty."""
+    add_body(doc, f"{{%p if {items} %}}")
+    (write or sections)(doc, items, **options)
+    add_body(doc, "{%p else %}")
+    add_body(doc, "无。")
+    add_body(doc, "{%p endif %}")
 
 
 def sections(doc, items: str, numbered: bool = True) -> None:

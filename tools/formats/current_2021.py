@@ -32,24 +32,17 @@ from reportgen.docstyle import (
     new_document,
     set_cell,
 )
-from tools.formats.common import ended, numbered_sections, projects_table, whole_and_parts
+from tools.formats.common import (
+    cell_lines,
+    ended,
+    numbered_sections,
+    projects_table,
+    row_tag,
+    whole_and_parts,
+)
 
 # The 预算执行率 level of scoring.yaml: shown in the funds rows, not among the indicator rows.
 EXECUTION = "预算执行率"
-
-
-def row_tag(table: Table, row: int, tag: str) -> None:
-    """A docxtpl ``{%tr %}`` row: the tag alone in one cell spanning the row."""
-    set_cell(table, row, 0, tag, align="left")
-    merge(table, row, 0, row, len(table.columns) - 1)
-
-
-def cell_lines(table: Table, row: int, col: int, lines: list[str], align: str = "left") -> None:
-    """Several paragraphs in one cell (``{%p %}`` tags need paragraphs of their own)."""
-    cell = set_cell(table, row, col, lines[0], align=align)  # type: ignore[arg-type]
-    for text in lines[1:]:
-        paragraph = cell.add_paragraph(text, style=cell.part.document.styles[TABLE_TEXT])
-        paragraph.alignment = cell.paragraphs[0].alignment
 
 
 # Under a form: who filled it in and the unit that answers for it (its stamp goes over its name).

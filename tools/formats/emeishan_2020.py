@@ -13,7 +13,6 @@ from docx.shared import Mm
 from docx.table import Table
 
 from reportgen.docstyle import (
-    TABLE_TEXT,
     add_body,
     add_heading1,
     add_heading2,
@@ -28,7 +27,16 @@ from reportgen.docstyle import (
     new_document,
     set_cell,
 )
-from tools.formats.common import change_words, ended, line_row, numbered_sections, parts_list, whole_and_parts
+from tools.formats.common import (
+    change_words,
+    ended,
+    line_row,
+    numbered_sections,
+    or_none,
+    parts_list,
+    row_tag,
+    whole_and_parts,
+)
 
 # The seed's 项目绩效目标完成情况表 merges this label down the header and every indicator row;
 # the rows come from a loop, so the label is marked for merging rather than merged here.
@@ -64,15 +72,6 @@ def _adjustment(value: str, unchanged: str = "") -> str:
     return (f"{{% if {value} > 0 %}}，年中追加预算{{{{ {value}|wan }}}}万元"
             f"{{% elif {value} < 0 %}}，年中调减预算{{{{ (0 - {value})|wan }}}}万元"
             f"{{% else %}}{unchanged}{{% endif %}}")
-
-
-def numbered_sections_or_none(doc, items: str) -> None:
-    """``numbered_sections``, or ``无。`` when the workbook has none: a heading never stands empty."""
-    add_body(doc, f"{{%p if {items} %}}")
-    numbered_sections(doc, items)
-    add_body(doc, "{%p else %}")
-    add_body(doc, "无。")
-    add_body(doc, "{%p endif %}")
 
 
 # --- 附件1 部门整体支出绩效评价报告 -------------------------------------------------------------
@@ -211,7 +210,7 @@ def unit_report(path: Path) -> None:
     add_body(doc, project_line())
     add_body(doc, "{%p endfor %}")
     add_heading2(doc, "（二）结果应用情况")
-    numbered_sections_or_none(doc, "narrative.achievements")
+    or_none(doc, "narrative.achievements", numbered_sections)
 
     add_heading1(doc, "四、评价结论及建议")
     add_heading2(doc, "（一）评价结论")
@@ -228,31 +227,17 @@ def unit_report(path: Path) -> None:
     add_body(doc, "{%p endfor %}")
     add_body(doc, "{%p endfor %}")
     add_heading2(doc, "（二）有关建议")
-    numbered_sections_or_none(doc, "narrative.measures")
+    or_none(doc, "narrative.measures", numbered_sections)
 
     add_heading1(doc, "五、存在问题")
-    numbered_sections_or_none(doc, "narrative.problems")
+    or_none(doc, "narrative.problems", numbered_sections)
     add_heading1(doc, "六、其他需要说明的情况")
-    numbered_sections_or_none(doc, "narrative.other")
+    or_none(doc, "narrative.other", numbered_sections)
     add_signoff(doc)
     doc.save(path)
 
 
 # --- 项目绩效目标完成情况表（每个项目一份） -------------------------------------------------------
-
-
-def _row_tag(table: Table, row: int, tag: str) -> None:
-    set_cell(table, row, 0, tag, align="left")
-    merge(table, row, 0, row, len(table.columns) - 1)
-
-
-def _cell_lines(table: Table, row: int, col: int, lines: list[str], align: str = "left") -> None:
-    """Several paragraphs in one cell (``{%p %}`` tags need paragraphs of their own)."""
-    cell = set_cell(table, row, col, lines[0], align=align)  # type: ignore[arg-type]
-    first = cell.paragraphs[0]
-    for text in lines[1:]:
-        paragraph = cell.add_paragraph(text, style=cell.part.document.styles[TABLE_TEXT])
-        paragraph.alignment = first.alignment
 
 
 def _budget_cells(table: Table, row: int, label: str, planned: str, spent: str) -> None:
@@ -302,17 +287,17 @@ def goal_table(path: Path) -> None:
     for col, label in enumerate(["一级指标", "二级指标", "三级指标", "预期指标值（包含数字及文字描述）",
                                  "实际完成指标值（包含数字及文字描述）"], start=1):
         set_cell(table, 7, col, label, bold=True)
-    _row_tag(table, 8, "{%tr for i in project.indicators %}")
+    row_tag(table, 8, "{%tr for i in project.indicators %}")
     set_cell(table, 9, 0, INDICATOR_LABEL, bold=True)
     for col, text in enumerate(["{{ i.level1|vmerge }}", "{{ i.level2|vmerge(i.level1) }}", "{{ i.level3 }}",
                                 "{{ i.target_text }}", "{{ i.actual_text }}"], start=1):
         set_cell(table, 9, col, text)
-    _row_tag(table, 10, "{%tr endfor %}")
-    _row_tag(table, 11, "{%tr if not project.indicators %}")
+    row_tag(table, 10, "{%tr endfor %}")
+    row_tag(table, 11, "{%tr if not project.indicators %}")
     set_cell(table, 12, 0, INDICATOR_LABEL, bold=True)
     set_cell(table, 12, 1, "（未填报项目绩效指标）")
     merge(table, 12, 1, 12, 5)
-    _row_tag(table, 13, "{%tr endif %}")
+    row_tag(table, 13, "{%tr endif %}")
     # the 填报 block under the form, as its last row: the form is signed on the page where it ends
     line_row(table, 14, "填报单位（盖章）：{{ unit.name }}\u3000\u3000单位负责人：{{ unit.head }}{{ '\\n' }}"
                         "填报人：{{ unit.preparer }}\u3000\u3000联系电话：{{ unit.phone }}"

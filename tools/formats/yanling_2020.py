@@ -47,6 +47,7 @@ from tools.formats.common import (
     keep_with_next_while,
     line_row,
     loop_table,
+    or_none,
     parts_list,
     sections,
     whole_and_parts,
@@ -74,15 +75,6 @@ def _sections_inline(items: str, numbered: bool = True) -> str:
     return (f"{{% for s in {items} %}}{{% if s.title %}}{title}{BR}{{% endif %}}"
             f"{{% for para in s.paragraphs %}}{{{{ para }}}}{{% if not loop.last %}}{BR}{{% endif %}}{{% endfor %}}"
             f"{{% if not loop.last %}}{BR}{{% endif %}}{{% else %}}无{{% endfor %}}")
-
-
-def _empty_is_none(doc: Any, items: str, numbered: bool = True) -> None:
-    """``sections`` for a heading whose list may be empty: then the heading says ``无。``."""
-    add_body(doc, f"{{%p if {items} %}}")
-    sections(doc, items, numbered=numbered)
-    add_body(doc, "{%p else %}")
-    add_body(doc, "无。")
-    add_body(doc, "{%p endif %}")
 
 
 # --- sentences built from the figures (shared by the report and the 报告表) ---------------------------
@@ -255,11 +247,11 @@ def evaluation_report(path: Path) -> None:
     add_body(doc, "{%p endfor %}")
 
     add_heading1(doc, "六、存在的问题及原因分析")
-    _empty_is_none(doc, "narrative.problems")
+    or_none(doc, "narrative.problems")
     add_heading1(doc, "七、下一步改进措施")
-    _empty_is_none(doc, "narrative.measures")
+    or_none(doc, "narrative.measures")
     add_heading1(doc, "八、其他需要说明的情况")
-    _empty_is_none(doc, "narrative.other", numbered=False)
+    or_none(doc, "narrative.other", numbered=False)
 
     add_heading1(doc, "九、自评结论")
     sections(doc, "narrative.conclusion", numbered=False)

@@ -30,6 +30,7 @@ from tools.formats.common import (
     income_table,
     indicators_table,
     numbered_sections,
+    or_none,
     parts_list,
     projects_table,
     scoring_table,
@@ -127,15 +128,6 @@ def score_and_signatures(doc) -> None:
                   "{{ unit.contact }}{% endif %}\u3000\u3000联系电话：{{ unit.phone }}")
 
 
-def sections_or_none(doc, items: str, numbered: bool = True) -> None:
-    """``sections``, or ``无。`` when the workbook has none: a heading never stands empty."""
-    add_body(doc, f"{{%p if {items} %}}")
-    sections(doc, items, numbered=numbered)
-    add_body(doc, "{%p else %}")
-    add_body(doc, "无。")
-    add_body(doc, "{%p endif %}")
-
-
 def yueyang_report(path: Path) -> None:
     doc = new_document(table_pt=10.5)
     add_label(doc)
@@ -199,11 +191,11 @@ def yueyang_report(path: Path) -> None:
     add_body(doc, "{%p endif %}")
 
     add_heading1(doc, "五、存在的主要问题")
-    sections_or_none(doc, "narrative.problems")
+    or_none(doc, "narrative.problems")
     add_heading1(doc, "六、改进措施和有关建议")
-    sections_or_none(doc, "narrative.measures")
+    or_none(doc, "narrative.measures")
     add_heading1(doc, "七、其他需要说明的情况")
-    sections_or_none(doc, "narrative.other", numbered=False)
+    or_none(doc, "narrative.other", numbered=False)
 
     add_heading1(doc, "八、综合得分与评价人员")
     score_and_signatures(doc)
