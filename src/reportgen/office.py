@@ -25,11 +25,10 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 from types import TracebackType
 
-from reportgen.outputs import try_lock
+from reportgen.outputs import abandoned_folder, try_lock
 
 PREFIX = "reportgen-pdf-"
 _LOCK = "lock"
@@ -173,15 +172,7 @@ def remove_abandoned(root: Path | None = None) -> list[Path]:
         try:
             if folder.is_symlink() or not folder.is_dir():
                 continue
-            lock = folder / _LOCK
-            if lock.exists():
-                fd = os.open(lock, os.O_RDWR)
-                try:
-                    abandoned = try_lock(fd)
-                finally:
-                    os.close(fd)
-            else:
-                abandoned = time.time() - folder.stat().st_mtime > _UNLOCKED_AGE_S
+            abandoned = abandoned_folder(folder, _LOCK, _UNLOCKED_AGE_S)
         except OSError:
             continue
         if abandoned:

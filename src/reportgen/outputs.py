@@ -442,7 +442,7 @@ def recover(out_dir: Path) -> list[Finding]:
     """
     findings: list[Finding] = []
     for folder in out_dir.glob(f"{STAGING_PREFIX}*"):
-        if folder.is_dir() and not folder.is_symlink() and _abandoned(folder):
+        if folder.is_dir() and not folder.is_symlink() and abandoned_folder(folder):
             if not (folder / _DONE).exists():
                 found, kept = _roll_back(out_dir, folder)
                 findings += found
@@ -497,22 +497,22 @@ def _abandoned_file(path: Path) -> bool:
     age = time.time() - path.stat().st_mtime
     if os.name == "nt":  # pragma: no cover - Windows
         return age > 600
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        return age > 1 and try_lock(fd)
-    finally:
-        os.close(fd)
+    return age > 1 and lock_is_free(path, os.O_RDONLY)
 
 
-def _abandoned(folder: Path) -> bool:
-    lock = folder / _LOCK
-    if not lock.exists():  # just created by another build (it locks at once), or left before its lock
-        return time.time() - folder.stat().st_mtime > 10
+def abandoned_folder(folder: Path, lock_name: str = _LOCK, unlocked_age: float = 10) -> bool:
+    """A working folder whose owner is gone: its lock file ``lock_name`` is free, or, without one,
+    it is older than ``unlocked_age`` seconds (a new one locks at once; an old one predates locks)."""
+    lock = folder / lock_name
+    if not lock.exists():
+        return time.time() - folder.stat().st_mtime > unlocked_age
+    return lock_is_free(lock)
+
+
+def lock_is_free(path: Path, flags: int = os.O_RDWR) -> bool:
+    """Whether no process holds the lock on ``path`` (False when it cannot be opened)."""
     try:
-        fd = os.open(lock, os.O_RDWR)
+        fd = os.open(path, flags)
     except OSError:
         return False
     try:
