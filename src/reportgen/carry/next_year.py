@@ -19,7 +19,6 @@ rest is listed.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,18 +33,14 @@ from reportgen.carry.source import Loaded, load
 from reportgen.carry.upgrade import Carried, write_workbook_values
 from reportgen.errors import Finding, ReportgenError, errors_only
 from reportgen.model.inputs import Cell, InputModel
-from reportgen.model.report import INPUT_SHEETS
+from reportgen.model.report import INPUT_SHEETS, SHEET_MODELS
 from reportgen.workbook.book import Book, column_letter
 from reportgen.workbook.reader import WorkbookData
-from reportgen.workbook.schema import META_SHEET, KeyValueSheet, sheet_fields
+from reportgen.workbook.schema import META_SHEET, KeyValueSheet, placeholder, sheet_fields
 from reportgen.workbook.writing import ToRevise
 
 if TYPE_CHECKING:
     from reportgen.model.report import Report
-
-
-def _models() -> dict[str, type[InputModel]]:
-    return {model.sheet.key: model for model in INPUT_SHEETS}  # type: ignore[attr-defined]
 
 
 def carry_declarations() -> Iterator[tuple[type[InputModel], dict[str, Cell]]]:
@@ -190,10 +185,6 @@ def last_year_report(wb: Book, loaded: Loaded) -> tuple[Report | None, list[Find
     return _salvage(loaded), problems
 
 
-_PLACEHOLDERS: dict[str, Any] = {"money": Decimal(0), "decimal": Decimal(0), "int": 0, "yesno": False,
-                                  "date": dt.date(1900, 1, 1), "list": []}
-
-
 def _salvage(loaded: Loaded) -> Report | None:
     """Last year's report from a workbook that does not pass: a field its version lacks altogether
     counts as empty (0, no text); any other missing or unreadable cell, and there is no report."""
@@ -201,10 +192,10 @@ def _salvage(loaded: Loaded) -> Report | None:
 
     values = copy.deepcopy(loaded.values)
     for sheet in loaded.schema.sheets:
-        if sheet.key not in _models():
+        if sheet.key not in SHEET_MODELS:
             continue
-        model = _models()[sheet.key]
-        absent = {f.key: _PLACEHOLDERS.get(f.kind, "") for f in sheet_fields(sheet)
+        model = SHEET_MODELS[sheet.key]
+        absent = {f.key: placeholder(f) for f in sheet_fields(sheet)
                   if model.model_fields[f.key].is_required() and (sheet.name, f.label) in loaded.absent}
         if isinstance(sheet, KeyValueSheet):
             record = values.setdefault(sheet.key, {})

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import TemplateSyntaxError
 
 from reportgen.model.dependencies import depends_on
-from reportgen.model.inputs import InputModel, KeyValue
-from reportgen.model.report import INPUT_SHEETS, Report
+from reportgen.model.inputs import KeyValue
+from reportgen.model.report import SHEET_MODELS, Report
 
 if TYPE_CHECKING:
     from reportgen.formats.loader import Format
@@ -49,10 +49,6 @@ class Uses:
         return (sheet, field) in self.fields
 
 
-def _sheet_models() -> dict[str, type[InputModel]]:
-    return {model.sheet.key: model for model in INPUT_SHEETS}  # type: ignore[attr-defined]
-
-
 @functools.lru_cache(maxsize=1)
 def _example_reports() -> tuple[Report, ...]:
     """The example units as reports: together they fill every field (some a shape the others lack)."""
@@ -66,8 +62,7 @@ def _example_reports() -> tuple[Report, ...]:
 def _report_sheets(path: str) -> set[str]:
     """The sheet a report path enters by its first step (``goals`` -> goals, ``projects.rows`` -> projects)."""
     root = path.split(".")[0].split("[")[0]
-    models = _sheet_models()
-    if root in models:
+    if root in SHEET_MODELS:
         return {root}
     return {"projects"} if root == "projects" else set()
 
@@ -137,10 +132,9 @@ def _scoring_reads(fmt: Format) -> tuple[set[str], set[str]]:
 
 
 def _whole(sheets: Iterable[str]) -> Iterator[Cell]:
-    models = _sheet_models()
     for sheet in sheets:
-        if sheet in models:
-            yield from ((sheet, name) for name, _, _ in models[sheet].input_fields())
+        if sheet in SHEET_MODELS:
+            yield from ((sheet, name) for name, _, _ in SHEET_MODELS[sheet].input_fields())
 
 
 def _lint_reads(fmt: Format) -> set[str]:
@@ -159,7 +153,7 @@ def compute_uses(fmt: Format) -> Uses:
     sheets |= scoring_sheets
     fields |= set(_whole(scoring_sheets))  # a scored 绩效指标 row is read whole
     # a table's rows are told apart by their first column (项目名称, 机构名称): read wherever the table is
-    for key, model in _sheet_models().items():
+    for key, model in SHEET_MODELS.items():
         if key in sheets and not isinstance(model.sheet, KeyValue):  # type: ignore[attr-defined]
             first = model.input_fields()[0][0]
             fields.add((key, first))

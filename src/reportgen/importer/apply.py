@@ -163,9 +163,9 @@ def _orgs(putter: _Putter, imported: Imported, unit_name: str) -> None:
 
 
 def _sheet_name(key: str) -> str:
-    from reportgen.model.report import INPUT_SHEETS
+    from reportgen.model.report import SHEET_MODELS
 
-    return next(m.sheet.name for m in INPUT_SHEETS if m.sheet.key == key)  # type: ignore[attr-defined]
+    return SHEET_MODELS[key].sheet.name  # type: ignore[attr-defined]
 
 
 def _unit_level(putter: _Putter, t: Target, value: Value) -> None:

@@ -29,7 +29,7 @@ from typing import Literal
 from reportgen.cells import fold
 from reportgen.model.inputs import InputModel, KeyValue, Table
 from reportgen.model.relations import declared_sums
-from reportgen.model.report import FUND_SOURCES, INPUT_SHEETS
+from reportgen.model.report import FUND_SOURCES, SHEET_MODELS
 
 # ---- labels -------------------------------------------------------------------------------------
 
@@ -341,7 +341,7 @@ def target(text: str) -> Target:
     if match is None:
         raise ValueError(f"target {text!r}: not sheet.field")
     check, sheet, rows, name = match.groups()
-    model = next((m for m in INPUT_SHEETS if m.sheet.key == sheet), None)  # type: ignore[attr-defined]
+    model = SHEET_MODELS.get(sheet)
     if model is None:
         raise ValueError(f"target {text!r}: no sheet {sheet!r}")
     fields = {n: cell for n, _, cell in model.input_fields()}

@@ -1142,3 +1142,5 @@ INPUT_SHEETS: tuple[type[InputModel], ...] = (
     Unit, FunctionRow, Goal, IncomeRow, ExpenditureRow, Budget, FundSource, FunctionItem, ThreePublicItem, Assets,
     SocialFund, Project, ProjectIndicator, Indicator, NarrativeRow, Evaluator,
 )
+# each input sheet's key (``income``) -> its model
+SHEET_MODELS: dict[str, type[InputModel]] = {model.sheet.key: model for model in INPUT_SHEETS}  # type: ignore[attr-defined]

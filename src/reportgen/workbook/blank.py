@@ -125,8 +125,6 @@ def _cell_value(spec: Field, value: Any) -> Any:
 def _revise(cell, value: Any) -> None:
     """Mark a cell holding last year's value to revise: orange, with a comment saying so."""
     if isinstance(value, ToRevise):
-        from openpyxl.comments import Comment
-
         cell.fill = _REVISE_FILL
         comment = Comment(value.note, "reportgen")
         comment.width, comment.height = 220, 60

@@ -52,10 +52,6 @@ class PrintPlan:
     breaks: tuple[int, ...] = ()  # a page ends after each of these columns (1-based)
     repeat: int = 0  # leading columns printed at the left of every page
 
-    @property
-    def groups(self) -> int:
-        return len(self.breaks) + 1
-
 
 def plan(widths: Sequence[float], repeat: int = 1, keys: Sequence[Any] | None = None,
          breaks: Sequence[int] = ()) -> PrintPlan:
@@ -208,11 +204,3 @@ def apply(ws: Any, plan: PrintPlan, title_rows: str | None = "1:1", header: str 
         ws.oddHeader.center.font = "-,Bold"
         ws.oddHeader.center.size = header_size
     ws.oddFooter.center.text = footer
-
-
-def printed_points(font_size: float, plan: PrintPlan, widths: Sequence[float]) -> float:
-    """The size ``font_size`` prints at under ``plan`` (fit to width shrinks a sheet wider than the page)."""
-    if plan.scale is not None:
-        return font_size * plan.scale / 100
-    room = LANDSCAPE_UNITS if plan.landscape else PORTRAIT_UNITS
-    return font_size * min(1.0, room / sum(widths))
