@@ -117,18 +117,25 @@ def split_ref(ref: Location) -> tuple[str, int, int] | None:
     return (ref.refs[0].sheet, int(match.group(2)), column_number(match.group(1))) if match else None
 
 
+def record_at(values: dict[str, Any], path: str) -> tuple[dict[str, Any] | None, str]:
+    """The record (a key-value sheet's dict, or a table's row) a reader path such as
+    ``income[2].general_budget`` names, and the field's key; (None, "") when there is none."""
+    match = _PATH.fullmatch(path)
+    if match is None:
+        return None, ""
+    key, index, name = match.groups()
+    record = values.get(key)
+    if index is not None:
+        record = record[int(index)] if isinstance(record, list) and int(index) < len(record) else None
+    return (record, name) if isinstance(record, dict) else (None, "")
+
+
 def _with_contents(wb: Book, data: WorkbookData) -> dict[str, Any]:
     """The values, where a cell could not be read, with its content as the clerk typed it."""
     contents = copy.deepcopy(data.values)
     for path, ref in data.refs.items():
-        match, where = _PATH.fullmatch(path), split_ref(ref)
-        if match is None or where is None:
-            continue
-        key, index, name = match.groups()
-        record = contents.get(key)
-        if index is not None:
-            record = record[int(index)] if isinstance(record, list) and int(index) < len(record) else None
-        if not isinstance(record, dict) or record.get(name) not in (None, []):
+        (record, name), where = record_at(contents, path), split_ref(ref)
+        if record is None or where is None or record.get(name) not in (None, []):
             continue
         sheet, row, column = where
         content = wb[sheet].cell(row, column).content

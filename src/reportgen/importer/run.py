@@ -14,20 +14,18 @@ written atomically; before it replaces anything it is evaluated, and an amount t
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reportgen.carry.blanks import Blank, blanks, scored_fields
+from reportgen.carry.source import record_at
 from reportgen.errors import Finding, Location, ReportgenError
 from reportgen.importer.apply import Applied, apply_import
 from reportgen.importer.combine import Imported, import_files
 from reportgen.importer.declarations import target
 from reportgen.importer.provenance import SourceEntry, note, read_sources, sources_sheet
-
-_PATH = re.compile(r"(\w+)(?:\[(\d+)\])?\.(\w+)")
 
 
 @dataclass
@@ -121,15 +119,9 @@ def init_import(out: Path, files: Sequence[Path], format_choice: str | None = No
     return ImportRun(imported, applied, fmt.id, fmt.spec.name, carried, found, errors)
 
 
-def _at(values: dict[str, Any], path: str) -> Any:
-    match = _PATH.fullmatch(path)
-    if match is None:
-        return None
-    key, index, name = match.groups()
-    record = values.get(key)
-    if index is not None:
-        record = record[int(index)] if isinstance(record, list) and int(index) < len(record) else None
-    return record.get(name) if isinstance(record, dict) else None
+def _value_at(values: dict[str, Any], path: str) -> Any:
+    record, name = record_at(values, path)
+    return None if record is None else record.get(name)
 
 
 def import_into(workbook: Path, files: Sequence[Path], out: Path, overwrite: bool = False,
@@ -151,7 +143,7 @@ def import_into(workbook: Path, files: Sequence[Path], out: Path, overwrite: boo
     applied = apply_import(loaded.contents, imported, {k: Location.parse(v) if isinstance(v, str) else v
                                                        for k, v in loaded.refs.items()}, overwrite)
     new_paths = {e.path for e in applied.entries}
-    earlier = [e for e in read_sources(wb) if e.path not in new_paths and _at(applied.values, e.path) == e.value]
+    earlier = [e for e in read_sources(wb) if e.path not in new_paths and _value_at(applied.values, e.path) == e.value]
     _write(out, loaded.schema, loaded.format, applied, applied.entries + earlier, format_choice)
     found, errors = blanks(out, loaded.schema)
     return ImportRun(imported, applied, loaded.format.id, loaded.format.spec.name, None, found, errors)
