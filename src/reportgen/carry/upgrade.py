@@ -63,7 +63,7 @@ def upgrade(source: Path, out: Path, format_choice: str | None = None) -> Carrie
 
 def _provenance(wb: Any) -> dict[str, Any]:
     """Imported figures keep their notes and 来源 sheet (``reportgen import``) in the new workbook."""
-    from reportgen.importer.provenance import note, read_sources, sources_sheet
+    from reportgen.importer.provenance import provenance_extras, read_sources
 
     entries = read_sources(wb)
-    return {"notes": {e.path: note(e) for e in entries}, "extra": sources_sheet(entries)} if entries else {}
+    return provenance_extras(entries) if entries else {}

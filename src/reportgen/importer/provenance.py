@@ -132,6 +132,12 @@ def describe(report: Any, refs: dict[str, Any], entries: list[SourceEntry], most
     return lines
 
 
+def provenance_extras(entries: list[SourceEntry]) -> dict[str, Any]:
+    """``write_workbook``'s ``notes`` (a comment on each imported cell) and ``extra`` (the 来源 sheet)
+    for ``entries``."""
+    return {"notes": {e.path: note(e) for e in entries}, "extra": sources_sheet(entries)}
+
+
 def provenance_lines(book: Any, report: Any, refs: dict[str, Any]) -> list[str]:
     """``check``'s account of imported and typed amounts, for an opened workbook (``open_workbook``)
     with a 来源 sheet (else none). Read with calamine only: ``check`` does not load openpyxl."""

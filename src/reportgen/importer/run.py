@@ -25,7 +25,7 @@ from reportgen.errors import Finding, Location, ReportgenError
 from reportgen.importer.apply import Applied, apply_import
 from reportgen.importer.combine import Imported, import_files
 from reportgen.importer.declarations import target
-from reportgen.importer.provenance import SourceEntry, note, read_sources, sources_sheet
+from reportgen.importer.provenance import SourceEntry, provenance_extras, read_sources
 
 
 @dataclass
@@ -53,22 +53,21 @@ def manual_lines(run: ImportRun) -> list[str]:
             for text, why in run.imported.manual.items()]
 
 
-def _write(out: Path, schema: Any, fmt: Any, applied: Applied, entries: list[SourceEntry],
-           format_choice: str | None) -> None:
+def _write(out: Path, schema: Any, fmt: Any, applied: Applied, entries: list[SourceEntry]) -> None:
     """Write ``out`` (all or nothing); refused when the result has an implausible imported amount."""
     from reportgen.outputs import write_file
     from reportgen.workbook.blank import write_workbook
 
     places: dict[str, str] = {}
-    hook = sources_sheet(entries)
+    provenance = provenance_extras(entries)
 
     def extra(wb: Any, written: dict[str, str]) -> None:
         places.update(written)
-        hook(wb, written)
+        provenance["extra"](wb, written)
 
     def writer(tmp: Path) -> None:
         write_workbook(schema, tmp, applied.values, title=f"{fmt.spec.name} 数据填报表",
-                       notes={e.path: note(e) for e in entries}, extra=extra)
+                       notes=provenance["notes"], extra=extra)
         _plausible(applied.values, places, {places[e.path]: e for e in entries if e.path in places})
 
     write_file(out, writer)
@@ -112,7 +111,7 @@ def init_import(out: Path, files: Sequence[Path], format_choice: str | None = No
         fmt = resolve_format(format_choice)
         schema, values = workbook_schema(fmt, relaxed=True), {}
     applied = apply_import(values, imported)
-    _write(out, schema, fmt, applied, applied.entries, format_choice)
+    _write(out, schema, fmt, applied, applied.entries)
     found, errors = blanks(out, schema, scored_fields(fmt))
     if carried is not None:
         carried.blanks, carried.errors = found, errors
@@ -144,7 +143,7 @@ def import_into(workbook: Path, files: Sequence[Path], out: Path, overwrite: boo
                                                        for k, v in loaded.refs.items()}, overwrite)
     new_paths = {e.path for e in applied.entries}
     earlier = [e for e in read_sources(wb) if e.path not in new_paths and _value_at(applied.values, e.path) == e.value]
-    _write(out, loaded.schema, loaded.format, applied, applied.entries + earlier, format_choice)
+    _write(out, loaded.schema, loaded.format, applied, applied.entries + earlier)
     found, errors = blanks(out, loaded.schema)
     return ImportRun(imported, applied, loaded.format.id, loaded.format.spec.name, None, found, errors)
 
