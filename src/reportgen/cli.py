@@ -119,9 +119,7 @@ def init(out: Path, format_choice: str | None, example: bool, previous: Path | N
 
     if example and (previous is not None or imports):
         raise ReportgenError(Finding("--example 与 --from、--import 不能同时使用", "--example"))
-    check_out_file(out, ".xlsx", "填报表", inputs=[previous, *imports])
-    if out.exists() and not force:
-        raise ReportgenError(Finding("文件已存在；如要覆盖请加 --force", str(out)))
+    check_out_file(out, ".xlsx", "填报表", inputs=[previous, *imports], force=force)
     if imports:
         from reportgen.importer.run import init_import
 
@@ -159,9 +157,7 @@ def upgrade(old: Path, new: Path, format_choice: str | None, force: bool) -> Non
     from reportgen.carry.upgrade import upgrade as upgrade_workbook
     from reportgen.filenames import check_out_file
 
-    check_out_file(new, ".xlsx", "填报表", inputs=[old])
-    if new.exists() and not force:
-        raise ReportgenError(Finding("文件已存在；如要覆盖请加 --force", str(new)))
+    check_out_file(new, ".xlsx", "填报表", inputs=[old], force=force)
     carried = upgrade_workbook(old, new, format_choice)
     version = f"原表结构版本 {carried.version or '未记录'}"
     click.echo(f"已生成新版本填报表：{new}（{version}；格式：{carried.format.id} {carried.format.spec.name}）")
@@ -230,9 +226,7 @@ def import_command(workbook: Path, files: tuple[Path, ...], out: Path, overwrite
     from reportgen.filenames import check_out_file
     from reportgen.importer.run import import_into
 
-    check_out_file(out, ".xlsx", "填报表", inputs=[workbook, *files])
-    if out.exists() and not force:
-        raise ReportgenError(Finding("文件已存在；如要覆盖请加 --force", str(out)))
+    check_out_file(out, ".xlsx", "填报表", inputs=[workbook, *files], force=force)
     run = import_into(workbook, files, out, overwrite, format_choice)
     click.echo(f"已生成填报表：{out}（{workbook} 的数据，填入决算表的数字；格式：{run.format_id} {run.format_name}）")
     print_import(run)

@@ -162,8 +162,10 @@ def check_out_dir(out_dir: Path) -> None:
             break
 
 
-def check_out_file(out: Path, suffix: str, what: str, inputs: Iterable[Path | None] = ()) -> None:
-    """A single output file (``init``, ``questionnaire blank``): right suffix, not a folder, not an input."""
+def check_out_file(out: Path, suffix: str, what: str, inputs: Iterable[Path | None] = (),
+                   force: bool = True) -> None:
+    """A single output file (``init``, ``questionnaire blank``): right suffix, not a folder, not an input;
+    with ``force=False`` (the command's ``--force`` not given) not an existing file either."""
     if out.suffix.lower() != suffix:
         raise ReportgenError(Finding(f"{what}文件名应以 {suffix} 结尾", str(out)))
     if out.is_dir():
@@ -172,6 +174,8 @@ def check_out_file(out: Path, suffix: str, what: str, inputs: Iterable[Path | No
         if path is not None and _same_file(out, path):
             raise ReportgenError(Finding("输出文件不能与输入的填报表是同一个文件", str(out)))
     check_out_dir(out.parent)
+    if out.exists() and not force:
+        raise ReportgenError(Finding("文件已存在；如要覆盖请加 --force", str(out)))
 
 
 def _same_file(a: Path, b: Path) -> bool:
