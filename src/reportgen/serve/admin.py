@@ -18,18 +18,26 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from reportgen.serve import security
 from reportgen.serve.collect import collection_zip, write_collection_summary
 from reportgen.serve.records import finding_rows
 from reportgen.serve.store import SESSION_SECONDS
-from reportgen.serve.web import clean_text, page, refusal, services, too_large, unit_state, version_state
+from reportgen.serve.web import (
+    clean_text,
+    file_response,
+    page,
+    refusal,
+    services,
+    too_large,
+    unit_state,
+    version_state,
+)
 
 SESSION_COOKIE = "rg_session"
 LOGIN_COOKIE = "rg_login"
@@ -311,11 +319,9 @@ async def summary(request: Request) -> Response:
     collection = _collection(request)
     if collection is None:
         return refusal(request, 404, "没有这个收集任务", "请从首页选择。", "/admin")
-    path = svc.store.tmp / f"{os.urandom(16).hex()}.xlsx"
+    path = svc.store.temp_path(".xlsx")
     await run_in_threadpool(write_collection_summary, svc.store, collection, path)
-    return FileResponse(path, filename=f"{collection['year']}年度汇总表.xlsx",
-                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        background=BackgroundTask(path.unlink, missing_ok=True))
+    return file_response(path, f"{collection['year']}年度汇总表.xlsx", temporary=True)
 
 
 @admin_only
@@ -325,8 +331,7 @@ async def documents_zip(request: Request) -> Response:
     if collection is None:
         return refusal(request, 404, "没有这个收集任务", "请从首页选择。", "/admin")
     path = await run_in_threadpool(collection_zip, svc.store, collection)
-    return FileResponse(path, filename=f"{collection['year']}年度各单位文档.zip", media_type="application/zip",
-                        background=BackgroundTask(path.unlink, missing_ok=True))
+    return file_response(path, f"{collection['year']}年度各单位文档.zip", temporary=True)
 
 
 # ---- one unit ---------------------------------------------------------------------------------
@@ -373,7 +378,7 @@ async def document(request: Request) -> Response:
     doc = svc.store.document(request.path_params["did"])
     if doc is None:
         return refusal(request, 404, "没有这个文件", "文件不存在。")
-    return _file(svc.store.document_path(doc), doc["name"])
+    return file_response(svc.store.document_path(doc), doc["name"])
 
 
 @admin_only
@@ -384,14 +389,7 @@ async def upload_file(request: Request) -> Response:
         return refusal(request, 404, "没有这个文件", "文件不存在。")
     unit = svc.store.unit(version["unit_id"])
     name = f"{unit['name'] if unit else '单位'}_第{version['number']}版.xlsx"
-    return _file(svc.store.upload_path(version), name)
-
-
-def _file(path: Path, name: str) -> Response:
-    media = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             ".pdf": "application/pdf",
-             ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}.get(path.suffix)
-    return FileResponse(path, filename=name, media_type=media or "application/octet-stream")
+    return file_response(svc.store.upload_path(version), name)
 
 
 async def root(request: Request) -> Response:

@@ -12,18 +12,16 @@ documents are ready.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from reportgen.serve import security
@@ -34,6 +32,7 @@ from reportgen.serve.web import (
     check_upload_name,
     clean_text,
     drain,
+    file_response,
     page,
     refusal,
     save_upload,
@@ -44,7 +43,6 @@ from reportgen.serve.web import (
 )
 
 MAX_PENDING = 3  # a unit's uploads waiting or building at once
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Handler = Callable[[Request, Any], Awaitable[Response]]
 
 
@@ -170,7 +168,7 @@ async def workbook(request: Request, unit: Any) -> Response:
     fmt = svc.settings.formats.get(collection["format_id"])
     if fmt is None:
         return refusal(request, 503, "暂时无法下载", "服务器未加载这次收集使用的格式，请联系财政局。", request.state.base)
-    out = svc.store.tmp / f"{os.urandom(16).hex()}.xlsx"
+    out = svc.store.temp_path(".xlsx")
     previous = None if request.url.path.endswith("/blank.xlsx") else \
         svc.store.previous_submission(unit, collection["year"])
     what = "填报表.xlsx"
@@ -187,8 +185,7 @@ async def workbook(request: Request, unit: Any) -> Response:
     except Exception:
         out.unlink(missing_ok=True)
         raise
-    return FileResponse(out, filename=_download_name(unit, collection, what), media_type=XLSX,
-                        background=BackgroundTask(out.unlink, missing_ok=True))
+    return file_response(out, _download_name(unit, collection, what), temporary=True)
 
 
 @clerk_only
@@ -232,9 +229,7 @@ async def document(request: Request, unit: Any) -> Response:
     if doc is None or doc["unit_id"] != unit["id"]:
         return _not_found(request)
     path = store.document_path(doc)
-    media = "application/pdf" if doc["kind"] == "pdf" else \
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return FileResponse(path, filename=doc["name"], media_type=media)
+    return file_response(path, doc["name"])
 
 
 @clerk_only
@@ -245,8 +240,7 @@ async def documents_zip(request: Request, unit: Any) -> Response:
         return _not_found(request)
     collection = svc.store.collection(unit["collection_id"])
     path = await run_in_threadpool(version_zip, svc.store, version["id"])
-    return FileResponse(path, filename=_download_name(unit, collection, f"文档（第{version['number']}版）.zip"),
-                        media_type="application/zip", background=BackgroundTask(path.unlink, missing_ok=True))
+    return file_response(path, _download_name(unit, collection, f"文档（第{version['number']}版）.zip"), temporary=True)
 
 
 @clerk_only
@@ -256,8 +250,8 @@ async def uploaded(request: Request, unit: Any) -> Response:
     if version is None:
         return _not_found(request)
     collection = svc.store.collection(unit["collection_id"])
-    return FileResponse(svc.store.upload_path(version), media_type=XLSX,
-                        filename=_download_name(unit, collection, f"填报表（第{version['number']}版）.xlsx"))
+    return file_response(svc.store.upload_path(version),
+                         _download_name(unit, collection, f"填报表（第{version['number']}版）.xlsx"))
 
 
 def routes() -> list[Route]:

@@ -12,7 +12,6 @@ are compressed already).
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import zipfile
 from dataclasses import dataclass, replace
@@ -85,7 +84,7 @@ def collection_zip(store: Store, collection: sqlite3.Row) -> Path:
     from reportgen.county_summary import write_summary
 
     outcomes, files = gather(store, collection["id"])
-    out = store.tmp / f"{os.urandom(16).hex()}.zip"
+    out = store.temp_path(".zip")
     summary = out.with_suffix(".xlsx")
     try:
         write_summary(summary, outcomes, _ROOT, title=f"{collection['title']}汇总表")
@@ -103,7 +102,7 @@ def collection_zip(store: Store, collection: sqlite3.Row) -> Path:
 
 
 def version_zip(store: Store, vid: int) -> Path:
-    out = store.tmp / f"{os.urandom(16).hex()}.zip"
+    out = store.temp_path(".zip")
     try:
         with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
             for doc in store.documents(vid):

@@ -307,6 +307,10 @@ class Store:
 
     # ---- versions ---------------------------------------------------------------------------------
 
+    def temp_path(self, suffix: str) -> Path:
+        """A new unguessable name in ``files/tmp`` (removed with the leftovers at start-up)."""
+        return self.tmp / f"{os.urandom(16).hex()}{suffix}"
+
     def upload_path(self, version: sqlite3.Row) -> Path:
         """The workbook a version was made from, as uploaded."""
         return self.version_dir(version["key"]) / UPLOAD_NAME

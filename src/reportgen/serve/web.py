@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 from starlette.templating import Jinja2Templates
 
 from reportgen.serve.store import Store
@@ -159,9 +160,20 @@ def check_upload_name(filename: str) -> None:
     raise UploadRefused(415, "只能上传 Excel 工作簿（.xlsx）文件")
 
 
+MEDIA_TYPES = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               ".pdf": "application/pdf", ".zip": "application/zip",
+               ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def file_response(path: Path, name: str, *, temporary: bool = False) -> FileResponse:
+    """``path`` downloaded as ``name``, its media type from its suffix; ``temporary``: removed once sent."""
+    return FileResponse(path, filename=name, media_type=MEDIA_TYPES.get(path.suffix, "application/octet-stream"),
+                        background=BackgroundTask(path.unlink, missing_ok=True) if temporary else None)
+
+
 def save_upload(upload: UploadFile, store: Store, limit: int) -> tuple[Path, int]:
     """Copy the upload to ``files/tmp`` (a random name), checking size and zip signature."""
-    target = store.tmp / f"{os.urandom(16).hex()}.part"
+    target = store.temp_path(".part")
     size = 0
     try:
         with target.open("xb") as out:
