@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,6 @@ from reportgen.serve.worker import BuildQueue
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -74,8 +72,11 @@ templates.env.filters["size"] = size_text
 
 
 def clean_text(value: object, limit: int = 200) -> str:
-    """Text from a form or a file name: control and direction characters removed, trimmed, bounded."""
-    return _CONTROL.sub("", str(value or "")).strip()[:limit]
+    """Text from a form or a file name: as ``filenames.clean`` makes it (control, direction and other
+    invisible characters removed, NFC, trimmed), bounded."""
+    from reportgen.filenames import clean
+
+    return clean(str(value or ""))[:limit]
 
 
 @dataclass(frozen=True)
