@@ -449,3 +449,19 @@ def test_workers_die_with_a_killed_batch(tmp_path):
     while any(map(alive, children)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(map(alive, children))
+
+
+def test_a_unit_over_the_memory_limit_is_told_so_not_an_internal_error(tmp_path: Path, monkeypatch) -> None:
+    """A MemoryError (serve's per-build limit, or the machine's) names the workbook's size as the cause; the
+    result is marked internal so that serve replaces its worker."""
+    import reportgen.pipeline
+    from reportgen.batch import process_unit
+
+    def too_big(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(reportgen.pipeline, "evaluate_workbook", too_big)
+    result = process_unit(0, EXAMPLE, None, tmp_path / "out")
+    assert result.internal and not result.ok
+    assert [f.message for f in result.findings if f.is_error] == [
+        "填报表需要的内存超过上限，已中止（可能含有大量空行、格式或图片）；请在 Excel/WPS 中删除多余内容、另存为 .xlsx 后重试"]

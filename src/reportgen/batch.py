@@ -189,6 +189,10 @@ def _process_unit(index: int, path: Path, format_choice: str | None, out_dir: Pa
         documents = render_documents(evaluation, out_dir, [path])
     except ReportgenError as exc:
         return _failed(index, path, exc.findings, wb, format_choice)
+    except MemoryError:  # over the worker's limit (serve) or the machine's: the workbook, not a bug
+        finding = Finding("填报表需要的内存超过上限，已中止（可能含有大量空行、格式或图片）；"
+                          "请在 Excel/WPS 中删除多余内容、另存为 .xlsx 后重试", str(path))
+        return replace(_failed(index, path, [finding], wb, format_choice), internal=True)
     except Exception as exc:
         if os.environ.get("REPORTGEN_DEBUG"):
             raise

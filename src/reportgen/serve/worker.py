@@ -93,10 +93,6 @@ def run_job(conn: Connection, job: dict[str, Any]) -> bool:
     with memory_limit(job["memory"]):
         result = process_unit(0, upload, job["format"], docs)
     record = result_record(result, upload)
-    if result.internal and any("MemoryError" in f.message for f in result.findings):
-        record["findings"] = [{"message": "填报表需要的内存超过上限，已中止（可能含有大量空行、格式或图片）；"
-                               "请在 Excel/WPS 中删除多余内容、另存为 .xlsx 后重新上传",
-                               "severity": "error", "field": "", "code": "", "refs": [], "place": ""}]
     documents = []
     if result.ok and result.documents is not None:
         docs.mkdir()
