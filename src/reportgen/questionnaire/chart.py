@@ -116,15 +116,18 @@ def _colours(n: int) -> list[tuple[int, int, int]]:
     return result
 
 
+def _light(rgb: tuple[int, int, int]) -> bool:
+    """Whether a fill reads as light in grey print (its luma)."""
+    return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 140
+
+
 def _ink(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
     """The pattern's lines: darker than a light fill, lighter than a dark one, so grey print keeps them."""
-    light = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 140
-    return tuple(round(c * 0.45) for c in rgb) if light else (255, 255, 255)  # type: ignore[return-value]
+    return tuple(round(c * 0.45) for c in rgb) if _light(rgb) else (255, 255, 255)  # type: ignore[return-value]
 
 
 def _text_colour(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
-    r, g, b = rgb
-    return (0, 0, 0) if 0.299 * r + 0.587 * g + 0.114 * b > 140 else (255, 255, 255)
+    return (0, 0, 0) if _light(rgb) else (255, 255, 255)
 
 
 Box = tuple[int, int, int, int]
