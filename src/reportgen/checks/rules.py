@@ -13,7 +13,8 @@ from typing import Any
 from reportgen.cells import date_far_from
 from reportgen.errors import Finding, Location
 from reportgen.model.inputs import label_of
-from reportgen.model.report import STAFF_KINDS, Report, SocialFund
+from reportgen.model.relations import parts
+from reportgen.model.report import STAFF_KINDS, Report, SocialFund, Unit
 from reportgen.plausibility import execution_too_high
 from reportgen.render.filters import pct, wan
 
@@ -105,7 +106,7 @@ def function_lines(report: Report, refs: Refs) -> Iterator[Finding]:
                               cells(refs, (f"by_function[{i}]" for i in members), "功能分类"), level, code="C615")
 
 
-_KIND_KEYS = dict(zip(STAFF_KINDS, ("admin", "civil", "public"), strict=True))
+_ACTUAL_KEYS = dict(zip(STAFF_KINDS, (key for key, _ in parts(Unit, "actual_kinds")), strict=True))
 
 
 def staff_within_quota(report: Report, refs: Refs) -> Iterator[Finding]:
@@ -116,7 +117,7 @@ def staff_within_quota(report: Report, refs: Refs) -> Iterator[Finding]:
     for kind in staff.kinds:
         if kind.actual > kind.quota:
             yield Finding(f"{kind.name}实有人数 {kind.actual} 超过{kind.name}编制数 {kind.quota}",
-                          at(refs, f"unit.actual_{_KIND_KEYS[kind.name]}", "基本信息"), f"{kind.name}实有人数",
+                          at(refs, f"unit.{_ACTUAL_KEYS[kind.name]}", "基本信息"), f"{kind.name}实有人数",
                           "warning", "C616")
 
 

@@ -144,7 +144,8 @@ class Staff(_Model):
     actual: int = _d(Unit.model_fields["staff_actual"].description, source=("@unit.staff_actual",))
     kinds: list[StaffKind] = _d("按编制类别（行政、参公、事业）的编制数、实有人数和控制率；只列填写了的类别",
                                  default_factory=list, source=tuple(
-                                     f"@unit.{k}_{kind}" for k in ("quota", "actual") for kind in ("admin", "civil", "public")))
+                                     f"@unit.{key}" for kinds in ("quota_kinds", "actual_kinds")
+                                     for key, _ in parts(Unit, kinds)))
     temporary: int | None = _d("临聘人员数（未填为 None）", default=None, source=("@unit.temporary",))
     dispatched: int | None = _d("劳务派遣人数（未填为 None）", default=None, source=("@unit.dispatched",))
     retired: int | None = _d("退休人数（未填为 None）", default=None, source=("@unit.retired",))
@@ -1104,8 +1105,8 @@ class Report(_Model):
 
     def _staff(self) -> Staff:
         u = self.unit
-        figures = zip(STAFF_KINDS, (u.quota_admin, u.quota_civil, u.quota_public),
-                      (u.actual_admin, u.actual_civil, u.actual_public), strict=True)
+        figures = zip(STAFF_KINDS, (getattr(u, key) for key, _ in parts(Unit, "quota_kinds")),
+                      (getattr(u, key) for key, _ in parts(Unit, "actual_kinds")), strict=True)
         kinds = [StaffKind(name=name, quota=quota or 0, actual=actual or 0)
                  for name, quota, actual in figures if quota is not None or actual is not None]
         return Staff(quota=u.staff_quota, actual=u.staff_actual, kinds=kinds, temporary=u.temporary,
