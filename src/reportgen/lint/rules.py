@@ -21,7 +21,8 @@ from reportgen.errors import Finding, Location
 from reportgen.lint.settings import LintSettings
 from reportgen.model.inputs import label_of
 from reportgen.model.report import (
-    NARRATIVE_PARTS,
+    NARRATIVE_KEYS,
+    NARRATIVE_PART_OF,
     Budget,
     Goal,
     IndicatorRow,
@@ -170,7 +171,8 @@ def problems_unsaid(unit: Evaluated) -> Iterator[Finding]:
     if not why:
         return
     narrative = unit.report.narrative
-    for sections, part in ((narrative.problems, NARRATIVE_PARTS[2]), (narrative.measures, NARRATIVE_PARTS[3])):
+    for key in ("problems", "measures"):
+        sections, part = getattr(narrative, key), NARRATIVE_PART_OF[key]
         text = _part_text(sections)
         if says_nothing(text):
             how = "没有填写" if not text.strip() else f"写作“{text.strip()}”"
@@ -248,9 +250,8 @@ def _texts(unit: Evaluated) -> Iterator[tuple[str, str, Location, str]]:
             for para in (item.deviation_reason or "").splitlines():
                 yield owner, para, Location.parse(item.cell("deviation_reason")), label_of(IndicatorRow, "deviation_reason")
     narrative = unit.report.narrative
-    for part, sections in zip(NARRATIVE_PARTS, (narrative.overview, narrative.achievements, narrative.problems,
-                                                narrative.measures, narrative.other, narrative.conclusion), strict=True):
-        for section in sections:
+    for part, key in NARRATIVE_KEYS.items():
+        for section in getattr(narrative, key):
             for para in section.paragraphs:
                 yield f"文字说明{section.ref}", para, Location.parse(section.ref) or Location.sheet("文字说明"), part
 
@@ -288,10 +289,9 @@ def _boxes(unit: Evaluated) -> Iterator[tuple[str, str, Location, str]]:
     budget = unit.report.budget
     yield "reasons", budget.explanation or "", unit.at("budget.explanation", "预算"), label_of(Budget, "explanation")
     narrative = unit.report.narrative
-    for key, sections, part in (("conclusion", narrative.conclusion, NARRATIVE_PARTS[5]),
-                                ("problems", narrative.problems, NARRATIVE_PARTS[2]),
-                                ("measures", narrative.measures, NARRATIVE_PARTS[3])):
-        yield key, _part_text(sections), _part_at(sections), part
+    for key in ("conclusion", "problems", "measures"):
+        sections = getattr(narrative, key)
+        yield key, _part_text(sections), _part_at(sections), NARRATIVE_PART_OF[key]
 
 
 def over_word_limit(unit: Evaluated) -> Iterator[Finding]:

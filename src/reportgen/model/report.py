@@ -57,6 +57,10 @@ INDICATOR_LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本�
 INDICATOR_NATURES = ("≥", "≤", "=", "定性")
 ACHIEVEMENTS = ("达成", "部分达成", "未达成")
 NARRATIVE_PARTS = ("部门概况", "工作成效", "存在的问题", "改进措施", "其他需要说明的情况", "自评结论")
+# each 文字说明 部分 -> its list on ``Narrative`` (and back)
+NARRATIVE_KEYS = dict(zip(NARRATIVE_PARTS, ("overview", "achievements", "problems", "measures", "other", "conclusion"),
+                          strict=True))
+NARRATIVE_PART_OF = {key: part for part, key in NARRATIVE_KEYS.items()}
 # The fund sources of the 财预〔2020〕10号 自评表's 年度资金情况 (其中：本年财政拨款 / 上年结转 / 其他资金).
 FUND_SOURCES = ("本年财政拨款", "上年结转", "其他资金")
 STAFF_KINDS = ("行政", "参公", "事业")  # 行政编制, 参照公务员法管理事业编制, 事业编制

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from reportgen.cells import parse_quantity
 from reportgen.errors import Finding, Location, ReportgenError, errors_only
 from reportgen.model.report import (
+    NARRATIVE_KEYS,
     NARRATIVE_PARTS,
     Assets,
     Balance,
@@ -42,9 +43,6 @@ from reportgen.model.report import (
 )
 from reportgen.validation import field_path, translated
 from reportgen.workbook.reader import WorkbookData
-
-_NARRATIVE_KEYS = dict(zip(NARRATIVE_PARTS, ("overview", "achievements", "problems", "measures", "other",
-                                            "conclusion"), strict=True))
 
 
 def paragraphs(text: str | None) -> list[str]:
@@ -106,9 +104,9 @@ def _projects(data: WorkbookData, findings: list[Finding]) -> list[dict[str, Any
 
 
 def _narrative(data: WorkbookData, findings: list[Finding]) -> Narrative:
-    sections: dict[str, list[Section]] = {key: [] for key in _NARRATIVE_KEYS.values()}
+    sections: dict[str, list[Section]] = {key: [] for key in NARRATIVE_KEYS.values()}
     for i, row in enumerate(data.values.get("narrative", [])):
-        key = _NARRATIVE_KEYS.get(row["part"])
+        key = NARRATIVE_KEYS.get(row["part"])
         if key is None:  # blank or unknown 部分 the reader let through (a salvage)
             findings.append(Finding(f"应为 {'/'.join(NARRATIVE_PARTS)} 之一", data.ref(f"narrative[{i}].part"), "部分"))
             continue
