@@ -202,16 +202,23 @@ SORTS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _collection(request: Request) -> Any:
-    return services(request).store.collection(request.path_params["cid"])
+def _with_collection(handler: Callable[[Request, Any], Awaitable[Response]]) -> Handler:
+    """The page of the collection in the path (``cid``): 404 when there is none."""
+
+    @wraps(handler)
+    async def wrapper(request: Request) -> Response:
+        collection = services(request).store.collection(request.path_params["cid"])
+        if collection is None:
+            return refusal(request, 404, "没有这个收集任务", "请从首页选择。", "/admin")
+        return await handler(request, collection)
+
+    return wrapper
 
 
 @admin_only
-async def dashboard(request: Request) -> Response:
+@_with_collection
+async def dashboard(request: Request, collection: Any) -> Response:
     svc = services(request)
-    collection = _collection(request)
-    if collection is None:
-        return refusal(request, 404, "没有这个收集任务", "请从首页选择。", "/admin")
     sort = request.query_params.get("sort", "")
     descending = request.query_params.get("order") == "desc"
     units = svc.store.units(collection["id"])
@@ -276,11 +283,9 @@ def _xlsx_first_column(data: bytes, tmp: Path) -> str:
 
 
 @admin_only
-async def add_units(request: Request) -> Response:
+@_with_collection
+async def add_units(request: Request, collection: Any) -> Response:
     svc = services(request)
-    collection = _collection(request)
-    if collection is None:
-        return refusal(request, 404, "没有这个收集任务", "请从首页选择。", "/admin")
     form = request.state.form
     text = str(form.get("names") or "")
     upload = form.get("list")
@@ -302,11 +307,9 @@ def base_url(request: Request) -> str:
 
 
 @admin_only
-async def links(request: Request) -> Response:
+@_with_collection
+async def links(request: Request, collection: Any) -> Response:
     svc = services(request)
-    collection = _collection(request)
-    if collection is None:
-        return refusal(request, 404, "没有这个收集任务", "请从首页选择。", "/admin")
     base = base_url(request)
     units = [(u["name"], f"{base}/u/{u['id']}/{u['secret']}") for u in svc.store.units(collection["id"])]
     return page(request, "links.html", collection=collection, units=units, base=base,
@@ -314,22 +317,18 @@ async def links(request: Request) -> Response:
 
 
 @admin_only
-async def summary(request: Request) -> Response:
+@_with_collection
+async def summary(request: Request, collection: Any) -> Response:
     svc = services(request)
-    collection = _collection(request)
-    if collection is None:
-        return refusal(request, 404, "没有这个收集任务", "请从首页选择。", "/admin")
     path = svc.store.temp_path(".xlsx")
     await run_in_threadpool(write_collection_summary, svc.store, collection, path)
     return file_response(path, f"{collection['year']}年度汇总表.xlsx", temporary=True)
 
 
 @admin_only
-async def documents_zip(request: Request) -> Response:
+@_with_collection
+async def documents_zip(request: Request, collection: Any) -> Response:
     svc = services(request)
-    collection = _collection(request)
-    if collection is None:
-        return refusal(request, 404, "没有这个收集任务", "请从首页选择。", "/admin")
     path = await run_in_threadpool(collection_zip, svc.store, collection)
     return file_response(path, f"{collection['year']}年度各单位文档.zip", temporary=True)
 
