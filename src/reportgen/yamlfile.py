@@ -31,19 +31,19 @@ Loc = tuple[str | int, ...]
 YAML_MAX_BYTES = 1024 * 1024  # a scoring system is some 20 KB
 
 
+# libyaml's loader when PyYAML was built with it (the wheels are): some 6× faster than the pure-Python one
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+ALIAS_REFUSED = "不支持 YAML 别名（*引用），请直接写出内容"
+
+
 class _AliasRefused(yaml.composer.ComposerError):
-    pass
+    """An alias (``*name``): references can nest into a "billion laughs" structure that is small on
+    disk and endless to walk once constructed, and no format needs them."""
 
-
-class _PlainYamlLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` without aliases: ``*name`` references can nest into a "billion laughs"
-    structure that is small on disk and endless to walk, and no format needs them."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            raise _AliasRefused(None, None, "不支持 YAML 别名（*引用），请直接写出内容",
-                                self.peek_event().start_mark)
-        return super().compose_node(parent, index)
+    def __init__(self, text: str):
+        mark = next((token.start_mark for token in yaml.scan(text, Loader=_Loader)
+                     if isinstance(token, yaml.AliasToken)), None)
+        super().__init__(None, None, ALIAS_REFUSED, mark)
 
 
 @dataclass(frozen=True)
@@ -80,17 +80,23 @@ class YamlDoc:
         return self.marks.where(str(self.path), loc)
 
 
-def _marks(root: Node | None) -> tuple[dict[Loc, int], list[tuple[Loc, int, int]]]:
+def _marks(root: Node | None) -> tuple[dict[Loc, int], list[tuple[Loc, int, int]]] | None:
     """Lines by path, and every key written twice in a mapping as (path, first line, again).
-    Iterative: the depth of the tree is whatever the file says."""
+    Iterative: the depth of the tree is whatever the file says. A node met twice is an alias (the
+    composer hands the anchored node out again): None, for the caller to refuse, before anything
+    walks the structure it can multiply."""
     lines: dict[Loc, int] = {}
     twice: list[tuple[Loc, int, int]] = []
     if root is None:
         return lines, twice
     lines[()] = root.start_mark.line + 1
     stack: list[tuple[Loc, Node]] = [((), root)]
+    met: set[int] = set()
     while stack:
         loc, node = stack.pop()
+        if id(node) in met:
+            return None
+        met.add(id(node))
         if isinstance(node, MappingNode):
             seen: dict[str, int] = {}
             for key_node, value_node in node.value:
@@ -113,8 +119,7 @@ def _marks(root: Node | None) -> tuple[dict[Loc, int], list[tuple[Loc, int, int]
 def load_yaml(path: Path) -> YamlDoc:
     """A format file as data with line marks; every problem a finding naming the file.
 
-    Parsed once per process for each text (PyYAML's pure-Python loader, which can refuse aliases, is
-    slow); every caller gets its own copy of the data."""
+    Parsed once per process for each text; every caller gets its own copy of the data."""
     where = str(path)
     try:
         if path.stat().st_size > YAML_MAX_BYTES:
@@ -142,14 +147,16 @@ def load_yaml(path: Path) -> YamlDoc:
 
 @functools.lru_cache(maxsize=64)
 def _parsed(text: str) -> tuple[Any, dict[Loc, int], list[tuple[Loc, int, int]]]:
-    loader = _PlainYamlLoader(text)
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
-        lines, twice = _marks(root)  # before constructing: merge keys (<<) rewrite the nodes
+        marks = _marks(root)  # before constructing: merge keys (<<) rewrite the nodes
+        if marks is None:
+            raise _AliasRefused(text)
         data = loader.construct_document(root) if root is not None else None
     finally:
         loader.dispose()
-    return data, lines, twice
+    return data, *marks
 
 
 def read_yaml(path: Path) -> Any:
