@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment
 
-from reportgen.render import diskcache, source
+from reportgen.render import codecache, diskcache, source
 from reportgen.render.env import make_env
 
 TEMPLATE = "<w:t>{{ unit.name }} 年度 {{ unit.year }}</w:t>"
@@ -20,11 +20,11 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(folder))
     diskcache.cache_dir.cache_clear()
-    source._CODE.clear()
+    codecache._CODE.clear()
     source._PATCHED.clear()
     yield folder
     diskcache.cache_dir.cache_clear()
-    source._CODE.clear()
+    codecache._CODE.clear()
     source._PATCHED.clear()
 
 
@@ -41,7 +41,7 @@ def _compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _render() -> str:
-    rendered = source.compiled_template(make_env(), source.patched_xml(TEMPLATE)).render(unit={"name": "青山县", "year": 2025})
+    rendered = codecache.compiled_template(make_env(), source.patched_xml(TEMPLATE)).render(unit={"name": "青山县", "year": 2025})
     return rendered.replace(' xml:space="preserve"', "")  # docxtpl's patch keeps spaces
 
 
@@ -49,7 +49,7 @@ def test_a_later_run_compiles_nothing(cache: Path, monkeypatch: pytest.MonkeyPat
     calls = _compiles(monkeypatch)
     assert _render() == "<w:t>青山县 年度 2025</w:t>" and len(calls) == 1
     assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["code", "xml"]
-    source._CODE.clear()  # a new process: nothing in memory, the disk has it
+    codecache._CODE.clear()  # a new process: nothing in memory, the disk has it
     source._PATCHED.clear()
     assert _render() == "<w:t>青山县 年度 2025</w:t>" and len(calls) == 1
     if os.name == "posix":
@@ -57,8 +57,8 @@ def test_a_later_run_compiles_nothing(cache: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_settings_are_part_of_the_key(cache: Path) -> None:
-    source.compiled_template(make_env(autoescape=True), TEMPLATE)
-    source.compiled_template(make_env(autoescape=False), TEMPLATE)
+    codecache.compiled_template(make_env(autoescape=True), TEMPLATE)
+    codecache.compiled_template(make_env(autoescape=False), TEMPLATE)
     assert len(list(cache.glob("code-*"))) == 2
 
 
@@ -83,7 +83,7 @@ def test_a_corrupt_entry_is_compiled_again(cache: Path, monkeypatch: pytest.Monk
     _render()
     for entry in cache.glob("code-*"):
         entry.write_bytes(b"\x00not marshal")
-    source._CODE.clear()
+    codecache._CODE.clear()
     calls = _compiles(monkeypatch)
     assert _render() == "<w:t>青山县 年度 2025</w:t>" and len(calls) == 1
     assert not any(p.read_bytes() == b"\x00not marshal" for p in cache.glob("code-*"))

@@ -15,7 +15,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "numbers", "cells", "yamlfile", "validation", "interrupts"),  # findings, the cell grammar, YAML; Ctrl-C held back
     ("model",),  # the report's declaration and every derived figure
-    ("render", "render.filters", "render.limits", "render.env", "render.source", "render.paths", "render.merge",
+    ("render", "render.filters", "render.limits", "render.env", "render.codecache", "render.source", "render.paths", "render.merge",
      "docstyle"),  # the sandbox and number formats; docstyle: template building blocks
     ("filenames", "outputs", "render.pagination", "render.docx", "plausibility", "checks", "questionnaire",
      "scoring", "lint"),  # what is computed from a report, and writing files

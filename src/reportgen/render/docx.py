@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from reportgen.errors import Finding, ReportgenError
 from reportgen.outputs import write_atomic, write_file  # noqa: F401  (write_atomic: re-exported)
+from reportgen.render.codecache import caching_compiles
 from reportgen.render.columns import spread_looped_columns
 from reportgen.render.env import make_docx_env, make_env
 from reportgen.render.limits import bounded, describe_fault
@@ -33,7 +34,6 @@ from reportgen.render.pagination import keep_text_with_signoff
 from reportgen.render.paths import VarRef, variable_refs
 from reportgen.render.source import (
     TemplatePart,
-    caching_compiles,
     open_template,
     patched_xml,
     snippet,

@@ -13,25 +13,23 @@ from __future__ import annotations
 import copy
 import hashlib
 import html
-import marshal
 import re
 import zipfile
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import docxtpl
-import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import parse_xml
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from jinja2 import Environment, Template, TemplateSyntaxError
+from jinja2 import Environment, TemplateSyntaxError
 from lxml import etree
 
 from reportgen.errors import Finding, ReportgenError
 from reportgen.render import diskcache
+from reportgen.render.codecache import Lru
 
 T = TypeVar("T", bound=DocxTemplate)
 
@@ -139,23 +137,8 @@ def open_template(path: Path, cls: type[T] = DocxTemplate) -> T:  # type: ignore
 # it), and a compiled template is bound to each render's own sandboxed environment, so the sandbox
 # and the limits apply exactly as before; a first compile still happens inside ``bounded()``.
 
-_CACHE_ENTRIES = 256  # distinct parts (body, headers, footers, properties) of all templates in use
-
-
-class _Lru(OrderedDict):
-    def get_or(self, key: Any, make: Any) -> Any:
-        if key in self:
-            self.move_to_end(key)
-            return self[key]
-        value = self[key] = make()  # an exception (a syntax error) caches nothing
-        if len(self) > _CACHE_ENTRIES:
-            self.popitem(last=False)
-        return value
-
-
-_PATCHED = _Lru()
+_PATCHED = Lru()
 _DOCXTPL = getattr(docxtpl, "__version__", "")  # the patch's rules are docxtpl's
-_CODE = _Lru()
 
 
 def patched_xml(src_xml: str) -> str:
@@ -166,46 +149,6 @@ def patched_xml(src_xml: str) -> str:
 
     return _PATCHED.get_or(src_xml, lambda: diskcache.cached(
         "xml", diskcache.key(_DOCXTPL, src_xml), patch).decode("utf-8", "surrogatepass"))
-
-
-def _env_key(env: Environment) -> tuple[Any, ...]:
-    """What, besides the source, Jinja's code generator reads from the environment."""
-    finalize = env.finalize
-    return (type(env), env.autoescape, None if finalize is None else getattr(finalize, "jinja_pass_arg", True),
-            env.optimized, tuple(sorted(env.filters)), tuple(sorted(env.tests)), tuple(sorted(env.extensions)),
-            env.block_start_string, env.variable_start_string, env.comment_start_string,
-            env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
-            env.newline_sequence, env.keep_trailing_newline)
-
-
-def compiled_template(env: Environment, source: str) -> Template:
-    """``env.from_string(source)``, with the compiled code reused across environments made alike
-    (the way Jinja's bytecode cache reuses code) and across runs (the private disk cache): the
-    template renders with ``env`` itself."""
-    env_key = _env_key(env)
-    code = _CODE.get_or((env_key, source), lambda: _disk_compiled(env, env_key, source))
-    return env.template_class.from_code(env, code, env.make_globals(None), None)
-
-
-def _disk_compiled(env: Environment, env_key: tuple[Any, ...], source: str) -> Any:
-    """Jinja's code for ``source``, from the disk cache when an earlier run compiled it. The first
-    compile happens here, inside the caller's ``bounded()``; a syntax error raises and stores nothing."""
-    entry = diskcache.key(jinja2.__version__, repr(tuple(
-        f"{part.__module__}.{part.__qualname__}" if isinstance(part, type) else part for part in env_key)), source)
-    data = diskcache.cached("code", entry, lambda: marshal.dumps(env.compile(source)))
-    try:
-        return marshal.loads(data)
-    except (EOFError, ValueError, TypeError):
-        diskcache.forget("code", entry)
-        return env.compile(source)
-
-
-def caching_compiles(env: Environment) -> Environment:
-    """``env`` whose ``from_string`` (what docxtpl calls per part) goes through the cache."""
-    env.from_string = lambda source, globals=None, template_class=None: (  # type: ignore[method-assign]
-        compiled_template(env, source) if globals is None and template_class is None
-        else Environment.from_string(env, source, globals, template_class))
-    return env
 
 
 class _Rows:
@@ -288,7 +231,7 @@ def template_parts(path: Path) -> list[TemplatePart]:
     return _PARTS.get_or(key, lambda: _template_parts(path))
 
 
-_PARTS = _Lru()
+_PARTS = Lru()
 
 
 def _template_parts(path: Path) -> list[TemplatePart]:

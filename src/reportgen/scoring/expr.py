@@ -9,10 +9,13 @@ is never a float. A zero denominator or a ``None`` operand makes the value undef
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from pathlib import Path
+from types import CodeType
 from typing import Any
 
 from jinja2 import Template, TemplateSyntaxError, nodes
@@ -24,6 +27,7 @@ from jinja2.visitor import NodeTransformer
 from pydantic import BaseModel
 
 from reportgen.numbers import to_decimal
+from reportgen.render.codecache import compiled_from
 from reportgen.render.env import check_nesting, make_env, refusing_deep_nesting
 
 INPUTS = "inputs"
@@ -61,28 +65,41 @@ def environment() -> ImmutableSandboxedEnvironment:
     return env
 
 
+# the rewriting is part of what compiled code depends on: this file's text keys the cached code
+_REWRITE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
 @lru_cache(maxsize=1024)
 def compile_expression(source: str) -> TemplateExpression:
-    """Like ``Environment.compile_expression`` (strict: no undefined-to-None), with exact arithmetic."""
+    """Like ``Environment.compile_expression`` (strict: no undefined-to-None), with exact arithmetic.
+    The code is compiled once per machine (``render.codecache``)."""
     env = environment()
-    parser = Parser(env, source, state="variable")
-    expr = _parse_expression(parser, source)
-    if not parser.stream.eos:
-        raise TemplateSyntaxError("表达式后面有多余内容", parser.stream.current.lineno, None, None)
-    expr = _ExactArithmetic().visit(expr)
-    body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
-    template_node = nodes.Template(body, lineno=1)
-    template_node.set_environment(env)
-    return TemplateExpression(env.from_string(template_node), False)
+
+    def compile_code() -> CodeType:
+        parser = Parser(env, source, state="variable")
+        expr = _parse_expression(parser, source)
+        if not parser.stream.eos:
+            raise TemplateSyntaxError("表达式后面有多余内容", parser.stream.current.lineno, None, None)
+        expr = _ExactArithmetic().visit(expr)
+        body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
+        template_node = nodes.Template(body, lineno=1)
+        template_node.set_environment(env)
+        return env.compile(template_node)
+
+    return TemplateExpression(compiled_from(env, f"expression {_REWRITE}\n{source}", compile_code), False)
 
 
 @lru_cache(maxsize=1024)
 def compile_text(source: str) -> Template:
     """A plain-text template (calculation text), with the same exact arithmetic."""
     env = environment()
-    node = _ExactArithmetic().visit(env.parse(source))
-    node.set_environment(env)
-    return env.from_string(node)
+
+    def compile_code() -> CodeType:
+        node = _ExactArithmetic().visit(env.parse(source))
+        node.set_environment(env)
+        return env.compile(node)
+
+    return compiled_from(env, f"text {_REWRITE}\n{source}", compile_code)
 
 
 def syntax_error(source: str, *, expression: bool) -> str | None:
