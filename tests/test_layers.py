@@ -13,7 +13,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 # prefixes (a package covers its modules), lowest layer first
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "numbers", "cells", "yamlfile", "validation", "interrupts"),  # findings, the cell grammar, YAML; Ctrl-C held back
+    ("errors", "numbers", "cells", "yamlfile", "validation", "interrupts", "quick_exit"),  # findings, the cell grammar, YAML; Ctrl-C held back
     ("model",),  # the report's declaration and every derived figure
     ("render", "render.filters", "render.limits", "render.env", "render.codecache", "render.source", "render.paths", "render.merge",
      "docstyle"),  # the sandbox and number formats; docstyle: template building blocks

@@ -15,12 +15,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from reportgen import __version__
 from reportgen.errors import Finding, ReportgenError
+from reportgen.quick_exit import exit_process
 
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
@@ -98,6 +99,15 @@ def main() -> None:
       reportgen batch 填报表文件夹 -o 输出文件夹  全县各单位一次生成，另有汇总表
       reportgen serve --data 数据文件夹    财政局收集各单位填报表的网页服务
     """
+
+
+def run() -> NoReturn:
+    """The ``reportgen`` console script: the command, then a quick exit (``quick_exit``)."""
+    try:
+        main()
+    except SystemExit as exc:
+        exit_process(exc.code)
+    exit_process(0)
 
 
 @main.command()
@@ -596,4 +606,4 @@ def questionnaire_blank(out: Path, format_choice: str | None, workbook: Path | N
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()
