@@ -206,6 +206,10 @@ def test_provenance_note_and_sources_sheet(round_trips) -> None:
     adjustment = by_path["budget.adjustment"]
     assert adjustment[3] == 60 and adjustment[5] == "预算调整数 = 全年预算数 1,540.25 − 年初预算数 1,480.25"
     assert len(sources) - 1 == result.applied.filled
+    sheet = wb["来源"]  # printed like every other sheet: a named bold font (no serif stand-in), A4, page numbers
+    assert sheet["A1"].font.b and sheet["A1"].font.name == wb["收入"]["A1"].font.name == "Calibri"
+    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 and sheet.page_setup.orientation == "landscape"
+    assert sheet.print_title_rows == "$1:$1" and "&P" in sheet.oddFooter.center.text
 
 
 def test_check_tells_imported_from_typed(round_trips) -> None:

@@ -47,15 +47,17 @@ def sources_sheet(entries: list[SourceEntry]) -> Callable[[Any, dict[str, str]],
     """The hook adding the 来源 sheet to a workbook being written (cells from ``places``)."""
 
     def add(wb: Any, places: dict[str, str]) -> None:
-        from openpyxl.styles import Alignment, Font, PatternFill
+        from openpyxl.styles import Alignment
         from openpyxl.utils import get_column_letter
 
+        from reportgen.workbook import printing
+        from reportgen.workbook.blank import header_style
         from reportgen.workbook.writing import append
 
         ws = wb.create_sheet(SOURCES_SHEET)
         append(ws, HEADERS)
         for cell in ws[1]:
-            cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+            header_style(cell)
         for n, e in enumerate(entries, start=1):
             value = e.value if isinstance(e.value, Decimal | int) else str(e.value)
             append(ws, [n, places.get(e.path, ""), e.label, value, e.source, e.note, e.path])
@@ -65,10 +67,8 @@ def sources_sheet(entries: list[SourceEntry]) -> Callable[[Any, dict[str, str]],
         for col, width in enumerate(_WIDTHS, start=1):
             ws.column_dimensions[get_column_letter(col)].width = width
         ws.freeze_panes = "A2"
-        ws.page_setup.orientation = "landscape"
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.print_title_rows = "1:1"
+        # A4, margins, sheet name and page numbers as on every other sheet; one landscape page wide, as a list
+        printing.apply(ws, printing.PrintPlan(landscape=True))
 
     return add
 
