@@ -196,7 +196,7 @@ SORTS: dict[str, Callable[[Any], Any]] = {
     "state": lambda u: unit_state(u).rank,
     "total": lambda u: float(u["v_total"]) if u["v_total"] and u["v_status"] == "built" else -1.0,
     "grade": lambda u: (u["v_grade"] or "") if u["v_status"] == "built" else "",
-    "lint": lambda u: u["v_warnings"] or 0,  # the lint count: the warnings until the lint feature lands
+    "lint": lambda u: u["v_warnings"] or 0,  # 提示数: every warning, the lint's 审核提示 included
     "uploaded": lambda u: u["v_uploaded"] or 0.0,
     "versions": lambda u: u["versions"],
 }
