@@ -146,18 +146,14 @@ def same_institutions(report: Report, refs: Refs) -> Iterator[Finding]:
 
 
 def overruns_explained(report: Report, refs: Refs) -> Iterator[Finding]:
-    """Spending beyond its budget (below plausibility's limit) is worth a look, and a project's needs a reason."""
+    """A project spending beyond its budget (below plausibility's limit) needs a reason; the unit's own
+    overspend without one is the lint's L108 (one note, at the cell where the reason goes)."""
     for i, project in enumerate(report.projects.rows):
         if (project.executed > project.budget and not project.explanation
                 and not execution_too_high(project.execution_rate)):
             yield Finding(f"“{project.name}”执行数 {wan(project.executed)} 超过全年预算 {wan(project.budget)}，"
                           "请在“偏差说明”中说明原因", at(refs, f"projects[{i}].executed", "项目"), "执行数", "warning",
                           "C619")
-    budget = report.budget
-    if (budget.execution_rate is not None and budget.executed > budget.final
-            and not execution_too_high(budget.execution_rate)):
-        yield Finding(f"支出合计 {wan(budget.executed)} 超过全年预算数 {wan(budget.final)}（执行率 {pct(budget.execution_rate)}）",
-                      at(refs, "budget.initial", "预算"), "全年预算数", "warning", "C619")
     tp = report.three_public
     if tp.control_rate is not None and tp.actual_total > tp.budget_total:
         yield Finding(f"“三公”经费决算 {wan(tp.actual_total)} 超过预算 {wan(tp.budget_total)}（控制率 {pct(tp.control_rate)}）",
