@@ -170,6 +170,15 @@ class _Styles:
     def input(self, cell, spec: Field) -> None:
         self.apply(cell, ("input", spec.required, spec.kind), lambda c: _style_input(c, spec))
 
+    def inputs(self, cells: list[Any], spec: Field) -> None:
+        """:meth:`input` for a column of cells."""
+        if not cells:
+            return
+        self.input(cells[0], spec)
+        array = self._arrays[("input", spec.required, spec.kind)]
+        for cell in cells[1:]:
+            cell._style = copy(array)
+
 
 _KV_COLUMNS = (("项目", 22), ("填写值", 22), ("填写说明", 28))  # side by side within portrait A4 at full size
 _MAX_TABLE_WIDTH = 30  # long-text columns wrap rather than stretch the printed page
@@ -255,13 +264,16 @@ def _table_sheet(wb: Workbook, sheet: TableSheet, rows: list[dict[str, Any]] | N
         styles.apply(header, "header", _header_style)
         header_lines = max(header_lines, printing.lines(header.value, width))
         ws.column_dimensions[letter].width = width
+        cells = []
         for row in range(2, last_row + 1):
-            record = rows[row - 2] if row - 2 < len(rows) else {}
-            cell = put(ws, row, col, _cell_value(spec, record.get(spec.key)))
+            value = rows[row - 2].get(spec.key) if row - 2 < len(rows) else None
+            cell = put(ws, row, col, _cell_value(spec, value))
             if notes is not None and row - 2 < len(rows):
                 notes.written(cell, sheet.name, f"{sheet.key}[{row - 2}].{spec.key}")
-            styles.input(cell, spec)
-            _revise(cell, record.get(spec.key))
+            cells.append(cell)
+        styles.inputs(cells, spec)
+        for row, record in enumerate(rows):  # after styling: a value to revise turns its cell orange
+            _revise(cells[row], record.get(spec.key))
         _validation(ws, spec, f"{letter}2:{letter}{last_row}")
     ws.row_dimensions[1].height = max(2, header_lines) * printing.LINE_PT + 2
     for row in range(2, len(rows) + 2):
