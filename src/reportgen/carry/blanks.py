@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportgen.carry.source import COORD, split_ref
+from reportgen.carry.source import split_ref
 from reportgen.cells import is_empty
 from reportgen.errors import Finding, Location, errors_only
 from reportgen.formats.sheets import QUESTIONNAIRE_SHEET_KEY
-from reportgen.workbook.book import Book, column_letter, column_number
+from reportgen.workbook.book import Book, cell_position, column_letter
 from reportgen.workbook.reader import open_workbook, read_sheets
 from reportgen.workbook.schema import Field, KeyValueSheet, Sheet, WorkbookSchema
 
@@ -103,8 +103,9 @@ def describe_blanks(found: list[Blank]) -> list[str]:
 
 
 def _place(cell: str) -> tuple[int, int]:
-    match = COORD.fullmatch(cell)
-    return (column_number(match.group(1)), int(match.group(2))) if match else (0, 0)
+    """Column first: a sheet's cells listed down each column in turn."""
+    row, column = cell_position(cell) or (0, 0)
+    return column, row
 
 
 def _ranges(cells: list[str]) -> str:
@@ -112,10 +113,9 @@ def _ranges(cells: list[str]) -> str:
     parts: list[str] = []
     run: list[tuple[str, int]] = []
     for cell in cells:
-        match = COORD.fullmatch(cell)
-        if match is None:
+        if (position := cell_position(cell)) is None:
             continue
-        col, row = match.group(1), int(match.group(2))
+        row, col = position[0], column_letter(position[1])
         if run and (run[-1][0] != col or run[-1][1] != row - 1):
             parts.append(_run(run))
             run = []

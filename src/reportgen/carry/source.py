@@ -20,7 +20,7 @@ from reportgen.cells import is_empty, label_key
 from reportgen.errors import Finding, Location, ReportgenError
 from reportgen.formats.loader import resolve_format
 from reportgen.formats.sheets import QUESTIONNAIRE_SHEET_KEY
-from reportgen.workbook.book import Book, column_number
+from reportgen.workbook.book import Book, cell_position
 from reportgen.workbook.container import MAX_ROWS
 from reportgen.workbook.reader import WorkbookData, open_workbook, read_meta, read_sheets
 from reportgen.workbook.schema import (
@@ -108,13 +108,12 @@ def load(path: Path, format_choice: str | None = None) -> tuple[Book, Loaded]:
 
 
 _PATH = re.compile(r"(\w+)(?:\[(\d+)\])?\.(\w+)")
-COORD = re.compile(r"([A-Z]+)(\d+)")
 
 
 def split_ref(ref: Location) -> tuple[str, int, int] | None:
     """(sheet, row, column) of a one-cell place, else None."""
-    match = COORD.fullmatch(ref.refs[0].cell) if len(ref.refs) == 1 else None
-    return (ref.refs[0].sheet, int(match.group(2)), column_number(match.group(1))) if match else None
+    position = cell_position(ref.refs[0].cell) if len(ref.refs) == 1 else None
+    return (ref.refs[0].sheet, *position) if position else None
 
 
 def record_at(values: dict[str, Any], path: str) -> tuple[dict[str, Any] | None, str]:

@@ -43,11 +43,17 @@ def column_number(letters: str) -> int:
 _CELL = re.compile(r"([A-Z]+)([0-9]+)")
 
 
+def cell_position(coordinate: str) -> tuple[int, int] | None:
+    """``B12`` -> (row 12, column 2); None for anything else (a range, a 第N行 place)."""
+    match = _CELL.fullmatch(coordinate)
+    return (int(match.group(2)), column_number(match.group(1))) if match else None
+
+
 def _bounds(text: str) -> tuple[int, int, int, int]:
     """``A3:B5`` -> (top row, left column, bottom row, right column)."""
     first, _, last = text.partition(":")
-    (c1, r1), (c2, r2) = (_CELL.fullmatch(x).groups() for x in (first, last or first))  # type: ignore[union-attr]
-    return int(r1), column_number(c1), int(r2), column_number(c2)
+    (r1, c1), (r2, c2) = (cell_position(x) for x in (first, last or first))  # type: ignore[misc]
+    return r1, c1, r2, c2
 
 
 class Cell:
