@@ -7,7 +7,6 @@ and the problem in Chinese. The output file is never left half-written.
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 import traceback
@@ -27,7 +26,7 @@ from reportgen.errors import Finding, ReportgenError
 from reportgen.outputs import write_atomic, write_file  # noqa: F401  (write_atomic: re-exported)
 from reportgen.render.codecache import caching_compiles
 from reportgen.render.columns import spread_looped_columns
-from reportgen.render.env import make_docx_env, make_env
+from reportgen.render.env import make_docx_env, text_env
 from reportgen.render.limits import bounded, describe_fault
 from reportgen.render.merge import merge_marked_cells
 from reportgen.render.pagination import keep_text_with_signoff
@@ -108,13 +107,7 @@ class _Template(DocxTemplate):
     def render_properties(self, context: Any, jinja_env: Any = None) -> None:
         # Core properties (title, author…) are plain text, not XML: no XML escaping there.
         self.current_partname = "docProps"
-        super().render_properties(context, _properties_env())
-
-
-@functools.cache
-def _properties_env() -> Any:
-    """One plain-text sandbox for every document's properties (it holds no state between renders)."""
-    return caching_compiles(make_env(autoescape=False))
+        super().render_properties(context, text_env())
 
 
 def render_docx(template: Path, context: Mapping[str, Any], out: Path | None = None,

@@ -37,6 +37,7 @@ from jinja2.utils import Cycler, Joiner, Namespace, generate_lorem_ipsum
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
+from reportgen.render.codecache import caching_compiles
 from reportgen.render.filters import FILTERS
 from reportgen.render.limits import LimitExceeded, bounded
 
@@ -229,8 +230,9 @@ def make_env(*, autoescape: bool = True) -> ReportSandbox:
 
 @functools.cache
 def text_env() -> ReportSandbox:
-    """The one plain-text sandbox of a process (it holds no state between renders)."""
-    return make_env(autoescape=False)
+    """The one plain-text sandbox of a process (it holds no state between renders): file-name
+    patterns, scoring texts, documents' properties; its compiles go through ``render.codecache``."""
+    return caching_compiles(make_env(autoescape=False))
 
 
 @functools.lru_cache(maxsize=256)
