@@ -465,3 +465,18 @@ def test_a_unit_over_the_memory_limit_is_told_so_not_an_internal_error(tmp_path:
     assert result.internal and not result.ok
     assert [f.message for f in result.findings if f.is_error] == [
         "填报表需要的内存超过上限，已中止（可能含有大量空行、格式或图片）；请在 Excel/WPS 中删除多余内容、另存为 .xlsx 后重试"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_figures_come_back_from_the_workers_only_when_asked(tmp_path: Path, jobs: int) -> None:
+    """batch --against compares each built unit's report with its 决算 tables: the report comes back
+    with the result (from a worker too) instead of the workbook being evaluated a second time."""
+    from reportgen.batch import run_batch
+
+    books = [tmp_path / "a.xlsx", tmp_path / "b.xlsx"]
+    for book in books:
+        shutil.copy(EXAMPLE, book)
+    results = list(run_batch(books, tmp_path / "out", None, jobs, keep_figures=True))
+    assert [r.figures[0].unit.name for r in results] == ["青山县医疗保障局"] * 2
+    assert results[0].figures[1]["unit.name"] == results[0].name_ref
+    assert [r.figures for r in run_batch(books, tmp_path / "out", None, jobs)] == [None, None]

@@ -41,7 +41,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
-from reportgen.errors import Finding, ReportgenError, errors_only, warnings_only
+from reportgen.errors import Finding, Location, ReportgenError, errors_only, warnings_only
 from reportgen.filenames import fit, name_key, safe_stem
 from reportgen.outputs import Staged, recover, stale_outputs_finding
 
@@ -150,16 +150,19 @@ class UnitResult(_Findings):
     documents: list[tuple[Staged, str]] | None = None  # None: not built
     internal: bool = False  # the failure was a bug, not a problem with the workbook
     name_ref: str = ""  # the 单位名称 cell (基本信息!B2), when known
+    figures: tuple[Any, dict[str, Location]] | None = None  # (report, refs), when asked for (batch --against)
 
     @property
     def ok(self) -> bool:
         return self.documents is not None and not self.errors
 
 
-def process_unit(index: int, path: Path, format_choice: str | None, out_dir: Path) -> UnitResult:
-    """Evaluate ``path`` and render its documents in memory; never raises for a bad workbook."""
+def process_unit(index: int, path: Path, format_choice: str | None, out_dir: Path,
+                 keep_figures: bool = False) -> UnitResult:
+    """Evaluate ``path`` and render its documents in memory; never raises for a bad workbook.
+    ``keep_figures``: the result carries the evaluated report and its cell places too."""
     try:
-        return _process_unit(index, path, format_choice, out_dir)
+        return _process_unit(index, path, format_choice, out_dir, keep_figures)
     finally:
         _collect_garbage()
 
@@ -178,7 +181,8 @@ def _collect_garbage() -> None:
         _FROZEN = True
 
 
-def _process_unit(index: int, path: Path, format_choice: str | None, out_dir: Path) -> UnitResult:
+def _process_unit(index: int, path: Path, format_choice: str | None, out_dir: Path,
+                  keep_figures: bool = False) -> UnitResult:
     from reportgen.pipeline import evaluate_workbook, render_documents
     from reportgen.workbook.reader import open_workbook
 
@@ -204,7 +208,8 @@ def _process_unit(index: int, path: Path, format_choice: str | None, out_dir: Pa
         format_id=evaluation.format.id, total=s.total if s else None, grade=s.grade if s else "",
         execution_rate=r.budget.execution_rate, budget_final=r.budget.final, income_total=r.income.total.total,
         expenditure_total=r.expenditure.total.total, year_end_balance=r.balance.year_end,
-        documents=documents, name_ref=evaluation.refs.get("unit.name", ""))
+        documents=documents, name_ref=evaluation.refs.get("unit.name", ""),
+        figures=(r, evaluation.refs) if keep_figures else None)
 
 
 def _failed(index: int, path: Path, findings: list[Finding], wb: Any, format_choice: str | None) -> UnitResult:
@@ -315,9 +320,9 @@ def start_worker() -> None:
 
 
 def _submit(pool: ProcessPoolExecutor, index: int, path: Path, format_choice: str | None,
-            out_dir: Path) -> Future[UnitResult]:
+            out_dir: Path, keep_figures: bool) -> Future[UnitResult]:
     try:
-        return pool.submit(process_unit, index, path, format_choice, out_dir)
+        return pool.submit(process_unit, index, path, format_choice, out_dir, keep_figures)
     except BrokenProcessPool as exc:  # a worker died: every later unit is reported, none is lost
         future: Future[UnitResult] = Future()
         future.set_exception(exc)
@@ -325,10 +330,12 @@ def _submit(pool: ProcessPoolExecutor, index: int, path: Path, format_choice: st
 
 
 def run_batch(workbooks: Sequence[Path], out_dir: Path, format_choice: str | None, jobs: int = 1,
-              started: Callable[[int, Path], None] | None = None) -> Iterator[UnitResult]:
+              started: Callable[[int, Path], None] | None = None, keep_figures: bool = False
+              ) -> Iterator[UnitResult]:
     """Process every workbook; yield the results in input order.
 
-    ``started(index, path)`` is called when the CLI starts waiting for a unit (for progress).
+    ``started(index, path)`` is called when the CLI starts waiting for a unit (for progress);
+    ``keep_figures``: each built unit's result carries its report and cell places (``UnitResult.figures``).
     With ``jobs`` > 1 at most ``2 × jobs`` rendered units wait in memory; on Ctrl-C (or when the
     caller stops early) units not started are cancelled and the workers are shut down.
     """
@@ -336,7 +343,7 @@ def run_batch(workbooks: Sequence[Path], out_dir: Path, format_choice: str | Non
         for index, path in enumerate(workbooks):
             if started:
                 started(index, path)
-            yield process_unit(index, path, format_choice, out_dir)
+            yield process_unit(index, path, format_choice, out_dir, keep_figures)
         return
     window = 2 * jobs
     import reportgen.pipeline  # noqa: F401 - imported once here, inherited by forked workers
@@ -349,7 +356,8 @@ def run_batch(workbooks: Sequence[Path], out_dir: Path, format_choice: str | Non
         submitted = 0
         for index, path in enumerate(workbooks):
             while submitted < len(workbooks) and submitted < index + window:
-                pending[submitted] = _submit(pool, submitted, workbooks[submitted], format_choice, out_dir)
+                pending[submitted] = _submit(pool, submitted, workbooks[submitted], format_choice, out_dir,
+                                             keep_figures)
                 submitted += 1
             if started:
                 started(index, path)

@@ -419,11 +419,12 @@ def batch_command(folder: Path, out_dir: Path, jobs: int, format_choice: str | N
     # a second batch into the same -o refuses (exit 2) instead of mixing units; held until the command ends
     click.get_current_context().with_resource(folder_lock(out_dir))
     try:
-        for result in run_batch(workbooks, out_dir, format_choice, jobs,
+        for result in run_batch(workbooks, out_dir, format_choice, jobs, keep_figures=county is not None,
                                 started=lambda _i, path: status.start(relative_name(path, folder))):
             name = relative_name(result.path, folder)
-            if county is not None and result.ok:  # differences from the unit's 决算 tables: in the 问题清单
-                result = replace(result, findings=[*result.findings, *county.findings_for(result.path, format_choice)])
+            if county is not None and result.ok and result.figures is not None:  # in the 问题清单
+                result = replace(result, findings=[*result.findings, *county.findings_for(*result.figures)],
+                                 figures=None)
             with deferred() as held:  # Ctrl-C while a unit is written: it is written, counted, then we stop
                 outcome = finish_unit(result, plan, out_dir, f"“{name}”")
                 outcomes.append(outcome)

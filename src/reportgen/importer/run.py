@@ -193,23 +193,18 @@ class CountyTables:
         self.errors = [f for f in self.files.findings if f.is_error]
         self.used: set[str] = set()
 
-    def findings_for(self, workbook: Path, format_choice: str | None = None) -> list[Finding]:
-        """The workbook's differences from its unit's tables (or why there are none to compare)."""
+    def findings_for(self, report: Any, refs: dict[str, Any]) -> list[Finding]:
+        """A built unit's differences from its tables (or why there are none to compare), from the
+        report and cell places its build evaluated (``batch.UnitResult.figures``)."""
         from reportgen.importer.against import compare, for_unit
-        from reportgen.pipeline import evaluate
 
-        try:
-            evaluation = evaluate(workbook, format_choice)
-        except ReportgenError:
-            return []  # its errors are listed already
-        imported = for_unit(self.files.readings, evaluation.report)
+        imported = for_unit(self.files.readings, report)
         if imported is None:
-            return [Finding(f"决算表中没有本单位（“{evaluation.report.unit.name}”）或其机构的表，未核对",
-                            evaluation.refs.get("unit.name") or Location.sheet("基本信息"), "单位名称", "warning",
-                            "I116")]
+            return [Finding(f"决算表中没有本单位（“{report.unit.name}”）或其机构的表，未核对",
+                            refs.get("unit.name") or Location.sheet("基本信息"), "单位名称", "warning", "I116")]
         self.used |= set(imported.entities)
         problems = [dataclasses.replace(f, severity="warning") for f in imported.findings if f.is_error]
-        return problems + compare(evaluation.report, evaluation.refs, imported)
+        return problems + compare(report, refs, imported)
 
     def unused(self) -> list[str]:
         names = []
