@@ -471,6 +471,7 @@ def test_ctrl_c_in_process(monkeypatch: pytest.MonkeyPatch, workbook: Path, out:
 
 CTRL_C = """
 import os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal, even when started in the background
 from reportgen import outputs
 from reportgen.cli import main
 real, calls = outputs.write_new_file, []

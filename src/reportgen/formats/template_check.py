@@ -18,7 +18,7 @@ from pathlib import Path
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
 from reportgen.errors import Finding, ReportgenError
-from reportgen.render.env import make_env
+from reportgen.render.env import make_env, parsed
 from reportgen.render.paths import VarRef, unsafe_attributes, variable_refs
 from reportgen.render.source import (
     JINJA_TAG,
@@ -89,7 +89,7 @@ def check_template(path: Path, known: Known, suggestions: Iterable[str] = ()) ->
         paragraph_findings = [f for par in part.paragraphs for f in _paragraph_findings(par, where)]
         findings += paragraph_findings
         try:
-            ast = env.parse(part.source)
+            ast = parsed(part.source)
         except TemplateSyntaxError as exc:
             finding = syntax_finding(exc, part, env, where)
             # A broken tag already reported for that paragraph is the cause; say it once.

@@ -88,18 +88,17 @@ def _paths_read(paths: Iterable[str]) -> tuple[set[str], set[Cell]]:
 
 def template_paths(fmt: Format) -> set[str]:
     """The model paths every document template and output name of ``fmt`` prints."""
-    from reportgen.render.env import make_env
+    from reportgen.render.env import parsed, text_env
     from reportgen.render.paths import variable_refs
     from reportgen.render.source import template_parts
 
-    env = make_env()
     found: set[str] = set()
-    sources = [(doc.output, None) for doc in fmt.spec.documents]
+    sources = [doc.output for doc in fmt.spec.documents]
     for doc in fmt.spec.documents:
-        sources += [(part.source, None) for part in template_parts(fmt.path(doc.template))]
-    for source, _ in sources:
+        sources += [part.source for part in template_parts(fmt.path(doc.template))]
+    for source in sources:
         try:
-            refs = variable_refs(env.parse(source), env.globals)
+            refs = variable_refs(parsed(source), text_env().globals)
         except TemplateSyntaxError:
             continue  # format check says so
         found |= {path for ref in refs if (path := ref.model_path)}

@@ -229,6 +229,19 @@ def make_env(*, autoescape: bool = True) -> ReportSandbox:
 
 
 @functools.cache
+def _word_env() -> ReportSandbox:
+    return make_env()
+
+
+@functools.lru_cache(maxsize=256)
+def parsed(source: str) -> nodes.Template:
+    """``make_env().parse(source)``, once per process for each source: ``format check`` and
+    ``formats.uses`` both read every part of every template. Callers only read the tree; a syntax
+    error raises and caches nothing."""
+    return _word_env().parse(source)
+
+
+@functools.cache
 def text_env() -> ReportSandbox:
     """The one plain-text sandbox of a process (it holds no state between renders): file-name
     patterns, scoring texts, documents' properties; its compiles go through ``render.codecache``."""
