@@ -204,17 +204,22 @@ def print_import(run: Any) -> None:
             click.secho(f"错误  {f}", fg="red", err=True)
 
 
+def _section(title: str, lines: list[str], color: str | None = None) -> None:
+    """A heading and its lines, indented; nothing when there are none."""
+    if lines:
+        click.secho(title, fg=color)
+        for line in lines:
+            click.secho(f"  {line}", fg=color)
+
+
 def print_blanks(found: list[Any], errors: list[Finding], out: Path) -> None:
+    """The cells a new workbook still needs, what is wrong in it, and the command to run next."""
     from reportgen.carry.blanks import describe_blanks
 
-    lines = describe_blanks(found)
-    if lines:
-        click.secho(f"请填写以下必填单元格（共 {sum(1 for b in found if b.cell or b.rows)} 处）：")
-        for line in lines:
-            click.echo(f"  {line}")
-    for f in errors:
-        click.secho(f"  {f}", fg="yellow")
-    click.echo(f"填写后运行：reportgen check {out}" if lines else f"可以运行：reportgen check {out}")
+    blanks = describe_blanks(found)
+    _section(f"请填写以下必填单元格（共 {sum(1 for b in found if b.cell or b.rows)} 处）：", blanks)
+    _section("新表中还有以下错误：", [str(f) for f in errors], "yellow")
+    click.echo(f"填写后运行：reportgen check {out}" if blanks else f"可以运行：reportgen check {out}")
 
 
 @main.command("import")
@@ -249,30 +254,21 @@ def print_carried(carried: Any, out: Path) -> None:
     """What ``init --from`` / ``upgrade`` carried, could not carry, and what the clerk fills in."""
     from reportgen.carry.blanks import describe_blanks
 
-    def section(title: str, lines: list[str], color: str | None = None) -> None:
-        if lines:
-            click.secho(title, fg=color)
-            for line in lines:
-                click.secho(f"  {line}", fg=color)
-
     if carried.older:
         which = ("部分表头已改名" if carried.version == carried.current
                  else f"结构版本 {carried.version or '未记录'}，本程序为 {carried.current}")
         click.echo(f"原表是旧版本的填报表（{which}），已按新版本读取。")
-    section("按旧版本的名称读取：", [str(r) for r in carried.renamed])
-    section("写在一格里的指标值已拆分为指标性质、年度指标值和度量单位：", carried.split)
-    section("已转入：", carried.carried)
-    section("以下“上年”数据未能取得，请填写：", carried.missing, "yellow")
-    section(f"上年填报表有 {len(carried.problems)} 个错误（能读取的数据已转入）：", [str(f) for f in carried.problems],
+    _section("按旧版本的名称读取：", [str(r) for r in carried.renamed])
+    _section("写在一格里的指标值已拆分为指标性质、年度指标值和度量单位：", carried.split)
+    _section("已转入：", carried.carried)
+    _section("以下“上年”数据未能取得，请填写：", carried.missing, "yellow")
+    _section(f"上年填报表有 {len(carried.problems)} 个错误（能读取的数据已转入）：", [str(f) for f in carried.problems],
             "yellow")
-    section("以下内容在新版本中没有对应位置，未转入（请自行转抄）：", carried.unread, "yellow")
-    section("以下单元格无法识别，已原样转入，请在新表中修改：", [str(f) for f in carried.unreadable], "yellow")
-    section("以下指标需要人工判断或核对：", carried.review, "yellow")
-    section("以下是上年的值（已标为橙色），请按本年度修改或确认：", describe_blanks(carried.revise))
-    blanks = describe_blanks(carried.blanks)
-    section(f"请填写以下必填单元格（共 {sum(1 for b in carried.blanks if b.cell or b.rows)} 处）：", blanks)
-    section("新表中还有以下错误：", [str(f) for f in carried.errors if f not in carried.unreadable], "yellow")
-    click.echo(f"填写后运行：reportgen check {out}" if blanks else f"可以运行：reportgen check {out}")
+    _section("以下内容在新版本中没有对应位置，未转入（请自行转抄）：", carried.unread, "yellow")
+    _section("以下单元格无法识别，已原样转入，请在新表中修改：", [str(f) for f in carried.unreadable], "yellow")
+    _section("以下指标需要人工判断或核对：", carried.review, "yellow")
+    _section("以下是上年的值（已标为橙色），请按本年度修改或确认：", describe_blanks(carried.revise))
+    print_blanks(carried.blanks, [f for f in carried.errors if f not in carried.unreadable], out)
 
 
 @main.command()
