@@ -213,6 +213,12 @@ def test_documents_zip_holds_every_units_latest_documents(world) -> None:
     answer = world.admin.get(f"/admin/c/{world.cid}/documents.zip")
     names = zipfile.ZipFile(io.BytesIO(answer.content)).namelist()
     assert names == ["汇总表.xlsx", f"{UNIT}/{UNIT}_2025_部门整体支出绩效自评报告.docx", f"{UNIT}/{UNIT}_2025_评分表.docx"]
+    store = world.svc.store  # the zip's versions and documents are read over one connection, as one by one
+    ids = [version(world, UNIT, 2)["id"], version(world, UNIT, 1)["id"]]
+    together = store.versions_with_documents(ids)
+    assert {vid: (tuple(v), [tuple(d) for d in docs]) for vid, (v, docs) in together.items()} == {
+        vid: (tuple(store.version(vid)), [tuple(d) for d in store.documents(vid)]) for vid in ids}
+    assert len(together[ids[0]][1]) == 2
 
 
 def test_admin_unit_page_and_downloads(world) -> None:

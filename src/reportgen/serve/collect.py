@@ -47,21 +47,22 @@ def gather(store: Store, cid: int) -> tuple[list[UnitOutcome], list[UnitFiles]]:
     plan = FolderPlan()
     outcomes: list[UnitOutcome] = []
     files: list[UnitFiles] = []
-    for index, unit in enumerate(store.units(cid)):
+    units = store.units(cid)
+    latest = store.versions_with_documents([u["v_id"] for u in units if u["v_id"] is not None])
+    for index, unit in enumerate(units):
         name = unit["name"]
-        if unit["v_id"] is None:
+        if unit["v_id"] is None or unit["v_id"] not in latest:
             result = UnitResult(index=index, path=_ROOT / name / "（未上传）", unit_name=name)
             outcomes.append(UnitOutcome(result, None, label="未提交"))
             continue
-        version = store.version(unit["v_id"])
-        assert version is not None
+        version, documents = latest[unit["v_id"]]
         record = json.loads(version["result"] or "{}")
         result = unit_result(record, _ROOT / name / f"第{version['number']}版.xlsx", index)
         if not result.unit_name:
             result = replace(result, unit_name=name)
         built = version["status"] == "built"
         folder = plan.add(replace(result, unit_name=name), f"“{name}”")
-        docs = [(store.document_path(d), d["name"]) for d in store.documents(version["id"])] if built else []
+        docs = [(store.document_path(d), d["name"]) for d in documents] if built else []
         label = _LABELS.get(version["status"], "")
         if built and unit["confirmed_version"] == version["id"]:
             label = "已确认"

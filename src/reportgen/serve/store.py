@@ -372,6 +372,22 @@ class Store:
         return self._all("SELECT d.*, v.key, v.unit_id FROM documents d JOIN versions v ON v.id = d.version_id "
                          "WHERE d.version_id = ? ORDER BY d.kind = 'pdf', d.position", (vid,))
 
+    def versions_with_documents(self, vids: Sequence[int]) -> dict[int, tuple[sqlite3.Row, list[sqlite3.Row]]]:
+        """Each version of ``vids`` with its documents (as :meth:`version` and :meth:`documents` give
+        them), read over one connection: a collection's 汇总表 and zip ask for every unit's."""
+        found: dict[int, tuple[sqlite3.Row, list[sqlite3.Row]]] = {}
+        with self.connection() as conn:
+            for start in range(0, len(vids), 500):  # SQLite's bound on parameters per statement
+                chunk = list(vids[start:start + 500])
+                marks = ",".join("?" * len(chunk))
+                for row in conn.execute(f"SELECT * FROM versions WHERE id IN ({marks})", chunk):
+                    found[row["id"]] = (row, [])
+                for doc in conn.execute(
+                        "SELECT d.*, v.key, v.unit_id FROM documents d JOIN versions v ON v.id = d.version_id "
+                        f"WHERE d.version_id IN ({marks}) ORDER BY d.version_id, d.kind = 'pdf', d.position", chunk):
+                    found[doc["version_id"]][1].append(doc)
+        return found
+
     def document(self, did: int) -> sqlite3.Row | None:
         """A document with its version's key and unit (``unit_id``), for the ownership check."""
         return self._one("SELECT d.*, v.key, v.unit_id, v.number FROM documents d "
