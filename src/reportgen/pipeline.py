@@ -116,11 +116,20 @@ def evaluate(workbook: Path, format_choice: str | None = None) -> Evaluation:
     return evaluate_workbook(open_workbook(workbook), workbook, format_choice)
 
 
-def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None) -> Evaluation:
-    """:func:`evaluate` for a workbook already opened from the file ``workbook``: as
-    ``open_workbook`` returns it, or an openpyxl workbook (opened with ``data_only=True``)."""
-    from reportgen.checks import check_report
-    from reportgen.workbook.assemble import build_report
+@dataclass
+class ReadWorkbook:
+    """A workbook read under its format, before anything is built from it."""
+
+    book: Any  # workbook.book.Book
+    meta: dict[str, Any]  # the hidden meta sheet: format, schema_version …
+    format: Format
+    schema: WorkbookSchema
+    data: Any  # workbook.reader.WorkbookData: values, cell places, findings
+
+
+def read_workbook(wb: Any, workbook: Path, format_choice: str | None = None) -> ReadWorkbook:
+    """The first stage of :func:`evaluate_workbook` (also ``importer``'s): the format the workbook
+    names (or ``format_choice``), its schema, every sheet read, what the format does not use forgiven."""
     from reportgen.workbook.book import as_book
     from reportgen.workbook.reader import read_meta, read_sheets
 
@@ -131,7 +140,18 @@ def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None)
     raw = (QUESTIONNAIRE_SHEET_KEY,) if fmt.questionnaire is not None else ()
     data = read_sheets(wb, schema, workbook, raw_tables=raw)
     allow_unused(fmt, schema, data)
-    data.findings[:0] = _meta_findings(meta, fmt, schema, wb, workbook)
+    return ReadWorkbook(wb, meta, fmt, schema, data)
+
+
+def evaluate_workbook(wb: Any, workbook: Path, format_choice: str | None = None) -> Evaluation:
+    """:func:`evaluate` for a workbook already opened from the file ``workbook``: as
+    ``open_workbook`` returns it, or an openpyxl workbook (opened with ``data_only=True``)."""
+    from reportgen.checks import check_report
+    from reportgen.workbook.assemble import build_report
+
+    read = read_workbook(wb, workbook, format_choice)
+    fmt, schema, data = read.format, read.schema, read.data
+    data.findings[:0] = _meta_findings(read.meta, fmt, schema, read.book, workbook)
 
     summary, summary_findings = None, []
     if fmt.questionnaire is not None and QUESTIONNAIRE_SHEET_KEY in data.raw_tables:

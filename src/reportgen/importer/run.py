@@ -160,23 +160,14 @@ def against(report: Any, refs: dict[str, Any], files: Sequence[Path]) -> tuple[I
 def read_report(workbook: Path, format_choice: str | None = None) -> tuple[Any, dict[str, Any]] | None:
     """A workbook's report as read, before the checks that made ``evaluate`` refuse it (C6xx, P7xx:
     the figures may still be compared with the tables); None when it cannot be built at all."""
-    from reportgen.formats.loader import resolve_format
-    from reportgen.formats.sheets import (
-        QUESTIONNAIRE_SHEET_KEY,
-        SCORING_SHEET_KEY,
-        allow_unused,
-        workbook_schema,
-    )
+    from reportgen.formats.sheets import SCORING_SHEET_KEY
+    from reportgen.pipeline import read_workbook
     from reportgen.workbook.assemble import build_report
-    from reportgen.workbook.reader import open_workbook, read_meta, read_sheets
+    from reportgen.workbook.reader import open_workbook
 
-    wb = open_workbook(workbook)
-    meta = read_meta(wb)
+    wb = open_workbook(workbook)  # a file that cannot be opened is said as such
     try:
-        fmt = resolve_format(format_choice, meta.get("format"), meta.get("format_folder", ""))
-        schema = workbook_schema(fmt)
-        data = read_sheets(wb, schema, workbook, raw_tables=(QUESTIONNAIRE_SHEET_KEY,) if fmt.questionnaire else ())
-        allow_unused(fmt, schema, data)
+        data = read_workbook(wb, workbook, format_choice).data
         report, _ = build_report(data, inputs=data.values.get(SCORING_SHEET_KEY) or {})
     except ReportgenError:
         return None
