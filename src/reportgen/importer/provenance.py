@@ -24,7 +24,10 @@ from reportgen.workbook.book import Book
 from reportgen.workbook.schema import SOURCES_SHEET
 
 HEADERS = ("序号", "位置", "字段", "导入值（万元）", "来源", "说明", "字段路径")
-_WIDTHS = (6, 16, 30, 14, 70, 40, 28)
+# the first six print one landscape A4 page wide at 84 % (long texts wrap onto two lines);
+# 字段路径 is for reading the sheet back, not printed
+_WIDTHS = (6, 12, 26, 12, 50, 20, 28)
+_PRINTED = 6
 
 
 @dataclass(frozen=True)
@@ -60,15 +63,18 @@ def sources_sheet(entries: list[SourceEntry]) -> Callable[[Any, dict[str, str]],
             header_style(cell)
         for n, e in enumerate(entries, start=1):
             value = e.value if isinstance(e.value, Decimal | int) else str(e.value)
-            append(ws, [n, places.get(e.path, ""), e.label, value, e.source, e.note, e.path])
+            row = [n, places.get(e.path, ""), e.label, value, e.source, e.note, e.path]
+            append(ws, row)
             ws.cell(n + 1, 4).number_format = "#,##0.00"
-            for col in (5, 6):
-                ws.cell(n + 1, col).alignment = Alignment(wrap_text=True, vertical="top")
+            for col in range(1, len(row) + 1):
+                ws.cell(n + 1, col).alignment = Alignment(wrap_text=col in (3, 5, 6), vertical="top")
+            printing.fit_row(ws, n + 1, [(row[col - 1], _WIDTHS[col - 1]) for col in (3, 5, 6)])
         for col, width in enumerate(_WIDTHS, start=1):
             ws.column_dimensions[get_column_letter(col)].width = width
         ws.freeze_panes = "A2"
-        # A4, margins, sheet name and page numbers as on every other sheet; one landscape page wide, as a list
-        printing.apply(ws, printing.PrintPlan(landscape=True))
+        ws.print_area = f"A1:{get_column_letter(_PRINTED)}{ws.max_row}"
+        # A4, margins, sheet name and page numbers as on every other sheet
+        printing.apply(ws, printing.plan(_WIDTHS[:_PRINTED]))
 
     return add
 
