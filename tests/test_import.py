@@ -210,6 +210,7 @@ def test_provenance_note_and_sources_sheet(round_trips) -> None:
     assert sheet["A1"].font.b and sheet["A1"].font.name == wb["收入"]["A1"].font.name == "Calibri"
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 and sheet.page_setup.orientation == "landscape"
     assert sheet.print_title_rows == "$1:$1" and "&P" in sheet.oddFooter.center.text
+    assert sheet.print_area == f"'来源'!$A$1:$F${len(sources)}"  # 字段路径 (G) is for reading back, not printed
 
 
 def test_check_tells_imported_from_typed(round_trips) -> None:
