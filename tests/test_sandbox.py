@@ -340,6 +340,16 @@ def test_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:
     assert "example.yaml:2 Y004: YAML 格式错误: 不支持 YAML 别名" in output
 
 
+def test_deeply_nested_yaml_is_a_finding(tmp_path: Path) -> None:
+    """900 levels of brackets passed libyaml's limit (1000) and overflowed Python's recursion while
+    the data was built: an internal error instead of a message."""
+    folder = _format_copy(tmp_path)
+    (folder / "example.yaml").write_text("unit:\n  name: " + "[" * 900 + "]" * 900 + "\n", "utf-8")
+    code, output = run("format", "check", folder)
+    assert code == 2, output
+    assert "example.yaml:2 Y008: 嵌套超过 64 层，不像是格式声明" in output and "内部错误" not in output
+
+
 def test_template_zip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from reportgen.render import source
 

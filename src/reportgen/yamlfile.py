@@ -7,8 +7,9 @@ Contract:
   indexes (``("levels", 0, "groups", 1, "weight")``). ``LineMarks.line(loc)`` answers for the
   nearest recorded ancestor, so a missing key points at the mapping that lacks it.
 * Refused, as findings naming the file (and line when known): a file over ``YAML_MAX_BYTES``,
-  a YAML syntax error, an alias (``*name``; they can nest into a "billion laughs"), a key
-  written twice in one mapping (the later one would silently win), text that is not UTF-8.
+  nesting deeper than ``YAML_MAX_DEPTH``, a YAML syntax error, an alias (``*name``; they can nest
+  into a "billion laughs"), a key written twice in one mapping (the later one would silently win),
+  text that is not UTF-8.
 * This module imports nothing from formats/scoring/questionnaire: they all read through it.
 """
 
@@ -29,11 +30,18 @@ from reportgen.errors import Finding, ReportgenError
 Loc = tuple[str | int, ...]
 
 YAML_MAX_BYTES = 1024 * 1024  # a scoring system is some 20 KB
+YAML_MAX_DEPTH = 64  # levels of nesting; a scoring system uses about 8 (building the data recurses per level)
 
 
 # libyaml's loader when PyYAML was built with it (the wheels are): some 6× faster than the pure-Python one
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ALIAS_REFUSED = "不支持 YAML 别名（*引用），请直接写出内容"
+
+
+class _TooDeep(yaml.composer.ComposerError):
+    def __init__(self, line: int):
+        super().__init__(None, None, f"嵌套超过 {YAML_MAX_DEPTH} 层，不像是格式声明", None)
+        self.line = line
 
 
 class _AliasRefused(yaml.composer.ComposerError):
@@ -84,7 +92,7 @@ def _marks(root: Node | None) -> tuple[dict[Loc, int], list[tuple[Loc, int, int]
     """Lines by path, and every key written twice in a mapping as (path, first line, again).
     Iterative: the depth of the tree is whatever the file says. A node met twice is an alias (the
     composer hands the anchored node out again): None, for the caller to refuse, before anything
-    walks the structure it can multiply."""
+    walks the structure it can multiply. Nesting beyond ``YAML_MAX_DEPTH`` raises ``_TooDeep``."""
     lines: dict[Loc, int] = {}
     twice: list[tuple[Loc, int, int]] = []
     if root is None:
@@ -97,6 +105,8 @@ def _marks(root: Node | None) -> tuple[dict[Loc, int], list[tuple[Loc, int, int]
         if id(node) in met:
             return None
         met.add(id(node))
+        if len(loc) > YAML_MAX_DEPTH:
+            raise _TooDeep(node.start_mark.line + 1)
         if isinstance(node, MappingNode):
             seen: dict[str, int] = {}
             for key_node, value_node in node.value:
@@ -135,6 +145,8 @@ def load_yaml(path: Path) -> YamlDoc:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f"{where}:{mark.line + 1}" if mark else where
+        if isinstance(exc, _TooDeep):
+            raise ReportgenError(Finding(str(exc.problem), f"{where}:{exc.line}", code="Y008")) from exc
         code = "Y004" if isinstance(exc, _AliasRefused) else "Y003"
         raise ReportgenError(Finding(f"YAML 格式错误: {getattr(exc, 'problem', exc)}", at, code=code)) from exc
     if twice:
