@@ -88,17 +88,18 @@ def _paths_read(paths: Iterable[str]) -> tuple[set[str], set[Cell]]:
 
 def template_paths(fmt: Format) -> set[str]:
     """The model paths every document template and output name of ``fmt`` prints."""
-    from reportgen.render.env import parsed, text_env
+    from reportgen.render.env import make_env, parsed
     from reportgen.render.paths import variable_refs
     from reportgen.render.source import template_parts
 
+    env_globals = make_env().globals
     found: set[str] = set()
     sources = [doc.output for doc in fmt.spec.documents]
     for doc in fmt.spec.documents:
         sources += [part.source for part in template_parts(fmt.path(doc.template))]
     for source in sources:
         try:
-            refs = variable_refs(parsed(source), text_env().globals)
+            refs = variable_refs(parsed(source), env_globals)
         except TemplateSyntaxError:
             continue  # format check says so
         found |= {path for ref in refs if (path := ref.model_path)}

@@ -28,6 +28,7 @@ HEADERS = ("序号", "位置", "字段", "导入值（万元）", "来源", "说
 # 字段路径 is for reading the sheet back, not printed
 _WIDTHS = (6, 12, 26, 12, 50, 20, 28)
 _PRINTED = 6
+_WRAPPED = (3, 5, 6)  # 字段, 来源, 说明 (1-based columns)
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,8 @@ def sources_sheet(entries: list[SourceEntry]) -> Callable[[Any, dict[str, str]],
             append(ws, row)
             ws.cell(n + 1, 4).number_format = "#,##0.00"
             for col in range(1, len(row) + 1):
-                ws.cell(n + 1, col).alignment = Alignment(wrap_text=col in (3, 5, 6), vertical="top")
-            printing.fit_row(ws, n + 1, [(row[col - 1], _WIDTHS[col - 1]) for col in (3, 5, 6)])
+                ws.cell(n + 1, col).alignment = Alignment(wrap_text=col in _WRAPPED, vertical="top")
+            printing.fit_row(ws, n + 1, [(row[col - 1], _WIDTHS[col - 1]) for col in _WRAPPED])
         for col, width in enumerate(_WIDTHS, start=1):
             ws.column_dimensions[get_column_letter(col)].width = width
         ws.freeze_panes = "A2"

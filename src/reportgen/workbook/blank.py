@@ -14,6 +14,7 @@ every written path (``收入!C2``) before saving, to add a sheet the reader does
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from copy import copy
@@ -168,16 +169,14 @@ class _Styles:
             cell._style = copy(array)  # a copy: marking one cell (_revise) must not mark the others
 
     def input(self, cell, spec: Field) -> None:
-        self.apply(cell, ("input", spec.required, spec.kind), lambda c: _style_input(c, spec))
+        self.inputs([cell], spec)
 
     def inputs(self, cells: list[Any], spec: Field) -> None:
-        """:meth:`input` for a column of cells."""
-        if not cells:
-            return
-        self.input(cells[0], spec)
-        array = self._arrays[("input", spec.required, spec.kind)]
-        for cell in cells[1:]:
-            cell._style = copy(array)
+        """The input style of ``spec`` on each of ``cells`` (a column: its key and setter made once)."""
+        key = ("input", spec.required, spec.kind)
+        setter = functools.partial(_style_input, spec=spec)
+        for cell in cells:
+            self.apply(cell, key, setter)
 
 
 _KV_COLUMNS = (("项目", 22), ("填写值", 22), ("填写说明", 28))  # side by side within portrait A4 at full size

@@ -24,9 +24,10 @@ REPLACEMENT = "\ufffd"
 def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
     """Write ``value`` into the cell at ``row``/``column`` (1-based); text always as text."""
     cell = ws.cell(row=row, column=column)
-    if value is not None:  # a new cell is empty: most of a blank workbook's input cells stay so
-        cell.value = _clean(value)
-        _as_text(cell)
+    if value is None and cell.value is None:  # nothing to write (most of a blank workbook's input cells)
+        return cell
+    cell.value = _clean(value)
+    _as_text(cell)
     return cell
 
 
