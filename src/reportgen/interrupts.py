@@ -1,8 +1,8 @@
 """Ctrl-C held back while a few steps that must not be cut in half run (files being swapped in).
 
 Contract: ``with deferred() as held:`` runs the block with SIGINT remembered instead of raised.
-Blocks nest; only the outermost one restores the previous handler, and ``held.interrupted`` tells
-it whether Ctrl-C came meanwhile — the caller then raises (:class:`Interrupted` says what was
+Blocks nest; only the outermost one restores the previous handler, and its ``held.interrupted`` tells
+it whether Ctrl-C came meanwhile (a nested block's never does) — the caller then raises (:class:`Interrupted` says what was
 already written). Only the main thread can hold signals back; elsewhere the block runs as is.
 """
 
@@ -12,7 +12,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +27,9 @@ class Interrupted(KeyboardInterrupt):
 
 @dataclass
 class Held:
-    outermost: bool
-    _state: dict[str, bool] = field(default_factory=dict)
+    """Whether Ctrl-C came during the block: only ever set on the outermost block (the one to act)."""
 
-    @property
-    def interrupted(self) -> bool:
-        return self._state.get("hit", False)
+    interrupted: bool = False
 
 
 _current: Held | None = None
@@ -41,16 +38,13 @@ _current: Held | None = None
 @contextmanager
 def deferred() -> Iterator[Held]:
     global _current
-    if _current is not None:  # nested: the outermost block decides
-        yield Held(outermost=False, _state=_current._state)
+    if _current is not None or threading.current_thread() is not threading.main_thread():
+        yield Held()  # nested (the outermost block decides), or a thread that cannot hold signals back
         return
-    if threading.current_thread() is not threading.main_thread():
-        yield Held(outermost=False)
-        return
-    held = Held(outermost=True, _state={"hit": False})
+    held = Held()
 
     def remember(signum: int, frame: Any) -> None:
-        held._state["hit"] = True
+        held.interrupted = True
 
     previous = signal.signal(signal.SIGINT, remember)
     _current = held

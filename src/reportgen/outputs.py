@@ -171,7 +171,7 @@ def write_atomic(out: Path, write: Callable[[Path], None] | bytes) -> None:
     finally:
         if lock is not None:
             os.close(lock)
-    if held.interrupted and held.outermost:
+    if held.interrupted:
         raise Interrupted([out])
 
 
@@ -272,7 +272,7 @@ def write_all(out_dir: Path, outputs: Sequence[Staged], tail: str = NOTHING_WRIT
             raise ReportgenError(findings) from exc
         raise
     written = [out_dir / item.name for item in outputs]
-    if held.interrupted and held.outermost:
+    if held.interrupted:
         raise Interrupted(written)
     return written
 
@@ -467,7 +467,7 @@ def _roll_back(out_dir: Path, staging: Path) -> tuple[list[Finding], bool]:
         manifest = json.loads((staging / _MANIFEST).read_text(encoding="utf-8"))
         names, existed = list(manifest["names"]), set(manifest["existed"])
     except (OSError, ValueError, KeyError, TypeError):  # killed before its swap began (or an older version's)
-        names, existed = [p.name for p in old.iterdir()] if old.is_dir() else [], set()
+        names = [p.name for p in old.iterdir()] if old.is_dir() else []
         existed = set(names)
     restored, removed = [], []
     try:

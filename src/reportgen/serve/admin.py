@@ -10,7 +10,6 @@ logins are counted per client address: after ``MAX_FAILURES`` the address waits 
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Awaitable, Callable
 from functools import wraps
@@ -251,10 +250,11 @@ def unit_names(text: str) -> tuple[list[str], list[str]]:
     return names[:MAX_UNITS], refused
 
 
-def _list_text(upload: UploadFile, data: bytes, tmp: Path) -> str:
+def _list_text(upload: UploadFile, data: bytes, scratch: Path) -> str:
+    """The names in an uploaded list; an .xlsx is read from ``scratch`` (a temporary file name)."""
     suffix = Path(upload.filename or "").suffix.lower()
     if suffix == ".xlsx":
-        return _xlsx_first_column(data, tmp)
+        return _xlsx_first_column(data, scratch)
     if suffix not in (".txt", ".csv"):
         raise ValueError("单位名单请用 .txt、.csv 或 .xlsx 文件（每行一个单位名称）")
     for encoding in ("utf-8-sig", "gb18030"):
@@ -265,11 +265,10 @@ def _list_text(upload: UploadFile, data: bytes, tmp: Path) -> str:
     raise ValueError("无法识别名单文件的编码，请另存为 UTF-8 文本")
 
 
-def _xlsx_first_column(data: bytes, tmp: Path) -> str:
+def _xlsx_first_column(data: bytes, path: Path) -> str:
     from reportgen.errors import ReportgenError
     from reportgen.workbook.container import load_openpyxl
 
-    path = tmp / f"{os.urandom(16).hex()}.xlsx"
     path.write_bytes(data)
     try:
         wb = load_openpyxl(path)
@@ -292,7 +291,8 @@ async def add_units(request: Request, collection: Any) -> Response:
     back = f"/admin/c/{collection['id']}"
     if isinstance(upload, UploadFile) and upload.filename:
         try:
-            text += "\n" + await run_in_threadpool(_list_text, upload, await upload.read(), svc.store.tmp)
+            text += "\n" + await run_in_threadpool(_list_text, upload, await upload.read(),
+                                                   svc.store.temp_path(".xlsx"))
         except ValueError as exc:
             return refusal(request, 400, "名单文件无法读取", str(exc), back)
     names, refused = unit_names(text)

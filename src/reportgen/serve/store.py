@@ -484,8 +484,10 @@ class Store:
         shutil.rmtree(folder / "docs", ignore_errors=True)
         for name in (RESULT_NAME, PDF_RESULT_NAME):
             (folder / name).unlink(missing_ok=True)
-        record = {"findings": [{"message": message, "severity": "error", "field": "", "code": "", "refs": [],
-                                "place": ""}], "internal": True}
+        from reportgen.errors import Finding
+        from reportgen.serve.records import finding_record
+
+        record = {"findings": [finding_record(Finding(message))], "internal": True}
         with self.write() as conn:
             conn.execute("DELETE FROM documents WHERE version_id = ?", (vid,))
             conn.execute("UPDATE versions SET status = 'failed', stage = '', finished = ?, errors = 1, warnings = 0, "

@@ -28,7 +28,7 @@ import logging
 import multiprocessing as mp
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -133,10 +133,8 @@ class _Worker:
     vid: int | None = None
     phase: str = ""  # build / pdf
     deadline: float = 0.0
-    pdf: bool = False
     tasks: int = 0
-    built: bool = False
-    messages: list[tuple[Any, ...]] = field(default_factory=list)
+    built: bool = False  # the job's documents were reported built (a PDF phase may follow)
 
 
 class BuildQueue:
@@ -233,7 +231,7 @@ class BuildQueue:
         except OSError:
             self.store.fail(row["id"], "处理填报表的工作进程意外退出，请重新上传")
             return
-        worker.vid, worker.phase, worker.built, worker.pdf = row["id"], "build", False, self.pdf
+        worker.vid, worker.phase, worker.built = row["id"], "build", False
         worker.deadline = time.monotonic() + self.limits.build_timeout
         log.info("开始生成 版本#%s", row["id"])
 
@@ -272,12 +270,12 @@ class BuildQueue:
             self.store.set_stage(worker.vid, str(message[1]))
         elif kind == "built" and worker.vid is not None:
             worker.built = True
-            if not self.store.finish_build(worker.vid, worker.pdf):
+            if not self.store.finish_build(worker.vid, self.pdf):
                 self.store.fail(worker.vid, "生成的文档不完整，已作废；请重新上传")
                 return
             version = self.store.version(worker.vid)
             log.info("版本#%s 已处理：%s", worker.vid, version["status"] if version else "?")
-            if worker.pdf and version is not None and version["pdf"] == "pending":
+            if self.pdf and version is not None and version["pdf"] == "pending":
                 worker.phase, worker.deadline = "pdf", time.monotonic() + self.limits.pdf_timeout
         elif kind == "pdf" and worker.vid is not None:
             self.store.finish_pdf(worker.vid)
@@ -288,7 +286,7 @@ class BuildQueue:
     def _lost(self, worker: _Worker, why: str) -> None:
         """The worker ended before reporting its job done: complete what was written, else fail it."""
         assert worker.vid is not None
-        if worker.phase == "pdf" or worker.built:
+        if worker.built:  # the PDF phase comes only after the build was reported
             self.store.fail_pdf(worker.vid)
         elif not self.store.finish_build(worker.vid, pdf=False):
             self.store.fail(worker.vid, why)
