@@ -44,6 +44,22 @@ def test_examples_read_the_same_as_through_openpyxl(path: Path) -> None:
     assert read_meta(open_workbook(path)) == read_meta(openpyxl.load_workbook(path))
 
 
+def test_a_sheet_whose_values_start_away_from_a1_reads_each_cell_in_place(tmp_path: Path) -> None:
+    """calamine's grid (empty area kept) starts at A1; reading it from the sheet's first value again
+    put C3 at E5 and lost what was near the edge."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "S"
+    wb.active["C3"], wb.active["D4"], wb.active["E3"] = 5, "x", "末"
+    path = tmp_path / "away.xlsx"
+    wb.save(path)
+    sheet = open_workbook(path)["S"]
+    assert isinstance(open_workbook(path), CalamineBook)
+    found = {(r, c): sheet.cell(r, c).content for r in range(1, 8) for c in range(1, 8)
+             if sheet.cell(r, c).content is not None}
+    assert found == {(3, 3): 5, (4, 4): "x", (3, 5): "末"}
+    assert (sheet.max_row, sheet.max_column) == (4, 5)
+
+
 SHEET = TableSheet("收入", "rows", (
     Field("text", "正文", "text"), Field("amount", "金额", "money"), Field("rate", "比率", "decimal"),
     Field("day", "日期", "date"), Field("flag", "是否", "yesno")))

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from reportgen.checks.rules import Refs, at
 from reportgen.errors import Finding, Location
 from reportgen.lint.settings import LintSettings
 from reportgen.model.inputs import label_of
@@ -35,13 +36,17 @@ from reportgen.render.filters import num, pct, wan
 from reportgen.render.filters import score as fmt_score
 from reportgen.scoring.engine import ScoreResult
 
-Refs = dict[str, Location]
-NOTHING = {"无", "没有", "暂无", "无问题", "不存在", "/", "-", "—", "——", "－", "无。"}
+NOTHING = {"无", "没有", "暂无", "无问题", "不存在", "/", "-", "—", "——", "－"}
+_PUNCTUATION = r"\s。．.；;，,！!"  # what a bare word may be written with
+
+
+def _bare(text: str, also: str = "") -> str:
+    return re.sub(f"[{_PUNCTUATION}{also}]", "", text)
 
 
 def says_nothing(text: str | None) -> bool:
     """Empty, or only 无 / 没有 / — (punctuation aside)."""
-    bare = re.sub(r"[\s。．.；;，,！!、]", "", text or "")
+    bare = _bare(text or "", also="、")
     return not bare or bare in NOTHING
 
 
@@ -61,7 +66,7 @@ class Evaluated:
     settings: LintSettings
 
     def at(self, path: str, sheet: str) -> Location:
-        return self.refs.get(path) or Location.sheet(sheet)
+        return at(self.refs, path, sheet)
 
     def rows(self) -> Iterator[tuple[str, IndicatorRow]]:
         """Every 绩效指标 row, the unit's then each project's, with the words that say whose it is."""
@@ -103,7 +108,7 @@ def vague_values(unit: Evaluated) -> Iterator[Finding]:
         if row.quantitative:
             continue
         vague = [(field, str(getattr(row, field))) for field in ("target", "actual")
-                 if re.sub(r"[\s。．.；;，,！!]", "", str(getattr(row, field))) in words]
+                 if _bare(str(getattr(row, field))) in words]
         if vague:
             said = "，".join(f"{label_of(IndicatorRow, field)}只写了“{text}”" for field, text in vague)
             yield _warn(f"{subject}“{row.level3}”{said}，无法衡量：请写明可检验的内容（数量、标准、时间或状态，"

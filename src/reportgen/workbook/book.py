@@ -196,20 +196,20 @@ class CalamineBook(Book):
             return self._fallback(name)
         if scan.max_row > scan.row_limit:  # the reader refuses it by its max_row and reads nothing
             return Sheet(scan.max_row, scan.max_column, lambda r, c: None, scan.formulas)
-        sheet = self._wb.get_sheet_by_name(name)
-        (top, left) = sheet.start or (0, 0)
-        grid = sheet.to_python(skip_empty_area=False)
+        # from A1: the empty rows and columns before the first value are in the grid (its ``start`` is not
+        # an offset to apply, as ``importer.sources`` reads it too)
+        grid = self._wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         percent, errors = scan.percent, scan.errors
 
         def content(row: int, column: int) -> Any:
             coord = (row, column)
             if coord in errors:
                 return errors[coord]
-            r, c = row - 1 - top, column - 1 - left
-            if r < 0 or c < 0 or r >= len(grid) or c >= len(grid[r]):
+            r, c = row - 1, column - 1
+            if r >= len(grid) or c >= len(grid[r]):
                 return None
             return calamine_content(grid[r][c], coord in percent)
 
-        height = max(scan.max_row, top + len(grid))
-        width = max(scan.max_column, left + max((len(r) for r in grid), default=0))
+        height = max(scan.max_row, len(grid))
+        width = max(scan.max_column, max((len(r) for r in grid), default=0))
         return Sheet(max(height, 1), max(width, 1), content, scan.formulas, scan.merged)
