@@ -187,7 +187,7 @@ def fill_date_near_year(report: Report, refs: Refs) -> Iterator[Finding]:
     """A 填报日期 years away from the 年度 (2099, 0001 …) is a slip, named at its cell."""
     far = date_far_from(report.unit.fill_date, report.unit.year)
     if far:
-        yield Finding(far, at(refs, "unit.fill_date", "基本信息"), "填报日期", code="C624")
+        yield Finding(far, at(refs, "unit.fill_date", "基本信息"), label_of(Unit, "fill_date"), code="C624")
 
 
 RULES = (funds_filled_together, budget_parts_together, project_sources_spent, function_lines, staff_within_quota,

@@ -1126,13 +1126,12 @@ class Report(_Model):
 
     def _common(self) -> Common:
         b, tp = self.budget, self.three_public
-        actual = b.procurement_actual
         return Common(staff_control_rate=self.staff.control_rate, three_public_control_rate=tp.control_rate,
                       three_public_change_rate=tp.change_rate, execution_rate=b.execution_rate,
                       adjustment_rate=b.adjustment_rate, carryover_rate=percent(self.balance.year_end, b.final),
                       public_control_rate=percent(self.expenditure.total.public, b.public_budget),
                       fixed_utilization=self.assets.fixed_utilization,
-                      procurement_rate=None if actual is None else percent(actual, b.procurement_budget))
+                      procurement_rate=percent(b.procurement_actual, b.procurement_budget))
 
     @computed_field(description="各机构结余（按机构名称对应收入与支出）")
     @property

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_fie
 
 from reportgen.cells import is_empty, parse_cell
 from reportgen.errors import Finding, Location
+from reportgen.model.inputs import label_of
 from reportgen.model.report import Indicator, IndicatorRow, ProjectIndicator, change_rate, percent
 from reportgen.render.filters import num, pct, round_half_up
 from reportgen.render.filters import points as points_text
@@ -49,6 +50,8 @@ from reportgen.scoring.system import (
 )
 
 HUNDRED = Decimal(100)
+_SCORE_LABEL = label_of(IndicatorRow, "score")  # 定性指标得分
+_REASON_LABEL = label_of(IndicatorRow, "deviation_reason")  # 偏差原因及改进措施
 
 
 class ScoreRow(BaseModel):
@@ -390,8 +393,8 @@ def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, rows: _Rows, findings
                                          findings)
         return done(raw, calc, reason, None, indicator.actual_text)
     if indicator.score is not None:
-        findings.append(Finding(f"{rows.subject}“{indicator.level3}”是定量指标，得分由程序按完成值计算，填写的定性指标得分 "
-                                f"{num(indicator.score)} 未使用（请清空）", indicator.cell("score"), "定性指标得分",
+        findings.append(Finding(f"{rows.subject}“{indicator.level3}”是定量指标，得分由程序按完成值计算，填写的{_SCORE_LABEL} "
+                                f"{num(indicator.score)} 未使用（请清空）", indicator.cell("score"), _SCORE_LABEL,
                                 "warning", "G841"))
     t, a, nature = indicator.target, indicator.actual, indicator.nature
     if not isinstance(t, Decimal) or not isinstance(a, Decimal) or nature not in ("≥", "≤", "="):
@@ -453,11 +456,11 @@ def _qualitative(indicator: IndicatorRow, bands: dict[str, QualitativeBand], wei
                           text="")
         findings.append(Finding(f"{subject}“{indicator.level3}”完成程度为“{level_name}”，得分应在分值{fmt_score(weight)}分的"
                                 f"{r.describe('%')}之间（即{scaled.describe('分')}），填写的是{num(given)}分",
-                                indicator.cell("score"), "定性指标得分", code="G840"))
+                                indicator.cell("score"), _SCORE_LABEL, code="G840"))
     elif given is not None:
         findings.append(Finding(f"{subject}“{indicator.level3}”：本格式定性指标按完成程度固定计分（{level_name}为分值的"
-                                f"{num(band.default)}%），填写的定性指标得分 {num(given)} 未使用（请清空）",
-                                indicator.cell("score"), "定性指标得分", "warning", "G841"))
+                                f"{num(band.default)}%），填写的{_SCORE_LABEL} {num(given)} 未使用（请清空）",
+                                indicator.cell("score"), _SCORE_LABEL, "warning", "G841"))
     raw = weight * band.default / HUNDRED
     if fixed:
         calc = f"完成程度：{level_name}，按分值的{num(band.default)}%计，得{fmt_score(_points(raw, weight))}分"
@@ -479,8 +482,8 @@ def _overshoot(rule: Overshoot, indicator: IndicatorRow, over: Decimal, calc: st
         text = f"{calc}；{note}，按指标偏离扣{fmt_score(rule.deduct)}分，得{fmt_score(_points(raw, weight))}分"
         return done(raw, text, f"实际完成{shown}，{note}，扣{fmt_score(rule.deduct)}分", actual, shown)
     if not deviation:
-        findings.append(Finding(f"{subject}“{indicator.level3}”{note}，请在“偏差原因及改进措施”中说明原因（如年初指标值设定偏低）",
-                                indicator.cell("deviation_reason"), "偏差原因及改进措施", "warning", "G842"))
+        findings.append(Finding(f"{subject}“{indicator.level3}”{note}，请在“{_REASON_LABEL}”中说明原因（如年初指标值设定偏低）",
+                                indicator.cell("deviation_reason"), _REASON_LABEL, "warning", "G842"))
     return done(weight, f"{calc}；{note}，须说明原因", "", actual, shown)
 
 
