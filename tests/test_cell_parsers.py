@@ -404,3 +404,17 @@ def test_a_target_that_needs_a_person(typed: str) -> None:
     from reportgen.cells import parse_comparison
 
     assert parse_comparison(typed) is None
+
+
+def test_a_long_cell_without_its_unit_is_not_folded_ending_by_ending(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 20,000-character text pasted into a 年度指标值 folded each of its endings (1.5 s a cell)."""
+    import reportgen.cells as cells
+
+    calls = []
+    real = cells.fold
+    monkeypatch.setattr(cells, "fold", lambda text: calls.append(text) or real(text))
+    number, problem = cells.parse_quantity("说明" * 10_000, "万亩")
+    assert number is None and problem.startswith("应为数字")
+    assert len(calls) <= 3
+    calls.clear()
+    assert cells.parse_quantity("12万亩", "万亩") == (D(12), None)
