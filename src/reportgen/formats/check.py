@@ -46,17 +46,16 @@ def questionnaire_reference() -> list[VarDoc]:
 
 def _check_templates(fmt: Format, findings: list[Finding]) -> None:
     from reportgen.formats.template_check import check_template
-    from reportgen.render.env import make_env
+    from reportgen.render.env import parsed
 
     reference = variable_reference()
     known = known_paths(reference)
     suggestions = {d.path for d in reference}
-    text_env = make_env(autoescape=False)
     for n, doc in enumerate(fmt.spec.documents):
         findings += check_template(fmt.path(doc.template), known, suggestions)
         output, needs = ("documents", n, "output"), ("documents", n, "needs")
         try:
-            text_env.parse(doc.output)
+            parsed(doc.output)
         except TemplateSyntaxError as exc:
             findings.append(Finding(f"输出文件名模板有语法错误: {exc.message}", fmt.where(output),
                                     field_path(output), code="F111"))

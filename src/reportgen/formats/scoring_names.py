@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError, nodes
 
 from reportgen.errors import Finding, ReportgenError
-from reportgen.render.env import make_env
+from reportgen.render.env import parsed
 from reportgen.render.source import snippet, template_parts
 
 Names = dict[str, set[str]]  # "score.levels" / "score.groups" / "project_score.levels" … -> declared names
@@ -69,7 +69,6 @@ def _walk(node: nodes.Node, loops: dict[str, str], found: list[tuple[int, str, s
 
 def part_name_findings(template: Path, names: Names) -> list[Finding]:
     """Every scoring part a template names that the format's scoring does not declare."""
-    env = make_env()
     findings: list[Finding] = []
     try:
         parts = template_parts(template)
@@ -77,7 +76,7 @@ def part_name_findings(template: Path, names: Names) -> list[Finding]:
         return []  # an unreadable template is reported by the template check (T401–T403)
     for part in parts:
         try:
-            ast = env.parse(part.source)
+            ast = parsed(part.source)
         except TemplateSyntaxError:
             continue  # reported by the template check (T410)
         found: list[tuple[int, str, str]] = []
