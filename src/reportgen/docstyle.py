@@ -492,16 +492,6 @@ def set_cell(
     return cell
 
 
-def allow_split(table: Table, *rows: int) -> None:
-    """Let these rows break across pages (long text cells); :func:`add_table` makes every row whole,
-    which for a row of a page's length leaves the page before it mostly blank."""
-    for r in rows:
-        tr_pr = table.rows[r]._tr.trPr
-        if tr_pr is not None:
-            for element in tr_pr.findall(qn("w:cantSplit")):
-                tr_pr.remove(element)
-
-
 def keep_with_next(table: Table, rows: Sequence[int] | None = None) -> None:
     """Keep these rows (default: all) on the page of the row after them, as Word does for a
     table whose paragraphs all keep with next: a short form block never splits across pages."""

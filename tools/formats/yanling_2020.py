@@ -68,15 +68,6 @@ def _restyle(table: Any, style: Any) -> None:
                 paragraph.style = style
 
 
-def _sections_inline(items: str, numbered: bool = True) -> str:
-    """Narrative sections as one cell's text: ``（一）小标题`` lines and paragraphs, line breaks between;
-    ``无`` when the list is empty (a form cell is never left blank)."""
-    title = "{{ loop.index|cn_paren }}{{ s.title }}" if numbered else "{{ s.title }}"
-    return (f"{{% for s in {items} %}}{{% if s.title %}}{title}{BR}{{% endif %}}"
-            f"{{% for para in s.paragraphs %}}{{{{ para }}}}{{% if not loop.last %}}{BR}{{% endif %}}{{% endfor %}}"
-            f"{{% if not loop.last %}}{BR}{{% endif %}}{{% else %}}无{{% endfor %}}")
-
-
 # --- sentences built from the figures (shared by the report and the 报告表) ---------------------------
 
 def overview_sentence() -> str:

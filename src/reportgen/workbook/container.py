@@ -45,8 +45,9 @@ def _fail(message: str, path: Path) -> ReportgenError:
     return ReportgenError(Finding(message, Location.in_file(path), code="W500"))
 
 
-def _has_encryption_info(path: Path) -> bool:
-    """Whether an OLE file's directory names an ``EncryptionInfo`` stream (bounded chunked scan)."""
+def encrypted(path: Path) -> bool:
+    """Whether an OLE compound file (an old .xls, or an .xlsx saved with a password) is encrypted: its
+    directory names an ``EncryptionInfo`` stream (bounded chunked scan)."""
     tail = b""
     read = 0
     with path.open("rb") as f:
@@ -57,11 +58,6 @@ def _has_encryption_info(path: Path) -> bool:
                 return True
             tail = window[-(len(_ENCRYPTION_INFO) - 1):]
     return False
-
-
-def encrypted(path: Path) -> bool:
-    """Whether an OLE compound file (an old .xls, or an .xlsx saved with a password) is encrypted."""
-    return _has_encryption_info(path)
 
 
 def check_file(path: Path) -> None:
@@ -75,7 +71,7 @@ def check_file(path: Path) -> None:
     with path.open("rb") as f:
         head = f.read(len(_OLE_MAGIC))
     if head.startswith(_OLE_MAGIC[:4]):
-        if _has_encryption_info(path):
+        if encrypted(path):
             raise _fail("工作簿设置了打开密码（已加密），请在 Excel/WPS 中取消密码后另存为 .xlsx 再试", path)
         raise _fail("这是旧版 .xls/.et 格式的文件，请在 Excel 或 WPS 中“另存为” .xlsx 格式后再试", path)
     if not zipfile.is_zipfile(path):
