@@ -245,13 +245,11 @@ def income_table(doc) -> None:
     set_cell(table, 1, 0, "汇总", bold=True)
     set_cell(table, 1, 1, "{{ income.total.total|wan }}")
     loop_columns(table, 1, 2, "c in income.total.sources if c.key in used", "{{ c.amount|wan }}", width_mm=156)
-    set_cell(table, 2, 0, "{%tr for r in income.rows %}", align="left")
-    merge(table, 2, 0, 2, 4)
+    row_tag(table, 2, "{%tr for r in income.rows %}")
     set_cell(table, 3, 0, "{{ loop.index }}、{{ r.org }}", align="left")
     set_cell(table, 3, 1, "{{ r.total|wan }}")
     loop_columns(table, 3, 2, "c in r.sources if c.key in used", "{{ c.amount|wan }}", width_mm=156)
-    set_cell(table, 4, 0, "{%tr endfor %}", align="left")
-    merge(table, 4, 0, 4, 4)
+    row_tag(table, 4, "{%tr endfor %}")
     small_text(table)
     narrow_margins(table)  # up to eight amount columns: "3,120.50" stays on one line
 
@@ -275,16 +273,14 @@ def expenditure_table(doc) -> None:
     loop_columns(table, 1, 6, "k in expenditure.total.kinds if k.key in other", "{{ k.amount|wan }}", width_mm=156)
     set_cell(table, 1, 9, "{{ balance.year_end|wan }}")
     set_cell(table, 1, 10, "{{ balance.year_end|wan }}")
-    set_cell(table, 2, 0, "{%tr for r in expenditure.rows %}", align="left")
-    merge(table, 2, 0, 2, 10)
+    row_tag(table, 2, "{%tr for r in expenditure.rows %}")
     set_cell(table, 3, 0, "{{ loop.index }}、{{ r.org }}", align="left")
     for col, expr in enumerate(["r.total", "r.basic", "r.personnel", "r.public", "r.project"], start=1):
         set_cell(table, 3, col, f"{{{{ {expr}|wan }}}}")
     loop_columns(table, 3, 6, "k in r.kinds if k.key in other", "{{ k.amount|wan }}", width_mm=156)
     set_cell(table, 3, 9, "{{ org_balances[loop.index0].year_end|wan }}")
     set_cell(table, 3, 10, "{{ org_balances[loop.index0].year_end|wan }}")
-    set_cell(table, 4, 0, "{%tr endfor %}", align="left")
-    merge(table, 4, 0, 4, 10)
+    row_tag(table, 4, "{%tr endfor %}")
     small_text(table)
     narrow_margins(table)  # eleven columns: amounts stay on one line
 
@@ -387,8 +383,7 @@ def scoring_table(path: Path, title: str, reason_header: str = "扣分原因和�
     header_row(table, 0, headers)
     loops = ["g in score.levels", "sg in g.groups", "r in sg.rows"]
     for row, loop in enumerate(loops, start=1):
-        set_cell(table, row, 0, f"{{%tr for {loop} %}}", align="left")
-        merge(table, row, 0, row, len(headers) - 1)
+        row_tag(table, row, f"{{%tr for {loop} %}}")
     last = ("{{ r.calculation }}{% if r.deduction_reason %}\n扣分原因：{{ r.deduction_reason }}{% endif %}"
             if show_calculation else "{{ r.deduction_reason }}")
     scope = "(g.name ~ '/' ~ sg.name)" if keep_groups else ""
@@ -402,8 +397,7 @@ def scoring_table(path: Path, title: str, reason_header: str = "扣分原因和�
     # rows stay whole: a row is a few lines (a long shared 评分标准 is spread over its merged rows), and a
     # split one leaves a sliver of it on the next page
     for row in range(5, 8):
-        set_cell(table, row, 0, "{%tr endfor %}", align="left")
-        merge(table, row, 0, row, len(headers) - 1)
+        row_tag(table, row, "{%tr endfor %}")
     set_cell(table, 8, 0, "总分", bold=True)
     merge(table, 8, 0, 8, 3)
     set_cell(table, 8, 4, "{{ score.total_weight|score }}", bold=True)

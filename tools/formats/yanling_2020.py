@@ -49,6 +49,7 @@ from tools.formats.common import (
     loop_table,
     or_none,
     parts_list,
+    row_tag,
     sections,
     whole_and_parts,
 )
@@ -450,8 +451,7 @@ def scoring_form(path: Path) -> None:
     table = add_table(doc, 11, len(headers), col_widths_mm=widths)
     header_row(table, 0, headers)  # python-docx turns "\n" into a line break
     for row, loop in enumerate(["g in score.levels", "sg in g.groups", "r in sg.rows"], start=1):
-        set_cell(table, row, 0, f"{{%tr for {loop} %}}", align="left")
-        merge(table, row, 0, row, len(headers) - 1)
+        row_tag(table, row, f"{{%tr for {loop} %}}")
     # no vmerge scope here: a scope suffix after a multi-line value stays visible (render/merge.py
     # strips it only from the first text run); resetting at each 二级指标 keeps groups apart.
     standard = ("{% if loop.first or r.standard %}{% set ns.standard = r.standard %}{% endif %}"
@@ -468,8 +468,7 @@ def scoring_form(path: Path) -> None:
     for col, text in enumerate(cells):
         set_cell(table, 4, col, text, align="left" if col in (5, 6) else "center")
     for row in range(5, 8):
-        set_cell(table, row, 0, "{%tr endfor %}", align="left")
-        merge(table, row, 0, row, len(headers) - 1)
+        row_tag(table, row, "{%tr endfor %}")
     set_cell(table, 8, 0, "合计", bold=True)
     merge(table, 8, 0, 8, 1)
     set_cell(table, 8, 2, "{{ score.total_weight|score }}", bold=True)
@@ -577,16 +576,14 @@ def questionnaire_summary(path: Path) -> None:
     merge(table, 0, 9, 1, 9)
     set_cell(table, 0, 10, "满意率", bold=True)
     merge(table, 0, 10, 1, 10)
-    set_cell(table, 2, 0, "{%tr for q in questionnaire_summary.questions %}", align="left")
-    merge(table, 2, 0, 2, 10)
+    row_tag(table, 2, "{%tr for q in questionnaire_summary.questions %}")
     set_cell(table, 3, 0, "{{ q.label }}", align="left")
     for n in range(4):
         set_cell(table, 3, 1 + 2 * n, f"{{{{ q.counts[{n}].count }}}}")
         set_cell(table, 3, 2 + 2 * n, f"{{{{ q.counts[{n}].share|pct }}}}")
     set_cell(table, 3, 9, "{{ q.average|num(2) }}")
     set_cell(table, 3, 10, "{{ q.satisfaction_rate|pct }}")
-    set_cell(table, 4, 0, "{%tr endfor %}", align="left")
-    merge(table, 4, 0, 4, 10)
+    row_tag(table, 4, "{%tr endfor %}")
     set_cell(table, 5, 0, "总体", bold=True)
     set_cell(table, 5, 1, "有效问卷{{ questionnaire_summary.valid }}份，共计得分{{ questionnaire_summary.score|num }}/{{ questionnaire_summary.full_score|num }}分，"
                           "得分率{{ questionnaire_summary.score_rate|pct }}", align="left")
