@@ -333,16 +333,15 @@ def projects_table(doc):  # -> docx Table
 SAME_LEVEL1 = "loop.nextitem is defined and loop.nextitem.level1 == i.level1"
 
 
-def indicators_table(doc, keep_groups: bool = False) -> None:
-    """``keep_groups``: each 一级指标 group's rows on one page, so that a page never holds rows under a
-    repeated header without their 一级 label (nor one orphan row)."""
+def indicators_table(doc) -> None:
+    """Each 一级指标 group's rows on one page, so that a page never holds rows under a repeated header
+    without their 一级 label (nor one orphan row)."""
     table = loop_table(
         doc, ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"], "i in indicators",
         ["{{ i.level1|vmerge }}", "{{ i.level2|vmerge }}", "{{ i.level3 }}", "{{ i.target_text }}",
          "{{ i.actual_text }}"],
         [22, 26, 48, 30, 30], align_first_left=False)
-    if keep_groups:
-        keep_with_next_while(table, 2, SAME_LEVEL1)
+    keep_with_next_while(table, 2, SAME_LEVEL1)
 
 
 def goals_table(doc) -> None:
@@ -358,40 +357,33 @@ def evaluators_table(doc):  # -> docx Table
 
 # --- scoring tables (评分表): shared by formats with a scoring system -----------------------------
 
-def scoring_table(path: Path, title: str, reason_header: str = "扣分原因和其他说明",
-                  show_calculation: bool = False, keep_groups: bool = False) -> None:
-    """``keep_groups``: each 二级指标 group's rows on one page, its 一级指标 label merged over the group
-    only (not the 一级's whole run), so that no page shows rows without their 一级 and 二级 labels; the
-    form then takes an attached form's margins (25/22 mm, 20 mm at the sides) and the wider 评分标准
-    and reason columns keep the rows short enough for a group to fit on a page."""
+def scoring_table(path: Path, title: str) -> None:
+    """Each 二级指标 group's rows on one page, its 一级指标 label merged over the group only (not the
+    一级's whole run), so that no page shows rows without their 一级 and 二级 labels; the form takes an
+    attached form's margins (25/22 mm, 20 mm at the sides) and the wide 评分标准 and reason columns keep
+    the rows short enough for a group to fit on a page."""
     doc = new_document(landscape=True, table_pt=10.5)
-    widths = [20, 24, 30, 80, 12, 14, 63]
-    if keep_groups:
-        section = doc.sections[0]
-        section.top_margin, section.bottom_margin, section.footer_distance = Mm(25), Mm(22), Mm(10)
-        section.left_margin = section.right_margin = Mm(20)
-        widths = [20, 24, 30, 87, 12, 16, 68]  # 257 mm; 自评得分 holds 87.46
+    section = doc.sections[0]
+    section.top_margin, section.bottom_margin, section.footer_distance = Mm(25), Mm(22), Mm(10)
+    section.left_margin = section.right_margin = Mm(20)
+    widths = [20, 24, 30, 87, 12, 16, 68]  # 257 mm; 自评得分 holds 87.46
     add_label(doc)
     add_title(doc, title)
     add_body(doc, "单位名称：{{ unit.name }}    评价年度：{{ unit.year }}年")
     # 原表（如岳阳“职责履行”六行）共用一格评分标准：空标准沿用上一行的文字，再由 vmerge 合并；
     # 每个二级指标的第一行重新开始，各组互不合并。
     add_body(doc, "{%p set ns = namespace(standard='') %}")
-    headers = ["一级指标", "二级指标", "三级指标", "评分标准", "分值", "自评得分",
-               "计算过程和评分依据" if show_calculation else reason_header]
-    table = add_table(doc, 10 if keep_groups else 9, len(headers), col_widths_mm=widths)
+    headers = ["一级指标", "二级指标", "三级指标", "评分标准", "分值", "自评得分", "扣分原因和其他说明"]
+    table = add_table(doc, 10, len(headers), col_widths_mm=widths)
     header_row(table, 0, headers)
     loops = ["g in score.levels", "sg in g.groups", "r in sg.rows"]
     for row, loop in enumerate(loops, start=1):
         row_tag(table, row, f"{{%tr for {loop} %}}")
-    last = ("{{ r.calculation }}{% if r.deduction_reason %}\n扣分原因：{{ r.deduction_reason }}{% endif %}"
-            if show_calculation else "{{ r.deduction_reason }}")
-    scope = "(g.name ~ '/' ~ sg.name)" if keep_groups else ""
-    cells = ["{{ (g.name ~ '\n（' ~ g.weight|score ~ '分）')|vmerge" + scope + " }}",
+    cells = ["{{ (g.name ~ '\n（' ~ g.weight|score ~ '分）')|vmerge(g.name ~ '/' ~ sg.name) }}",
              "{{ (sg.name ~ '\n（' ~ sg.weight|score ~ '分）')|vmerge(g.name) }}",
              "{{ r.name }}",
              "{% if loop.first or r.standard %}{% set ns.standard = r.standard %}{% endif %}{{ ns.standard|vmerge }}",
-             "{{ r.weight|score }}", "{{ r.points|points }}", last]
+             "{{ r.weight|score }}", "{{ r.points|points }}", "{{ r.deduction_reason }}"]
     for col, text in enumerate(cells):
         set_cell(table, 4, col, text, align="left" if col in (3, 6) else "center")
     # rows stay whole: a row is a few lines (a long shared 评分标准 is spread over its merged rows), and a
@@ -406,9 +398,6 @@ def scoring_table(path: Path, title: str, reason_header: str = "扣分原因和�
     keep_with_next(table, [8])  # 总分 and the 评价人 line stay together
     signed = ("评价人：{% for e in evaluators %}{{ e.name }}{% if not loop.last %}、{% endif %}{% endfor %}"
               "    填报日期：{{ unit.fill_date|cn_date }}")
-    if keep_groups:
-        line_row(table, 9, signed.replace("    ", "\u3000\u3000"))
-        keep_with_next_while(table, 4, "not loop.last")
-    else:
-        add_body(doc, signed)
+    line_row(table, 9, signed.replace("    ", "\u3000\u3000"))
+    keep_with_next_while(table, 4, "not loop.last")
     doc.save(path)

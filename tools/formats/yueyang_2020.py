@@ -181,7 +181,7 @@ def yueyang_report(path: Path) -> None:
     goals_table(doc)
     after_table(add_heading2(doc, "（二）绩效指标完成情况"))
     add_note(doc, "表7 整体支出绩效指标完成情况")
-    indicators_table(doc, keep_groups=True)  # 表7: no orphan row under a repeated header
+    indicators_table(doc)  # 表7: no orphan row under a repeated header
     after_table(add_heading2(doc, "（三）主要工作成效"))
     numbered_sections(doc, "narrative.achievements")
     add_heading2(doc, "（四）自评结论")
@@ -205,5 +205,5 @@ def yueyang_report(path: Path) -> None:
 
 DOCUMENTS = {
     "自评报告.docx": yueyang_report,
-    "评分表.docx": lambda path: scoring_table(path, "部门整体支出绩效评价评分表", keep_groups=True),
+    "评分表.docx": lambda path: scoring_table(path, "部门整体支出绩效评价评分表"),
 }
