@@ -212,8 +212,8 @@ def parse_quantity(value: Any, unit: str | None = "", sign: str = "") -> tuple[D
     no unit this is ``parse_number`` verdict for verdict (``95%`` is not a number)."""
     if not isinstance(value, str):
         return parse_number(value, allow_negative=True)
-    text = re.sub(r"\s", "", _narrow(value))
-    if sign and text.startswith(want_sign := re.sub(r"\s", "", _narrow(sign))):
+    text = _compact(value)
+    if sign and text.startswith(want_sign := _compact(sign)):
         text = text[len(want_sign):]
     want = fold(unit or "")
     # the unit as typed may be written another way (㎡ for m2): compared folded, cut off as typed; the
@@ -263,7 +263,7 @@ def parse_comparison(value: Any) -> Comparison | None:
     ≥ 120 家, ``不低于95%`` ≥ 95 %, ``95%以上`` ≥ 95 %, ``3个工作日内`` ≤ 3 个工作日, ``100%`` = 100 %;
     text without a digit (``明显提升``) is words. None when it cannot be told for certain: another
     word before the number (``约100人``), a second number, or a date rather than a unit (``9月底前``)."""
-    text = re.sub(r"\s", "", _narrow(as_text(value)))
+    text = _compact(as_text(value))
     if not text:
         return None
     if not re.search(r"[0-9]", text):
@@ -306,7 +306,7 @@ def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
         date = value.date()
     elif isinstance(value, dt.date):
         date = value
-    elif not isinstance(value, bool) and (match := _DATE_TEXT.fullmatch(re.sub(r"\s", "", _narrow(as_text(value))))):
+    elif not isinstance(value, bool) and (match := _DATE_TEXT.fullmatch(_compact(as_text(value)))):
         try:
             date = dt.date(*(int(g) for g in match.groups() if g is not None))
         except ValueError:
@@ -380,6 +380,11 @@ def _narrow(value: Any) -> str:
 def fold(value: Any) -> str:
     """Text as compared with a declaration: full-width folded to half-width, every space removed."""
     return re.sub(r"\s", "", _half_width(value))
+
+
+def _compact(value: Any) -> str:
+    """A typed number or date as read: full-width ASCII narrowed (``_narrow``), every space removed."""
+    return re.sub(r"\s", "", _narrow(value))
 
 
 def label_key(value: Any) -> str:
