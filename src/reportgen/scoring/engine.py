@@ -346,12 +346,10 @@ def _actual_from(spec: GoalRowsSpec, indicator: IndicatorRow, variables: dict[st
 
 
 def _goal_row(level: Level, spec: GoalRowsSpec, item: Any, rows: _Rows, findings: list[Finding],
-              variables: dict[str, Any] | None = None, taken: list[Substitution] | None = None,
-              rules: GoalRules | None = None) -> ScoreRow:
+              variables: dict[str, Any], taken: list[Substitution], rules: GoalRules) -> ScoreRow:
     """One 绩效指标 row (the unit's or a project's) scored against its own target by the file's
     ``goal_rules`` (the 财预〔2020〕10号 defaults without them). Whether it is met and how target and
     value read (``≥95%``) are the model's (``IndicatorRow.met``, ``target_text``): one rule, one display."""
-    rules = rules or GoalRules()
     try:
         indicator = item if isinstance(item, IndicatorRow) else IndicatorRow.model_validate(expr.top_level(item))
     except ValidationError as exc:  # a context that did not come from the reader (tests, tools)
@@ -491,17 +489,15 @@ def _join_note(note: str, calc: str) -> str:
     return f"{note}，{calc}" if note else calc
 
 
-def _goal_level(level: Level, spec: GoalRowsSpec, rows: _Rows, findings: list[Finding],
-                variables: dict[str, Any] | None = None, taken: list[Substitution] | None = None,
-                rules: GoalRules | None = None, receiving: bool = False) -> ScoreLevel:
-    """A level scored from goal rows. ``receiving``: another level's points were moved in (``when_absent:
-    move``), so the level's points are its rows' own sum, checked by the caller over all receiving levels."""
-    items = _level_items(spec, rows)
+def _goal_level(level: Level, spec: GoalRowsSpec, items: list[Any], rows: _Rows, findings: list[Finding],
+                variables: dict[str, Any], taken: list[Substitution], rules: GoalRules,
+                receiving: bool = False) -> ScoreLevel:
+    """A level scored from its goal rows ``items`` (at least one). ``receiving``: another level's points
+    were moved in (``when_absent: move``), so the level's points are its rows' own sum, checked by the
+    caller over all receiving levels."""
     scored = [_goal_row(level, spec, item, rows, findings, variables, taken, rules) for item in items]
     weights = sum((r.weight for r in scored), ZERO)
     names = "、".join(spec.level1)
-    if not scored:
-        return _absent_level(level, spec, rows, findings)
     if not receiving and weights != level.weight:
         refs = "、".join(r.ref for r in scored if r.ref) or rows.sheet
         findings.append(Finding(f"{rows.subject}一级指标“{names}”各行分值合计{num(weights)}分，应为{num(level.weight)}分",
@@ -547,7 +543,8 @@ def _goal_levels(system: ScoringSystem, rows: _Rows, findings: list[Finding], va
     """Every goal_rows level by name. A level without rows whose format says ``when_absent: move``
     gives its points to the levels that have rows: their rows must then add up to all those points."""
     goal = [lv for lv in system.levels if lv.goal_rows is not None]
-    present = [lv for lv in goal if _level_items(lv.goal_rows, rows)]  # type: ignore[arg-type]
+    items = {lv.name: _level_items(lv.goal_rows, rows) for lv in goal}  # type: ignore[arg-type]
+    present = [lv for lv in goal if items[lv.name]]
     moving = [lv for lv in goal if lv not in present and lv.goal_rows.when_absent == "move"]  # type: ignore[union-attr]
     receivers = "、".join(lv.name for lv in present)
     result: dict[str, ScoreLevel] = {}
@@ -555,10 +552,10 @@ def _goal_levels(system: ScoringSystem, rows: _Rows, findings: list[Finding], va
         spec = lv.goal_rows
         assert spec is not None
         if lv not in present:
-            result[lv.name] = _absent_level(lv, spec, rows, findings, receivers if present else "")
+            result[lv.name] = _absent_level(lv, spec, rows, findings, receivers)
             continue
-        result[lv.name] = _goal_level(lv, spec, rows, findings, variables, taken, system.goal_rules,
-                                      receiving=bool(moving))
+        result[lv.name] = _goal_level(lv, spec, items[lv.name], rows, findings, variables, taken,
+                                      system.goal_rules, receiving=bool(moving))
     if moving and present:
         expected = sum((lv.weight for lv in [*present, *moving]), ZERO)
         got = sum((result[lv.name].weight for lv in present), ZERO)
