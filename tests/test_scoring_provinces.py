@@ -125,6 +125,9 @@ def test_fixed_shares_stay_fixed() -> None:
     assert benefit(result).points == 15
     assert benefit(result).calculation == "完成程度：部分达成，按分值的50%计，得15分"
     assert [f.code for f in result.findings] == ["G841"]
+    # the rules printed with the score say so (they said only the file-wide bands before)
+    assert "效益指标中的定性指标按完成程度在区间内自评打分：达成为分值的等于100%；部分达成为分值的等于50%；未达成为分值的等于0%" \
+        "（区间端点属于写明“含”的一档）；未自评打分的依次按100%、50%、0%计" in result.rules
 
 
 # -- 正向 far exceeded --------------------------------------------------------------------------------

@@ -629,15 +629,15 @@ def rule_notes(system: ScoringSystem) -> list[str]:
                       }[rules.reverse])
         notes.append({"closeness": "等于型指标（=）不相等按“(1 - |实际完成值 - 指标值|/|指标值|)×分值”计分",
                       "as_positive": "等于型指标（=）按正向指标计分"}[rules.equal])
-        bands = "；".join(f"{name}为分值的{band.range.describe('%')}" for name, band in rules.qualitative.items())
-        defaults = "、".join(f"{num(band.default)}%" for band in rules.qualitative.values())
-        notes.append(f"定性指标按完成程度在区间内自评打分：{bands}（区间端点属于写明“含”的一档）；未自评打分的依次按{defaults}计")
+        notes.append(f"定性指标{_bands_note(rules.qualitative)}")
         if rules.overshoot is not None:
             extra = f"并扣{fmt_score(rules.overshoot.deduct)}分" if rules.overshoot.deduct else "不扣分"
             notes.append(f"正向指标完成值高于指标值{num(rules.overshoot.above)}%及以上的，须在偏差原因中说明，{extra}")
         for lv in goal:
             assert lv.goal_rows is not None
             names = "、".join(lv.goal_rows.level1)
+            if lv.goal_rows.qualitative:  # the level's own bands, which its rows are scored by
+                notes.append(f"{names}中的定性指标{_bands_note(lv.goal_rows.qualitative)}")
             if lv.goal_rows.when_absent == "zero":
                 notes.append(f"未设置{names}的，“{lv.name}”{fmt_score(lv.weight)}分计0分")
             elif lv.goal_rows.when_absent == "move":
@@ -647,6 +647,13 @@ def rule_notes(system: ScoringSystem) -> list[str]:
         caps = "，".join(f"{b.range.describe(system.cap.unit)}最高{fmt_score(b.cap)}分" for b in system.cap.bands)
         notes.append(f"总分按{system.cap.label}封顶：{caps}")
     return notes
+
+
+def _bands_note(bands: dict[str, Any]) -> str:
+    """How 定性 rows are scored by ``bands`` (after "定性指标"), as the rules print it."""
+    ranges = "；".join(f"{name}为分值的{band.range.describe('%')}" for name, band in bands.items())
+    defaults = "、".join(f"{num(band.default)}%" for band in bands.values())
+    return f"按完成程度在区间内自评打分：{ranges}（区间端点属于写明“含”的一档）；未自评打分的依次按{defaults}计"
 
 
 def _cap(system: ScoringSystem, variables: dict[str, Any], raw_total: Decimal,
