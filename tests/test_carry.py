@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from reportgen.carry.blanks import Blank, blanks, describe_blanks, scored_fields
+from reportgen.carry.blanks import Blank, blanks, describe_blanks
 from reportgen.carry.next_year import carry_declarations, carry_forward
 from reportgen.carry.source import load
 from reportgen.cli import main
@@ -41,7 +41,7 @@ def copied(source: Path, tmp_path: Path) -> tuple[Path, bytes]:
 
 def blank_places(path: Path) -> tuple[list[Blank], set[str]]:
     _, loaded = load(path)
-    found, errors = blanks(path, loaded.schema, scored_fields(loaded.format))
+    found, errors = blanks(path, loaded.schema, loaded.format)
     assert errors == []
     return found, {f"{b.sheet}!{b.cell}" if b.cell else b.sheet for b in found}
 

@@ -284,6 +284,17 @@ def test_conflicts_keep_the_clerks_value_unless_overwrite(folder: Path, tables, 
     assert run("import", typed, *tables["medical"], "-o", typed).exit_code == 2  # NEW must differ
 
 
+def test_import_lists_the_empty_scores_as_init_import_does(folder: Path, tables, fmt) -> None:
+    """The 分值 the format's scoring needs were listed after init --import, upgrade and init --from,
+    not after import (its blanks were looked up without the format)."""
+    values = unit_values("medical", fmt)
+    values["indicators"][1]["weight"] = None
+    typed = folder / "unweighed.xlsx"
+    write_workbook(workbook_schema(fmt, relaxed=True), typed, values)
+    result = run("import", typed, *tables["medical"], "-o", folder / "unweighed-imported.xlsx")
+    assert "请填写以下必填单元格（共 1 处）：\n  绩效指标!I3 分值\n" in result.output, result.output
+
+
 # ---- check --against and batch --against ----------------------------------------------------------
 
 

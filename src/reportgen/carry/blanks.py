@@ -40,11 +40,11 @@ def scored_fields(fmt: Format) -> dict[str, tuple[str, ...]]:
     return {key: ("weight",) for key, system in systems.items() if goal_levels(system)}
 
 
-def blanks(path: Path, schema: WorkbookSchema, needed: dict[str, tuple[str, ...]] | None = None
-           ) -> tuple[list[Blank], list[Finding]]:
-    """The required cells of the workbook at ``path`` that are empty (and those of ``needed``, by
-    sheet key), and its other errors (cells carried as typed that this version cannot read)."""
-    needed = needed or {}
+def blanks(path: Path, schema: WorkbookSchema, fmt: Format) -> tuple[list[Blank], list[Finding]]:
+    """The required cells of the workbook at ``path`` that are empty (and those ``fmt``'s scoring
+    needs: :func:`scored_fields`), and its other errors (cells carried as typed that this version
+    cannot read)."""
+    needed = scored_fields(fmt)
     wb = open_workbook(path)
     raw = tuple(s.key for s in schema.sheets if s.key == QUESTIONNAIRE_SHEET_KEY)
     data = read_sheets(wb, schema, path, raw_tables=raw)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from reportgen.carry.blanks import Blank, blanks, scored_fields
+from reportgen.carry.blanks import Blank, blanks
 from reportgen.carry.indicators import describe_splits
 from reportgen.carry.source import Loaded, load
 from reportgen.carry.upgrade import Carried, write_workbook_values
@@ -226,5 +226,5 @@ def carry_forward(source: Path, out: Path, format_choice: str | None = None) -> 
     """Write ``out``, next year's workbook started from last year's ``source`` (see module doc)."""
     loaded, values, result = next_year(source, format_choice)
     write_workbook_values(out, loaded.schema, loaded.format, values)
-    result.blanks, result.errors = blanks(out, loaded.schema, scored_fields(loaded.format))
+    result.blanks, result.errors = blanks(out, loaded.schema, loaded.format)
     return result

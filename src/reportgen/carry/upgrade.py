@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reportgen.carry.blanks import Blank, blanks, scored_fields
+from reportgen.carry.blanks import Blank, blanks
 from reportgen.carry.indicators import describe_splits
 from reportgen.carry.source import load
 from reportgen.errors import Finding, errors_only
@@ -53,7 +53,7 @@ def upgrade(source: Path, out: Path, format_choice: str | None = None) -> Carrie
     """Write ``out``, a workbook of this schema version holding all of ``source``'s data."""
     wb, loaded = load(source, format_choice)
     write_workbook_values(out, loaded.schema, loaded.format, loaded.contents, **_provenance(wb))
-    found, errors = blanks(out, loaded.schema, scored_fields(loaded.format))
+    found, errors = blanks(out, loaded.schema, loaded.format)
     # every row is written where it stands in its table: record i on row i + 2
     split, review = describe_splits(loaded.splits, loaded.schema, lambda _key, index: index + 2)
     return Carried(loaded.format, loaded.version, loaded.schema.version, loaded.older, loaded.renamed,

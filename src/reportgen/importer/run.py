@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportgen.carry.blanks import Blank, blanks, scored_fields
+from reportgen.carry.blanks import Blank, blanks
 from reportgen.carry.source import record_at
 from reportgen.errors import Finding, Location, ReportgenError
 from reportgen.importer.apply import Applied, apply_import
@@ -112,7 +112,7 @@ def init_import(out: Path, files: Sequence[Path], format_choice: str | None = No
         schema, values = workbook_schema(fmt, relaxed=True), {}
     applied = apply_import(values, imported)
     _write(out, schema, fmt, applied, applied.entries)
-    found, errors = blanks(out, schema, scored_fields(fmt))
+    found, errors = blanks(out, schema, fmt)
     if carried is not None:
         carried.blanks, carried.errors = found, errors
     return ImportRun(imported, applied, fmt.id, fmt.spec.name, carried, found, errors)
@@ -144,7 +144,7 @@ def import_into(workbook: Path, files: Sequence[Path], out: Path, overwrite: boo
     new_paths = {e.path for e in applied.entries}
     earlier = [e for e in read_sources(wb) if e.path not in new_paths and _value_at(applied.values, e.path) == e.value]
     _write(out, loaded.schema, loaded.format, applied, applied.entries + earlier)
-    found, errors = blanks(out, loaded.schema)
+    found, errors = blanks(out, loaded.schema, loaded.format)
     return ImportRun(imported, applied, loaded.format.id, loaded.format.spec.name, None, found, errors)
 
 
