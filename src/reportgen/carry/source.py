@@ -61,7 +61,7 @@ class Loaded:
     version: str  # as recorded in the workbook ("" when it records none)
     values: dict[str, Any]  # typed, keyed like the model; None where a cell could not be read
     contents: dict[str, Any]  # the same, with an unreadable cell's content as typed (nothing is lost)
-    refs: dict[str, str]
+    refs: dict[str, Location]  # where each value was read
     findings: list[Finding]  # cells that could not be read (kept as typed in ``contents``)
     renamed: list[Rename]
     unread: list[str]  # what has no place in this version (sheet!cell “label”)

@@ -15,8 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from reportgen.cells import fold
+from reportgen.checks.rules import at
 from reportgen.errors import Finding, Location
-from reportgen.importer.apply import org_rows, place_of, subject_key, subject_name, target_label
+from reportgen.importer.apply import org_rows, subject_key, subject_name, target_label
 from reportgen.importer.combine import Imported, Value, combine, describe, member_targets, rounded
 from reportgen.importer.declarations import Target, target
 from reportgen.importer.figures import Reading
@@ -84,7 +85,7 @@ def _record(record: Any, path: str, values: dict[str, Value], checks: dict[str, 
         typed = getattr(record, t.field)
         if _differs(typed, value):
             differing.add(text)
-            found.append(_finding(place_of(refs, f"{path}.{t.field}", sheet), target_label(t, title), typed, value))
+            found.append(_finding(at(refs, f"{path}.{t.field}", sheet), target_label(t, title), typed, value))
     for text, value in checks.items():
         t = target(text)
         if any(m in differing for m in member_targets(t)):
@@ -92,7 +93,7 @@ def _record(record: Any, path: str, values: dict[str, Value], checks: dict[str, 
         typed = _value_of(record, t)
         if _differs(typed, value):
             places = [refs.get(f"{path}.{m.split('.')[-1]}") for m in member_targets(t)]
-            where = Location.join(p for p in places if p is not None) or place_of(refs, path, sheet)
+            where = Location.join(p for p in places if p is not None) or at(refs, path, sheet)
             found.append(_finding(where, f"{title} {describe(t)}（由各项计算）".strip(), typed, value))
     return found
 
@@ -109,7 +110,7 @@ def _three_public(report: Report, refs: dict[str, Any], imported: Imported) -> l
         typed = getattr(rows[index], t.field) if index is not None else None
         if _differs(typed, value):
             differing.add(text)
-            found.append(_finding(place_of(refs, f"three_public[{index}].{t.field}", "三公经费"), target_label(t, ""), typed, value))
+            found.append(_finding(at(refs, f"three_public[{index}].{t.field}", "三公经费"), target_label(t, ""), typed, value))
     for text, value in imported.checks.get("", {}).items():
         t = target(text)
         if t.sheet != "three_public" or any(m in differing for m in member_targets(t)):
@@ -138,15 +139,15 @@ def _subjects(report: Report, refs: dict[str, Any], imported: Imported) -> list[
         seen.add(at)
         row = rows[at]
         if _differs(row.actual, s.actual):
-            found.append(_finding(place_of(refs, f"by_function[{at}].actual", sheet), f"{row.name} 决算数", row.actual,
+            found.append(_finding(at(refs, f"by_function[{at}].actual", sheet), f"{row.name} 决算数", row.actual,
                                   s.actual))
         if s.budget is not None and _differs(row.budget, s.budget):
-            found.append(_finding(place_of(refs, f"by_function[{at}].budget", sheet), f"{row.name} 预算数", row.budget,
+            found.append(_finding(at(refs, f"by_function[{at}].budget", sheet), f"{row.name} 预算数", row.budget,
                                   s.budget))
     for i, row in enumerate(rows):
         if i not in seen:
             found.append(Finding(f"填报表有“{row.name}”（决算数 {wan(row.actual)}），决算表中没有这一科目",
-                                 place_of(refs, f"by_function[{i}]", sheet), "功能分类", "warning", CODE))
+                                 at(refs, f"by_function[{i}]", sheet), "功能分类", "warning", CODE))
     return found
 
 

@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from reportgen.cells import fold
+from reportgen.checks.rules import at
 from reportgen.errors import Finding, Location
 from reportgen.importer.combine import Imported, SubjectValue, Value
 from reportgen.importer.declarations import Target, target
@@ -50,13 +51,13 @@ def _blank(value: Any) -> bool:
 
 
 class _Putter:
-    def __init__(self, values: dict[str, Any], refs: dict[str, Any], overwrite: bool):
+    def __init__(self, values: dict[str, Any], refs: dict[str, Location], overwrite: bool):
         self.applied = Applied(values)
         self.refs = refs
         self.overwrite = overwrite
 
     def where(self, path: str, sheet: str) -> Location:
-        return place_of(self.refs, path, sheet)
+        return at(self.refs, path, sheet)
 
     def put(self, record: dict[str, Any], key: str, path: str, sheet: str, label: str, new: Any,
             source: str, how: str = "") -> None:
@@ -92,14 +93,6 @@ def _same(old: Any, new: Any) -> bool:
     if isinstance(new, str) and isinstance(old, str):
         return fold(old) == fold(new)
     return old == new
-
-
-def place_of(refs: dict[str, Any], path: str, sheet: str) -> Location:
-    """The cell the workbook read ``path`` from (a Location, or its printed form), else the sheet."""
-    ref = refs.get(path)
-    if ref is None:
-        return Location.sheet(sheet)
-    return ref if isinstance(ref, Location) else Location.parse(str(ref))
 
 
 def target_label(t: Target, title: str = "") -> str:

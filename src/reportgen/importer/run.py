@@ -139,8 +139,7 @@ def import_into(workbook: Path, files: Sequence[Path], out: Path, overwrite: boo
     imported = import_files(files)
     if problems or imported.errors:  # the workbook's and the tables' problems in one pass
         raise ReportgenError(problems + imported.findings)
-    applied = apply_import(loaded.contents, imported, {k: Location.parse(v) if isinstance(v, str) else v
-                                                       for k, v in loaded.refs.items()}, overwrite)
+    applied = apply_import(loaded.contents, imported, loaded.refs, overwrite)
     new_paths = {e.path for e in applied.entries}
     earlier = [e for e in read_sources(wb) if e.path not in new_paths and _value_at(applied.values, e.path) == e.value]
     _write(out, loaded.schema, loaded.format, applied, applied.entries + earlier)
