@@ -101,7 +101,7 @@ def cell_value(cell: Any) -> Any:
     value = cell.value
     if not isinstance(value, str):
         if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
-            return _plain(Decimal(repr(value)) * 100) + "%"  # shown as 95%: stored as 0.95
+            return plain_number(Decimal(repr(value)) * 100) + "%"  # shown as 95%: stored as 0.95
         return value
     if _ESCAPE.search(value):
         value = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
@@ -359,7 +359,8 @@ def as_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _plain(number: Decimal) -> str:
+def plain_number(number: Decimal) -> str:
+    """A Decimal as a clerk would type it: no exponent, no trailing zeros (``95``, ``0.5``)."""
     text = f"{number:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from reportgen.cells import fold, is_empty, parse_comparison, parse_quantity
+from reportgen.cells import fold, is_empty, parse_comparison, parse_quantity, plain_number
 from reportgen.model.report import INPUT_SHEETS, IndicatorRow
 from reportgen.workbook.book import column_letter
 from reportgen.workbook.schema import WorkbookSchema, sheet_fields
@@ -78,8 +78,8 @@ def _split(key: str, index: int, row: dict[str, Any]) -> Split | None:
     if found.unit and not is_empty(unit) and fold(unit) != fold(found.unit):
         return Split(key, index, typed, "nature", f"年度指标值“{typed}”的单位与度量单位“{unit}”不同，请选择指标性质并改正")
     unit = found.unit or (None if is_empty(unit) else str(unit))
-    row.update(nature=NATURE_OF[found.sign], target=_plain(found.number), unit=unit)  # as text, like a typed one
-    result = "、".join(p for p in (row["nature"], _plain(found.number), unit or "") if p)
+    row.update(nature=NATURE_OF[found.sign], target=plain_number(found.number), unit=unit)  # as text, like a typed one
+    result = "、".join(p for p in (row["nature"], plain_number(found.number), unit or "") if p)
     note = ""
     if found.sign in "><":
         note = f"年度指标值“{typed}”按“{row['nature']}”转入（指标性质只有 ≥、≤、=、定性），请核对"
@@ -87,16 +87,11 @@ def _split(key: str, index: int, row: dict[str, Any]) -> Split | None:
     if not is_empty(actual) and not isinstance(actual, Decimal):
         number, problem = parse_quantity(actual, unit)
         if problem is None and number is not None:
-            row["actual"] = _plain(number)
+            row["actual"] = plain_number(number)
         else:
             return Split(key, index, typed, "actual", f"实际完成值“{actual}”不是度量单位“{unit or '（无）'}”的数字，请改正",
                          result)
     return Split(key, index, typed, "nature" if note else "", note, result)
-
-
-def _plain(number: Decimal) -> str:
-    text = f"{number:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def describe_splits(splits: list[Split], schema: WorkbookSchema, row_of: Callable[[str, int], int | None]
