@@ -45,6 +45,10 @@ _LABELLED = re.compile(r"^[\u4e00-\u9fff]{2,8}\s*[:：]")  # 填报日期：…,
 _NOT_TABLES = ("目录", "封面", "说明", "编制说明", "填报说明")
 _TITLE_CHARS = 120  # longer text is a paragraph (a note under the table), never a title
 _FOOT = ("注", "说明", "备注", "填表说明", "单位负责人", "财务负责人", "制表人", "填表人", "审核人", "经办人")
+# the labels compared are those of constants: worked out once, not per row or per header part
+_FOOT_LABELS = tuple(label(f) for f in _FOOT)
+_TOTAL_LABELS = tuple(label(t) for t in TOTAL_ROWS)
+_MEASURE_LABELS = {name: {label(a) for a in aliases} for name, aliases in MEASURES.items()}
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _LEADING_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\D.*)$")
 _EMPTY_AMOUNTS = {"-", "—", "－", "--", "——", "/", "／", "…", "无"}  # how tables print nothing
@@ -106,7 +110,7 @@ class Column:
 
 
 def measure_of(text: str) -> set[str]:
-    return {name for name, aliases in MEASURES.items() if text in {label(a) for a in aliases}}
+    return {name for name, labels in _MEASURE_LABELS.items() if text in labels}
 
 
 @dataclass
@@ -159,7 +163,7 @@ class Region:
         entries = [e for e in self.entries if e.block == block]
         if not self.blocks[block].labelled:
             return entries
-        for wanted in (label(t) for t in TOTAL_ROWS):
+        for wanted in _TOTAL_LABELS:
             found = [e for e in entries if e.label == wanted and not e.code]
             if found:
                 return found
@@ -275,7 +279,7 @@ def _header(region: Region, header_top: int) -> None:
         if all(is_empty(v) for v in row) or _is_rownumbers(row):
             continue
         first = next((v for v in row if not is_empty(v)), None)
-        if isinstance(first, str) and label(first).startswith(tuple(label(f) for f in _FOOT)) \
+        if isinstance(first, str) and label(first).startswith(_FOOT_LABELS) \
                 and not any(is_number(v) for v in row[1:]):
             break
         region.data_rows.append(x)
