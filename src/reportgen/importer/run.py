@@ -54,23 +54,17 @@ def manual_lines(run: ImportRun) -> list[str]:
 
 
 def _write(out: Path, schema: Any, fmt: Any, applied: Applied, entries: list[SourceEntry]) -> None:
-    """Write ``out`` (all or nothing); refused when the result has an implausible imported amount."""
-    from reportgen.outputs import write_file
-    from reportgen.workbook.blank import write_workbook
+    """Write ``out`` (all or nothing); refused when the result has an implausible imported amount
+    (judged in the writer's last step, on the cells just written, before anything is saved)."""
+    from reportgen.carry.upgrade import write_workbook_values
 
-    places: dict[str, str] = {}
     provenance = provenance_extras(entries)
 
     def extra(wb: Any, written: dict[str, str]) -> None:
-        places.update(written)
         provenance["extra"](wb, written)
+        _plausible(applied.values, written, {written[e.path]: e for e in entries if e.path in written})
 
-    def writer(tmp: Path) -> None:
-        write_workbook(schema, tmp, applied.values, title=f"{fmt.spec.name} 数据填报表",
-                       notes=provenance["notes"], extra=extra)
-        _plausible(applied.values, places, {places[e.path]: e for e in entries if e.path in places})
-
-    write_file(out, writer)
+    write_workbook_values(out, schema, fmt, applied.values, notes=provenance["notes"], extra=extra)
 
 
 def _plausible(values: dict[str, Any], places: dict[str, str], imported_cells: dict[str, SourceEntry]) -> None:
