@@ -368,9 +368,10 @@ class Store:
 
     # ---- documents --------------------------------------------------------------------------------
 
+    _DOCUMENTS = "SELECT d.*, v.key, v.unit_id FROM documents d JOIN versions v ON v.id = d.version_id "
+
     def documents(self, vid: int) -> list[sqlite3.Row]:
-        return self._all("SELECT d.*, v.key, v.unit_id FROM documents d JOIN versions v ON v.id = d.version_id "
-                         "WHERE d.version_id = ? ORDER BY d.kind = 'pdf', d.position", (vid,))
+        return self._all(self._DOCUMENTS + "WHERE d.version_id = ? ORDER BY d.kind = 'pdf', d.position", (vid,))
 
     def versions_with_documents(self, vids: Sequence[int]) -> dict[int, tuple[sqlite3.Row, list[sqlite3.Row]]]:
         """Each version of ``vids`` with its documents (as :meth:`version` and :meth:`documents` give
@@ -382,9 +383,8 @@ class Store:
                 marks = ",".join("?" * len(chunk))
                 for row in conn.execute(f"SELECT * FROM versions WHERE id IN ({marks})", chunk):
                     found[row["id"]] = (row, [])
-                for doc in conn.execute(
-                        "SELECT d.*, v.key, v.unit_id FROM documents d JOIN versions v ON v.id = d.version_id "
-                        f"WHERE d.version_id IN ({marks}) ORDER BY d.version_id, d.kind = 'pdf', d.position", chunk):
+                for doc in conn.execute(self._DOCUMENTS + f"WHERE d.version_id IN ({marks}) "
+                                        "ORDER BY d.version_id, d.kind = 'pdf', d.position", chunk):
                     found[doc["version_id"]][1].append(doc)
         return found
 
@@ -428,8 +428,8 @@ class Store:
         data = read_json(folder / RESULT_NAME)
         if not isinstance(data, dict) or not isinstance(data.get("record"), dict):
             return False
-        docs = [Document(int(d["position"]), "docx", str(d["file"]), str(d["name"])) for d in data.get("documents", [])]
-        if not all(_DOC_FILE.fullmatch(d.file) and (folder / "docs" / d.file).is_file() for d in docs):
+        docs = _listed(data, "docx")
+        if not all(_present(folder, d) for d in docs):
             return False
         record = data["record"]
         findings = record.get("findings", [])
@@ -443,8 +443,7 @@ class Store:
                  record.get("total"), str(record.get("grade") or ""), json.dumps(record, ensure_ascii=False),
                  "pending" if pdf and docs else "none", vid))
             conn.execute("DELETE FROM documents WHERE version_id = ?", (vid,))
-            conn.executemany("INSERT INTO documents (version_id, position, kind, file, name) VALUES (?, ?, ?, ?, ?)",
-                             [(vid, d.position, d.kind, d.file, d.name) for d in docs])
+            _insert(conn, vid, docs)
         return True
 
     def finish_pdf(self, vid: int) -> None:
@@ -454,9 +453,7 @@ class Store:
             return
         folder = self.version_dir(row["key"])
         data = read_json(folder / PDF_RESULT_NAME)
-        docs = [Document(int(d["position"]), "pdf", str(d["file"]), str(d["name"]))
-                for d in (data.get("documents", []) if isinstance(data, dict) else [])]
-        docs = [d for d in docs if _DOC_FILE.fullmatch(d.file) and (folder / "docs" / d.file).is_file()]
+        docs = [d for d in _listed(data, "pdf") if _present(folder, d)]
         listed = {d.file for d in docs}
         for stray in (folder / "docs").glob("*.pdf"):  # from a conversion that did not finish
             if stray.name not in listed:
@@ -466,8 +463,7 @@ class Store:
             record["pdf_findings"] = data.get("findings", [])
         with self.write() as conn:
             conn.execute("DELETE FROM documents WHERE version_id = ? AND kind = 'pdf'", (vid,))
-            conn.executemany("INSERT INTO documents (version_id, position, kind, file, name) VALUES (?, ?, ?, ?, ?)",
-                             [(vid, d.position, d.kind, d.file, d.name) for d in docs])
+            _insert(conn, vid, docs)
             conn.execute("UPDATE versions SET pdf = ?, result = ? WHERE id = ?",
                          ("done" if docs else "failed", json.dumps(record, ensure_ascii=False), vid))
 
@@ -516,3 +512,19 @@ class Store:
             else:
                 leftover.unlink(missing_ok=True)
         return done
+
+
+def _listed(data: Any, kind: str) -> list[Document]:
+    """The documents a worker's result file lists (none when it is not a mapping)."""
+    entries = data.get("documents", []) if isinstance(data, dict) else []
+    return [Document(int(d["position"]), kind, str(d["file"]), str(d["name"])) for d in entries]
+
+
+def _present(folder: Path, doc: Document) -> bool:
+    """A listed file with one of our names, there in the version's ``docs``."""
+    return bool(_DOC_FILE.fullmatch(doc.file)) and (folder / "docs" / doc.file).is_file()
+
+
+def _insert(conn: sqlite3.Connection, vid: int, docs: list[Document]) -> None:
+    conn.executemany("INSERT INTO documents (version_id, position, kind, file, name) VALUES (?, ?, ?, ?, ?)",
+                     [(vid, d.position, d.kind, d.file, d.name) for d in docs])
