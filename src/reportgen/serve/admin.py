@@ -9,7 +9,6 @@ logins are counted per client address: after ``MAX_FAILURES`` the address waits 
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Awaitable, Callable
 from functools import wraps
@@ -25,7 +24,7 @@ from starlette.routing import Route
 
 from reportgen.serve import security
 from reportgen.serve.collect import collection_zip, write_collection_summary
-from reportgen.serve.records import finding_rows
+from reportgen.serve.records import finding_rows, stored_record
 from reportgen.serve.store import SESSION_SECONDS
 from reportgen.serve.web import (
     clean_text,
@@ -351,7 +350,7 @@ async def unit_page(request: Request) -> Response:
     number = request.query_params.get("v", "")
     version = svc.store.version_of_unit(unit["id"], int(number)) if number.isdigit() else \
         (svc.store.version(versions[0]["id"]) if versions else None)
-    record = json.loads(version["result"] or "{}") if version else {}
+    record = stored_record(version)
     return page(request, "admin_unit.html", unit=unit, state=unit_state(unit), collection=collection,
                 versions=versions, version=version, rows=finding_rows(record) if version else [],
                 documents=svc.store.documents(version["id"]) if version else [], version_state=version_state,

@@ -11,7 +11,6 @@ documents are ready.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Awaitable, Callable
 from functools import wraps
@@ -26,7 +25,7 @@ from starlette.routing import Route
 
 from reportgen.serve import security
 from reportgen.serve.collect import version_zip
-from reportgen.serve.records import finding_rows
+from reportgen.serve.records import finding_rows, stored_record
 from reportgen.serve.web import (
     UploadRefused,
     check_upload_name,
@@ -90,7 +89,7 @@ def _locked(request: Request, unit: Any) -> Response:
 def _version_view(request: Request, unit: Any, version: Any) -> dict[str, Any]:
     """What the page shows for one version: state, progress, findings, documents."""
     store = services(request).store
-    record = json.loads(version["result"] or "{}")
+    record = stored_record(version)
     documents = store.documents(version["id"])
     progress = ""
     if version["status"] == "queued":

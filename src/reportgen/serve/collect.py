@@ -11,14 +11,13 @@ are compressed already).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportgen.batch import SUMMARY_NAME, Folder, FolderPlan, Outcome, UnitResult
-from reportgen.serve.records import unit_result
+from reportgen.serve.records import stored_record, unit_result
 from reportgen.serve.store import Store
 
 _ROOT = Path("收集")
@@ -56,7 +55,7 @@ def gather(store: Store, cid: int) -> tuple[list[UnitOutcome], list[UnitFiles]]:
             outcomes.append(UnitOutcome(result, None, label="未提交"))
             continue
         version, documents = latest[unit["v_id"]]
-        record = json.loads(version["result"] or "{}")
+        record = stored_record(version)
         result = unit_result(record, _ROOT / name / f"第{version['number']}版.xlsx", index)
         if not result.unit_name:
             result = replace(result, unit_name=name)

@@ -15,6 +15,7 @@ Contract:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -25,6 +26,11 @@ from reportgen.county_summary import WHOLE_FILE
 from reportgen.errors import Finding, Location, Ref
 
 _FIGURES = ("total", "execution_rate", "budget_final", "income_total", "expenditure_total", "year_end_balance")
+
+
+def stored_record(version: Any) -> dict[str, Any]:
+    """A version row's stored result (``{}`` before it has one, or for no row)."""
+    return json.loads(version["result"] or "{}") if version is not None else {}
 
 
 def finding_record(finding: Finding, upload: Path | None = None) -> dict[str, Any]:
