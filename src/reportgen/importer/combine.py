@@ -29,7 +29,7 @@ from pathlib import Path
 from statistics import median
 
 from reportgen.checks.sums import CENT, rounding_slack
-from reportgen.errors import Finding, Location, ReportgenError
+from reportgen.errors import Finding, Location, ReportgenError, errors_only
 from reportgen.importer.declarations import MANUAL, TABLES, Target, target
 from reportgen.importer.figures import Fact, Place, Reading, Subject, read_region
 from reportgen.importer.layout import cover_sheet, find_tables, is_number
@@ -90,7 +90,7 @@ class Imported:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
+        return errors_only(self.findings)
 
     def raise_errors(self) -> None:
         if self.errors:

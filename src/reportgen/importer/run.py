@@ -21,7 +21,7 @@ from typing import Any
 
 from reportgen.carry.blanks import Blank, blanks
 from reportgen.carry.source import record_at
-from reportgen.errors import Finding, Location, ReportgenError
+from reportgen.errors import Finding, Location, ReportgenError, errors_only
 from reportgen.importer.apply import Applied, apply_import
 from reportgen.importer.combine import Imported, import_files
 from reportgen.importer.declarations import target
@@ -42,7 +42,7 @@ class ImportRun:
 
     @property
     def conflicts(self) -> list[Finding]:
-        return [f for f in self.applied.findings if f.is_error]
+        return errors_only(self.applied.findings)
 
 
 def manual_lines(run: ImportRun) -> list[str]:
@@ -174,7 +174,7 @@ class CountyTables:
         from reportgen.importer.combine import read_files
 
         self.files = read_files(paths)
-        self.errors = [f for f in self.files.findings if f.is_error]
+        self.errors = errors_only(self.files.findings)
         self.used: set[str] = set()
 
     def findings_for(self, report: Any, refs: dict[str, Any]) -> list[Finding]:
