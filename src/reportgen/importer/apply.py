@@ -96,8 +96,7 @@ def _same(old: Any, new: Any) -> bool:
 
 
 def target_label(t: Target, title: str = "") -> str:
-    cell = next(c for n, _, c in t.model.input_fields() if n == t.field)
-    parts = [title, t.rows[0] if len(t.rows) == 1 else "", cell.label]
+    parts = [title, t.rows[0] if len(t.rows) == 1 else "", t.field_label]
     return " ".join(p for p in parts if p)
 
 

@@ -411,13 +411,12 @@ def _residues(values: dict[str, Value], checks: dict[str, Value], entity: str, r
         if text in derived and len(missing) == 1 and have:
             part = target(missing[0])
             amount = official.amount - sum((values[m].amount for m in have), ZERO)
-            cell = next(c for n, _, c in part.model.input_fields() if n == part.field)
             note = f" = {describe(check)} {wan(official.amount)} − " + " − ".join(
                 f"{describe(target(m))} {wan(values[m].amount)}" for m in have)
             if amount < 0 and not _allows_negative(part):
                 continue
             values[missing[0]] = Value(amount, official.places + tuple(p for m in have for p in values[m].places),
-                                       f"{cell.label}{note}")
+                                       f"{part.field_label}{note}")
             continue
         if missing and not have:
             # the table gives the total, not (all) its parts: the clerk splits it (公务用车购置及运行费)
@@ -443,7 +442,7 @@ def _residues(values: dict[str, Value], checks: dict[str, Value], entity: str, r
 
 
 def _allows_negative(t: Target) -> bool:
-    return any(cell.allow_negative for name, _, cell in t.model.input_fields() if name == t.field)
+    return t.cell is not None and t.cell.allow_negative
 
 
 def _compare(official: Decimal, have: list[Value], missing: list[Target], name: str, place: Place, result: Imported,

@@ -27,7 +27,7 @@ from functools import cache
 from typing import Literal
 
 from reportgen.cells import fold
-from reportgen.model.inputs import InputModel, KeyValue, Table
+from reportgen.model.inputs import Cell, InputModel, KeyValue, Table, cell_of
 from reportgen.model.relations import declared_sums
 from reportgen.model.report import FUND_SOURCES, SHEET_MODELS
 
@@ -327,6 +327,18 @@ class Target:
     @property
     def sheet(self) -> str:
         return self.model.sheet.key  # type: ignore[attr-defined]
+
+    @property
+    def cell(self) -> Cell | None:
+        """The field's declaration (label, kind …); None for a check's sum or 资金来源."""
+        info = self.model.model_fields.get(self.field)
+        return cell_of(info) if info is not None else None
+
+    @property
+    def field_label(self) -> str:
+        """The clerk's name of the target field (a field target's: sums and 资金来源 have none)."""
+        assert self.cell is not None, self.text
+        return self.cell.label
 
 
 _TARGET = re.compile(r"(=?)(\w+)(?:\[([^\]]+)\])?\.([\w:\u4e00-\u9fff]+)")
