@@ -22,6 +22,7 @@ from reportgen.errors import Finding, Location
 from reportgen.importer.declarations import MEASURES, Rule, Target, label, target
 from reportgen.importer.layout import Column, Entry, Region, empty_amount
 from reportgen.model.relations import parts
+from reportgen.model.report import ExpenditureRow
 from reportgen.render.filters import wan
 
 ZERO = Decimal(0)
@@ -270,7 +271,7 @@ def _economy(reader: _Reader) -> None:
     region, reading = reader.region, reader.reading
     decl = region.decl
     assert decl is not None
-    members = {name for name, _ in parts(_expenditure_model(), decl.economy)}
+    members = {name for name, _ in parts(ExpenditureRow, decl.economy)}
     covered = {a for rule in decl.rules for a in rule.items if a.isdigit()}
     stray = []
     for entry in region.entries:
@@ -284,7 +285,7 @@ def _economy(reader: _Reader) -> None:
     ours = [f for f in reading.facts if f.target.field in members]
     if stray:
         reading.facts = [f for f in reading.facts if f.target.field not in members]
-        fields = "、".join(cell.label for _, cell in parts(_expenditure_model(), decl.economy))
+        fields = "、".join(cell.label for _, cell in parts(ExpenditureRow, decl.economy))
         reading.manual += [(f"expenditure.{name}", f"{region.name}有工作簿中没有的经济分类（{'；'.join(stray)}），"
                                                      f"{fields}须合计等于其总数，请手工填写") for name in sorted(members)]
         return
@@ -292,13 +293,8 @@ def _economy(reader: _Reader) -> None:
         return
     for name in members - {f.target.field for f in ours}:  # a class row the table leaves out: nothing spent
         rule = Rule((), f"expenditure.{name}")
-        blank = Place(str(region.grid.file), region.grid.name, "", region.name,
-                      next(cell.label for key, cell in parts(_expenditure_model(), decl.economy) if key == name), "")
+        blank = Place(str(region.grid.file), region.grid.name, "", region.name, target(rule.target).field_label, "")
         reader.fact(rule, ZERO, (blank,))
-
-
-def _expenditure_model():
-    return target("expenditure.basic").model
 
 
 def _subjects(reader: _Reader) -> None:
