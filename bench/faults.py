@@ -102,8 +102,8 @@ def check(out: Path, temp: Path, env: dict[str, str]) -> dict[str, int]:
                                                                    for part in p.relative_to(out).parts)]
     counts["corrupt"] = sum(corrupt(p) for p in finals if p.suffix in (".docx", ".xlsx", ".pdf"))
     folders = [out] + [p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")]
-    recover = ("import sys; from pathlib import Path; from reportgen import outputs\n"  # (older versions: remove_leftovers)
-               "for f in sys.argv[1:]: (getattr(outputs, 'recover', None) or outputs.remove_leftovers)(Path(f))")
+    recover = ("import sys; from pathlib import Path; from reportgen import outputs\n"
+               "for f in sys.argv[1:]: outputs.recover(Path(f))")
     sh([sys.executable, "-c", recover, *map(str, folders)], env, check=True)
     left: list[Path] = []
     for folder in folders:
