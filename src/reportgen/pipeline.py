@@ -64,18 +64,16 @@ class Evaluation(BaseModel):
                 produced.append((doc, copies))
         return produced
 
-    def labels(self) -> dict[str, str]:
-        """Each document's 附件 label: as declared, or for ``label: auto`` 附件1, 附件2 … in the order of
-        the documents this workbook gets (one not produced takes no number), so a report's 附件 list
-        and the attachments' own marks agree."""
-        labels, number = {}, 0
-        for doc, _ in self.documents():
+    def labelled_documents(self) -> list[tuple[DocumentSpec, int, str]]:
+        """:meth:`documents` with each one's 附件 label: as declared, or for ``label: auto`` 附件1,
+        附件2 … in the order of the documents this workbook gets (one not produced takes no number),
+        so a report's 附件 list and the attachments' own marks agree."""
+        labelled, number = [], 0
+        for doc, copies in self.documents():
             if doc.label == AUTO_LABEL:
                 number += 1
-                labels[doc.id] = f"附件{number}"
-            else:
-                labels[doc.id] = doc.label
-        return labels
+            labelled.append((doc, copies, f"附件{number}" if doc.label == AUTO_LABEL else doc.label))
+        return labelled
 
     def projects_for(self, doc: DocumentSpec) -> list[int]:
         """The projects (indexes into projects.rows) a per-project document is made for: all, or, when it
@@ -84,10 +82,9 @@ class Evaluation(BaseModel):
         return [i for i, p in enumerate(rows) if p.indicators or "project_indicators" not in doc.needs]
 
     def _format_data(self) -> dict[str, Any]:
-        labels = self.labels()
         return {"id": self.format.id, "name": self.format.spec.name,
-                "documents": [{"id": doc.id, "name": doc.name, "label": labels[doc.id], "count": copies}
-                              for doc, copies in self.documents()],
+                "documents": [{"id": doc.id, "name": doc.name, "label": label, "count": copies}
+                              for doc, copies, label in self.labelled_documents()],
                 "satisfaction_measure": self._satisfaction_measure()}
 
     def _satisfaction_measure(self) -> dict[str, Any] | None:
@@ -269,9 +266,8 @@ def document_jobs(evaluation: Evaluation, projects: int | None = None) -> list[D
     scores = context["project_scores"]
     rows = context["projects"]["rows"]
     jobs = []
-    labels = evaluation.labels()
-    for doc, _ in evaluation.documents():
-        document = {"id": doc.id, "name": doc.name, "label": labels[doc.id]}
+    for doc, _, label in evaluation.labelled_documents():
+        document = {"id": doc.id, "name": doc.name, "label": label}
         if doc.for_each != "project":
             jobs.append(DocumentJob(doc, None, {**context, "document": document}))
             continue
