@@ -210,12 +210,18 @@ def combine(readings: list[Reading]) -> Imported:
     return result
 
 
-def _assign_entities(readings: list[Reading], result: Imported) -> None:
+def entity_names(readings: list[Reading]) -> list[str]:
+    """The 编制单位 the readings that hold figures name, in order, each once."""
     names: list[str] = []
     for reading in readings:
         name = reading.region.entity.strip()
         if name and name not in names and (reading.facts or reading.subjects):
             names.append(name)
+    return names
+
+
+def _assign_entities(readings: list[Reading], result: Imported) -> None:
+    names = entity_names(readings)
     summary = [n for n in names if "汇总" in n]
     if summary and len(names) > 1:
         result.findings.append(Finding(

@@ -191,9 +191,7 @@ class CountyTables:
         return problems + compare(report, refs, imported)
 
     def unused(self) -> list[str]:
-        names = []
-        for reading in self.files.readings:
-            name = reading.region.entity.strip()
-            if name and name not in self.used and name not in names and (reading.facts or reading.subjects):
-                names.append(name)
-        return names
+        """The 编制单位 of the tables that no unit's comparison used."""
+        from reportgen.importer.combine import entity_names
+
+        return [name for name in entity_names(self.files.readings) if name not in self.used]
