@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from reportgen.checks.sums import Relation, Term, sum_terms, term
 from reportgen.model.inputs import InputModel
 from reportgen.model.records import Record, records
+from reportgen.model.relations import fund_fields
 from reportgen.model.report import (
     FUND_SOURCES,
     Assets,
@@ -67,7 +68,7 @@ def income_against_funds(report: Report, refs: Refs) -> Iterator[Relation]:
         return
     income = _records(report, IncomeRow)
     for item in FUND_SOURCES:  # every one is in funds (above)
-        members = {r.path: [(key, cell) for key, _, cell in r.model.input_fields() if cell.fund == item] for r in income}
+        members = {r.path: fund_fields(r.model, item) for r in income}
         left = [term(r, refs, key) for r in income for key, _ in members[r.path]]
         if not any(t.value for t in left) and not funds[item].value.final:
             continue

@@ -21,6 +21,7 @@ from reportgen.importer.apply import org_rows, subject_key, subject_name, target
 from reportgen.importer.combine import Imported, Value, combine, describe, member_targets, rounded
 from reportgen.importer.declarations import Target, target
 from reportgen.importer.figures import Reading
+from reportgen.model.relations import fund_fields
 from reportgen.model.report import FunctionItem, Report
 from reportgen.render.filters import wan
 
@@ -44,7 +45,7 @@ def _value_of(record: Any, t: Target) -> Any:
         return getattr(record, t.field)
     if t.field.startswith("fund:"):
         fund = t.field.removeprefix("fund:")
-        return sum((getattr(record, f) or 0 for f, _, cell in t.model.input_fields() if cell.fund == fund), Decimal(0))
+        return sum((getattr(record, f) or 0 for f, _ in fund_fields(t.model, fund)), Decimal(0))
     return getattr(record, t.field)
 
 

@@ -35,7 +35,7 @@ from reportgen.importer.figures import Fact, Place, Reading, Subject, read_regio
 from reportgen.importer.layout import cover_sheet, find_tables, is_number
 from reportgen.importer.sources import expand, open_source
 from reportgen.model.inputs import Table
-from reportgen.model.relations import declared_sums, money_fields, parts
+from reportgen.model.relations import declared_sums, fund_fields, money_fields, parts
 from reportgen.plausibility import LIMITS
 from reportgen.render.filters import round_half_up, wan
 from reportgen.workbook.schema import META_SHEET
@@ -400,7 +400,7 @@ def member_targets(check: Target) -> list[str]:
         return [f"{key}[{row}].{name}" for row in check.rows]
     if name.startswith("fund:"):
         fund = name.removeprefix("fund:")
-        return [f"{key}.{f}" for f, _, cell in model.input_fields() if cell.fund == fund]
+        return [f"{key}.{f}" for f, _ in fund_fields(model, fund)]
     return [f"{key}.{f}" for f, _ in parts(model, name)]
 
 

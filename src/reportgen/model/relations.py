@@ -60,6 +60,11 @@ def filled(record: InputModel, name: str, every: bool = False) -> bool:
     return all(given) if every else any(given)
 
 
+def fund_fields(model: type[InputModel], fund: str) -> list[tuple[str, Cell]]:
+    """The fields of ``model`` declared to come from 资金来源 ``fund`` (``Cell.fund``), in field order."""
+    return [(name, cell) for name, _, cell in model.input_fields() if cell.fund == fund]
+
+
 def money_fields(model: type[InputModel]) -> list[tuple[str, Cell]]:
     """Every amount the clerk types in ``model`` (kind money, as the workbook reads it)."""
     return [(name, cell) for name, info, cell in model.input_fields() if cell_kind(info.annotation, cell) == "money"]
