@@ -19,7 +19,7 @@ from reportgen.checks.rules import at
 from reportgen.errors import Finding, Location
 from reportgen.importer.apply import org_rows, subject_key, subject_name, target_label
 from reportgen.importer.combine import Imported, Value, combine, describe, member_targets, rounded
-from reportgen.importer.declarations import Target, target
+from reportgen.importer.declarations import PER_ORG, Target, target
 from reportgen.importer.figures import Reading
 from reportgen.model.relations import fund_fields
 from reportgen.model.report import FunctionItem, Report
@@ -51,7 +51,7 @@ def _value_of(record: Any, t: Target) -> Any:
 
 def compare(report: Report, refs: dict[str, Any], imported: Imported) -> list[Finding]:
     findings: list[Finding] = []
-    orgs = {"income": report.income.rows, "expenditure": report.expenditure.rows}
+    orgs = {key: getattr(report, key).rows for key in PER_ORG}
     entities = [e for e in imported.entities if imported.orgs.get(e)]
     for key, rows in orgs.items():
         matched = org_rows([{"org": r.org} for r in rows], entities)

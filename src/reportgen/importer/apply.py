@@ -28,7 +28,7 @@ from reportgen.cells import fold
 from reportgen.checks.rules import at
 from reportgen.errors import Finding, Location
 from reportgen.importer.combine import Imported, SubjectValue, Value
-from reportgen.importer.declarations import Target, target
+from reportgen.importer.declarations import PER_ORG, Target, target
 from reportgen.importer.provenance import SourceEntry
 from reportgen.model.report import FunctionItem
 from reportgen.render.filters import wan
@@ -135,7 +135,7 @@ def _orgs(putter: _Putter, imported: Imported, unit_name: str) -> None:
     entities = [e for e in imported.entities if imported.orgs.get(e)]
     if not entities:
         return
-    rows_of = {key: vals.setdefault(key, []) for key in ("income", "expenditure")}  # 收入, 支出: the same 机构
+    rows_of = {key: vals.setdefault(key, []) for key in PER_ORG}  # 收入, 支出: the same 机构
     matched = {key: org_rows(rows, entities) for key, rows in rows_of.items()}
     for entity in entities:
         name = entity or unit_name or "本单位"

@@ -342,7 +342,7 @@ class Target:
 
 
 _TARGET = re.compile(r"(=?)(\w+)(?:\[([^\]]+)\])?\.([\w:\u4e00-\u9fff]+)")
-_PER_ORG = ("income", "expenditure")
+PER_ORG = ("income", "expenditure")  # the sheets with one row per 机构 (编制单位)
 
 
 @cache
@@ -374,7 +374,7 @@ def target(text: str) -> Target:
         raise ValueError(f"target {text!r}: no field {name!r}, or not one fixed row")
     elif isinstance(placement, KeyValue) and row_items:
         raise ValueError(f"target {text!r}: a key-value sheet has no rows")
-    return Target(text, model, name, row_items, bool(check), sheet in _PER_ORG)
+    return Target(text, model, name, row_items, bool(check), sheet in PER_ORG)
 
 
 def all_targets() -> list[Target]:
