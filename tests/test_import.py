@@ -295,6 +295,16 @@ def test_import_lists_the_empty_scores_as_init_import_does(folder: Path, tables,
     assert "请填写以下必填单元格（共 1 处）：\n  绩效指标!I3 分值\n" in result.output, result.output
 
 
+def test_import_into_an_older_workbook_says_what_it_split(folder: Path, tables) -> None:
+    """A version-1 workbook's one-cell targets are split into their columns on reading; import wrote
+    them so without a word (upgrade lists them)."""
+    old = Path(__file__).parent / "data" / "v1-example.xlsx"
+    result = run("import", old, *tables["medical"], "-o", folder / "v1-imported.xlsx", "--format", "national-2025")
+    assert "写在一格里的指标值已拆分为指标性质、年度指标值和度量单位：\n  项目指标：31 行（如“≥120家”→ ≥、120、家），" \
+           "其中 5 行为定性指标\n" in result.output, result.output
+    assert "以下指标需要人工判断或核对：\n  项目指标!E30 年度指标值“9月底前”不能确定指标性质" in result.output
+
+
 # ---- check --against and batch --against ----------------------------------------------------------
 
 

@@ -204,6 +204,10 @@ def print_import(run: Any) -> None:
             click.secho(f"错误  {f}", fg="red", err=True)
 
 
+SPLIT_TITLE = "写在一格里的指标值已拆分为指标性质、年度指标值和度量单位："
+REVIEW_TITLE = "以下指标需要人工判断或核对："
+
+
 def _section(title: str, lines: list[str], color: str | None = None) -> None:
     """A heading and its lines, indented; nothing when there are none."""
     if lines:
@@ -245,6 +249,8 @@ def import_command(workbook: Path, files: tuple[Path, ...], out: Path, overwrite
     run = import_into(workbook, files, out, overwrite, format_choice)
     click.echo(f"已生成填报表：{out}（{workbook} 的数据，填入决算表的数字；格式：{run.format_id} {run.format_name}）")
     print_import(run)
+    _section(SPLIT_TITLE, run.split)
+    _section(REVIEW_TITLE, run.review, "yellow")
     print_blanks(run.blanks, run.errors, out)
     if run.conflicts:
         sys.exit(EXIT_INPUT)
@@ -259,14 +265,14 @@ def print_carried(carried: Any, out: Path) -> None:
                  else f"结构版本 {carried.version or '未记录'}，本程序为 {carried.current}")
         click.echo(f"原表是旧版本的填报表（{which}），已按新版本读取。")
     _section("按旧版本的名称读取：", [str(r) for r in carried.renamed])
-    _section("写在一格里的指标值已拆分为指标性质、年度指标值和度量单位：", carried.split)
+    _section(SPLIT_TITLE, carried.split)
     _section("已转入：", carried.carried)
     _section("以下“上年”数据未能取得，请填写：", carried.missing, "yellow")
     _section(f"上年填报表有 {len(carried.problems)} 个错误（能读取的数据已转入）：", [str(f) for f in carried.problems],
             "yellow")
     _section("以下内容在新版本中没有对应位置，未转入（请自行转抄）：", carried.unread, "yellow")
     _section("以下单元格无法识别，已原样转入，请在新表中修改：", [str(f) for f in carried.unreadable], "yellow")
-    _section("以下指标需要人工判断或核对：", carried.review, "yellow")
+    _section(REVIEW_TITLE, carried.review, "yellow")
     _section("以下是上年的值（已标为橙色），请按本年度修改或确认：", describe_blanks(carried.revise))
     print_blanks(carried.blanks, [f for f in carried.errors if f not in carried.unreadable], out)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.carry.blanks import Blank, blanks
+from reportgen.carry.indicators import describe_splits
 from reportgen.carry.source import record_at
 from reportgen.errors import Finding, Location, ReportgenError, errors_only
 from reportgen.importer.apply import Applied, apply_import
@@ -39,6 +40,8 @@ class ImportRun:
     carried: Any = None  # init --from: carry.upgrade.Carried
     blanks: list[Blank] = field(default_factory=list)
     errors: list[Finding] = field(default_factory=list)  # the new workbook's other errors
+    split: list[str] = field(default_factory=list)  # import into an older workbook: targets split as upgrade does
+    review: list[str] = field(default_factory=list)  # … and the cells of those a person must decide
 
     @property
     def conflicts(self) -> list[Finding]:
@@ -138,7 +141,9 @@ def import_into(workbook: Path, files: Sequence[Path], out: Path, overwrite: boo
     earlier = [e for e in read_sources(wb) if e.path not in new_paths and _value_at(applied.values, e.path) == e.value]
     _write(out, loaded.schema, loaded.format, applied, applied.entries + earlier)
     found, errors = blanks(out, loaded.schema, loaded.format)
-    return ImportRun(imported, applied, loaded.format.id, loaded.format.spec.name, None, found, errors)
+    # an older workbook's one-cell targets were split into their columns on reading: said as upgrade says it
+    split, review = describe_splits(loaded.splits, loaded.schema, lambda _key, index: index + 2)
+    return ImportRun(imported, applied, loaded.format.id, loaded.format.spec.name, None, found, errors, split, review)
 
 
 def against(report: Any, refs: dict[str, Any], files: Sequence[Path]) -> tuple[Imported, list[Finding]]:
