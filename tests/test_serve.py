@@ -551,7 +551,8 @@ def test_pdfs_follow_the_documents(world, monkeypatch: pytest.MonkeyPatch) -> No
     from reportgen.pdf import PdfResult
     from reportgen.serve.worker import pdf_record
 
-    def convert(paths):
+    def convert(paths, fonts=True):
+        assert not fonts  # the service shows no font notice: it does not ask for one
         for path in paths[:1]:
             path.with_suffix(".pdf").write_bytes(b"%PDF-1.7")
         return PdfResult([paths[0].with_suffix(".pdf")], findings=[Finding("LibreOffice 转换超时", str(paths[1]))])

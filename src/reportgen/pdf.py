@@ -163,12 +163,14 @@ def font_notice(substituted: dict[str, str]) -> Finding | None:
 
 
 def convert_to_pdf(docx_paths: Sequence[Path], *, timeout: float | None = None,
-                   soffice: str | None = None, jobs: int = 1) -> PdfResult:
+                   soffice: str | None = None, jobs: int = 1, fonts: bool = True) -> PdfResult:
     """Convert each .docx to a PDF beside it (same stem); see the module's contract.
 
     ``timeout``: seconds allowed for one soffice call (default ``BASE_TIMEOUT`` plus
     ``PER_DOCUMENT_TIMEOUT`` per document in the call). ``soffice``: the executable (default
     :func:`find_soffice`). ``jobs``: LibreOffice calls at once, each with its own profile.
+    ``fonts``: say which fonts this machine substituted (``PdfResult.substituted``; reads every
+    document again and asks fontconfig per font) — for a caller that prints it.
     """
     docs = list(dict.fromkeys(Path(p) for p in docx_paths))
     if not docs:
@@ -208,7 +210,7 @@ def convert_to_pdf(docx_paths: Sequence[Path], *, timeout: float | None = None,
     findings.sort(key=lambda f: order.get(Path(str(f.where)), len(docs)))
     written, write_problems = _write_beside(docs, pdfs)
     findings += write_problems
-    return PdfResult(written, substituted_fonts(fonts_used(docs)) if written else {}, findings)
+    return PdfResult(written, substituted_fonts(fonts_used(docs)) if written and fonts else {}, findings)
 
 
 def _hand_over(run: OfficeRun, docs: list[Path]) -> tuple[list[tuple[Path, Path]], list[Finding]]:

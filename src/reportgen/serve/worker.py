@@ -115,7 +115,7 @@ def pdf_record(docs: Path, documents: list[dict[str, Any]]) -> dict[str, Any]:
     from reportgen.pdf import convert_to_pdf
     from reportgen.serve.records import finding_record
 
-    result = convert_to_pdf([docs / d["file"] for d in documents])
+    result = convert_to_pdf([docs / d["file"] for d in documents], fonts=False)  # the page says nothing of fonts
     converted = {p.name for p in result.converted}
     pdfs = [{"position": d["position"], "file": f"{d['position']}.pdf", "name": str(Path(d["name"]).with_suffix(".pdf"))}
             for d in documents if f"{d['position']}.pdf" in converted]
