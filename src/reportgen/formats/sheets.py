@@ -113,7 +113,7 @@ TOTALS_SHEET = "问卷总分"
 def totals_sheet(questionnaire: Any) -> TableSheet:
     """For a clerk who has only each 对象类别's totals (the seed's "共计得分965/1000分"): issued
     and valid questionnaires, their score and, if counted, the 满意率."""
-    from reportgen.questionnaire.definition import points_text
+    from reportgen.cells import plain_number
 
     satisfied = "、".join(o.label for o in questionnaire.options if o.satisfied)
     columns = (
@@ -122,7 +122,7 @@ def totals_sheet(questionnaire: Any) -> TableSheet:
               help="发放并收回的问卷份数，含无效问卷；不填按有效份数计"),
         Field("valid", "有效份数", "int", width=12, help="全部题目都已作答的问卷份数"),
         Field("score", "得分合计", "decimal", width=12,
-              help=f"有效问卷的得分之和（每份满分 {points_text(questionnaire.per_questionnaire_full)} 分）"),
+              help=f"有效问卷的得分之和（每份满分 {plain_number(questionnaire.per_questionnaire_full)} 分）"),
         Field("satisfaction_rate", "满意率（%）", "text", required=False, width=14,
               help=f"选“{satisfied}”的答案占全部答案的比例，如 96.5%；没有统计的不填（各类别都不填则不计满意率）"),
     )

@@ -38,6 +38,7 @@ from pydantic import (
     field_validator,
 )
 
+from reportgen.cells import plain_number
 from reportgen.errors import Finding, ReportgenError
 from reportgen.validation import duplicates, validation_findings
 from reportgen.yamlfile import LineMarks, load_yaml
@@ -46,11 +47,6 @@ EXCEL_COLUMNS = 16_384  # columns in one worksheet row (XFD)
 _OTHER_COLUMNS = 8  # the 问卷 sheet's columns besides one per question (see response_columns)
 MAX_QUESTIONS = EXCEL_COLUMNS - _OTHER_COLUMNS
 DEFAULT_SUGGESTION_PROMPT = "如果您对部门工作还存在有见解性的意见或建议，请您在此处进行说明："
-
-
-def points_text(points: Decimal) -> str:
-    text = f"{points:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _nonblank(value: str) -> str:
@@ -152,7 +148,7 @@ class Questionnaire(_Strict):
         if labels:
             raise ValueError(f"选项重复: {'、'.join(labels)}")
         # an answer may be typed as its points, so points must identify one option
-        points = duplicates([points_text(o.points) for o in options])
+        points = duplicates([plain_number(o.points) for o in options])
         if points:
             raise ValueError(f"选项分值重复: {'、'.join(points)}（填写分值时无法判断是哪个选项）")
         if not any(o.satisfied for o in options):
@@ -178,8 +174,8 @@ class Questionnaire(_Strict):
             return declared  # nothing to check against: the other fields' errors are reported
         top = max(o.points for o in options)
         if declared != len(questions) * top:
-            raise ValueError(f"声明为 {points_text(declared)}，但 {len(questions)} 题 × 最高 "
-                             f"{points_text(top)} 分 = {points_text(len(questions) * top)}")
+            raise ValueError(f"声明为 {plain_number(declared)}，但 {len(questions)} 题 × 最高 "
+                             f"{plain_number(top)} 分 = {plain_number(len(questions) * top)}")
         return declared
 
     @property
@@ -202,9 +198,9 @@ class Questionnaire(_Strict):
     @property
     def note(self) -> str:
         """``备注：本问卷计分50分，10个问题，每个问题5分：非常满意计5分，…``"""
-        scale = "，".join(f"{o.label}计{points_text(o.points)}分" for o in self.options)
-        return (f"备注：本问卷计分{points_text(self.per_questionnaire_full)}分，{len(self.questions)}个问题，"
-                f"每个问题{points_text(self.max_points)}分：{scale}。")
+        scale = "，".join(f"{o.label}计{plain_number(o.points)}分" for o in self.options)
+        return (f"备注：本问卷计分{plain_number(self.per_questionnaire_full)}分，{len(self.questions)}个问题，"
+                f"每个问题{plain_number(self.max_points)}分：{scale}。")
 
     @property
     def source(self) -> str:
@@ -252,7 +248,7 @@ class ResponseColumn:
 
 def response_columns(q: Questionnaire) -> list[ResponseColumn]:
     """The 问卷 sheet's columns, in order: who/when/where, then one per question, then 意见或建议."""
-    labels, points = "/".join(q.option_labels), "/".join(points_text(o.points) for o in q.options)
+    labels, points = "/".join(q.option_labels), "/".join(plain_number(o.points) for o in q.options)
     columns = [
         ResponseColumn("number", NUMBER, help="纸质问卷上的编号，每份唯一（如 1、2、3）", width=10),
         ResponseColumn("date", DATE, "date", help="如 2021-09-19", width=12),

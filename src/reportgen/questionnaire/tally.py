@@ -30,6 +30,7 @@ from reportgen.cells import (
     parse_date,
     parse_percent,
     parse_quantity,
+    plain_number,
 )
 from reportgen.errors import Finding, Location
 from reportgen.questionnaire.definition import (
@@ -43,7 +44,6 @@ from reportgen.questionnaire.definition import (
     SURVEYOR,
     Option,
     Questionnaire,
-    points_text,
 )
 
 ZERO = Decimal(0)
@@ -141,7 +141,7 @@ class _Scale:
         self.options = q.options
         self.by_label = {fold(o.label): i for i, o in enumerate(q.options)}
         self.by_points = {o.points: i for i, o in enumerate(q.options)}
-        self.expected = f"应为 {'/'.join(q.option_labels)} 或 {'/'.join(points_text(o.points) for o in q.options)}"
+        self.expected = f"应为 {'/'.join(q.option_labels)} 或 {'/'.join(plain_number(o.points) for o in q.options)}"
 
     def parse(self, value: Any) -> tuple[int | None, str]:
         """(option index, error message); both empty for an unanswered question. Points are a
@@ -155,7 +155,7 @@ class _Scale:
                 return None, problem
             return None, f'{self.expected}, 实际为 "{as_text(value)}"'
         if points not in self.by_points:
-            return None, f"{points_text(points)} 分没有对应的选项, {self.expected}"
+            return None, f"{plain_number(points)} 分没有对应的选项, {self.expected}"
         return self.by_points[points], ""
 
 
@@ -413,8 +413,8 @@ def tally_totals(q: Questionnaire, rows: list[tuple[dict[str, Location], dict[st
             counter.error(refs.get("issued", where), "发放份数", f"发放份数 {issued} 少于有效份数 {valid}", "G827")
         if score > valid * each:
             counter.error(refs.get("score", where), "得分合计",
-                          f"得分合计 {points_text(score)} 超过满分 {valid} 份 × {points_text(each)} 分 = "
-                          f"{points_text(valid * each)} 分", "G828")
+                          f"得分合计 {plain_number(score)} 超过满分 {valid} 份 × {plain_number(each)} 分 = "
+                          f"{plain_number(valid * each)} 分", "G828")
         rate = _totals_rate(counter, row.get("satisfaction_rate"), refs.get("satisfaction_rate", where))
         rates.append((category, rate))
         for c in (counter.total, counter.categories[category]):
@@ -443,7 +443,7 @@ def _totals_rate(counter: _Tally, value: Any, where: Location) -> Decimal | None
         counter.error(where, "满意率", f"应在 0 到 100 之间（百分数）, 实际为 {as_text(value)}", "W502")
     elif ZERO < rate <= 1:
         counter.error(where, "满意率", f"满意率按百分数填写（如 96.5 或 96.5%）, 实际为 {as_text(value)}：是否应为 "
-                                       f"{points_text(rate * HUNDRED)}%？", "G830")
+                                       f"{plain_number(rate * HUNDRED)}%？", "G830")
     else:
         return rate
     return None
