@@ -6,43 +6,42 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from reportgen.errors import Finding, Location, ReportgenError, errors_only
 from reportgen.formats.loader import AUTO_LABEL, MEASURES, DocumentSpec, Format, resolve_format
 from reportgen.model.report import Report
-from reportgen.questionnaire.tally import QuestionnaireSummary
 from reportgen.render.limits import budgeted
-from reportgen.scoring.engine import ScoreResult, score
+from reportgen.scoring.engine import score
 from reportgen.workbook.schema import WorkbookSchema
 
 if TYPE_CHECKING:
     from reportgen.outputs import Staged
+    from reportgen.questionnaire.tally import QuestionnaireSummary
+    from reportgen.scoring.engine import ScoreResult
 
 from reportgen.formats.sheets import QUESTIONNAIRE_SHEET_KEY, SCORING_SHEET_KEY, allow_unused, workbook_schema
 
 
-class Evaluation(BaseModel):
-    """Everything known about one workbook under one format, typed.
+@dataclass
+class Evaluation:
+    """Everything known about one workbook under one format, typed: a holder of models already
+    validated (a plain dataclass, so nothing is validated twice).
 
     Scoring reads these typed values (:meth:`variables`); templates get them as plain data,
     dumped once at the render boundary (:meth:`context`).
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
     format: Format
     report: Report
     refs: dict[str, Location]
-    findings: list[Finding] = Field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     score: ScoreResult | None = None
-    project_scores: list[ScoreResult | None] = Field(default_factory=list, description=(
-        "各项目的评分（与 projects.rows 对应；没有绩效指标的项目为空）"))
+    project_scores: list[ScoreResult | None] = field(default_factory=list)
+    """各项目的评分（与 projects.rows 对应；没有绩效指标的项目为空）"""
     questionnaire_summary: QuestionnaireSummary | None = None
 
     def variables(self) -> dict[str, Any]:

@@ -158,9 +158,11 @@ class Format:
 
     @cached_property
     def questionnaire(self) -> Questionnaire | None:
+        if not self.spec.questionnaire:
+            return None  # the questionnaire modules are not even imported
         from reportgen.questionnaire.definition import load_questionnaire
 
-        return load_questionnaire(self.path(self.spec.questionnaire)) if self.spec.questionnaire else None
+        return load_questionnaire(self.path(self.spec.questionnaire))
 
     @cached_property
     def example_values(self) -> dict[str, Any]:
