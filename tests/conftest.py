@@ -81,6 +81,15 @@ def example_pdfs(tmp_path_factory: pytest.TempPathFactory):
     return out, page_counts([d.name for d in builtin_format_dirs()], out)
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """In an xdist worker under ``--dist loadgroup``, a test marked ``xdist_group`` must carry its group (xdist
+    writes it into the test's id): otherwise the group's tests are spread over the workers and a shared
+    conversion runs once on each, silently (pytest-xdist#1386, with pytest 9.2)."""
+    if getattr(item.config.option, "loadgroup", False) and item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
+        pytest.fail("pytest-xdist did not keep this test in its xdist_group: use a pytest it supports "
+                    "(pyproject.toml's dev extra)", pytrace=False)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Once the tests are collected, what they imported stays: frozen out of the collector's sight,
     with a higher first threshold (the suite allocates millions of short-lived objects)."""
