@@ -148,3 +148,24 @@ def test_check_does_not_import_openpyxl_or_numpy() -> None:
     proc = subprocess.run([sys.executable, "-c", code, str(ROOT / "inputs" / "example.xlsx")],
                           capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout[-2000:] + proc.stderr[-2000:]
+
+
+@pytest.mark.parametrize(("cells", "extent", "errors"), [
+    ('<row r="3"><c r="B3" s="1"/><c r="D3" t="e"><v>#N/A</v></c></row>', (3, 4), {(3, 4): "#N/A"}),
+    # r after other attributes, single quotes, lower case: the same cells
+    ("<row r='3'><c s='1' r='b3'/><c t='e' r='d3'><v>#N/A</v></c></row>", (3, 4), {(3, 4): "#N/A"}),
+    # namespaced tags, as some writers write them
+    ('<x:row r="3"><x:c r="B3"/><x:c r="D3" t="e"><x:v>#N/A</x:v></x:c></x:row>', (3, 4), {(3, 4): "#N/A"}),
+    # no r at all: rows and cells counted in order
+    ('<row><c/><c/></row><row><c/><c t="e"><v>#DIV/0!</v></c><c/></row>', (2, 3), {(2, 2): "#DIV/0!"}),
+    # a row's r given, its cells' not; then a cell with an r of digits only (counted on from the last)
+    ('<row r="7"><c/><c/></row><row r="9"><c r="C9"/><c r="5"/></row>', (9, 4), {}),
+])
+def test_the_scan_finds_each_cell_however_its_place_is_written(cells: str, extent: tuple[int, int],
+                                                                errors: dict[tuple[int, int], str]) -> None:
+    """The scan that sizes a sheet and finds its error values, before calamine reads it: hand-counted places
+    for the forms a spreadsheet program may write a cell's place in."""
+    xml = f'<worksheet><sheetData>{cells}</sheetData></worksheet>'.encode()
+    scan = container._scan_sheet(xml, set())
+    assert (scan.max_row, scan.max_column) == extent
+    assert scan.errors == errors

@@ -24,6 +24,7 @@ stores cells sparsely, as are sheets the scan cannot find.
 
 from __future__ import annotations
 
+import functools
 import re
 import stat
 import warnings
@@ -139,7 +140,9 @@ def load_openpyxl(path: Path, data_only: bool = True):
 
 DENSE_CELLS = 2_000_000  # calamine's rectangle (rows x columns) beyond which openpyxl reads the sheet
 _ENTITY = tuple(b"<!ENTITY" if enc is None else "<!ENTITY".encode(enc) for enc in (None, "utf-16-le", "utf-16-be"))
-_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(c|row|f)(?=[\s/>])([^>]*)>")
+# a tag's kind and attribute text; an ``r`` written first (as every spreadsheet program writes it) is also
+# taken apart here, letters and digits, sparing a search per cell
+_TAG = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?(c|row|f)(?=[\s/>])((?:\s+r\s*=\s*["']([A-Za-z]{0,3})(\d+)["'])?[^>]*)>""")
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"([A-Za-z]{0,3})(\d*)")
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]+:[A-Z]{1,3}[0-9]+)"')
@@ -171,6 +174,7 @@ def _attrs(raw: bytes) -> dict[bytes, bytes]:
             for m in _ATTR.finditer(raw)}
 
 
+@functools.lru_cache(maxsize=4096)
 def _column_number(letters: bytes) -> int:
     """``book.column_number`` for the raw bytes of the sheet XML (no decoding per cell)."""
     number = 0
@@ -291,16 +295,21 @@ def _scan_sheet(xml: bytes, percent_styles: set[bytes]) -> SheetScan:
     row = col = 0
     in_sheet_data = xml.find(b"sheetData")
     for match in _TAG.finditer(xml, max(in_sheet_data, 0)):
-        kind, raw = match.group(1), match.group(2)
+        kind, raw, letters, digits = match.groups()
         if kind == b"f":
             result.formulas = True
             continue
         if kind == b"row":
-            attrs = _attrs(raw)
-            row = int(attrs[b"r"]) if attrs.get(b"r", b"").isdigit() else row + 1
+            if digits is not None and not letters:  # <row r="5" …>
+                row = int(digits)
+            else:
+                attrs = _attrs(raw)
+                row = int(attrs[b"r"]) if attrs.get(b"r", b"").isdigit() else row + 1
             col = 0
             continue
-        if ref := _R_ATTR.search(raw):  # the usual form; anything else goes through _attrs
+        if letters:  # <c r="B5" …>: the usual form
+            col, row = _column_number(letters), int(digits)
+        elif ref := _R_ATTR.search(raw):  # r elsewhere among the attributes; anything else goes through _attrs
             col, row = _column_number(ref.group(1)), int(ref.group(2))
         elif (ref := _REF.fullmatch(_attrs(raw).get(b"r", b""))) and ref.group(1) and ref.group(2):
             col, row = _column_number(ref.group(1)), int(ref.group(2))
