@@ -20,12 +20,12 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from docx import Document
-from openpyxl.utils import get_column_letter
 
 from reportgen.batch import FolderPlan, UnitResult, find_workbooks
 from reportgen.cli import main
 from reportgen.errors import Finding, ReportgenError
 from reportgen.progress import StatusLine, cut
+from tests.test_workbook_print import widths
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "example-yueyang-2020.xlsx"  # two documents a unit
 UNIT = "青山县医疗保障局"
@@ -178,14 +178,14 @@ def test_summary_is_printable(county):
         assert ws.oddHeader.center.size == 14 and "&P" in ws.oddFooter.center.text
         assert ws["A1"].font.bold and all((c.font.size or 11) >= 11 for c in ws[2])
     findings = wb["问题清单"]
-    assert findings.sheet_properties.pageSetUpPr.fitToPage and findings.page_setup.fitToWidth == 1
-    assert sum(findings.column_dimensions[c].width for c in "ABCDEFG") * 0.0973 <= (11.69 - 1.0) / 0.8
+    assert findings.sheet_properties.pageSetUpPr.fitToPage and (findings.page_setup.fitToWidth or 1) == 1  # absent: the format's default, 1
+    assert sum(widths(findings, 7)) * 0.0973 <= (11.69 - 1.0) / 0.8
     summary = wb["汇总"]
     assert summary.freeze_panes == "C2" and summary.print_title_cols == "$A:$B"
     assert [b.id for b in summary.col_breaks.brk] == [13]  # after 状态: 文件, 格式, 输出文件夹 … on their own pages
-    widths = [summary.column_dimensions[get_column_letter(c)].width for c in range(1, 19)]
-    pages = [widths[:13], widths[:2] + widths[13:]]
-    scale = summary.page_setup.scale / 100
+    summary_widths = widths(summary, 18)
+    pages = [summary_widths[:13], summary_widths[:2] + summary_widths[13:]]
+    scale = (summary.page_setup.scale or 100) / 100
     assert scale >= 0.8 and all(sum(page) * 0.0973 * scale <= 11.69 - 1.0 for page in pages)
 
 

@@ -420,9 +420,10 @@ def test_init_target_checks(tmp_path: Path) -> None:
 
 @pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
 def test_init_disk_full_has_no_traceback(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """openpyxl writing to a full disk leaves a half-open ZipFile whose __del__ would print a traceback."""
-    real_save = openpyxl.Workbook.save
-    monkeypatch.setattr(openpyxl.Workbook, "save", lambda self, _path: real_save(self, "/dev/full"))
+    """A workbook written to a full disk: a message naming the file, no traceback, the file there before kept."""
+    real_write = outputs.write_new_file
+    monkeypatch.setattr(outputs, "write_new_file", lambda path, data: (real_write(path, b""),
+                                                                       Path("/dev/full").write_bytes(data)))
     (tmp_path / "表.xlsx").write_bytes(b"keep")
     result = run("init", tmp_path / "表.xlsx", "--force")
     assert result.exit_code == 2

@@ -15,6 +15,7 @@ from docx import Document
 from docx.shared import Mm
 
 from reportgen import docstyle as style
+from reportgen import outputs
 from reportgen.errors import ReportgenError
 from reportgen.formats.template_check import check_template, suggest
 from reportgen.render.docx import PngImage, render_docx, write_atomic
@@ -298,24 +299,25 @@ def test_failed_render_keeps_existing_file(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.docx", "t.docx"]
 
 
-def test_write_atomic_cleans_up_after_a_failing_writer(tmp_path: Path) -> None:
+def test_write_atomic_cleans_up_after_a_failing_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out.docx"
     out.write_bytes(b"old")
 
-    def half_write(tmp: Path) -> None:
-        tmp.write_bytes(b"half")
+    def half_write(path: Path, data: bytes) -> None:
+        path.write_bytes(data[:2])
         raise OSError("disk full")
 
+    monkeypatch.setattr(outputs, "write_new_file", half_write)
     with pytest.raises(OSError, match="disk full"):
-        write_atomic(out, half_write)
+        write_atomic(out, b"half")
     assert out.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.docx"]
 
 
 def test_write_atomic_creates_parent_and_replaces(tmp_path: Path) -> None:
     out = tmp_path / "新目录" / "子目录" / "out.docx"
-    write_atomic(out, lambda tmp: tmp.write_bytes(b"one"))
-    write_atomic(out, lambda tmp: tmp.write_bytes(b"two"))
+    write_atomic(out, b"one")
+    write_atomic(out, b"two")
     assert out.read_bytes() == b"two"
     assert [p.name for p in out.parent.iterdir()] == ["out.docx"]
 

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import openpyxl
 from click.testing import CliRunner
-from openpyxl import Workbook
 
 from reportgen.cli import main
-from reportgen.workbook.writing import append, put
+from reportgen.workbook.xlsx import Writer
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "inputs" / "example-yueyang-2020.xlsx"
@@ -44,17 +43,19 @@ def typed_as_text(source: Path, target: Path, cells: dict[tuple[str, str], str])
 
 
 def test_put_and_append_store_text_as_text(tmp_path: Path) -> None:
-    wb = Workbook()
-    ws = wb.active
-    put(ws, 1, 1, "=1+1")
-    put(ws, 1, 2, "#N/A")
-    put(ws, 1, 3, "a\x01b")
-    put(ws, 1, 4, 5)
-    append(ws, [LINK, None, 7])
+    wb = Writer()
+    ws = wb.sheet("表")
+    ws.put(1, 1, "=1+1")
+    ws.put(1, 2, "#N/A")
+    ws.put(1, 3, "a\x01b")
+    ws.put(1, 4, 5)
+    ws.append([LINK, None, 7])
     wb.save(tmp_path / "t.xlsx")
     assert formulas(tmp_path / "t.xlsx") == []
     rows = list(openpyxl.load_workbook(tmp_path / "t.xlsx").active.iter_rows(values_only=True))
     assert rows == [("=1+1", "#N/A", "a\ufffdb", 5), (LINK, None, 7, None)]
+    cells = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    assert [cells[ref].data_type for ref in ("A1", "B1", "A2")] == ["s", "s", "s"]  # text, not a formula or an error
 
 
 def test_batch_summary_stores_names_and_messages_as_text(tmp_path: Path) -> None:

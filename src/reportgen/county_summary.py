@@ -47,7 +47,6 @@ TITLE = "部门整体支出绩效自评汇总表"
 _HEADER_FILL = "D9E1F2"
 _TOTAL_FILL = "F2F2F2"
 _RED = "C00000"
-_FONT = "Calibri"  # the workbook's own font: a bold cell without a name prints in a serif stand-in
 
 
 @dataclass(frozen=True)
@@ -164,19 +163,14 @@ _FINDINGS_WIDTHS = {"序号": 6, "单位名称": 20, "级别": 8, "位置": 16, 
 
 def write_summary(path: Path, outcomes: Sequence[Outcome], folder: Path, title: str = "") -> None:
     """Write ``path`` (``汇总表.xlsx``) for ``outcomes`` of workbooks found under ``folder``."""
-    from openpyxl import Workbook
-
     from reportgen.outputs import write_file
+    from reportgen.workbook.xlsx import Writer
 
-    wb = Workbook()
-    findings_ws = wb.active
-    findings_ws.title = FINDINGS_SHEET
-    summary_ws = wb.create_sheet(SUMMARY_SHEET)
+    wb = Writer()
     title = summary_title(outcomes, title)
-    _fill_findings(findings_ws, outcomes, folder, f"{title}——问题清单")
-    _fill_summary(summary_ws, outcomes, folder, title)
-    wb.active = 0
-    write_file(path, lambda tmp: wb.save(tmp))
+    _fill_findings(wb, outcomes, folder, f"{title}——问题清单")
+    _fill_summary(wb, outcomes, folder, title)
+    write_file(path, wb.data())
 
 
 def summary_title(outcomes: Sequence[Outcome], title: str = "") -> str:
@@ -255,44 +249,45 @@ def _where(finding: Finding, path: Path) -> str:
 # ---- sheets -----------------------------------------------------------------------------------
 
 
-def _fill_summary(ws: Any, outcomes: Sequence[Outcome], folder: Path, title: str) -> None:
-    from openpyxl.styles import Font, PatternFill
-
+def _fill_summary(wb: Any, outcomes: Sequence[Outcome], folder: Path, title: str) -> None:
     from reportgen.workbook import printing
 
     rows = [summary_row(i, o, folder) for i, o in enumerate(outcomes, start=1)]
     footer = [totals_row(outcomes), averages_row(outcomes)]
+    status = SUMMARY_HEADERS.index("状态")
+    last_units = len(rows) + 1  # the units' rows are 2 … last_units; the 合计 and 平均 rows follow
+
+    def emphasis(row: int, column: int) -> dict[str, Any]:
+        if row > last_units:
+            return {"bold": True, "fill": _TOTAL_FILL}
+        if column == status and not outcomes[row - 2].built:
+            return {"bold": True, "color": _RED}
+        return {}
+
+    ws = wb.sheet(SUMMARY_SHEET)
     widths = _table(ws, SUMMARY_HEADERS, [*rows, *footer], {c.header: c.format for c in SUMMARY_COLUMNS},
-                    {c.header: c.width for c in SUMMARY_COLUMNS}, filter_rows=len(rows))
-    status = SUMMARY_HEADERS.index("状态") + 1
-    for i, outcome in enumerate(outcomes, start=2):
-        if not outcome.built:
-            ws.cell(i, status).font = Font(name=_FONT, color=_RED, bold=True)
-    for last in (len(rows) + 2, len(rows) + 3):
-        for cell in ws[last]:
-            cell.font = Font(name=_FONT, bold=True)
-            cell.fill = PatternFill("solid", fgColor=_TOTAL_FILL)
-    ws.freeze_panes = ws.cell(2, _REPEATED + 1).coordinate  # header row, and 序号/单位名称 while scrolling right
+                    {c.header: c.width for c in SUMMARY_COLUMNS}, filter_rows=len(rows), emphasis=emphasis)
+    ws.freeze(2, _REPEATED + 1)  # header row, and 序号/单位名称 while scrolling right
     main = sum(not c.technical for c in SUMMARY_COLUMNS)
     plan = printing.plan(widths, repeat=_REPEATED, breaks=[main] if main < len(SUMMARY_COLUMNS) else [])
-    printing.apply(ws, plan, header=_page_title(title), header_size=14)
+    ws.print_plan(plan, header=_page_title(title), header_size=14)
 
 
-def _fill_findings(ws: Any, outcomes: Sequence[Outcome], folder: Path, title: str) -> None:
-    from openpyxl.styles import Font
-
+def _fill_findings(wb: Any, outcomes: Sequence[Outcome], folder: Path, title: str) -> None:
     from reportgen.workbook import printing
 
     rows = finding_rows(outcomes, folder)
     if not rows:
         rows = [[None, "", "", "", "", f"无：全部 {len(outcomes)} 个填报表均无错误和提示", ""]]
-    widths = _table(ws, FINDINGS_HEADERS, rows, {}, _FINDINGS_WIDTHS, filter_rows=len(rows))
-    level = FINDINGS_HEADERS.index("级别") + 1
-    for i, row in enumerate(rows, start=2):
-        if row[level - 1] == "错误":
-            ws.cell(i, level).font = Font(name=_FONT, color=_RED, bold=True)
-    ws.freeze_panes = "A2"
-    printing.apply(ws, printing.plan(widths, repeat=_REPEATED), header=_page_title(title), header_size=14)
+    level = FINDINGS_HEADERS.index("级别")
+
+    def emphasis(row: int, column: int) -> dict[str, Any]:
+        return {"bold": True, "color": _RED} if column == level and rows[row - 2][level] == "错误" else {}
+
+    ws = wb.sheet(FINDINGS_SHEET)
+    widths = _table(ws, FINDINGS_HEADERS, rows, {}, _FINDINGS_WIDTHS, filter_rows=len(rows), emphasis=emphasis)
+    ws.freeze(2, 1)
+    ws.print_plan(printing.plan(widths, repeat=_REPEATED), header=_page_title(title), header_size=14)
 
 
 def _page_title(title: str) -> str:
@@ -301,45 +296,30 @@ def _page_title(title: str) -> str:
 
 
 def _table(ws: Any, headers: list[str], rows: list[list[Any]], formats: dict[str, str], caps: dict[str, int],
-           filter_rows: int) -> list[float]:
-    """Header and rows with borders, number formats, wrapped text, fitted widths and row heights; the widths."""
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
+           filter_rows: int, emphasis: Callable[[int, int], dict[str, Any]]) -> list[float]:
+    """Header and rows with borders, number formats, wrapped text, fitted widths and row heights, a
+    cell's ``emphasis(row, column index)`` (bold, colour, fill) added to its look; the widths."""
     from reportgen.workbook import printing
-    from reportgen.workbook.writing import append
+    from reportgen.workbook.xlsx import Style
 
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    append(ws, headers)
-    for row in rows:
-        append(ws, row)
+    cell = Style(border="thin", border_color="808080", valign="top", wrap=True)
+    header_style = cell.but(bold=True, fill=_HEADER_FILL, halign="center", valign="center")
     widths: list[float] = []
     for col, header in enumerate(headers, start=1):
-        number_format = formats.get(header)
         cap = caps.get(header, 20)
         # the header may wrap onto two lines; values are as wide as they need, up to the cap
-        width = max([_width(header) / 2 + 2, *(_width(row[col - 1], number_format) + 2 for row in rows), 6])
-        width = min(width, cap)
-        widths.append(width)
-        ws.column_dimensions[get_column_letter(col)].width = width
-        for r in range(2, len(rows) + 2):
-            cell = ws.cell(r, col)
-            cell.border = border
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-            if number_format:
-                cell.number_format = number_format
-    header_lines = 1
-    for cell, width in zip(ws[1], widths, strict=True):
-        cell.font = Font(name=_FONT, bold=True)
-        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
-        header_lines = max(header_lines, printing.lines(cell.value, width))
-    ws.row_dimensions[1].height = header_lines * printing.LINE_PT + 4
+        width = max([_width(header) / 2 + 2, *(_width(row[col - 1], formats.get(header)) + 2 for row in rows), 6])
+        widths.append(min(width, cap))
+        ws.width(col, widths[-1])
+        ws.put(1, col, header, header_style)
     for r, row in enumerate(rows, start=2):
-        printing.fit_row(ws, r, [(_shown(v, formats.get(h)), w) for v, h, w in zip(row, headers, widths, strict=True)])
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{filter_rows + 1}"
+        for col, (value, header) in enumerate(zip(row, headers, strict=True)):
+            ws.put(r, col + 1, value, cell.but(number_format=formats.get(header), **emphasis(r, col)))
+    header_lines = max(printing.lines(header, width) for header, width in zip(headers, widths, strict=True))
+    ws.height(1, header_lines * printing.LINE_PT + 4)
+    for r, row in enumerate(rows, start=2):
+        ws.fit_row(r, [(_shown(v, formats.get(h)), w) for v, h, w in zip(row, headers, widths, strict=True)])
+    ws.autofilter(filter_rows + 1, len(headers))
     return widths
 
 

@@ -22,12 +22,10 @@ Every ``OSError`` becomes a ``ReportgenError`` with one Chinese message (:func:`
 from __future__ import annotations
 
 import errno
-import gc
 import json
 import os
 import secrets
 import shutil
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -111,36 +109,11 @@ def _remove_dirs(created: list[Path]) -> None:
             break
 
 
-@contextmanager
-def _quiet_unraisable() -> Iterator[Callable[[], None]]:
-    """A failed third-party writer (openpyxl) may leave a half-open ZipFile whose ``__del__``
-    prints "Exception ignored in …" with a traceback; after a failure (an exception, or the
-    ``failed()`` the block is given) collect it now, silently. A full collection costs ~0.1 s, so
-    a writer that succeeded is not followed by one."""
-    hook = sys.unraisablehook
-    sys.unraisablehook = lambda _unraisable: None
-    collect = False
+def write_atomic(out: Path, data: bytes) -> None:
+    """Write one file atomically: ``data`` into a temporary file next to ``out``, then moved over it.
 
-    def failed() -> None:
-        nonlocal collect
-        collect = True
-
-    try:
-        yield failed
-    except BaseException:
-        collect = True
-        raise
-    finally:
-        if collect:
-            gc.collect()
-        sys.unraisablehook = hook
-
-
-def write_atomic(out: Path, write: Callable[[Path], None] | bytes) -> None:
-    """Write one file atomically: a temporary file next to ``out``, then moved over it.
-
-    ``write`` is the content or a function writing a given path. On any exception nothing is
-    left (no temporary file, no folder created here, ``out`` unchanged) and it is re-raised.
+    On any exception nothing is left (no temporary file, no folder created here, ``out`` unchanged)
+    and it is re-raised.
     """
     created: list[Path] = []
     tmp: Path | None = None
@@ -151,7 +124,7 @@ def write_atomic(out: Path, write: Callable[[Path], None] | bytes) -> None:
         while True:
             tmp = out.with_name(f"{STAGING_PREFIX}{secrets.token_hex(4)}.tmp")
             try:
-                write_new_file(tmp, write if isinstance(write, bytes) else b"")
+                write_new_file(tmp, data)
                 break
             except FileExistsError:
                 tmp = None
@@ -159,8 +132,6 @@ def write_atomic(out: Path, write: Callable[[Path], None] | bytes) -> None:
         if os.name != "nt":  # locked while it is written: a killed run's file is told from a running one's
             lock = os.open(tmp, os.O_RDONLY)
             try_lock(lock)
-        if not isinstance(write, bytes):
-            _run_writer(write, tmp)
         with deferred() as held:
             _replace_named(tmp, out)
     except BaseException:
@@ -175,10 +146,10 @@ def write_atomic(out: Path, write: Callable[[Path], None] | bytes) -> None:
         raise Interrupted([out])
 
 
-def write_file(out: Path, write: Callable[[Path], None] | bytes) -> None:
+def write_file(out: Path, data: bytes) -> None:
     """:func:`write_atomic`, with an ``OSError`` turned into a ReportgenError naming ``out``."""
     try:
-        write_atomic(out, write)
+        write_atomic(out, data)
     except OSError as exc:
         replacing = exc.filename == str(out) and out.exists()
         raise ReportgenError(write_finding(exc, out, replacing=replacing)) from exc
@@ -209,20 +180,6 @@ def write_folder(dest: Path, fill: Callable[[Path], None]) -> None:
         if isinstance(exc, OSError):
             raise ReportgenError(write_finding(exc, dest)) from exc
         raise
-
-
-def _run_writer(write: Callable[[Path], None], tmp: Path) -> None:
-    with _quiet_unraisable() as failed:
-        try:
-            write(tmp)
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            return
-        except OSError as exc:  # re-raised without the writer's frames, which hold its ZipFile
-            failed()
-            error = exc.with_traceback(None)
-            error.__context__ = None
-    raise error
 
 
 @dataclass(frozen=True)

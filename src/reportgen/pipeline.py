@@ -361,7 +361,7 @@ def _with_images(context: dict[str, Any], evaluation: Evaluation, needs: list[st
 
 def init_workbook(out: Path, format_choice: str | None, example: bool) -> Format:
     """A blank workbook, or the example (next year's, from last year's: ``carry.next_year``)."""
-    from reportgen.workbook.blank import write_workbook
+    from reportgen.workbook.blank import workbook_data
 
     fmt = resolve_format(format_choice)
     values = None
@@ -372,7 +372,7 @@ def init_workbook(out: Path, format_choice: str | None, example: bool) -> Format
     from reportgen.outputs import write_file
 
     schema, title = workbook_schema(fmt, relaxed=True), f"{fmt.spec.name} 数据填报表"
-    write_file(out, lambda tmp: write_workbook(schema, tmp, values, title=title))
+    write_file(out, workbook_data(schema, values, title=title))
     return fmt
 
 

@@ -42,11 +42,11 @@ class Carried:
 
 def write_workbook_values(out: Path, schema: WorkbookSchema, fmt: Format, values: dict[str, Any],
                           **extras: Any) -> None:
-    """Write ``out`` atomically; ``extras``: ``write_workbook``'s ``notes`` and ``extra`` (the 来源 sheet)."""
+    """Write ``out`` atomically; ``extras``: ``workbook_data``'s ``notes`` and ``extra`` (the 来源 sheet)."""
     from reportgen.outputs import write_file
-    from reportgen.workbook.blank import write_workbook
+    from reportgen.workbook.blank import workbook_data
 
-    write_file(out, lambda tmp: write_workbook(schema, tmp, values, title=f"{fmt.spec.name} 数据填报表", **extras))
+    write_file(out, workbook_data(schema, values, title=f"{fmt.spec.name} 数据填报表", **extras))
 
 
 def upgrade(source: Path, out: Path, format_choice: str | None = None) -> Carried:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.cells import label_key, parse_number
 from reportgen.model.records import records
@@ -22,6 +22,9 @@ from reportgen.model.relations import money_fields
 from reportgen.render.filters import wan
 from reportgen.workbook.book import Book
 from reportgen.workbook.schema import SOURCES_SHEET
+
+if TYPE_CHECKING:
+    from reportgen.workbook.xlsx import Writer
 
 HEADERS = ("序号", "位置", "字段", "导入值（万元）", "来源", "说明", "字段路径")
 # the first six print one landscape A4 page wide at 84 % (long texts wrap onto two lines);
@@ -47,35 +50,29 @@ def note(entry: SourceEntry) -> str:
     return f"{text}\n{entry.note}" if entry.note else text
 
 
-def sources_sheet(entries: list[SourceEntry]) -> Callable[[Any, dict[str, str]], None]:
+def sources_sheet(entries: list[SourceEntry]) -> Callable[[Writer, dict[str, str]], None]:
     """The hook adding the 来源 sheet to a workbook being written (cells from ``places``)."""
 
-    def add(wb: Any, places: dict[str, str]) -> None:
-        from openpyxl.styles import Alignment
-        from openpyxl.utils import get_column_letter
-
+    def add(wb: Writer, places: dict[str, str]) -> None:
         from reportgen.workbook import printing
-        from reportgen.workbook.blank import header_style
-        from reportgen.workbook.writing import append
+        from reportgen.workbook.blank import HEADER
+        from reportgen.workbook.xlsx import Style
 
-        ws = wb.create_sheet(SOURCES_SHEET)
-        append(ws, HEADERS)
-        for cell in ws[1]:
-            header_style(cell)
+        ws = wb.sheet(SOURCES_SHEET)
+        ws.append(list(HEADERS), HEADER)
         for n, e in enumerate(entries, start=1):
             value = e.value if isinstance(e.value, Decimal | int) else str(e.value)
             row = [n, places.get(e.path, ""), e.label, value, e.source, e.note, e.path]
-            append(ws, row)
-            ws.cell(n + 1, 4).number_format = "#,##0.00"
-            for col in range(1, len(row) + 1):
-                ws.cell(n + 1, col).alignment = Alignment(wrap_text=col in _WRAPPED, vertical="top")
-            printing.fit_row(ws, n + 1, [(row[col - 1], _WIDTHS[col - 1]) for col in _WRAPPED])
+            for col, item in enumerate(row, start=1):
+                ws.put(n + 1, col, item, Style(wrap=col in _WRAPPED, valign="top",
+                                               number_format="#,##0.00" if col == 4 else None))
+            ws.fit_row(n + 1, [(row[col - 1], _WIDTHS[col - 1]) for col in _WRAPPED])
         for col, width in enumerate(_WIDTHS, start=1):
-            ws.column_dimensions[get_column_letter(col)].width = width
-        ws.freeze_panes = "A2"
-        ws.print_area = f"A1:{get_column_letter(_PRINTED)}{ws.max_row}"
+            ws.width(col, width)
+        ws.freeze(2, 1)
+        ws.print_area(len(entries) + 1, _PRINTED)
         # A4, margins, sheet name and page numbers as on every other sheet
-        printing.apply(ws, printing.plan(_WIDTHS[:_PRINTED]))
+        ws.print_plan(printing.plan(_WIDTHS[:_PRINTED]))
 
     return add
 

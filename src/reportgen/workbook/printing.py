@@ -17,7 +17,7 @@ draws one width unit 0.0973 in wide, Excel with Calibri about 0.073 in (+ 0.05 i
 what fits here fits in Excel and WPS too — the reviewer's LibreOffice and the clerk's Excel print
 the same page breaks. :func:`fit_longtext` narrows long-text columns (which wrap) so a sheet of
 a few columns fits portrait (or landscape) at full size instead of printing small or past the
-margins. :func:`apply` writes the plan into the worksheet's page setup; it never touches cells.
+margins. ``xlsx.Sheet.print_plan`` writes a plan into a sheet's page setup.
 """
 
 from __future__ import annotations
@@ -164,43 +164,7 @@ def lines(value: Any, width: float) -> int:
     return sum(max(1, math.ceil(text_width(line) / usable)) for line in str(value).split("\n"))
 
 
-def fit_row(ws: Any, row: int, cells: Sequence[tuple[Any, float]]) -> None:
-    """Give a row the height its wrapped text needs (neither Excel nor LibreOffice works it out when opening)."""
+def row_height(cells: Sequence[tuple[Any, float]]) -> float | None:
+    """The height (pt) a row of ``cells`` (value, column width) needs for its wrapped text; None for one line."""
     needed = max(lines(value, width) for value, width in cells)
-    if needed > 1:
-        ws.row_dimensions[row].height = needed * LINE_PT + 3
-
-
-def apply(ws: Any, plan: PrintPlan, title_rows: str | None = "1:1", header: str = "&A",
-          footer: str = "第 &P 页，共 &N 页", header_size: int | None = None) -> None:
-    """Write ``plan`` into ``ws``'s page setup: A4, margins, orientation, fit or scale, column
-    breaks and repeated columns, the header row on every page, ``header``/``footer`` texts (the
-    header bold at ``header_size`` pt when given: a title)."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.page import PageMargins
-    from openpyxl.worksheet.pagebreak import Break, ColBreak
-
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if plan.landscape else "portrait"
-    ws.page_margins = PageMargins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=TOP_MARGIN, bottom=BOTTOM_MARGIN,
-                                  header=HEADER_MARGIN, footer=HEADER_MARGIN)
-    if plan.scale is None:
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.print_options.horizontalCentered = True
-    else:
-        ws.sheet_properties.pageSetUpPr.fitToPage = False
-        ws.page_setup.scale = plan.scale
-        ws.col_breaks = ColBreak()
-        for column in plan.breaks:
-            ws.col_breaks.append(Break(id=column, max=1048575, man=True))
-        if plan.repeat:
-            ws.print_title_cols = f"A:{get_column_letter(plan.repeat)}"
-    if title_rows:
-        ws.print_title_rows = title_rows
-    ws.oddHeader.center.text = header
-    if header_size:
-        ws.oddHeader.center.font = "-,Bold"
-        ws.oddHeader.center.size = header_size
-    ws.oddFooter.center.text = footer
+    return needed * LINE_PT + 3 if needed > 1 else None
