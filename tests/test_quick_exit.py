@@ -67,3 +67,28 @@ def test_a_running_thread_gets_the_normal_exit() -> None:
     finally:
         release.set()
         worker.join()
+
+
+COLLECTOR = """
+import gc, sys
+from reportgen import cli
+import reportgen.serve.main as serve_main
+seen = []
+cli.main.add_command(__import__("click").command("probe")(lambda: seen.append(gc.isenabled())))
+serve_main.run = lambda *a, **k: seen.append(gc.isenabled())
+import atexit
+atexit.register(lambda: print("collector on:", seen))
+sys.argv = ["reportgen", sys.argv[1], *sys.argv[2:]]
+cli.run()
+"""
+
+
+@pytest.mark.parametrize(("args", "enabled"), [(["probe"], False), (["serve", "--data", "."], True)])
+def test_the_collector_is_off_for_a_command_and_on_for_serve(tmp_path: Path, args: list[str], enabled: bool) -> None:
+    """A one-shot command runs without the automatic collector (its time is the user's); serve, which runs
+    for days, with it (else its memory would only grow)."""
+    pytest.importorskip("starlette")
+    proc = subprocess.run([sys.executable, "-c", COLLECTOR, *args], capture_output=True, text=True,
+                          encoding="utf-8", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert f"collector on: [{enabled}]" in proc.stdout
