@@ -143,6 +143,8 @@ def _parse(source: str, *, expression: bool) -> nodes.Node:
 @lru_cache(maxsize=1024)
 def input_keys(source: str, *, expression: bool) -> tuple[str, ...]:
     """Every ``inputs.<key>`` / ``inputs['key']`` the source reads, in order of appearance."""
+    if INPUTS not in source:  # a name is written out in full: a source without it reads none (no parse needed)
+        return ()
     try:
         tree = _parse(source, expression=expression)
     except TemplateSyntaxError:
