@@ -93,8 +93,9 @@ class Sheet:
              max_col: int | None = None) -> Iterator[list[Cell]]:
         last_row = self.max_row if max_row is None else max_row
         last_col = self.max_column if max_col is None else max_col
+        content, columns = self._content, range(min_col, last_col + 1)
         for r in range(min_row, last_row + 1):
-            yield [self.cell(r, c) for c in range(min_col, last_col + 1)]
+            yield [Cell(content(r, c), r, c) for c in columns]
 
 
 class Book:
