@@ -14,7 +14,8 @@ from lxml import etree
 
 from reportgen.workbook.reader import open_workbook, read_sheets
 from tests.conftest import CORE
-from tests.xlsx_edit import MAIN, Formula, set_cell, set_cells
+from tests.test_workbook_defences import _rewrite_part, _tiny_workbook, _with_strings
+from tests.xlsx_edit import MAIN, Formula, cell_values, set_cell, set_cells
 
 EDITS: dict[str, dict[str, object]] = {
     "收入": {
@@ -29,7 +30,7 @@ EDITS: dict[str, dict[str, object]] = {
         "M2": "新单元格",  # past the row's last cell
         "B30": 7,  # a new row past the last
     },
-    "基本信息": {"B2": "新的单位名称", "B11": True, "B12": False},
+    "基本信息": {"B2": "新的单位名称", "B11": True, "B12": False, "B26": dt.date(2027, 4, 1)},  # B26: a date cell
     "支出": {"C2": Formula("=B2-D2")},  # openpyxl: "=B2-D2"
 }
 
@@ -80,6 +81,30 @@ def test_edits_read_back_through_openpyxl_as_openpyxl_made_them(both) -> None:
     assert edited["支出"]["C2"][:2] == ("=B2-D2", "f")
     assert (edited["收入"]["C3"][0], edited["收入"]["B3"][0], edited["基本信息"]["B11"][0]) == (10 ** 13, 1e300, True)
     assert type(edited["收入"]["C2"][0]) is int and edited["收入"]["B30"][0] == 7
+    assert edited["基本信息"]["B26"][:3] == (dt.datetime(2027, 4, 1), "d", before["基本信息"]["B26"][2])
+
+
+def test_cell_values_reads_as_openpyxl_does(both) -> None:
+    """Every sheet's values and their types, before and after the edits (formula, bools, a date)."""
+    for path in both[1:]:
+        for ws in openpyxl.load_workbook(path):
+            expected = {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
+            found = cell_values(path, ws.title)
+            assert found == expected and [type(v) for v in found.values()] == [type(v) for v in expected.values()]
+    assert cell_values(both[2], "支出")["C2"] == "=B2-D2" and cell_values(both[2], "基本信息")["B11"] is True
+
+
+def test_shared_and_rich_strings_are_read_and_replaced(tmp_path: Path) -> None:
+    path = _with_strings(_tiny_workbook(tmp_path / "t.xlsx", [["正文"]]), "共享", ["内联"])
+    _rewrite_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(
+        "</sheetData>", '<row r="9"><c r="A9" t="inlineStr"><is><r><t>富</t></r><r><t>文本</t></r></is></c></row>'
+                        "</sheetData>"))
+    expected = {"A1": "正文", "A2": "共享", "A3": "内联", "A9": "富文本"}
+    assert cell_values(path, "收入") == expected == {
+        c.coordinate: c.value for row in openpyxl.load_workbook(path)["收入"].iter_rows() for c in row if c.value}
+    set_cells(path, path, {"收入": {"A2": 2.5, "A9": "平"}})
+    assert cell_values(path, "收入") == expected | {"A2": 2.5, "A9": "平"}
+    assert openpyxl.load_workbook(path)["收入"]["A2"].value == 2.5
 
 
 def test_edits_read_back_through_reportgen_as_openpyxl_made_them(both) -> None:
@@ -172,7 +197,8 @@ def test_a_float_is_written_exactly_and_formulas_lose_their_cached_value(tmp_pat
     ({"S": {"a1": 1}}, ValueError),
     ({"S": {"A1": float("nan")}}, ValueError),
     ({"S": {"A1": Decimal("Infinity")}}, ValueError),
-    ({"S": {"A1": dt.date(2026, 3, 31)}}, TypeError),
+    ({"S": {"A1": dt.date(2026, 3, 31)}}, TypeError),  # "0.00" is no date format
+    ({"S": {"A1": dt.time(12, 0)}}, TypeError),
 ])
 def test_what_it_does_not_write_is_refused(tmp_path: Path, edit, error) -> None:
     path = _tiny(tmp_path / "t.xlsx")
