@@ -6,12 +6,11 @@ import re
 import time
 from pathlib import Path
 
-import openpyxl
-
 from reportgen.serve.main import load_formats
 from reportgen.serve.store import Store
 from reportgen.serve.web import Services, Settings
 from reportgen.serve.worker import BuildQueue, Limits
+from tests.xlsx_edit import set_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMAT = "yueyang-2020"  # two documents a unit: quick
@@ -31,10 +30,7 @@ def services(data: Path, max_upload: int = 2 * 1024 * 1024, **limits: float) -> 
 
 def bad_workbook(path: Path) -> Path:
     """The example with 收入!B2 = "约50万": one error, at that cell."""
-    wb = openpyxl.load_workbook(EXAMPLE)
-    wb["收入"]["B2"] = "约50万"
-    wb.save(path)
-    return path
+    return set_cells(EXAMPLE, path, {"收入": {"B2": "约50万"}})
 
 
 def csrf(html: str) -> str:

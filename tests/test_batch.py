@@ -26,6 +26,7 @@ from reportgen.cli import main
 from reportgen.errors import Finding, ReportgenError
 from reportgen.progress import StatusLine, cut
 from tests.test_workbook_print import widths
+from tests.xlsx_edit import set_cells
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "example-yueyang-2020.xlsx"  # two documents a unit
 UNIT = "青山县医疗保障局"
@@ -40,9 +41,7 @@ def make_county(folder: Path) -> Path:
     (folder / "sub").mkdir(parents=True)
     shutil.copy(EXAMPLE, folder / "a.xlsx")
     shutil.copy(EXAMPLE, folder / "sub" / "b.xlsx")
-    wb = openpyxl.load_workbook(EXAMPLE)
-    wb["收入"]["B2"] = "约50万"
-    wb.save(folder / "z_bad.xlsx")
+    set_cells(EXAMPLE, folder / "z_bad.xlsx", {"收入": {"B2": "约50万"}})
     (folder / "~$a.xlsx").write_bytes(b"owner of the lock")  # Excel's lock file: not a workbook
     (folder / ".hidden.xlsx").write_bytes(b"not a workbook")
     (folder / "说明.txt").write_text("各单位填报表", encoding="utf-8")

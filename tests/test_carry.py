@@ -22,6 +22,7 @@ from reportgen.errors import ReportgenError
 from reportgen.model.report import INPUT_SHEETS
 from reportgen.pipeline import evaluate
 from reportgen.workbook.schema import CORE_SHEETS, RENAMED, SCHEMA_VERSION, KeyValueSheet
+from tests.xlsx_edit import cell_values, set_cells
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -52,12 +53,12 @@ def fill_blanks(path: Path, found: list[Blank]) -> None:
     fields = {(s.name, f.label): f for s in loaded.schema.sheets
               for f in (s.fields if isinstance(s, KeyValueSheet) else s.columns)}
     typed = {"money": 0, "decimal": 0, "int": 0, "yesno": "否", "date": dt.datetime(2027, 3, 31), "list": "无"}
-    wb = openpyxl.load_workbook(path)
+    edits: dict[str, dict[str, object]] = {}
     for b in found:
         assert b.cell, f"{b.sheet} needs rows"
         spec = fields[(b.sheet, b.label)]
-        wb[b.sheet][b.cell] = spec.choices[-1] if spec.choices else typed.get(spec.kind, "待填")
-    wb.save(path)
+        edits.setdefault(b.sheet, {})[b.cell] = spec.choices[-1] if spec.choices else typed.get(spec.kind, "待填")
+    set_cells(path, path, edits)
 
 
 def test_check_on_an_old_workbook_leads_with_the_upgrade_hint(tmp_path: Path) -> None:
@@ -131,18 +132,18 @@ PROJECT_POINTS = {"产出指标": ("产出", 50), "成本指标": ("产出", 50)
 
 def give_points(path: Path) -> None:
     """Type 分值 as a clerk would: each project's points for a 一级指标 shared among its rows (in cents)."""
-    wb = openpyxl.load_workbook(path)
-    ws = wb["项目指标"]
+    cells = cell_values(path, "项目指标")
     groups: dict[tuple[str, str], list[int]] = {}
-    for row in range(2, ws.max_row + 1):
-        if ws[f"A{row}"].value:
-            groups.setdefault((ws[f"A{row}"].value, PROJECT_POINTS[ws[f"B{row}"].value][0]), []).append(row)
+    for row in sorted(int(ref[1:]) for ref in cells if ref[0] == "A" and ref[1:].isdigit()):
+        if row >= 2 and cells[f"A{row}"]:
+            groups.setdefault((cells[f"A{row}"], PROJECT_POINTS[cells.get(f"B{row}")][0]), []).append(row)
+    points_typed: dict[str, object] = {}
     for (_, group), rows in groups.items():
         points = next(p for g, p in PROJECT_POINTS.values() if g == group)
         share = (Decimal(points) / len(rows)).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
         for n, row in enumerate(rows):
-            ws[f"J{row}"] = float(share if n else points - share * (len(rows) - 1))
-    wb.save(path)
+            points_typed[f"J{row}"] = float(share if n else points - share * (len(rows) - 1))
+    set_cells(path, path, {"项目指标": points_typed})
 
 
 def test_upgrade_then_next_year_then_check(tmp_path: Path) -> None:
@@ -162,9 +163,7 @@ def test_upgrade_then_next_year_then_check(tmp_path: Path) -> None:
     with pytest.raises(ReportgenError) as exc:
         evaluate(last)
     assert {f.where for f in exc.value.findings if f.is_error} == {"项目指标!E30"}  # the reader's; 分值 come after
-    wb = openpyxl.load_workbook(last)
-    wb["项目指标"]["E30"] = "定性"  # 9月底前: the clerk's call
-    wb.save(last)
+    set_cells(last, last, {"项目指标": {"E30": "定性"}})  # 9月底前: the clerk's call
     give_points(last)
     result = run("check", last)
     assert result.exit_code == 0, result.output
@@ -224,10 +223,7 @@ def test_init_from_carries_function_classes_and_indicators_of_another_unit(tmp_p
 
 def test_init_from_a_workbook_with_errors_carries_what_it_can(tmp_path: Path) -> None:
     old = tmp_path / "old.xlsx"
-    wb = openpyxl.load_workbook(V1_YUEYANG)
-    wb["收入"]["B2"] = "约50万"
-    wb["项目"]["K1"], wb["项目"]["K2"] = "备注", "说明"
-    wb.save(old)
+    set_cells(V1_YUEYANG, old, {"收入": {"B2": "约50万"}, "项目": {"K1": "备注", "K2": "说明"}})
     result = run("init", tmp_path / "new.xlsx", "--from", old)
     assert result.exit_code == 0, result.output
     assert "收入!B2 W502 上年结转: 应为数字" in result.output  # last year's problem, listed
@@ -246,10 +242,8 @@ def test_init_from_rows_with_blank_or_unknown_choices(tmp_path: Path) -> None:
     exit 3 (every 项目指标 row `upgrade` writes from version 1 has a blank 指标性质); now they are
     listed among last year's errors and what can be read is carried."""
     old = tmp_path / "old.xlsx"
-    wb = openpyxl.load_workbook(ROOT / "inputs" / "example.xlsx")  # national reads 项目指标 (yueyang does not)
-    wb["项目指标"]["E2"], wb["项目指标"]["B3"] = None, "其他"
-    wb["文字说明"]["A2"], wb["文字说明"]["A3"] = None, "其它部分"
-    wb.save(old)
+    set_cells(ROOT / "inputs" / "example.xlsx", old, {  # national reads 项目指标 (yueyang does not)
+        "项目指标": {"E2": None, "B3": "其他"}, "文字说明": {"A2": None, "A3": "其它部分"}})
     result = run("init", tmp_path / "new.xlsx", "--from", old)
     assert result.exit_code == 0, result.output
     assert "内部错误" not in result.output and "上年填报表有 4 个错误（能读取的数据已转入）" in result.output
@@ -280,13 +274,10 @@ def test_refusals(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "不能与输入的填报表是同一个文件" in result.output
     assert run("init", old, "--from", old, "--force").exit_code == 2
     assert old.read_bytes() == before
-    wb = openpyxl.load_workbook(old)
-    wb["系统信息"]["B1"] = str(tmp_path / "my-format")
-    wb.save(tmp_path / "local.xlsx")
+    set_cells(old, tmp_path / "local.xlsx", {"系统信息": {"B1": str(tmp_path / "my-format")}})
     result = run("init", tmp_path / "n.xlsx", "--from", tmp_path / "local.xlsx")
     assert result.exit_code == 2 and "不是内置格式" in result.output
-    wb["系统信息"]["B1"], wb["系统信息"]["B2"] = "yueyang-2020", str(int(SCHEMA_VERSION) + 1)
-    wb.save(tmp_path / "newer.xlsx")
+    set_cells(old, tmp_path / "newer.xlsx", {"系统信息": {"B1": "yueyang-2020", "B2": str(int(SCHEMA_VERSION) + 1)}})
     result = run("upgrade", tmp_path / "newer.xlsx", tmp_path / "n.xlsx")
     assert result.exit_code == 2 and "请升级 reportgen" in result.output
     assert not (tmp_path / "n.xlsx").exists()

@@ -11,11 +11,13 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from openpyxl.utils.cell import coordinate_from_string
 
 from reportgen.cli import main
 from reportgen.workbook.example import EXAMPLE
 from reportgen.workbook.schema import SCHEMA_VERSION
 from tests.docx_helpers import full_text
+from tests.xlsx_edit import cell_values, set_cells
 
 RUNNER = CliRunner()
 
@@ -52,29 +54,33 @@ def fill_like_a_clerk(path: Path, values: dict) -> None:
     from reportgen.formats.sheets import workbook_schema
 
     schema = workbook_schema(resolve_format("yueyang-2020"))
-    wb = openpyxl.load_workbook(path)
+    edits: dict[str, dict[str, object]] = {}
     for sheet in schema.sheets:
-        ws, data = wb[sheet.name], values.get(sheet.key)
+        data = values.get(sheet.key)
         if data is None:
             continue
+        cells = [(*coordinate_from_string(ref), text) for ref, text in cell_values(path, sheet.name).items()]
+        typed: list[tuple[str, object]] = []
         if hasattr(sheet, "fields"):
-            rows = {_label(ws.cell(r, 1).value): r for r in range(2, ws.max_row + 1)}
+            rows = {_label(text): row for column, row, text in cells if column == "A" and row >= 2}
             for spec in sheet.fields:
                 value = data.get(spec.key)
                 if isinstance(value, list):
                     value = "、".join(value)
                 if isinstance(value, bool):
                     value = "是" if value else "否"
-                ws.cell(rows[spec.label], 2, value)
+                typed.append((f"B{rows[spec.label]}", value))
         else:
-            cols = {_label(ws.cell(1, c).value): c for c in range(1, ws.max_column + 1)}
+            cols = {_label(text): column for column, row, text in cells if row == 1}
             for i, record in enumerate(data, start=2):
                 for spec in sheet.columns:
                     value = record.get(spec.key)
                     if isinstance(value, bool):
                         value = "是" if value else "否"
-                    ws.cell(i, cols[spec.label], value)
-    wb.save(path)
+                    typed.append((f"{cols[spec.label]}{i}", value))
+        # as openpyxl's ws.cell(row, column, None): a None leaves the cell as it is
+        edits[sheet.name] = {ref: value for ref, value in typed if value is not None}
+    set_cells(path, path, edits)
 
 
 def example_with_inputs() -> dict:
@@ -201,9 +207,7 @@ BAD_CELLS = [
 def test_bad_workbook_exit_2_in_chinese(tmp_path: Path, sheet: str, cell: str, value, expected: str) -> None:
     workbook = tmp_path / "ex.xlsx"
     run("init", "--example", "--format", "yueyang-2020", workbook)  # it has a 评分填报 sheet
-    wb = openpyxl.load_workbook(workbook)
-    wb[sheet][cell] = value
-    wb.save(workbook)
+    set_cells(workbook, workbook, {sheet: {cell: value}})
     for command in ("check", "build"):
         result = run(command, workbook, *(["-o", tmp_path / "out"] if command == "build" else []))
         assert result.exit_code == 2
@@ -232,9 +236,7 @@ def test_version() -> None:
 def test_workbook_from_another_schema_version(tmp_path: Path) -> None:
     workbook = tmp_path / "old.xlsx"
     run("init", "--example", workbook)
-    wb = openpyxl.load_workbook(workbook)
-    wb["系统信息"]["B2"] = "0"
-    wb.save(workbook)
+    set_cells(workbook, workbook, {"系统信息": {"B2": "0"}})
     result = run("check", workbook)
     assert result.exit_code == 2
     assert f"系统信息 W514 schema_version: 填报表结构版本为 0，本程序为 {SCHEMA_VERSION}" in result.output

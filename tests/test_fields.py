@@ -12,7 +12,6 @@ from decimal import Decimal as D
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
 from reportgen.checks import check_report
@@ -24,6 +23,7 @@ from reportgen.workbook.example import EXAMPLE
 from reportgen.workbook.reader import WorkbookData, open_workbook, read_sheets
 from tests.conftest import CORE, without_breakdowns
 from tests.docx_helpers import build_format, full_text
+from tests.xlsx_edit import set_cells
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +126,6 @@ def test_blank_breakdowns_are_unknown_not_zero(example_read: WorkbookData) -> No
 
 def test_bad_new_cells_are_named(write_core) -> None:
     path = write_core()
-    wb = openpyxl.load_workbook(path)
     edits = {
         ("资金来源", "B2"): ("约50万", '资金来源!B2 W502 年初预算数: 应为数字, 实际为 "约50万"'),
         ("功能分类", "E2"): ("很多", '功能分类!E2 W502 决算数: 应为数字, 实际为 "很多"'),
@@ -140,9 +139,10 @@ def test_bad_new_cells_are_named(write_core) -> None:
         ("资产", "B7"): (-1, "资产!B7 W502 流动资产: 不能为负数, 实际为 -1"),
         ("预算", "B4"): ("abc", '预算!B4 W502 基本支出年初预算数: 应为数字, 实际为 "abc"'),
     }
+    cells: dict[str, dict[str, object]] = {}
     for (sheet, cell), (value, _) in edits.items():
-        wb[sheet][cell] = value
-    wb.save(path)
+        cells.setdefault(sheet, {})[cell] = value
+    set_cells(path, path, cells)
     data = read_sheets(open_workbook(path), CORE, path)
     with pytest.raises(ReportgenError) as exc:
         build_report(data)

@@ -17,6 +17,7 @@ from reportgen.formats.sheets import workbook_schema
 from reportgen.pipeline import evaluate, resolve_format
 from reportgen.workbook.blank import write_workbook
 from tests.docx_helpers import example_values
+from tests.xlsx_edit import set_cells
 
 SICHUAN = ["财政资金", "财政专户管理资金", "单位资金", "其他资金"]
 
@@ -65,9 +66,7 @@ def test_declared_sources_must_add_up(tmp_path: Path, sichuan: Path) -> None:
 def test_a_default_source_name_is_not_accepted_under_declared_sources(tmp_path: Path, sichuan: Path) -> None:
     rows = [{"item": name, "initial": None, "final": None, "executed": None} for name in SICHUAN]
     path = _workbook(tmp_path, sichuan, rows)
-    wb = openpyxl.load_workbook(path)
-    wb["资金来源"]["A2"] = "本年财政拨款"
-    wb.save(path)
+    set_cells(path, path, {"资金来源": {"A2": "本年财政拨款"}})
     with pytest.raises(ReportgenError) as info:
         evaluate(path, str(sichuan))
     assert any(f.where == "资金来源!A2" and "财政资金/财政专户管理资金/单位资金/其他资金" in f.message

@@ -18,7 +18,6 @@ import time
 import unicodedata
 from pathlib import Path
 
-import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -27,6 +26,7 @@ from docx import Document
 from reportgen import filenames, outputs
 from reportgen.cli import main
 from reportgen.errors import Finding, ReportgenError
+from tests import xlsx_edit
 
 ROOT = Path(__file__).parents[1]
 UNIT = "青山县医疗保障局"
@@ -90,10 +90,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def set_cells(path: Path, sheet: str, values: dict[str, object]) -> None:
-    wb = openpyxl.load_workbook(path)
-    for cell, value in values.items():
-        wb[sheet][cell] = value
-    wb.save(path)
+    xlsx_edit.set_cells(path, path, {sheet: values})
 
 
 def custom_format(tmp_path: Path, documents: list[dict]) -> Path:
@@ -191,13 +188,11 @@ def test_odd_output_patterns_give_plain_names(tmp_path: Path, workbook: Path, ou
 
 def rename_projects(path: Path, names: dict[int, str]) -> None:
     """Rename the projects on these rows of 项目, and in 项目指标 which refers to them by name."""
-    wb = openpyxl.load_workbook(path)
-    renamed = {wb["项目"].cell(row, 1).value: new for row, new in names.items()}
-    for row, new in names.items():
-        wb["项目"].cell(row, 1).value = new
-    for (cell,) in wb["项目指标"].iter_rows(min_row=2, max_col=1):
-        cell.value = renamed.get(cell.value, cell.value)
-    wb.save(path)
+    projects = xlsx_edit.cell_values(path, "项目")
+    renamed = {projects[f"A{row}"]: new for row, new in names.items()}
+    indicators = {ref: renamed[name] for ref, name in xlsx_edit.cell_values(path, "项目指标").items()
+                  if ref[0] == "A" and ref[1:].isdigit() and int(ref[1:]) >= 2 and name in renamed}
+    xlsx_edit.set_cells(path, path, {"项目": {f"A{row}": new for row, new in names.items()}, "项目指标": indicators})
 
 
 def test_duplicate_project_names_get_numbered_files(tmp_path: Path, workbook: Path) -> None:

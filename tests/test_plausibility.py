@@ -25,6 +25,7 @@ from reportgen.workbook.reader import open_workbook, read_sheets
 from reportgen.workbook.schema import CORE_SHEETS, INSTRUCTIONS_SHEET, Field, TableSheet
 from tests.conftest import CORE, without_breakdowns
 from tests.test_seed_tables import yueyang_2020_values
+from tests.xlsx_edit import set_cells
 
 ROOT = Path(__file__).parents[1]
 RUNNER = CliRunner()
@@ -112,9 +113,7 @@ def test_other_numbers_keep_their_decimals() -> None:
 
 def test_full_precision_amount_stops_check_naming_only_its_cell(write) -> None:
     path = write(copy.deepcopy(EXAMPLE))
-    wb = openpyxl.load_workbook(path)
-    wb["收入"]["B2"] = 283.628389
-    wb.save(path)
+    set_cells(path, path, {"收入": {"B2": 283.628389}})
     code, errors, warnings = _check(path)
     assert code == 2
     assert errors == ["收入!B2 W502 上年结转: 金额以万元为单位，最多两位小数, 实际为 283.628389"

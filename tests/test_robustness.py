@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils.cell import coordinate_from_string
 
 from reportgen.cells import label_key
 from reportgen.errors import ReportgenError
@@ -14,6 +15,7 @@ from reportgen.formats.loader import resolve_format
 from reportgen.formats.sheets import workbook_schema
 from reportgen.pipeline import evaluate, evaluate_workbook, init_workbook
 from reportgen.workbook.schema import KeyValueSheet
+from tests.xlsx_edit import cell_values, set_cells
 
 GARBAGE = ["约50万", True, dt.datetime(2020, 1, 1), -1, "=A1"]
 
@@ -79,10 +81,8 @@ def test_garbage_reaches_every_input_cell() -> None:
 
 
 def test_indicator_value_may_repeat_its_sign(example: Path, tmp_path: Path) -> None:
-    wb = openpyxl.load_workbook(example)
-    ws = wb["绩效指标"]
-    headers = {c.value.rstrip(" *"): c.column for c in ws[1]}
-    ws.cell(2, headers["年度指标值"], "≥95%")
-    wb.save(tmp_path / "signed.xlsx")
+    cells = {coordinate_from_string(ref): text for ref, text in cell_values(example, "绩效指标").items()}
+    headers = {text.rstrip(" *"): column for (column, row), text in cells.items() if row == 1}
+    set_cells(example, tmp_path / "signed.xlsx", {"绩效指标": {f"{headers['年度指标值']}2": "≥95%"}})
     indicator = evaluate(tmp_path / "signed.xlsx").report.indicators[0]
     assert str(indicator.target) == "95" and indicator.target_text == "≥95%"

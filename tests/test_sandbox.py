@@ -10,7 +10,6 @@ import shutil
 import time
 from pathlib import Path
 
-import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -21,6 +20,7 @@ from reportgen.render import limits
 from reportgen.render.docx import PngImage
 from tests.docx_helpers import full_text, replace_template
 from tests.test_render import CONTEXT, png, render, render_error
+from tests.xlsx_edit import cell_values, set_cells
 
 RUNNER = CliRunner()
 
@@ -222,12 +222,9 @@ def test_one_units_documents_have_one_budget(tmp_path: Path, monkeypatch: pytest
 
 
 def _record_format(workbook: Path, dest: Path, value: str) -> Path:
-    wb = openpyxl.load_workbook(workbook)
-    ws = wb["系统信息"]
-    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "format")
-    ws.cell(row, 2, value)
-    wb.save(dest)
-    return dest
+    meta = cell_values(workbook, "系统信息")
+    row = next(ref[1:] for ref, key in meta.items() if ref[0] == "A" and ref[1:].isdigit() and key == "format")
+    return set_cells(workbook, dest, {"系统信息": {f"B{row}": value}})
 
 
 @pytest.mark.parametrize("recorded", ["{local}", "../../{name}", "\\\\server\\share\\{name}", "/nonexistent/x"])

@@ -13,6 +13,7 @@ from reportgen.errors import ReportgenError
 from reportgen.workbook.assemble import build_report
 from reportgen.workbook.reader import open_workbook, read_sheets
 from tests.conftest import CORE
+from tests.xlsx_edit import Formula, set_cell
 
 
 def _messages(path: Path) -> list[str]:
@@ -26,10 +27,11 @@ def _messages(path: Path) -> list[str]:
 
 
 def _edit(path: Path, sheet: str, cell: str, value) -> Path:
-    wb = openpyxl.load_workbook(path)
-    wb[sheet][cell] = value
-    wb.save(path)
-    return path
+    """``sheet!cell`` set to ``value`` in place; as with openpyxl's ``ws[cell] = value``, a text
+    beginning with "=" is a formula (without a cached value)."""
+    if isinstance(value, str) and value.startswith("="):
+        value = Formula(value)
+    return set_cell(path, sheet, cell, value)
 
 
 CASES = [

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from reportgen.cli import main
 from reportgen.workbook.xlsx import Writer
+from tests.xlsx_edit import set_cells
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "inputs" / "example-yueyang-2020.xlsx"
@@ -34,12 +35,10 @@ def formulas(path: Path) -> list[str]:
 
 def typed_as_text(source: Path, target: Path, cells: dict[tuple[str, str], str]) -> Path:
     """``source`` with each (sheet, cell) holding text typed as ``'=…`` in Excel (a text cell)."""
-    wb = openpyxl.load_workbook(source)
+    edits: dict[str, dict[str, object]] = {}
     for (sheet, ref), text in cells.items():
-        wb[sheet][ref].value = text
-        wb[sheet][ref].data_type = "s"
-    wb.save(target)
-    return target
+        edits.setdefault(sheet, {})[ref] = text  # xlsx_edit writes any str as text
+    return set_cells(source, target, edits)
 
 
 def test_put_and_append_store_text_as_text(tmp_path: Path) -> None:
