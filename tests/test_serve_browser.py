@@ -217,8 +217,8 @@ def _clerk(walk: Walk, link: str, bad: Path) -> None:
 def _download_zip(walk: Walk, downloads: Path) -> Path:
     walk.css("a[href$='/documents.zip']").click()
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        done = [p for p in downloads.iterdir() if p.suffix == ".zip"]
+    while time.monotonic() < deadline:  # Chromium may name the file before its data is there: a whole zip
+        done = [p for p in downloads.iterdir() if p.suffix == ".zip" and zipfile.is_zipfile(p)]
         if done and not any(p.suffix == ".crdownload" for p in downloads.iterdir()):
             return done[0]
         time.sleep(0.05)
