@@ -42,10 +42,11 @@ REVISE_RGB = "F8CBAD"  # orange: carried from last year, to be revised
 REVISE_NOTE = "橙色单元格是从上年填报表转入的值（如绩效指标的年度指标值），请按本年度的绩效目标修改或确认。"
 COLOUR_NOTE = ("黄色单元格为必填项（项目名或表头带 *）；浅黄色、虚线边框的单元格为选填项，没有可留空；"
                "白色和蓝色单元格是项目名、表头和说明，不要填写。")
+_LINE, _DOTS = "A6A6A6", "808080"  # the grey of a thin border, of a dotted one
 # the look of every header cell reportgen writes: bold, blue, bordered
-HEADER = Style(bold=True, fill="DDEBF7", border="thin", border_color="A6A6A6")
+HEADER = Style(bold=True, fill="DDEBF7", border="thin", border_color=_LINE)
 _TABLE_HEADER = HEADER.but(wrap=True, halign="center", valign="center")
-_LABEL = Style(wrap=True, valign="top", border="thin", border_color="A6A6A6")
+_LABEL = Style(wrap=True, valign="top", border="thin", border_color=_LINE)
 _WRAP = Style(wrap=True, valign="top")
 
 _NUMBER_FORMATS = {"money": "#,##0.00", "decimal": "0.00##", "int": "0", "date": "yyyy-mm-dd"}
@@ -112,7 +113,7 @@ def _input_style(spec: Field, value: Any) -> Style:
 @functools.cache
 def _input_look(required: bool, kind: str, revise: bool) -> Style:
     fill = REVISE_RGB if revise else REQUIRED_RGB if required else OPTIONAL_RGB
-    return Style(fill=fill, border="thin" if required else "dotted", border_color="A6A6A6" if required else "808080",
+    return Style(fill=fill, border="thin" if required else "dotted", border_color=_LINE if required else _DOTS,
                  wrap=True, valign="top", number_format=_NUMBER_FORMATS.get(kind))
 
 

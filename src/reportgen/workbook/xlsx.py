@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from xlsxwriter import Workbook
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from reportgen.workbook import printing
 
@@ -100,11 +100,6 @@ def clean_text(text: str) -> str:
 def cell_name(row: int, column: int) -> str:
     """``B5`` for row 5, column 2 (1-based)."""
     return xl_rowcol_to_cell(row - 1, column - 1)
-
-
-def column_name(column: int) -> str:
-    """``B`` for column 2 (1-based)."""
-    return xl_col_to_name(column - 1)
 
 
 class Writer:
@@ -246,8 +241,3 @@ class Sheet:
         ws.set_header(f"&C{font}{header}", {"margin": printing.HEADER_MARGIN})
         ws.set_footer(f"&C{footer}", {"margin": printing.HEADER_MARGIN})
 
-
-def column_cells(first_row: int, last_row: int, column: int) -> str:
-    """``B2:B21``: one column's rows."""
-    letter = column_name(column)
-    return f"{letter}{first_row}:{letter}{last_row}"
