@@ -50,6 +50,8 @@ from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601, to_excel
 
+from reportgen.workbook.book import column_letter, column_number
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -226,16 +228,9 @@ def _edit_sheet(xml: bytes, cells: Mapping[str, object], package: _Package) -> b
         number = int(match.group(2))
         if number not in rows:
             rows[number] = _insert_row(data, rows, number)
-        _set_value(_cell(rows[number], ref, _column(match.group(1))), value, package)
+        _set_value(_cell(rows[number], ref, column_number(match.group(1))), value, package)
     _grow_dimension(root, cells)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _column(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number
 
 
 def _insert_row(data: etree._Element, rows: dict[int, etree._Element], number: int) -> etree._Element:
@@ -256,7 +251,7 @@ def _cell(row: etree._Element, ref: str, column: int) -> etree._Element:
             raise ValueError(f"a <c> without r in row {row.get('r')}: this helper places cells by their references")
         if there == ref:
             return cell
-        if _column(_REF.fullmatch(there).group(1)) > column:
+        if column_number(_REF.fullmatch(there).group(1)) > column:
             new = etree.Element(f"{{{MAIN}}}c", r=ref)
             cell.addprevious(new)
             return new
@@ -314,19 +309,11 @@ def _grow_dimension(root: etree._Element, refs: Mapping[str, object]) -> None:
     corners = [_REF.fullmatch(end) for end in dimension.get("ref", "").split(":")]
     if not all(corners):
         return
-    places = [(int(m.group(2)), _column(m.group(1))) for m in corners]
-    places += [(int(m.group(2)), _column(m.group(1))) for m in map(_REF.fullmatch, refs)]
+    places = [(int(m.group(2)), column_number(m.group(1))) for m in corners]
+    places += [(int(m.group(2)), column_number(m.group(1))) for m in map(_REF.fullmatch, refs)]
     top, left = min(r for r, _ in places), min(c for _, c in places)
     bottom, right = max(r for r, _ in places), max(c for _, c in places)
-    dimension.set("ref", f"{_letters(left)}{top}:{_letters(right)}{bottom}")
-
-
-def _letters(column: int) -> str:
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    dimension.set("ref", f"{column_letter(left)}{top}:{column_letter(right)}{bottom}")
 
 
 # --- reading ------------------------------------------------------------------------------------
