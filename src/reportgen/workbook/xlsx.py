@@ -4,8 +4,9 @@ county's 汇总表: XlsxWriter behind a small sheet API, the workbook built in m
 Contract:
 
 * ``Writer()`` is a workbook being written. ``Writer.sheet(name)`` adds a sheet after the others;
-  ``Writer.data()`` finishes the file and returns its bytes, ``Writer.save(path)`` writes them (a full
-  disk is an ``OSError`` of that one write: nothing half-open is left behind).
+  ``Writer.data()`` finishes the file in memory and returns its bytes (commands hand them to
+  ``outputs.write_file``, atomic: a full disk is an ``OSError`` of that one write), ``Writer.save(path)``
+  writes them straight to ``path`` (tools and tests).
 * ``Sheet.put(row, column, value, style)`` writes one cell (1-based). Text is stored as text, whatever
   it begins with: a 单位名称, a narrative, a file name or a finding's message comes from clerks and file
   systems, so ``=HYPERLINK("http://x/","点击")`` reaches the 财政局 as those characters, never as a
