@@ -83,6 +83,9 @@ def test_garbage_reaches_every_input_cell() -> None:
 def test_indicator_value_may_repeat_its_sign(example: Path, tmp_path: Path) -> None:
     cells = {coordinate_from_string(ref): text for ref, text in cell_values(example, "绩效指标").items()}
     headers = {text.rstrip(" *"): column for (column, row), text in cells.items() if row == 1}
-    set_cells(example, tmp_path / "signed.xlsx", {"绩效指标": {f"{headers['年度指标值']}2": "≥95%"}})
+    target = f"{headers['年度指标值']}2"
+    set_cells(example, tmp_path / "signed.xlsx", {"绩效指标": {target: "≥95%"}})
+    # the example's own cell is the bare 95 (its 指标方向 and 度量单位 make it ≥95%): the signed text is what is read
+    assert cells[coordinate_from_string(target)] == "95" and cell_values(tmp_path / "signed.xlsx", "绩效指标")[target] == "≥95%"
     indicator = evaluate(tmp_path / "signed.xlsx").report.indicators[0]
     assert str(indicator.target) == "95" and indicator.target_text == "≥95%"
