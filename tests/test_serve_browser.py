@@ -220,7 +220,13 @@ def _download_zip(walk: Walk, downloads: Path) -> Path:
     while time.monotonic() < deadline:  # Chromium may name the file before its data is there: a whole zip
         done = [p for p in downloads.iterdir() if p.suffix == ".zip" and zipfile.is_zipfile(p)]
         if done and not any(p.suffix == ".crdownload" for p in downloads.iterdir()):
-            return done[0]
+            # kept outside the download folder: a Chromium that quits may still remove what it downloaded
+            kept = downloads.parent / done[0].name
+            try:
+                kept.write_bytes(done[0].read_bytes())
+                return kept
+            except FileNotFoundError:  # gone between the look and the read: look again
+                pass
         time.sleep(0.05)
     raise AssertionError(f"no zip downloaded: {list(downloads.iterdir())}")
 
