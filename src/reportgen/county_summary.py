@@ -312,12 +312,11 @@ def _table(ws: Any, headers: list[str], rows: list[list[Any]], formats: dict[str
         widths.append(min(width, cap))
         ws.width(col, widths[-1])
         ws.put(1, col, header, header_style)
-    for r, row in enumerate(rows, start=2):
-        for col, (value, header) in enumerate(zip(row, headers, strict=True)):
-            ws.put(r, col + 1, value, cell.but(number_format=formats.get(header), **emphasis(r, col)))
     header_lines = max(printing.lines(header, width) for header, width in zip(headers, widths, strict=True))
     ws.height(1, header_lines * printing.LINE_PT + 4)
     for r, row in enumerate(rows, start=2):
+        for col, (value, header) in enumerate(zip(row, headers, strict=True)):
+            ws.put(r, col + 1, value, cell.but(number_format=formats.get(header), **emphasis(r, col)))
         ws.fit_row(r, [(_shown(v, formats.get(h)), w) for v, h, w in zip(row, headers, widths, strict=True)])
     ws.autofilter(filter_rows + 1, len(headers))
     return widths

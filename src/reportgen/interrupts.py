@@ -1,9 +1,10 @@
 """Ctrl-C held back while a few steps that must not be cut in half run (files being swapped in).
 
 Contract: ``with deferred() as held:`` runs the block with SIGINT remembered instead of raised.
-Blocks nest; only the outermost one restores the previous handler, and its ``held.interrupted`` tells
-it whether Ctrl-C came meanwhile (a nested block's never does) — the caller then raises (:class:`Interrupted` says what was
-already written). Only the main thread can hold signals back; elsewhere the block runs as is.
+Blocks nest; only the outermost one restores the previous handler, and its ``held.interrupted``
+tells it whether Ctrl-C came meanwhile (a nested block's never does) — the caller then raises
+(:class:`Interrupted` says what was already written). Only the main thread can hold signals back;
+elsewhere the block runs as is.
 """
 
 from __future__ import annotations

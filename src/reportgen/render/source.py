@@ -133,9 +133,10 @@ def open_template(path: Path, cls: type[T] = DocxTemplate) -> T:  # type: ignore
 # docxtpl re-does two costly steps on every render: ``patch_xml`` (regex repair of tags Word split
 # across runs) and Jinja's compile of the patched XML (~70 ms of a 120 ms document). Both depend
 # only on their input text, so both are cached by that text (the patch here, the compile in
-# ``render.codecache``): a changed template file is a new key, never a stale hit. The document itself is still loaded fresh for every render (docxtpl mutates
-# it), and a compiled template is bound to each render's own sandboxed environment, so the sandbox
-# and the limits apply exactly as before; a first compile still happens inside ``bounded()``.
+# ``render.codecache``): a changed template file is a new key, never a stale hit. The document itself
+# is still loaded fresh for every render (docxtpl mutates it), and a compiled template is bound to each
+# render's own sandboxed environment, so the sandbox and the limits apply exactly as before; a first
+# compile still happens inside ``bounded()``.
 
 _PATCHED = Lru()
 _DOCXTPL = getattr(docxtpl, "__version__", "")  # the patch's rules are docxtpl's

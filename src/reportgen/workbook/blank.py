@@ -31,7 +31,7 @@ from reportgen.workbook.schema import (
     WorkbookSchema,
 )
 from reportgen.workbook.writing import ToRevise
-from reportgen.workbook.xlsx import Sheet, Style, Writer, cell_name
+from reportgen.workbook.xlsx import DATE_FORMAT, Sheet, Style, Writer, cell_name
 
 # Input cells: a clear yellow that also shows on a printout for required ones (their label or
 # header carries a *), a paler yellow with a dotted border for optional ones. Labels, headers and
@@ -49,7 +49,7 @@ _TABLE_HEADER = HEADER.but(wrap=True, halign="center", valign="center")
 _LABEL = Style(wrap=True, valign="top", border="thin", border_color=_LINE)
 _WRAP = Style(wrap=True, valign="top")
 
-_NUMBER_FORMATS = {"money": "#,##0.00", "decimal": "0.00##", "int": "0", "date": "yyyy-mm-dd"}
+_NUMBER_FORMATS = {"money": "#,##0.00", "decimal": "0.00##", "int": "0", "date": DATE_FORMAT}
 
 
 def _label(spec: Field) -> str:

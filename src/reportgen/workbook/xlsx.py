@@ -5,8 +5,7 @@ Contract:
 
 * ``Writer()`` is a workbook being written. ``Writer.sheet(name)`` adds a sheet after the others;
   ``Writer.data()`` finishes the file in memory and returns its bytes (commands hand them to
-  ``outputs.write_file``, atomic: a full disk is an ``OSError`` of that one write), ``Writer.save(path)``
-  writes them straight to ``path`` (tools and tests).
+  ``outputs.write_file``, atomic: a full disk is an ``OSError`` of that one write).
 * ``Sheet.put(row, column, value, style)`` writes one cell (1-based). Text is stored as text, whatever
   it begins with: a 单位名称, a narrative, a file name or a finding's message comes from clerks and file
   systems, so ``=HYPERLINK("http://x/","点击")`` reaches the 财政局 as those characters, never as a
@@ -29,7 +28,6 @@ import io
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from xlsxwriter import Workbook
@@ -128,11 +126,6 @@ class Writer:
     def data(self) -> bytes:
         self._book.close()
         return self._buffer.getvalue()
-
-    def save(self, path: Path) -> None:
-        data = self.data()
-        with open(path, "wb") as fh:
-            fh.write(data)
 
 
 class Sheet:
